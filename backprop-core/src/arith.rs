@@ -1,0 +1,266 @@
+//! `+ - * /` and unary `-` on [`BVar`]s, with each other and with constants.
+//!
+//! `BVar<'t, T>` has an operator whenever `&T` does (`&T + &T -> T`, ...), so the same
+//! operators serve scalars and, element-wise, the linear-algebra types. Gradients, with `ȳ` the
+//! output cotangent:
+//!
+//! | op | x̄ | ȳ' |
+//! |---|---|---|
+//! | `x + y` | ȳ | ȳ |
+//! | `x - y` | ȳ | −ȳ |
+//! | `x * y` | ȳ ∘ y | ȳ ∘ x |
+//! | `x / y` | ȳ / y | −ȳ ∘ (x / y) / y |
+//! | `-x` | −ȳ | |
+//!
+//! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient.
+
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use crate::tape::{Backward, VarId};
+use crate::{BVar, Backprop};
+
+/// Records a two-input operation whose inputs share type `T`.
+fn binary<'t, T: Backprop>(
+    x: BVar<'t, T>,
+    y: BVar<'t, T>,
+    value: T,
+    pullback: impl FnOnce(&mut Backward<'_>, VarId<T>, VarId<T>, &T, T) + 'static,
+) -> BVar<'t, T> {
+    let (a, b) = (x.id(), y.id());
+    let requires_grad = x.requires_grad() || y.requires_grad();
+    x.tape().record(value, requires_grad, move |ctx, out, dy| {
+        pullback(ctx, a, b, out, dy)
+    })
+}
+
+/// Gives `dy` to `a` and `dy_b(dy)` to `b`, cloning `dy` only when both need it.
+fn fan_out<T: Backprop>(
+    ctx: &mut Backward<'_>,
+    a: VarId<T>,
+    b: VarId<T>,
+    dy: T,
+    dy_b: impl FnOnce(T) -> T,
+) {
+    match (ctx.wants(a), ctx.wants(b)) {
+        (true, true) => {
+            ctx.add(b, dy_b(dy.clone()));
+            ctx.add(a, dy);
+        }
+        (true, false) => ctx.add(a, dy),
+        (false, true) => ctx.add(b, dy_b(dy)),
+        (false, false) => {}
+    }
+}
+
+impl<'t, T> Add for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Add<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn add(self, rhs: Self) -> Self {
+        let value = self.value() + rhs.value();
+        binary(self, rhs, value, |ctx, a, b, _, dy| {
+            fan_out(ctx, a, b, dy, |d| d)
+        })
+    }
+}
+
+impl<'t, T> Sub for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Sub<&'a T, Output = T> + Neg<Output = T>,
+{
+    type Output = Self;
+    fn sub(self, rhs: Self) -> Self {
+        let value = self.value() - rhs.value();
+        binary(self, rhs, value, |ctx, a, b, _, dy| {
+            fan_out(ctx, a, b, dy, |d| -&d)
+        })
+    }
+}
+
+impl<'t, T> Mul for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Mul<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn mul(self, rhs: Self) -> Self {
+        let value = self.value() * rhs.value();
+        binary(self, rhs, value, |ctx, a, b, _, dy| {
+            let (x, y) = (ctx.value(a), ctx.value(b));
+            if ctx.wants(b) {
+                ctx.add(b, &dy * x);
+            }
+            if ctx.wants(a) {
+                ctx.add(a, &dy * y);
+            }
+        })
+    }
+}
+
+impl<'t, T> Div for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Mul<&'a T, Output = T> + Div<&'a T, Output = T> + Neg<Output = T>,
+{
+    type Output = Self;
+    fn div(self, rhs: Self) -> Self {
+        let value = self.value() / rhs.value();
+        binary(self, rhs, value, |ctx, a, b, out, dy| {
+            let y = ctx.value(b);
+            if ctx.wants(b) {
+                ctx.add(b, -&(&(&dy * out) / y));
+            }
+            if ctx.wants(a) {
+                ctx.add(a, &dy / y);
+            }
+        })
+    }
+}
+
+impl<'t, T> Neg for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Neg<Output = T>,
+{
+    type Output = Self;
+    fn neg(self) -> Self {
+        let id = self.id();
+        self.tape()
+            .record(-self.value(), self.requires_grad(), move |ctx, _, dy| {
+                ctx.add(id, -&dy)
+            })
+    }
+}
+
+/// Records a one-input operation `x ↦ value` with pullback `dy ↦ x̄`.
+fn unary<'t, T: Backprop>(
+    x: BVar<'t, T>,
+    value: T,
+    pullback: impl FnOnce(T, &T) -> T + 'static,
+) -> BVar<'t, T> {
+    let id = x.id();
+    x.tape()
+        .record(value, x.requires_grad(), move |ctx, out, dy| {
+            ctx.add(id, pullback(dy, out))
+        })
+}
+
+impl<'t, T> Add<T> for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Add<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn add(self, c: T) -> Self {
+        let value = self.value() + &c;
+        unary(self, value, |dy, _| dy)
+    }
+}
+
+impl<'t, T> Sub<T> for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Sub<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn sub(self, c: T) -> Self {
+        let value = self.value() - &c;
+        unary(self, value, |dy, _| dy)
+    }
+}
+
+impl<'t, T> Mul<T> for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Mul<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn mul(self, c: T) -> Self {
+        let value = self.value() * &c;
+        unary(self, value, move |dy, _| &dy * &c)
+    }
+}
+
+impl<'t, T> Div<T> for BVar<'t, T>
+where
+    T: Backprop,
+    for<'a> &'a T: Div<&'a T, Output = T>,
+{
+    type Output = Self;
+    fn div(self, c: T) -> Self {
+        let value = self.value() / &c;
+        unary(self, value, move |dy, _| &dy / &c)
+    }
+}
+
+macro_rules! impl_scalar_lhs {
+    ($($t:ty),*) => {$(
+        impl<'t> Add<BVar<'t, $t>> for $t {
+            type Output = BVar<'t, $t>;
+            fn add(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
+                x + self
+            }
+        }
+        impl<'t> Sub<BVar<'t, $t>> for $t {
+            type Output = BVar<'t, $t>;
+            fn sub(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
+                unary(x, self - x.value(), |dy, _| -dy)
+            }
+        }
+        impl<'t> Mul<BVar<'t, $t>> for $t {
+            type Output = BVar<'t, $t>;
+            fn mul(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
+                x * self
+            }
+        }
+        impl<'t> Div<BVar<'t, $t>> for $t {
+            type Output = BVar<'t, $t>;
+            /// `c / x`, with x̄ = −ȳ · (c / x) / x.
+            fn div(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
+                let v = *x.value();
+                unary(x, self / v, move |dy, out| -dy * out / v)
+            }
+        }
+    )*};
+}
+
+impl_scalar_lhs!(f32, f64);
+
+impl<'t, T, Rhs> AddAssign<Rhs> for BVar<'t, T>
+where
+    BVar<'t, T>: Add<Rhs, Output = BVar<'t, T>>,
+{
+    fn add_assign(&mut self, rhs: Rhs) {
+        *self = *self + rhs;
+    }
+}
+
+impl<'t, T, Rhs> SubAssign<Rhs> for BVar<'t, T>
+where
+    BVar<'t, T>: Sub<Rhs, Output = BVar<'t, T>>,
+{
+    fn sub_assign(&mut self, rhs: Rhs) {
+        *self = *self - rhs;
+    }
+}
+
+impl<'t, T, Rhs> MulAssign<Rhs> for BVar<'t, T>
+where
+    BVar<'t, T>: Mul<Rhs, Output = BVar<'t, T>>,
+{
+    fn mul_assign(&mut self, rhs: Rhs) {
+        *self = *self * rhs;
+    }
+}
+
+impl<'t, T, Rhs> DivAssign<Rhs> for BVar<'t, T>
+where
+    BVar<'t, T>: Div<Rhs, Output = BVar<'t, T>>,
+{
+    fn div_assign(&mut self, rhs: Rhs) {
+        *self = *self / rhs;
+    }
+}

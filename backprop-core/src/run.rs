@@ -1,0 +1,143 @@
+//! Running and differentiating functions written over [`BVar`]s.
+//!
+//! Each call makes its own tape, lends it to the closure as a fresh brand `'t`, and drops it
+//! before returning. Inputs are borrowed: nothing is cloned on the way in. The output value is
+//! cloned once on the way out.
+
+use crate::tape::Tape;
+use crate::{BVar, Backprop};
+
+/// Runs `f` at `x` without differentiating it (Haskell's `evalBP`).
+///
+/// No pullback is recorded: the cost is that of `f` on plain values plus storing each
+/// intermediate once.
+///
+/// ```
+/// use backprop_core::eval_bp;
+/// assert_eq!(eval_bp(|x| x * x + 1.0, &3.0), 10.0);
+/// ```
+pub fn eval_bp<A, B, F>(f: F, x: &A) -> B
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    let tape = Tape::new();
+    let y = f(tape.constant_ref(x));
+    y.value().clone()
+}
+
+/// The gradient of `f` at `x` (Haskell's `gradBP`): the output is seeded with
+/// [`Backprop::one`] of itself, so for a scalar output this is the usual gradient.
+///
+/// ```
+/// use backprop_core::grad_bp;
+/// assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
+/// ```
+pub fn grad_bp<A, B, F>(f: F, x: &A) -> A
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    backprop(f, x).1
+}
+
+/// The value of `f` at `x` and its gradient (Haskell's `backprop`).
+///
+/// ```
+/// use backprop_core::backprop;
+/// assert_eq!(backprop(|x| x * x, &3.0), (9.0, 6.0));
+/// ```
+pub fn backprop<A, B, F>(f: F, x: &A) -> (B, A)
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    run_with(f, x, Backprop::one)
+}
+
+/// The value of `f` at `x` and the vector-Jacobian product with the given output cotangent
+/// `seed` (Haskell's `backpropWith`): `x̄ = seedᵀ · ∂f/∂x`.
+///
+/// ```
+/// use backprop_core::{backprop_with, Join};
+/// // f(x) = (x², 3x); cotangent (1, 10) gives 2x + 30.
+/// let (y, g) = backprop_with(
+///     |x| (x * x, x * 3.0).join(),
+///     &2.0,
+///     (1.0, 10.0),
+/// );
+/// assert_eq!(y, (4.0, 6.0));
+/// assert_eq!(g, 34.0);
+/// ```
+pub fn backprop_with<A, B, F>(f: F, x: &A, seed: B) -> (B, A)
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    run_with(f, x, move |_| seed)
+}
+
+fn run_with<A, B, F>(f: F, x: &A, seed: impl FnOnce(&B) -> B) -> (B, A)
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    let tape = Tape::new();
+    let input = tape.input(x);
+    let y = f(input);
+    let out = y.value().clone();
+    let mut grads = tape.backward(y.id(), seed(&out));
+    (out, grads.take(input))
+}
+
+/// Runs a function of two inputs (Haskell's `evalBP2`).
+pub fn eval_bp2<A, B, C, F>(f: F, x: &A, y: &B) -> C
+where
+    A: Backprop,
+    B: Backprop,
+    C: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
+{
+    let tape = Tape::new();
+    let z = f(tape.constant_ref(x), tape.constant_ref(y));
+    z.value().clone()
+}
+
+/// The gradients of a function of two inputs (Haskell's `gradBP2`).
+///
+/// ```
+/// use backprop_core::grad_bp2;
+/// assert_eq!(grad_bp2(|x, y| x * y, &3.0, &4.0), (4.0, 3.0));
+/// ```
+pub fn grad_bp2<A, B, C, F>(f: F, x: &A, y: &B) -> (A, B)
+where
+    A: Backprop,
+    B: Backprop,
+    C: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
+{
+    backprop2(f, x, y).1
+}
+
+/// Value and gradients of a function of two inputs (Haskell's `backprop2`). For more inputs,
+/// pass a tuple and [`split`](crate::BVar::split) it.
+pub fn backprop2<A, B, C, F>(f: F, x: &A, y: &B) -> (C, (A, B))
+where
+    A: Backprop,
+    B: Backprop,
+    C: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
+{
+    let tape = Tape::new();
+    let (vx, vy) = (tape.input(x), tape.input(y));
+    let z = f(vx, vy);
+    let out = z.value().clone();
+    let mut grads = tape.backward(z.id(), out.one());
+    let gx = grads.take(vx);
+    (out, (gx, grads.take(vy)))
+}

@@ -1,0 +1,373 @@
+//! Taking composite values apart and putting them together on the tape.
+//!
+//! - [`Split`]: a `BVar` of a struct, tuple, array or `Vec` ↔ one `BVar` per part (Haskell's
+//!   `splitBV`/`joinBV`, `sequenceVar`/`collectVar`). Derived structs get it from
+//!   `#[derive(Backprop)]`.
+//! - [`BVar::view`], [`BVar::set`], [`BVar::over`]: one field through a getter/setter pair
+//!   (Haskell's `^^.`, `.~~`, `%~~`).
+//!
+//! Splitting borrows the parts from the whole (no clone) and gathers their gradients into one
+//! gradient of the whole, moved into place, so splitting a large parameter struct costs no more
+//! than the fields' own gradients.
+
+use std::ops::Range;
+
+use crate::tape::{Backward, VarId};
+use crate::{BVar, Backprop};
+
+/// Composite values whose parts can be handed out as separate [`BVar`]s, and put back.
+///
+/// ```
+/// use backprop_core::{grad_bp, Backprop, Split};
+///
+/// #[derive(Clone, Debug, PartialEq, Backprop)]
+/// struct Line { slope: f64, offset: f64 }
+///
+/// // d/dθ (slope·2 + offset)²
+/// let g = grad_bp(
+///     |line| {
+///         let LineVars { slope, offset } = line.split();
+///         let y = slope * 2.0 + offset;
+///         y * y
+///     },
+///     &Line { slope: 1.0, offset: 0.5 },
+/// );
+/// assert_eq!(g, Line { slope: 10.0, offset: 5.0 });
+/// ```
+pub trait Split: Backprop {
+    /// One variable per part: a generated `…Vars` struct, a tuple of `BVar`s, an array or a
+    /// `Vec` of them.
+    type Vars<'t>;
+
+    /// Hands out the parts of `var`. Gradients of the parts flow back into `var`.
+    fn split<'t>(var: BVar<'t, Self>) -> Self::Vars<'t>;
+
+    /// Assembles a variable from its parts. The value is cloned from the parts' values; the
+    /// gradient is split and moved back into them.
+    ///
+    /// # Panics
+    /// For a `Vec` with no elements: there is no part to find the tape from. Use
+    /// `tape.constant(Vec::new())` instead.
+    fn join<'t>(vars: Self::Vars<'t>) -> BVar<'t, Self>;
+}
+
+/// Parts that can be assembled into one variable: tuples, arrays and `Vec`s of [`BVar`]s, and
+/// the `…Vars` structs of `#[derive(Backprop)]`. The inverse of [`BVar::split`], with the
+/// whole's type inferred from the parts.
+///
+/// ```
+/// use backprop_core::{grad_bp, Join};
+/// // (x, x²) as one variable of type (f64, f64); seeded with (1, 1): d/dx = 1 + 2x
+/// let g = grad_bp(|x| (x, x * x).join(), &3.0);
+/// assert_eq!(g, 7.0);
+/// ```
+#[doc(alias = "joinBV")]
+#[doc(alias = "collectVar")]
+pub trait Join<'t> {
+    /// The assembled type.
+    type Whole: Backprop;
+
+    /// One variable holding all the parts (see [`Split::join`]).
+    fn join(self) -> BVar<'t, Self::Whole>;
+}
+
+impl<'t, T: Split> BVar<'t, T> {
+    /// The parts of this variable, see [`Split`].
+    #[doc(alias = "splitBV")]
+    #[doc(alias = "sequenceVar")]
+    pub fn split(self) -> T::Vars<'t> {
+        T::split(self)
+    }
+}
+
+/// Builder for [`Split::split`] implementations: projects the fields of a composite variable,
+/// borrowing their values, and gathers their gradients into one gradient of the whole.
+///
+/// Created by [`BVar::fields`]; each call of [`field`](Fields::field) makes the next part.
+pub struct Fields<'t, S> {
+    parent: BVar<'t, S>,
+    requires_grad: bool,
+    first: usize,
+    count: usize,
+    made: usize,
+}
+
+impl<'t, S: Backprop> BVar<'t, S> {
+    /// Splits this variable into `count` parts.
+    ///
+    /// `make` receives a [`Fields`] builder and must call [`Fields::field`] exactly `count`
+    /// times, in order; `gather` builds the gradient of the whole from the parts' gradients
+    /// (take part `i` with [`FieldGrads::take`]). This is what `#[derive(Backprop)]` generates
+    /// for [`Split`]; it is public for hand-written composite types.
+    ///
+    /// # Panics
+    /// If `make` does not make exactly `count` fields.
+    #[track_caller]
+    pub fn fields<V>(
+        self,
+        count: usize,
+        make: impl FnOnce(&mut Fields<'t, S>) -> V,
+        gather: impl FnOnce(&mut FieldGrads<'_, '_>, &S) -> S + 'static,
+    ) -> V {
+        let requires_grad = self.requires_grad();
+        let parent = self.id();
+        // The parts are recorded right after the gather node, so they sit at `own + 1 ..`.
+        let gather_node = self.tape().record_gather(requires_grad, move |ctx, own| {
+            let range = own + 1..own + 1 + count;
+            if !ctx.any_grad(range.clone()) {
+                return;
+            }
+            let value = ctx.value(parent);
+            let grad = gather(
+                &mut FieldGrads {
+                    ctx: &mut *ctx,
+                    range,
+                },
+                value,
+            );
+            ctx.add(parent, grad);
+        });
+        let mut builder = Fields {
+            parent: self,
+            requires_grad,
+            first: gather_node.index() + 1,
+            count,
+            made: 0,
+        };
+        let parts = make(&mut builder);
+        assert_eq!(
+            builder.made, count,
+            "Fields: made {} parts where {count} were announced",
+            builder.made
+        );
+        parts
+    }
+}
+
+impl<'t, S: Backprop> Fields<'t, S> {
+    /// The next part: a variable borrowing `get(whole)`. No clone.
+    #[track_caller]
+    pub fn field<F: Backprop>(&mut self, get: impl FnOnce(&'t S) -> &'t F) -> BVar<'t, F> {
+        assert!(
+            self.made < self.count,
+            "Fields: more parts made than the {} announced",
+            self.count
+        );
+        let value = get(self.parent.value());
+        let var = self.parent.tape().part(value, self.requires_grad);
+        debug_assert_eq!(var.id().index(), self.first + self.made);
+        self.made += 1;
+        var
+    }
+}
+
+/// The gradients of the parts of a split variable, as seen by its gather function.
+pub struct FieldGrads<'c, 'a> {
+    ctx: &'c mut Backward<'a>,
+    range: Range<usize>,
+}
+
+impl FieldGrads<'_, '_> {
+    /// The gradient of part `i`, or `value.zero()` if none arrived; `value` is that part's
+    /// value.
+    #[track_caller]
+    pub fn take<F: Backprop>(&mut self, i: usize, value: &F) -> F {
+        assert!(i < self.range.len(), "FieldGrads: no part {i}");
+        self.ctx
+            .take_grad(VarId::<F>::new(self.range.start + i))
+            .unwrap_or_else(|| value.zero())
+    }
+}
+
+macro_rules! impl_split_tuple {
+    ($n:expr; $($name:ident $var:ident $idx:tt),+) => {
+        impl<$($name: Backprop),+> Split for ($($name,)+) {
+            type Vars<'t> = ($(BVar<'t, $name>,)+);
+
+            fn split<'t>(var: BVar<'t, Self>) -> Self::Vars<'t> {
+                var.fields(
+                    $n,
+                    |f| ($(f.field(|s| &s.$idx),)+),
+                    |g, s| ($(g.take($idx, &s.$idx),)+),
+                )
+            }
+
+            fn join<'t>(vars: Self::Vars<'t>) -> BVar<'t, Self> {
+                let ($($var,)+) = vars;
+                let tape = vars.0.tape();
+                let requires_grad = false $(|| $var.requires_grad())+;
+                let ids = ($($var.id(),)+);
+                tape.record(($($var.value().clone(),)+), requires_grad, move |ctx, _, grad| {
+                    $(ctx.add(ids.$idx, grad.$idx);)+
+                })
+            }
+        }
+    };
+}
+
+macro_rules! impl_join_for_vars {
+    ($({$($gen:tt)*} $vars:ty => $whole:ty),* $(,)?) => {$(
+        impl<'t, $($gen)*> Join<'t> for $vars {
+            type Whole = $whole;
+            fn join(self) -> BVar<'t, $whole> {
+                <$whole as Split>::join(self)
+            }
+        }
+    )*};
+}
+
+impl_join_for_vars!(
+    {A: Backprop} (BVar<'t, A>,) => (A,),
+    {A: Backprop, B: Backprop} (BVar<'t, A>, BVar<'t, B>) => (A, B),
+    {A: Backprop, B: Backprop, C: Backprop} (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>) => (A, B, C),
+    {A: Backprop, B: Backprop, C: Backprop, D: Backprop}
+        (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>, BVar<'t, D>) => (A, B, C, D),
+    {A: Backprop, B: Backprop, C: Backprop, D: Backprop, E: Backprop}
+        (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>, BVar<'t, D>, BVar<'t, E>) => (A, B, C, D, E),
+    {A: Backprop, B: Backprop, C: Backprop, D: Backprop, E: Backprop, F: Backprop}
+        (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>, BVar<'t, D>, BVar<'t, E>, BVar<'t, F>)
+        => (A, B, C, D, E, F),
+    {A: Backprop, B: Backprop, C: Backprop, D: Backprop, E: Backprop, F: Backprop, G: Backprop}
+        (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>, BVar<'t, D>, BVar<'t, E>, BVar<'t, F>,
+         BVar<'t, G>) => (A, B, C, D, E, F, G),
+    {A: Backprop, B: Backprop, C: Backprop, D: Backprop, E: Backprop, F: Backprop, G: Backprop,
+     H: Backprop}
+        (BVar<'t, A>, BVar<'t, B>, BVar<'t, C>, BVar<'t, D>, BVar<'t, E>, BVar<'t, F>,
+         BVar<'t, G>, BVar<'t, H>) => (A, B, C, D, E, F, G, H),
+    {T: Backprop, const N: usize} [BVar<'t, T>; N] => [T; N],
+    {T: Backprop} Vec<BVar<'t, T>> => Vec<T>,
+);
+
+impl_split_tuple!(1; A a 0);
+impl_split_tuple!(2; A a 0, B b 1);
+impl_split_tuple!(3; A a 0, B b 1, C c 2);
+impl_split_tuple!(4; A a 0, B b 1, C c 2, D d 3);
+impl_split_tuple!(5; A a 0, B b 1, C c 2, D d 3, E e 4);
+impl_split_tuple!(6; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5);
+impl_split_tuple!(7; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6);
+impl_split_tuple!(8; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7);
+
+impl<T: Backprop, const N: usize> Split for [T; N] {
+    type Vars<'t> = [BVar<'t, T>; N];
+
+    fn split<'t>(var: BVar<'t, Self>) -> Self::Vars<'t> {
+        var.fields(
+            N,
+            |f| std::array::from_fn(|i| f.field(|s| &s[i])),
+            |g, s| std::array::from_fn(|i| g.take(i, &s[i])),
+        )
+    }
+
+    /// # Panics
+    /// For `N = 0`: there is no part to find the tape from.
+    fn join<'t>(vars: Self::Vars<'t>) -> BVar<'t, Self> {
+        let first = vars
+            .first()
+            .expect("cannot join an empty array of BVars: no tape to put it on");
+        let requires_grad = vars.iter().any(BVar::requires_grad);
+        let ids = vars.map(|v| v.id());
+        let value = std::array::from_fn(|i| vars[i].value().clone());
+        first
+            .tape()
+            .record(value, requires_grad, move |ctx, _, grad: [T; N]| {
+                for (id, g) in ids.into_iter().zip(grad) {
+                    ctx.add(id, g);
+                }
+            })
+    }
+}
+
+impl<T: Backprop> Split for Vec<T> {
+    type Vars<'t> = Vec<BVar<'t, T>>;
+
+    fn split<'t>(var: BVar<'t, Self>) -> Self::Vars<'t> {
+        let n = var.value().len();
+        var.fields(
+            n,
+            |f| (0..n).map(|i| f.field(|s| &s[i])).collect(),
+            |g, s| s.iter().enumerate().map(|(i, v)| g.take(i, v)).collect(),
+        )
+    }
+
+    fn join<'t>(vars: Self::Vars<'t>) -> BVar<'t, Self> {
+        let first = vars
+            .first()
+            .expect("cannot join an empty Vec of BVars: no tape to put it on; use tape.constant(Vec::new())");
+        let requires_grad = vars.iter().any(BVar::requires_grad);
+        let ids: Vec<VarId<T>> = vars.iter().map(BVar::id).collect();
+        let value = vars.iter().map(|v| v.value().clone()).collect();
+        first
+            .tape()
+            .record(value, requires_grad, move |ctx, _, grad: Vec<T>| {
+                for (id, g) in ids.into_iter().zip(grad) {
+                    ctx.add(id, g);
+                }
+            })
+    }
+}
+
+impl<'t, S: Backprop> BVar<'t, S> {
+    /// One field of a composite variable, borrowed (Haskell's `viewVar`, `^^.`).
+    ///
+    /// `get` and `get_mut` point at the same field; the gradient of the field is added into
+    /// the whole's gradient in place.
+    ///
+    /// ```
+    /// use backprop_core::grad_bp;
+    /// // d/d(a, b) of a·a = (2a, 0)
+    /// let g = grad_bp(|p| { let a = p.view(|p| &p.0, |p| &mut p.0); a * a }, &(3.0, 4.0));
+    /// assert_eq!(g, (6.0, 0.0));
+    /// ```
+    #[doc(alias = "viewVar")]
+    pub fn view<F: Backprop>(
+        self,
+        get: impl FnOnce(&'t S) -> &'t F,
+        get_mut: fn(&mut S) -> &mut F,
+    ) -> BVar<'t, F> {
+        let parent = self.id();
+        self.tape().record_ref(
+            get(self.value()),
+            self.requires_grad(),
+            move |ctx, _, dy| {
+                let whole = ctx.value(parent);
+                ctx.accumulate(
+                    parent,
+                    |acc| get_mut(acc).add_assign(dy.clone()),
+                    || {
+                        let mut g = whole.zero();
+                        *get_mut(&mut g) = dy.clone();
+                        g
+                    },
+                );
+            },
+        )
+    }
+
+    /// A copy of this variable with one field replaced (Haskell's `setVar`, `.~~`).
+    #[doc(alias = "setVar")]
+    pub fn set<F: Backprop>(self, get_mut: fn(&mut S) -> &mut F, field: BVar<'t, F>) -> Self {
+        let mut value = self.value().clone();
+        *get_mut(&mut value) = field.value().clone();
+        let (whole, part) = (self.id(), field.id());
+        let requires_grad = self.requires_grad() || field.requires_grad();
+        self.tape()
+            .record(value, requires_grad, move |ctx, _, mut grad: S| {
+                let zero = ctx.value(part).zero();
+                let grad_part = std::mem::replace(get_mut(&mut grad), zero);
+                ctx.add(part, grad_part);
+                ctx.add(whole, grad);
+            })
+    }
+
+    /// This variable with `f` applied to one field (Haskell's `overVar`, `%~~`).
+    #[doc(alias = "overVar")]
+    pub fn over<F: Backprop>(
+        self,
+        get: impl FnOnce(&'t S) -> &'t F,
+        get_mut: fn(&mut S) -> &mut F,
+        f: impl FnOnce(BVar<'t, F>) -> BVar<'t, F>,
+    ) -> Self {
+        let part = f(self.view(get, get_mut));
+        self.set(get_mut, part)
+    }
+}

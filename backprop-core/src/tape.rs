@@ -1,0 +1,389 @@
+//! The tape: every value of one differentiation, and how to send gradients back through it.
+//!
+//! A [`Tape`] lives for one call of [`grad_bp`](crate::grad_bp) (or its siblings). Values are
+//! stored once, in an arena, and handed out as `&'t T`; inputs passed by reference and fields
+//! projected out of a struct are borrowed, never cloned. Each recorded operation keeps a
+//! *pullback*, a `'static` closure that receives the operation's output gradient and adds the
+//! gradients of its inputs through a [`Backward`] context. The backward pass runs the pullbacks
+//! in reverse creation order.
+//!
+//! Most users never touch this module: operators, [`lift1`](crate::lift1) and friends record for
+//! them. Op authors who want to skip work for constant inputs, or accumulate gradients in place,
+//! use [`Tape::record`] and [`Backward`] directly.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use typed_arena::Arena;
+
+use crate::{BVar, Backprop};
+
+/// A type-erased gradient, as stored between pullbacks.
+type Grad = Box<dyn Any>;
+
+/// The pullback of an operation: output value and output gradient in, input gradients out.
+type OpPullback = Box<dyn FnOnce(&mut Backward<'_>, &dyn Any, Grad)>;
+
+/// A gathering step (see [`Tape::record_gather`]).
+type GatherPullback = Box<dyn FnOnce(&mut Backward<'_>, usize)>;
+
+enum Pullback {
+    /// An input, a constant, a projected field: nothing to propagate.
+    Leaf,
+    /// Runs when the node received a gradient.
+    Op(OpPullback),
+    /// Runs after every later node, whether or not this node received a gradient.
+    Gather(GatherPullback),
+}
+
+/// The nodes of a tape, stored column-wise.
+#[derive(Default)]
+struct Nodes<'t> {
+    values: Vec<&'t dyn Any>,
+    requires_grad: Vec<bool>,
+    pullbacks: Vec<Pullback>,
+}
+
+/// The record of one differentiation.
+///
+/// A tape is created by [`grad_bp`](crate::grad_bp), [`backprop`](crate::backprop),
+/// [`eval_bp`](crate::eval_bp) and their siblings, and lent to the closure being differentiated
+/// as `&'t Tape<'t>`. The lifetime `'t` is invariant and universally quantified
+/// (`for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>`), so a [`BVar`] can neither leave its closure
+/// nor meet a `BVar` of another tape: the compiler rejects both.
+///
+/// Reach it from any variable with [`BVar::tape`], e.g. to put a constant on it.
+pub struct Tape<'t> {
+    /// Owned values; never moved or dropped before the tape itself.
+    arena: Arena<Box<dyn Any>>,
+    nodes: RefCell<Nodes<'t>>,
+}
+
+/// The index of a variable on its tape, typed by its value, without the tape's lifetime.
+///
+/// Pullbacks are `'static` closures, so they capture `VarId`s rather than [`BVar`]s, and read
+/// values and add gradients through the [`Backward`] context. An id is meaningful only on the
+/// tape it came from; using it elsewhere panics with a message rather than misbehaving.
+pub struct VarId<T> {
+    index: usize,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for VarId<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for VarId<T> {}
+
+impl<T> fmt::Debug for VarId<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VarId({})", self.index)
+    }
+}
+
+impl<T> VarId<T> {
+    pub(crate) fn new(index: usize) -> Self {
+        VarId {
+            index,
+            _value: PhantomData,
+        }
+    }
+
+    /// The position on the tape (creation order).
+    pub fn index(self) -> usize {
+        self.index
+    }
+}
+
+static UNIT: () = ();
+
+impl<'t> Tape<'t> {
+    pub(crate) fn new() -> Self {
+        Tape {
+            arena: Arena::new(),
+            nodes: RefCell::new(Nodes::default()),
+        }
+    }
+
+    /// Number of nodes recorded so far.
+    pub fn len(&self) -> usize {
+        self.nodes.borrow().values.len()
+    }
+
+    /// Whether nothing has been recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn alloc<T: 'static>(&'t self, value: T) -> &'t T {
+        let stored: &'t mut Box<dyn Any> = self.arena.alloc(Box::new(value));
+        stored
+            .downcast_ref::<T>()
+            .expect("a value stored on the tape keeps its type")
+    }
+
+    fn push<T: 'static>(
+        &'t self,
+        value: &'t T,
+        requires_grad: bool,
+        pullback: Pullback,
+    ) -> BVar<'t, T> {
+        let mut nodes = self.nodes.borrow_mut();
+        let index = nodes.values.len();
+        nodes.values.push(value);
+        nodes.requires_grad.push(requires_grad);
+        nodes.pullbacks.push(pullback);
+        BVar::from_parts(self, index, value)
+    }
+
+    pub(crate) fn requires_grad(&self, index: usize) -> bool {
+        self.nodes.borrow().requires_grad[index]
+    }
+
+    /// A differentiated input, borrowed from the caller.
+    pub(crate) fn input<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
+        self.push(value, true, Pullback::Leaf)
+    }
+
+    /// A part of a value on this tape, whose gradient is left in place for a gathering step
+    /// to collect (see [`record_gather`](Tape::record_gather)).
+    pub(crate) fn part<T: Backprop>(&'t self, value: &'t T, requires_grad: bool) -> BVar<'t, T> {
+        self.push(value, requires_grad, Pullback::Leaf)
+    }
+
+    /// A constant: no gradient flows to it (Haskell's `auto`/`constVar`).
+    ///
+    /// ```
+    /// use backprop_core::grad_bp;
+    ///
+    /// // d/dx (x * 3) = 3
+    /// let g = grad_bp(|x| x * x.tape().constant(3.0), &2.0);
+    /// assert_eq!(g, 3.0);
+    /// ```
+    pub fn constant<T: Backprop>(&'t self, value: T) -> BVar<'t, T> {
+        let value = self.alloc(value);
+        self.push(value, false, Pullback::Leaf)
+    }
+
+    /// A constant borrowed from outside the differentiated closure, without cloning it.
+    pub fn constant_ref<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
+        self.push(value, false, Pullback::Leaf)
+    }
+
+    /// Records an operation's output and its pullback.
+    ///
+    /// `requires_grad` says whether any input needs a gradient (`x.requires_grad() || ...`);
+    /// when it is false the pullback is dropped unused and the output is a constant. The
+    /// pullback receives the [`Backward`] context, the output value and the output gradient
+    /// (owned, so it can be moved into an input's gradient), and adds each input's gradient with
+    /// [`Backward::add`] or [`Backward::accumulate`].
+    ///
+    /// ```
+    /// use backprop_core::{grad_bp, BVar};
+    ///
+    /// /// softplus(x) = ln(1 + eˣ), with d/dx = logistic(x).
+    /// fn softplus<'t>(x: BVar<'t, f64>) -> BVar<'t, f64> {
+    ///     let id = x.id();
+    ///     let y = x.value().exp().ln_1p();
+    ///     x.tape().record(y, x.requires_grad(), move |ctx, _y, dy| {
+    ///         let x = *ctx.value(id);
+    ///         ctx.add(id, dy / (1.0 + (-x).exp()));
+    ///     })
+    /// }
+    ///
+    /// let g = grad_bp(softplus, &0.0);
+    /// assert!((g - 0.5).abs() < 1e-15);
+    /// ```
+    pub fn record<T, F>(&'t self, value: T, requires_grad: bool, pullback: F) -> BVar<'t, T>
+    where
+        T: Backprop,
+        F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
+    {
+        let value = self.alloc(value);
+        self.push(value, requires_grad, op_pullback(requires_grad, pullback))
+    }
+
+    /// Like [`record`](Tape::record), for an output that borrows from a value already on this
+    /// tape (a projected field, say) instead of owning a new one.
+    pub fn record_ref<T, F>(&'t self, value: &'t T, requires_grad: bool, pullback: F) -> BVar<'t, T>
+    where
+        T: Backprop,
+        F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
+    {
+        self.push(value, requires_grad, op_pullback(requires_grad, pullback))
+    }
+
+    /// Records a gathering step: a node that runs its pullback after every node recorded later,
+    /// whether or not it received a gradient itself; it is given its own index.
+    /// [`Fields`](crate::Fields) uses it to assemble a struct's gradient from the gradients of
+    /// its fields in one piece.
+    pub(crate) fn record_gather<F>(&'t self, requires_grad: bool, gather: F) -> VarId<()>
+    where
+        F: FnOnce(&mut Backward<'_>, usize) + 'static,
+    {
+        let pullback = if requires_grad {
+            Pullback::Gather(Box::new(gather))
+        } else {
+            Pullback::Leaf
+        };
+        self.push(&UNIT, requires_grad, pullback).id()
+    }
+
+    /// Runs the backward pass from `output`, seeded with `seed`, and returns the gradient of
+    /// every node (`None` where none arrived). Consumes the pullbacks: a tape is
+    /// differentiated once.
+    pub(crate) fn backward<T: Backprop>(&self, output: VarId<T>, seed: T) -> Gradients {
+        let mut nodes = self.nodes.borrow_mut();
+        let Nodes {
+            values,
+            requires_grad,
+            pullbacks,
+        } = &mut *nodes;
+        let pullbacks = std::mem::take(pullbacks);
+        let mut grads: Vec<Option<Grad>> = Vec::with_capacity(output.index + 1);
+        grads.resize_with(output.index + 1, || None);
+        // Gather steps read the gradients of fields recorded after them, up to the end.
+        grads.resize_with(values.len(), || None);
+        if requires_grad[output.index] {
+            grads[output.index] = Some(Box::new(seed));
+        }
+        let mut ctx = Backward {
+            values,
+            requires_grad,
+            grads: &mut grads,
+        };
+        for (index, pullback) in pullbacks
+            .into_iter()
+            .enumerate()
+            .take(output.index + 1)
+            .rev()
+        {
+            match pullback {
+                Pullback::Leaf => {}
+                Pullback::Op(pullback) => {
+                    if let Some(grad) = ctx.grads[index].take() {
+                        let value = ctx.values[index];
+                        pullback(&mut ctx, value, grad);
+                    }
+                }
+                Pullback::Gather(gather) => gather(&mut ctx, index),
+            }
+        }
+        Gradients { grads }
+    }
+}
+
+fn op_pullback<T, F>(requires_grad: bool, pullback: F) -> Pullback
+where
+    T: Backprop,
+    F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
+{
+    if !requires_grad {
+        return Pullback::Leaf;
+    }
+    Pullback::Op(Box::new(move |ctx, value, grad| {
+        let value = value
+            .downcast_ref::<T>()
+            .expect("a node's value keeps its type");
+        let grad = grad
+            .downcast::<T>()
+            .expect("a node's gradient has the type of its value");
+        pullback(ctx, value, *grad)
+    }))
+}
+
+/// The gradients left on a tape after the backward pass.
+pub(crate) struct Gradients {
+    grads: Vec<Option<Grad>>,
+}
+
+impl Gradients {
+    /// The gradient of `var`, or `zero` of its value if none arrived.
+    pub(crate) fn take<T: Backprop>(&mut self, var: BVar<'_, T>) -> T {
+        match self.grads.get_mut(var.id().index).and_then(Option::take) {
+            Some(grad) => *grad
+                .downcast::<T>()
+                .expect("an input's gradient has the input's type"),
+            None => var.value().zero(),
+        }
+    }
+}
+
+/// The context a pullback runs in: read values, test which inputs need gradients, add them.
+pub struct Backward<'a> {
+    values: &'a [&'a dyn Any],
+    requires_grad: &'a [bool],
+    grads: &'a mut [Option<Grad>],
+}
+
+impl<'a> Backward<'a> {
+    /// The value of a variable on this tape. The reference outlives `&self`, so values can be
+    /// held while gradients are added.
+    #[track_caller]
+    pub fn value<T: 'static>(&self, id: VarId<T>) -> &'a T {
+        let value: &'a dyn Any = self.values[id.index];
+        value
+            .downcast_ref::<T>()
+            .expect("VarId used with a tape it does not belong to")
+    }
+
+    /// Whether `id` needs a gradient. Constants do not; skip computing theirs.
+    pub fn wants<T>(&self, id: VarId<T>) -> bool {
+        self.requires_grad[id.index]
+    }
+
+    /// Adds `grad` to the gradient of `id` (nothing happens if `id` is a constant).
+    #[track_caller]
+    pub fn add<T: Backprop>(&mut self, id: VarId<T>, grad: T) {
+        if !self.requires_grad[id.index] {
+            return;
+        }
+        match &mut self.grads[id.index] {
+            Some(existing) => existing
+                .downcast_mut::<T>()
+                .expect("VarId used with a tape it does not belong to")
+                .add_assign(grad),
+            slot @ None => *slot = Some(Box::new(grad)),
+        }
+    }
+
+    /// Adds to the gradient of `id` without allocating when one already exists: `add_into`
+    /// receives the existing gradient to update in place; `fresh` builds the first one. Neither
+    /// runs if `id` is a constant.
+    #[track_caller]
+    pub fn accumulate<T: Backprop>(
+        &mut self,
+        id: VarId<T>,
+        add_into: impl FnOnce(&mut T),
+        fresh: impl FnOnce() -> T,
+    ) {
+        if !self.requires_grad[id.index] {
+            return;
+        }
+        match &mut self.grads[id.index] {
+            Some(existing) => add_into(
+                existing
+                    .downcast_mut::<T>()
+                    .expect("VarId used with a tape it does not belong to"),
+            ),
+            slot @ None => *slot = Some(Box::new(fresh())),
+        }
+    }
+
+    /// Removes and returns the gradient that has arrived at `id`, if any.
+    pub(crate) fn take_grad<T: 'static>(&mut self, id: VarId<T>) -> Option<T> {
+        self.grads[id.index].take().map(|grad| {
+            *grad
+                .downcast::<T>()
+                .expect("a node's gradient has the type of its value")
+        })
+    }
+
+    /// Whether any node in `range` holds a gradient.
+    pub(crate) fn any_grad(&self, range: std::ops::Range<usize>) -> bool {
+        self.grads[range].iter().any(Option::is_some)
+    }
+}
