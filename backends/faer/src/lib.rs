@@ -1,1 +1,34 @@
-//! placeholder
+//! The faer backend of backprop-rs: [`Faer`] implements
+//! [`LinalgBackend`](backprop_backend::LinalgBackend) with `Matrix = faer::Mat<T>` and
+//! `Vector = faer::Col<T>` for `f32`, `f64`, `c32` and `c64`, and
+//! [`Factorize`](backprop_backend::Factorize) with faer's own decompositions for `f32` and `f64`.
+//!
+//! Products go through faer's GEMM (`matmul_with_conj`, transposes and conjugation as views,
+//! never materialised). Decompositions call faer's low-level routines with this crate's
+//! [`parallelism`] setting: sequential unless you enable the `rayon` feature and call
+//! [`set_parallelism`].
+//!
+//! ```
+//! use backprop_backend::{Factorize, LinalgBackend};
+//! use backprop_faer::Faer;
+//!
+//! let a = <Faer as LinalgBackend<f64>>::mat_from_row_major(2, 2, &[4.0, 2.0, 2.0, 3.0]).unwrap();
+//! let l = Faer::cholesky(&a).unwrap();
+//! assert!((l[(0, 0)] - 2.0).abs() < 1e-12);
+//! assert_eq!(l[(0, 1)], 0.0);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
+
+mod backend;
+pub mod convert;
+mod factorize;
+pub mod kernels;
+pub mod parallelism;
+
+pub use parallelism::{Parallelism, parallelism, set_parallelism};
+
+/// The faer backend (a zero-sized marker type): storage `faer::Mat<T>` and `faer::Col<T>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Faer;

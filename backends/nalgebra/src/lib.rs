@@ -1,1 +1,29 @@
-//! placeholder
+//! The nalgebra backend of backprop-rs: [`Nalgebra`] implements
+//! [`LinalgBackend`](backprop_backend::LinalgBackend) with `Matrix = nalgebra::DMatrix<T>` and
+//! `Vector = nalgebra::DVector<T>` for `f32`, `f64`, `Complex<f32>` and `Complex<f64>`, and
+//! [`Factorize`](backprop_backend::Factorize) with nalgebra's own decompositions (LU, Cholesky,
+//! `SymmetricEigen`, SVD, QR) for `f32` and `f64`.
+//!
+//! Products use nalgebra's `gemm`/`gemv`/`ger`; transposed operands are zero-copy strided views
+//! (only the conjugate transpose of a complex matrix is copied).
+//!
+//! ```
+//! use backprop_backend::{Factorize, LinalgBackend};
+//! use backprop_nalgebra::Nalgebra;
+//! use nalgebra::DMatrix;
+//!
+//! let a = DMatrix::from_row_slice(2, 2, &[4.0, 2.0, 2.0, 3.0]);
+//! let e = Nalgebra::sym_eigen(&a).unwrap();
+//! assert!(e.values[0] > e.values[1]); // descending
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
+
+mod backend;
+pub mod convert;
+mod factorize;
+
+/// The nalgebra backend (a zero-sized marker type): storage `DMatrix<T>` and `DVector<T>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Nalgebra;

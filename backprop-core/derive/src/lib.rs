@@ -9,8 +9,7 @@
 //!   net.split();` hands out the fields as variables, and `impl Join for NetVars`, so
 //!   `NetVars { w1, b1 }.join()` puts them back.
 //!
-//! Generic structs get bounds on the field types that mention a type parameter
-//! (`Vec<T>: Backprop`). The path of the runtime crate is found from `Cargo.toml`
+//! Generic structs get the derived trait as a bound on every type parameter. The path of the runtime crate is found from `Cargo.toml`
 //! (`backprop-core`, else `backprop-linalg`); override it with `#[backprop(crate = "path")]`.
 
 use proc_macro::TokenStream;
@@ -19,7 +18,7 @@ use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{format_ident, quote};
 use syn::{
     Data, DeriveInput, Fields, GenericParam, Generics, Ident, Index, Member, Path, Type,
-    WherePredicate, parse_macro_input, parse_quote, visit::Visit,
+    parse_macro_input, parse_quote,
 };
 
 /// Derives `Backprop` and `Split` (with a `…Vars` companion struct). See the crate docs.
@@ -90,22 +89,12 @@ impl<'a> StructInfo<'a> {
         }
     }
 
-    /// The struct's generics with `FieldType: bound` added for every field type that mentions
-    /// a type parameter.
+    /// The struct's generics with `T: bound` added for every type parameter `T` (the bound a
+    /// derived `Clone` also needs, so the supertrait holds).
     fn bounded_generics(&self, bound: &Path) -> Generics {
-        let params: Vec<&Ident> = self
-            .input
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .collect();
         let mut generics = self.input.generics.clone();
-        let where_clause = generics.make_where_clause();
-        for ty in &self.types {
-            if mentions_any(ty, &params) {
-                let pred: WherePredicate = parse_quote!(#ty: #bound);
-                where_clause.predicates.push(pred);
-            }
+        for param in generics.type_params_mut() {
+            param.bounds.push(parse_quote!(#bound));
         }
         generics
     }
@@ -140,29 +129,6 @@ fn crate_path(input: &DeriveInput) -> syn::Result<Path> {
     };
     let ident = Ident::new(&name, Span::call_site());
     Ok(parse_quote!(::#ident))
-}
-
-fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
-    struct Finder<'p> {
-        params: &'p [&'p Ident],
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Finder<'_> {
-        fn visit_path(&mut self, path: &'ast Path) {
-            if let Some(first) = path.segments.first() {
-                if self.params.iter().any(|p| first.ident == **p) {
-                    self.found = true;
-                }
-            }
-            syn::visit::visit_path(self, path);
-        }
-    }
-    let mut finder = Finder {
-        params,
-        found: false,
-    };
-    finder.visit_type(ty);
-    finder.found
 }
 
 fn expand_backprop(input: &DeriveInput) -> syn::Result<TokenStream2> {

@@ -1,0 +1,127 @@
+//! `LinalgBackend` for [`Faer`]: storage is `faer::Mat` / `faer::Col`, products are faer's GEMM.
+
+use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
+use faer::traits::ComplexField;
+use faer::{Col, Mat};
+
+use crate::{Faer, kernels};
+
+impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
+    type Vector = Col<T>;
+    type Matrix = Mat<T>;
+    const NAME: &'static str = "faer";
+
+    fn vec_from_fn(n: usize, mut f: impl FnMut(usize) -> T) -> Col<T> {
+        Col::from_fn(n, |i| f(i))
+    }
+    fn vec_len(v: &Col<T>) -> usize {
+        v.nrows()
+    }
+    #[track_caller]
+    fn vec_get(v: &Col<T>, i: usize) -> T {
+        v[i]
+    }
+    #[track_caller]
+    fn vec_set(v: &mut Col<T>, i: usize, x: T) {
+        v[i] = x;
+    }
+    fn mat_from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Mat<T> {
+        Mat::from_fn(rows, cols, |i, j| f(i, j))
+    }
+    fn mat_shape(a: &Mat<T>) -> (usize, usize) {
+        a.shape()
+    }
+    #[track_caller]
+    fn mat_get(a: &Mat<T>, i: usize, j: usize) -> T {
+        a[(i, j)]
+    }
+    #[track_caller]
+    fn mat_set(a: &mut Mat<T>, i: usize, j: usize, x: T) {
+        a[(i, j)] = x;
+    }
+
+    fn vec_map(v: &Col<T>, mut f: impl FnMut(T) -> T) -> Col<T> {
+        Col::from_fn(v.nrows(), |i| f(v[i]))
+    }
+    fn vec_map_mut(v: &mut Col<T>, mut f: impl FnMut(T) -> T) {
+        for x in v.iter_mut() {
+            *x = f(*x);
+        }
+    }
+    fn vec_zip_map(a: &Col<T>, b: &Col<T>, mut f: impl FnMut(T, T) -> T) -> Result<Col<T>, LinalgError> {
+        validate::same_len("vec_zip_map", a.nrows(), b.nrows())?;
+        Ok(Col::from_fn(a.nrows(), |i| f(a[i], b[i])))
+    }
+    fn vec_fold<A>(v: &Col<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
+        v.iter().copied().fold(init, f)
+    }
+    fn mat_map(a: &Mat<T>, mut f: impl FnMut(T) -> T) -> Mat<T> {
+        Mat::from_fn(a.nrows(), a.ncols(), |i, j| f(a[(i, j)]))
+    }
+    fn mat_map_mut(a: &mut Mat<T>, mut f: impl FnMut(T) -> T) {
+        for j in 0..a.ncols() {
+            for x in a.col_mut(j).iter_mut() {
+                *x = f(*x);
+            }
+        }
+    }
+    fn mat_zip_map(a: &Mat<T>, b: &Mat<T>, mut f: impl FnMut(T, T) -> T) -> Result<Mat<T>, LinalgError> {
+        validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
+        Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| f(a[(i, j)], b[(i, j)])))
+    }
+    fn mat_fold<A>(a: &Mat<T>, init: A, mut f: impl FnMut(A, T) -> A) -> A {
+        let mut acc = init;
+        for j in 0..a.ncols() {
+            for &x in a.col(j).iter() {
+                acc = f(acc, x);
+            }
+        }
+        acc
+    }
+
+    fn gemm(
+        c: &mut Mat<T>,
+        alpha: T,
+        a: &Mat<T>,
+        ta: Transpose,
+        b: &Mat<T>,
+        tb: Transpose,
+        beta: T,
+    ) -> Result<(), LinalgError> {
+        validate::gemm_shapes("gemm", c.shape(), a.shape(), ta, b.shape(), tb)?;
+        kernels::gemm(c.as_mut(), alpha, a.as_ref(), ta, b.as_ref(), tb, beta);
+        Ok(())
+    }
+    fn gemv(y: &mut Col<T>, alpha: T, a: &Mat<T>, ta: Transpose, x: &Col<T>, beta: T) -> Result<(), LinalgError> {
+        validate::gemv_shapes("gemv", y.nrows(), a.shape(), ta, x.nrows())?;
+        kernels::gemm(y.as_mat_mut(), alpha, a.as_ref(), ta, x.as_mat(), Transpose::No, beta);
+        Ok(())
+    }
+
+    // Faster library forms of provided methods.
+
+    fn vec_axpy(y: &mut Col<T>, alpha: T, x: &Col<T>) -> Result<(), LinalgError> {
+        validate::same_len("vec_axpy", y.nrows(), x.nrows())?;
+        for (yi, &xi) in y.iter_mut().zip(x.iter()) {
+            *yi += alpha * xi;
+        }
+        Ok(())
+    }
+    fn mat_axpy(y: &mut Mat<T>, alpha: T, x: &Mat<T>) -> Result<(), LinalgError> {
+        validate::same_shape("mat_axpy", y.shape(), x.shape())?;
+        for j in 0..x.ncols() {
+            for (yi, &xi) in y.col_mut(j).iter_mut().zip(x.col(j).iter()) {
+                *yi += alpha * xi;
+            }
+        }
+        Ok(())
+    }
+    fn mat_transpose(a: &Mat<T>) -> Mat<T> {
+        a.transpose().to_owned()
+    }
+    fn ger(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) -> Result<(), LinalgError> {
+        validate::same_shape("ger", a.shape(), (x.nrows(), y.nrows()))?;
+        kernels::gemm(a.as_mut(), alpha, x.as_mat(), Transpose::No, y.as_mat(), Transpose::Yes, T::one());
+        Ok(())
+    }
+}

@@ -1,0 +1,30 @@
+//! `Factorize` for [`Faer`]: faer's own LU, triangular solves, Cholesky (LLᵀ), self-adjoint
+//! eigensolver, SVD and Householder QR.
+
+use backprop_backend::{Factorize, Lu, RealScalar, Transpose, Triangle};
+use faer::Mat;
+use faer::traits::RealField;
+
+use crate::{Faer, kernels};
+
+impl<T: RealScalar + RealField> Factorize<T> for Faer {
+    fn lu_raw(a: &Mat<T>) -> Lu<Mat<T>, T> {
+        let (l, u, perm, perm_sign) = kernels::lu(a.as_ref());
+        Lu { l, u, perm, perm_sign }
+    }
+    fn solve_triangular_raw(a: &Mat<T>, b: &Mat<T>, tri: Triangle, trans: Transpose) -> Mat<T> {
+        kernels::solve_triangular(a.as_ref(), b.as_ref(), tri, trans)
+    }
+    fn cholesky_raw(a: &Mat<T>) -> Option<Mat<T>> {
+        kernels::cholesky(a.as_ref())
+    }
+    fn sym_eigen_raw(a: &Mat<T>) -> Option<(Vec<T>, Mat<T>)> {
+        kernels::sym_eigen(a.as_ref())
+    }
+    fn svd_raw(a: &Mat<T>, full: bool) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
+        kernels::svd(a.as_ref(), full)
+    }
+    fn qr_raw(a: &Mat<T>, full: bool) -> (Mat<T>, Mat<T>) {
+        kernels::qr(a.as_ref(), full)
+    }
+}

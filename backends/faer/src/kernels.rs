@@ -1,0 +1,187 @@
+//! faer routines on borrowed views, shared by this backend and by `backprop-ndarray`.
+//!
+//! Each function takes [`MatRef`]/[`MatMut`] views, so a caller whose storage is not a
+//! [`faer::Mat`] (an ndarray array, say) can use it without copying its input. They assume the
+//! validation that [`backprop_backend::Factorize`]'s provided methods perform (finite, square
+//! where needed, non-empty) and return factors before the shared sign/order conventions.
+
+use backprop_backend::{RealScalar, Scalar, Transpose, Triangle};
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::linalg::{cholesky, evd, householder, lu, matmul, qr, svd, triangular_solve};
+use faer::traits::{ComplexField, RealField};
+use faer::diag::Diag;
+use faer::{Accum, Conj, Mat, MatMut, MatRef};
+
+use crate::parallelism::par;
+
+/// Runs `f` with a scratch stack of the requested size.
+fn with_stack<R>(req: StackReq, f: impl FnOnce(&mut MemStack) -> R) -> R {
+    let mut buf = MemBuffer::new(req);
+    f(MemStack::new(&mut buf))
+}
+
+/// `op(A)` as a view plus the conjugation flag faer applies on the fly.
+fn op_view<T: ComplexField>(a: MatRef<'_, T>, t: Transpose) -> (MatRef<'_, T>, Conj) {
+    match t {
+        Transpose::No => (a, Conj::No),
+        Transpose::Yes => (a.transpose(), Conj::No),
+        Transpose::Adjoint => (a.transpose(), Conj::Yes),
+    }
+}
+
+/// `C = alpha·op(A)·op(B) + beta·C` (shapes already checked). With `beta = 0`, `C` is not read.
+pub fn gemm<T: Scalar + ComplexField>(
+    mut c: MatMut<'_, T>,
+    alpha: T,
+    a: MatRef<'_, T>,
+    ta: Transpose,
+    b: MatRef<'_, T>,
+    tb: Transpose,
+    beta: T,
+) {
+    let (a, ca) = op_view(a, ta);
+    let (b, cb) = op_view(b, tb);
+    let accum = if beta == T::zero() {
+        Accum::Replace
+    } else {
+        if beta != T::one() {
+            for j in 0..c.ncols() {
+                for i in 0..c.nrows() {
+                    let x = c[(i, j)];
+                    c[(i, j)] = beta * x;
+                }
+            }
+        }
+        Accum::Add
+    };
+    matmul::matmul_with_conj(c, accum, a, ca, b, cb, alpha, par());
+}
+
+/// `P·A = L·U` with partial pivoting: `(L, U, perm, det(P))`, `perm[i]` the row of `A` that is
+/// row `i` of `P·A`.
+pub fn lu<T: RealScalar + RealField>(a: MatRef<'_, T>) -> (Mat<T>, Mat<T>, Vec<usize>, T) {
+    let n = a.nrows();
+    let mut f = a.to_owned();
+    let mut fwd = vec![0usize; n];
+    let mut bwd = vec![0usize; n];
+    let p = par();
+    let req = lu::partial_pivoting::factor::lu_in_place_scratch::<usize, T>(n, n, p, Default::default());
+    let count = with_stack(req, |stack| {
+        let (info, _) =
+            lu::partial_pivoting::factor::lu_in_place(f.as_mut(), &mut fwd, &mut bwd, p, stack, Default::default());
+        info.transposition_count
+    });
+    let l = Mat::from_fn(n, n, |i, j| match i.cmp(&j) {
+        core::cmp::Ordering::Greater => f[(i, j)],
+        core::cmp::Ordering::Equal => T::one(),
+        core::cmp::Ordering::Less => T::zero(),
+    });
+    let u = Mat::from_fn(n, n, |i, j| if i <= j { f[(i, j)] } else { T::zero() });
+    let sign = if count % 2 == 0 { T::one() } else { -T::one() };
+    (l, u, fwd, sign)
+}
+
+/// Solves `op(A)·X = B` for triangular `A`, reading only the `tri` triangle (`trans` is `No` or
+/// `Yes`).
+pub fn solve_triangular<T: RealScalar + RealField>(
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    tri: Triangle,
+    trans: Transpose,
+) -> Mat<T> {
+    let mut x = b.to_owned();
+    let p = par();
+    // Transposing a lower-triangular matrix gives an upper-triangular one, and vice versa.
+    let (view, lower) = match (tri, trans.is_transposed()) {
+        (Triangle::Lower, false) => (a, true),
+        (Triangle::Lower, true) => (a.transpose(), false),
+        (Triangle::Upper, false) => (a, false),
+        (Triangle::Upper, true) => (a.transpose(), true),
+    };
+    if lower {
+        triangular_solve::solve_lower_triangular_in_place(view, x.as_mut(), p);
+    } else {
+        triangular_solve::solve_upper_triangular_in_place(view, x.as_mut(), p);
+    }
+    x
+}
+
+/// Lower Cholesky factor (reading the lower triangle of `A`), or `None` if `A` is not positive
+/// definite.
+pub fn cholesky<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<Mat<T>> {
+    let n = a.nrows();
+    let mut l = a.to_owned();
+    let p = par();
+    let req = cholesky::llt::factor::cholesky_in_place_scratch::<T>(n, p, Default::default());
+    let ok = with_stack(req, |stack| {
+        cholesky::llt::factor::cholesky_in_place(l.as_mut(), Default::default(), p, stack, Default::default())
+            .is_ok()
+    });
+    ok.then(|| Mat::from_fn(n, n, |i, j| if i >= j { l[(i, j)] } else { T::zero() }))
+}
+
+/// Eigenvalues (ascending, faer's order) and eigenvectors of a symmetric matrix, or `None` if
+/// the iteration failed.
+pub fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>, Mat<T>)> {
+    let n = a.nrows();
+    let mut u = Mat::<T>::zeros(n, n);
+    let mut s = Diag::<T>::zeros(n);
+    let p = par();
+    let req = evd::self_adjoint_evd_scratch::<T>(n, evd::ComputeEigenvectors::Yes, p, Default::default());
+    let ok = with_stack(req, |stack| {
+        evd::self_adjoint_evd(a, s.as_mut(), Some(u.as_mut()), p, stack, Default::default()).is_ok()
+    });
+    ok.then(|| ((0..n).map(|i| s.column_vector()[i]).collect(), u))
+}
+
+/// SVD `A = U·diag(s)·Vᵀ`, thin or full, or `None` if the iteration failed.
+pub fn svd<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
+    let (m, n) = a.shape();
+    let k = m.min(n);
+    let (uc, vc, compute) =
+        if full { (m, n, svd::ComputeSvdVectors::Full) } else { (k, k, svd::ComputeSvdVectors::Thin) };
+    let mut u = Mat::<T>::zeros(m, uc);
+    let mut v = Mat::<T>::zeros(n, vc);
+    let mut s = Diag::<T>::zeros(k);
+    let p = par();
+    let req = svd::svd_scratch::<T>(m, n, compute, compute, p, Default::default());
+    let ok = with_stack(req, |stack| {
+        svd::svd(a, s.as_mut(), Some(u.as_mut()), Some(v.as_mut()), p, stack, Default::default()).is_ok()
+    });
+    ok.then(|| (u, (0..k).map(|i| s.column_vector()[i]).collect(), v))
+}
+
+/// Householder QR `A = Q·R`: thin (`Q m×k`, `R k×n`) or full (`Q m×m`, `R m×n`).
+pub fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, Mat<T>) {
+    let (m, n) = a.shape();
+    let k = m.min(n);
+    let mut f = a.to_owned();
+    let p = par();
+    let bs = qr::no_pivoting::factor::recommended_block_size::<T>(m, n);
+    let mut coeff = Mat::<T>::zeros(bs, k);
+    let req = qr::no_pivoting::factor::qr_in_place_scratch::<T>(m, n, bs, p, Default::default());
+    with_stack(req, |stack| {
+        qr::no_pivoting::factor::qr_in_place(f.as_mut(), coeff.as_mut(), p, stack, Default::default());
+    });
+    // The Householder vectors: unit lower-trapezoidal m×k, below the diagonal of the factored A.
+    let basis = Mat::from_fn(m, k, |i, j| match i.cmp(&j) {
+        core::cmp::Ordering::Greater => f[(i, j)],
+        core::cmp::Ordering::Equal => T::one(),
+        core::cmp::Ordering::Less => T::zero(),
+    });
+    let qc = if full { m } else { k };
+    let mut q = Mat::<T>::from_fn(m, qc, |i, j| if i == j { T::one() } else { T::zero() });
+    let req = householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<T>(m, bs, qc);
+    with_stack(req, |stack| {
+        householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
+            basis.as_ref(),
+            coeff.as_ref(),
+            Conj::No,
+            q.as_mut(),
+            p,
+            stack,
+        );
+    });
+    let r = Mat::from_fn(qc, n, |i, j| if i <= j && i < k { f[(i, j)] } else { T::zero() });
+    (q, r)
+}
