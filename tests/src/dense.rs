@@ -54,13 +54,17 @@ impl Dense {
     #[must_use]
     pub fn matmul(&self, b: &Self) -> Self {
         assert_eq!(self.cols, b.rows, "naive matmul: inner dimensions");
-        Self::from_fn(self.rows, b.cols, |i, j| (0..self.cols).map(|k| self.at(i, k) * b.at(k, j)).sum())
+        Self::from_fn(self.rows, b.cols, |i, j| {
+            (0..self.cols).map(|k| self.at(i, k) * b.at(k, j)).sum()
+        })
     }
     /// `alpha·self + beta·b`, entry-wise.
     #[must_use]
     pub fn lin(&self, alpha: f64, b: &Self, beta: f64) -> Self {
         assert_eq!(self.shape(), b.shape(), "naive lin: shapes");
-        Self::from_fn(self.rows, self.cols, |i, j| alpha * self.at(i, j) + beta * b.at(i, j))
+        Self::from_fn(self.rows, self.cols, |i, j| {
+            alpha * self.at(i, j) + beta * b.at(i, j)
+        })
     }
     /// Largest absolute entry (0 for empty).
     #[must_use]
@@ -73,7 +77,10 @@ impl Dense {
         if self.shape() != b.shape() {
             return f64::INFINITY;
         }
-        self.data.iter().zip(&b.data).fold(0.0, |m, (x, y)| m.max((x - y).abs()))
+        self.data
+            .iter()
+            .zip(&b.data)
+            .fold(0.0, |m, (x, y)| m.max((x - y).abs()))
     }
     /// Column `j`.
     #[must_use]
@@ -83,17 +90,26 @@ impl Dense {
     /// The diagonal matrix `rows×cols` with `d` on its diagonal.
     #[must_use]
     pub fn diag(rows: usize, cols: usize, d: &[f64]) -> Self {
-        Self::from_fn(rows, cols, |i, j| if i == j && i < d.len() { d[i] } else { 0.0 })
+        Self::from_fn(
+            rows,
+            cols,
+            |i, j| if i == j && i < d.len() { d[i] } else { 0.0 },
+        )
     }
     /// Converts to a backend's storage.
     #[must_use]
     pub fn to<B: LinalgBackend<f64>>(&self) -> B::Matrix {
-        B::mat_from_row_major(self.rows, self.cols, &self.data).expect("Dense has a consistent length")
+        B::mat_from_row_major(self.rows, self.cols, &self.data)
+            .expect("Dense has a consistent length")
     }
     /// Converts from a backend's storage.
     #[must_use]
     pub fn of<B: LinalgBackend<f64>>(m: &B::Matrix) -> Self {
         let (rows, cols) = B::mat_shape(m);
-        Self { rows, cols, data: B::mat_to_row_major(m) }
+        Self {
+            rows,
+            cols,
+            data: B::mat_to_row_major(m),
+        }
     }
 }

@@ -15,7 +15,11 @@ pub fn dim() -> impl Strategy<Value = usize> {
 
 /// An `rows×cols` matrix with entries in `[-1, 1]`.
 pub fn matrix(rows: usize, cols: usize) -> impl Strategy<Value = Dense> {
-    proptest::collection::vec(-1.0f64..1.0, rows * cols).prop_map(move |data| Dense { rows, cols, data })
+    proptest::collection::vec(-1.0f64..1.0, rows * cols).prop_map(move |data| Dense {
+        rows,
+        cols,
+        data,
+    })
 }
 
 /// A matrix of any shape up to `MAX_DIM×MAX_DIM`, entries in `[-1, 1]`.
@@ -36,7 +40,9 @@ pub fn orthogonal(n: usize) -> impl Strategy<Value = Dense> {
         for (k, mut v) in vs.into_iter().enumerate() {
             v[k % n] += 2.0;
             let nn: f64 = v.iter().map(|x| x * x).sum();
-            let h = Dense::from_fn(n, n, |i, j| f64::from(u8::from(i == j)) - 2.0 * v[i] * v[j] / nn);
+            let h = Dense::from_fn(n, n, |i, j| {
+                f64::from(u8::from(i == j)) - 2.0 * v[i] * v[j] / nn
+            });
             q = q.matmul(&h);
         }
         q
@@ -71,24 +77,32 @@ pub fn spd(n: usize) -> impl Strategy<Value = Dense> {
 /// Eigenvalues for a separated spectrum: distinct, pairwise at least `0.5` apart, of either
 /// sign, as `(values, Q)` with `A = Q·diag(values)·Qᵀ`.
 pub fn separated_spectrum(n: usize) -> impl Strategy<Value = (Vec<f64>, Dense)> {
-    (proptest::collection::vec(0.5f64..1.5, n), -3.0f64..3.0, orthogonal(n)).prop_map(|(gaps, start, q)| {
-        let mut acc = start;
-        let values = gaps
-            .iter()
-            .map(|g| {
-                acc += g;
-                acc
-            })
-            .collect();
-        (values, q)
-    })
+    (
+        proptest::collection::vec(0.5f64..1.5, n),
+        -3.0f64..3.0,
+        orthogonal(n),
+    )
+        .prop_map(|(gaps, start, q)| {
+            let mut acc = start;
+            let values = gaps
+                .iter()
+                .map(|g| {
+                    acc += g;
+                    acc
+                })
+                .collect();
+            (values, q)
+        })
 }
 
 /// A symmetric `n×n` matrix with a separated spectrum, with its eigenvalues (in the drawn order).
 pub fn symmetric_separated(n: usize) -> impl Strategy<Value = (Dense, Vec<f64>)> {
     separated_spectrum(n).prop_map(move |(values, q)| {
         let a = q.matmul(&Dense::diag(n, n, &values)).matmul(&q.t());
-        (Dense::from_fn(n, n, |i, j| 0.5 * (a.at(i, j) + a.at(j, i))), values)
+        (
+            Dense::from_fn(n, n, |i, j| 0.5 * (a.at(i, j) + a.at(j, i))),
+            values,
+        )
     })
 }
 
@@ -96,15 +110,20 @@ pub fn symmetric_separated(n: usize) -> impl Strategy<Value = (Dense, Vec<f64>)>
 /// those singular values.
 pub fn separated_singular(m: usize, n: usize) -> impl Strategy<Value = (Dense, Vec<f64>)> {
     let k = m.min(n);
-    (proptest::collection::vec(0.5f64..1.5, k), orthogonal(m), orthogonal(n)).prop_map(move |(gaps, u, v)| {
-        let mut acc = 0.0;
-        let s: Vec<f64> = gaps
-            .iter()
-            .map(|g| {
-                acc += g;
-                acc
-            })
-            .collect();
-        (u.matmul(&Dense::diag(m, n, &s)).matmul(&v.t()), s)
-    })
+    (
+        proptest::collection::vec(0.5f64..1.5, k),
+        orthogonal(m),
+        orthogonal(n),
+    )
+        .prop_map(move |(gaps, u, v)| {
+            let mut acc = 0.0;
+            let s: Vec<f64> = gaps
+                .iter()
+                .map(|g| {
+                    acc += g;
+                    acc
+                })
+                .collect();
+            (u.matmul(&Dense::diag(m, n, &s)).matmul(&v.t()), s)
+        })
 }

@@ -48,7 +48,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             *x = f(*x);
         }
     }
-    fn vec_zip_map(a: &Col<T>, b: &Col<T>, mut f: impl FnMut(T, T) -> T) -> Result<Col<T>, LinalgError> {
+    fn vec_zip_map(
+        a: &Col<T>,
+        b: &Col<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<Col<T>, LinalgError> {
         validate::same_len("vec_zip_map", a.nrows(), b.nrows())?;
         Ok(Col::from_fn(a.nrows(), |i| f(a[i], b[i])))
     }
@@ -65,9 +69,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             }
         }
     }
-    fn mat_zip_map(a: &Mat<T>, b: &Mat<T>, mut f: impl FnMut(T, T) -> T) -> Result<Mat<T>, LinalgError> {
+    fn mat_zip_map(
+        a: &Mat<T>,
+        b: &Mat<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<Mat<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
-        Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| f(a[(i, j)], b[(i, j)])))
+        Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| {
+            f(a[(i, j)], b[(i, j)])
+        }))
     }
     fn mat_fold<A>(a: &Mat<T>, init: A, mut f: impl FnMut(A, T) -> A) -> A {
         let mut acc = init;
@@ -92,9 +102,24 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
         kernels::gemm(c.as_mut(), alpha, a.as_ref(), ta, b.as_ref(), tb, beta);
         Ok(())
     }
-    fn gemv(y: &mut Col<T>, alpha: T, a: &Mat<T>, ta: Transpose, x: &Col<T>, beta: T) -> Result<(), LinalgError> {
+    fn gemv(
+        y: &mut Col<T>,
+        alpha: T,
+        a: &Mat<T>,
+        ta: Transpose,
+        x: &Col<T>,
+        beta: T,
+    ) -> Result<(), LinalgError> {
         validate::gemv_shapes("gemv", y.nrows(), a.shape(), ta, x.nrows())?;
-        kernels::gemm(y.as_mat_mut(), alpha, a.as_ref(), ta, x.as_mat(), Transpose::No, beta);
+        kernels::gemm(
+            y.as_mat_mut(),
+            alpha,
+            a.as_ref(),
+            ta,
+            x.as_mat(),
+            Transpose::No,
+            beta,
+        );
         Ok(())
     }
 
@@ -121,7 +146,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     }
     fn ger(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) -> Result<(), LinalgError> {
         validate::same_shape("ger", a.shape(), (x.nrows(), y.nrows()))?;
-        kernels::gemm(a.as_mut(), alpha, x.as_mat(), Transpose::No, y.as_mat(), Transpose::Yes, T::one());
+        kernels::gemm(
+            a.as_mut(),
+            alpha,
+            x.as_mat(),
+            Transpose::No,
+            y.as_mat(),
+            Transpose::Yes,
+            T::one(),
+        );
         Ok(())
     }
 }

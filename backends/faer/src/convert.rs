@@ -23,7 +23,11 @@ pub fn vec_from_view<T: ComplexField>(v: ColRef<'_, T>) -> Col<T> {
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `data.len() != rows·cols`.
-pub fn try_mat_from_row_major<T: ComplexField>(rows: usize, cols: usize, data: &[T]) -> Result<Mat<T>, LinalgError> {
+pub fn try_mat_from_row_major<T: ComplexField>(
+    rows: usize,
+    cols: usize,
+    data: &[T],
+) -> Result<Mat<T>, LinalgError> {
     validate::same_len("try_mat_from_row_major", rows * cols, data.len())?;
     Ok(MatRef::from_row_major_slice(data, rows, cols).to_owned())
 }
@@ -32,7 +36,11 @@ pub fn try_mat_from_row_major<T: ComplexField>(rows: usize, cols: usize, data: &
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `data.len() != rows·cols`.
-pub fn try_mat_from_col_major<T: ComplexField>(rows: usize, cols: usize, data: &[T]) -> Result<Mat<T>, LinalgError> {
+pub fn try_mat_from_col_major<T: ComplexField>(
+    rows: usize,
+    cols: usize,
+    data: &[T],
+) -> Result<Mat<T>, LinalgError> {
     validate::same_len("try_mat_from_col_major", rows * cols, data.len())?;
     Ok(MatRef::from_column_major_slice(data, rows, cols).to_owned())
 }

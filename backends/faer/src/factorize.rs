@@ -10,7 +10,12 @@ use crate::{Faer, kernels};
 impl<T: RealScalar + RealField> Factorize<T> for Faer {
     fn lu_raw(a: &Mat<T>) -> Lu<Mat<T>, T> {
         let (l, u, perm, perm_sign) = kernels::lu(a.as_ref());
-        Lu { l, u, perm, perm_sign }
+        Lu {
+            l,
+            u,
+            perm,
+            perm_sign,
+        }
     }
     fn solve_triangular_raw(a: &Mat<T>, b: &Mat<T>, tri: Triangle, trans: Transpose) -> Mat<T> {
         kernels::solve_triangular(a.as_ref(), b.as_ref(), tri, trans)

@@ -6,10 +6,10 @@
 //! where needed, non-empty) and return factors before the shared sign/order conventions.
 
 use backprop_backend::{RealScalar, Scalar, Transpose, Triangle};
+use faer::diag::Diag;
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::{cholesky, evd, householder, lu, matmul, qr, svd, triangular_solve};
 use faer::traits::{ComplexField, RealField};
-use faer::diag::Diag;
 use faer::{Accum, Conj, Mat, MatMut, MatRef};
 
 use crate::parallelism::par;
@@ -65,10 +65,17 @@ pub fn lu<T: RealScalar + RealField>(a: MatRef<'_, T>) -> (Mat<T>, Mat<T>, Vec<u
     let mut fwd = vec![0usize; n];
     let mut bwd = vec![0usize; n];
     let p = par();
-    let req = lu::partial_pivoting::factor::lu_in_place_scratch::<usize, T>(n, n, p, Default::default());
+    let req =
+        lu::partial_pivoting::factor::lu_in_place_scratch::<usize, T>(n, n, p, Default::default());
     let count = with_stack(req, |stack| {
-        let (info, _) =
-            lu::partial_pivoting::factor::lu_in_place(f.as_mut(), &mut fwd, &mut bwd, p, stack, Default::default());
+        let (info, _) = lu::partial_pivoting::factor::lu_in_place(
+            f.as_mut(),
+            &mut fwd,
+            &mut bwd,
+            p,
+            stack,
+            Default::default(),
+        );
         info.transposition_count
     });
     let l = Mat::from_fn(n, n, |i, j| match i.cmp(&j) {
@@ -114,8 +121,14 @@ pub fn cholesky<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<Mat<T>> {
     let p = par();
     let req = cholesky::llt::factor::cholesky_in_place_scratch::<T>(n, p, Default::default());
     let ok = with_stack(req, |stack| {
-        cholesky::llt::factor::cholesky_in_place(l.as_mut(), Default::default(), p, stack, Default::default())
-            .is_ok()
+        cholesky::llt::factor::cholesky_in_place(
+            l.as_mut(),
+            Default::default(),
+            p,
+            stack,
+            Default::default(),
+        )
+        .is_ok()
     });
     ok.then(|| Mat::from_fn(n, n, |i, j| if i >= j { l[(i, j)] } else { T::zero() }))
 }
@@ -127,26 +140,50 @@ pub fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>,
     let mut u = Mat::<T>::zeros(n, n);
     let mut s = Diag::<T>::zeros(n);
     let p = par();
-    let req = evd::self_adjoint_evd_scratch::<T>(n, evd::ComputeEigenvectors::Yes, p, Default::default());
+    let req =
+        evd::self_adjoint_evd_scratch::<T>(n, evd::ComputeEigenvectors::Yes, p, Default::default());
     let ok = with_stack(req, |stack| {
-        evd::self_adjoint_evd(a, s.as_mut(), Some(u.as_mut()), p, stack, Default::default()).is_ok()
+        evd::self_adjoint_evd(
+            a,
+            s.as_mut(),
+            Some(u.as_mut()),
+            p,
+            stack,
+            Default::default(),
+        )
+        .is_ok()
     });
     ok.then(|| ((0..n).map(|i| s.column_vector()[i]).collect(), u))
 }
 
 /// SVD `A = U·diag(s)·Vᵀ`, thin or full, or `None` if the iteration failed.
-pub fn svd<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
+pub fn svd<T: RealScalar + RealField>(
+    a: MatRef<'_, T>,
+    full: bool,
+) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
     let (m, n) = a.shape();
     let k = m.min(n);
-    let (uc, vc, compute) =
-        if full { (m, n, svd::ComputeSvdVectors::Full) } else { (k, k, svd::ComputeSvdVectors::Thin) };
+    let (uc, vc, compute) = if full {
+        (m, n, svd::ComputeSvdVectors::Full)
+    } else {
+        (k, k, svd::ComputeSvdVectors::Thin)
+    };
     let mut u = Mat::<T>::zeros(m, uc);
     let mut v = Mat::<T>::zeros(n, vc);
     let mut s = Diag::<T>::zeros(k);
     let p = par();
     let req = svd::svd_scratch::<T>(m, n, compute, compute, p, Default::default());
     let ok = with_stack(req, |stack| {
-        svd::svd(a, s.as_mut(), Some(u.as_mut()), Some(v.as_mut()), p, stack, Default::default()).is_ok()
+        svd::svd(
+            a,
+            s.as_mut(),
+            Some(u.as_mut()),
+            Some(v.as_mut()),
+            p,
+            stack,
+            Default::default(),
+        )
+        .is_ok()
     });
     ok.then(|| (u, (0..k).map(|i| s.column_vector()[i]).collect(), v))
 }
@@ -161,7 +198,13 @@ pub fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, M
     let mut coeff = Mat::<T>::zeros(bs, k);
     let req = qr::no_pivoting::factor::qr_in_place_scratch::<T>(m, n, bs, p, Default::default());
     with_stack(req, |stack| {
-        qr::no_pivoting::factor::qr_in_place(f.as_mut(), coeff.as_mut(), p, stack, Default::default());
+        qr::no_pivoting::factor::qr_in_place(
+            f.as_mut(),
+            coeff.as_mut(),
+            p,
+            stack,
+            Default::default(),
+        );
     });
     // The Householder vectors: unit lower-trapezoidal m×k, below the diagonal of the factored A.
     let basis = Mat::from_fn(m, k, |i, j| match i.cmp(&j) {
@@ -171,7 +214,8 @@ pub fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, M
     });
     let qc = if full { m } else { k };
     let mut q = Mat::<T>::from_fn(m, qc, |i, j| if i == j { T::one() } else { T::zero() });
-    let req = householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<T>(m, bs, qc);
+    let req =
+        householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<T>(m, bs, qc);
     with_stack(req, |stack| {
         householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
             basis.as_ref(),
@@ -182,6 +226,12 @@ pub fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, M
             stack,
         );
     });
-    let r = Mat::from_fn(qc, n, |i, j| if i <= j && i < k { f[(i, j)] } else { T::zero() });
+    let r = Mat::from_fn(qc, n, |i, j| {
+        if i <= j && i < k {
+            f[(i, j)]
+        } else {
+            T::zero()
+        }
+    });
     (q, r)
 }

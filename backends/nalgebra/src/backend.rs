@@ -1,34 +1,28 @@
 //! `LinalgBackend` for [`Nalgebra`]: storage is `DMatrix` / `DVector`, products are nalgebra's
-//! BLAS-style `gemm`/`gemv`.
+//! BLAS-style `gemm`/`gemv` and their
+//! transposed-left forms `gemm_tr`/`gemm_ad`/`gemv_tr`/`gemv_ad`.
 
 use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
-use nalgebra::{ComplexField, DMatrix, DMatrixView, DVector, Dyn};
+use std::borrow::Cow;
+
+use nalgebra::{ComplexField, DMatrix, DVector};
 
 use crate::Nalgebra;
 
-/// Runs `f` with `op(A)` as a nalgebra view. Transposes are zero-copy strided views of the
-/// column-major buffer; only the conjugate transpose of a *complex* matrix is materialised,
-/// because a view cannot conjugate.
-fn with_op<T: Scalar + ComplexField, R>(
-    a: &DMatrix<T>,
-    t: Transpose,
-    f: impl FnOnce(StridedView<'_, T>) -> R,
-) -> R {
-    let (r, c) = a.shape();
+/// `op(B)` for the right operand of a product: borrowed when no transpose is needed, otherwise
+/// materialised.
+///
+/// nalgebra's `gemm` has variants that transpose the *left* operand (`gemm_tr`, `gemm_ad`) but
+/// none for the right one, and strided transposed views cannot be used instead: nalgebra 0.35's
+/// generic BLAS kernel (`axcpy_uninit`) walks the whole underlying slice of a column view whose
+/// row stride is not 1, reading out of bounds. So a transposed right operand is copied.
+fn op_owned<T: Scalar + ComplexField>(b: &DMatrix<T>, t: Transpose) -> Cow<'_, DMatrix<T>> {
     match t {
-        Transpose::No => f(StridedView::from_slice_with_strides(a.as_slice(), r, c, 1, r.max(1))),
-        Transpose::Adjoint if T::IS_COMPLEX => {
-            let adj = a.adjoint();
-            f(StridedView::from_slice_with_strides(adj.as_slice(), c, r, 1, c.max(1)))
-        }
-        Transpose::Yes | Transpose::Adjoint => {
-            f(StridedView::from_slice_with_strides(a.as_slice(), c, r, r.max(1), 1))
-        }
+        Transpose::No => Cow::Borrowed(b),
+        Transpose::Yes => Cow::Owned(b.transpose()),
+        Transpose::Adjoint => Cow::Owned(b.adjoint()),
     }
 }
-
-/// A dynamic view with run-time row and column strides.
-type StridedView<'a, T> = DMatrixView<'a, T, Dyn, Dyn>;
 
 impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     type Vector = DVector<T>;
@@ -70,7 +64,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn vec_map_mut(v: &mut DVector<T>, mut f: impl FnMut(T) -> T) {
         v.apply(|x| *x = f(*x));
     }
-    fn vec_zip_map(a: &DVector<T>, b: &DVector<T>, f: impl FnMut(T, T) -> T) -> Result<DVector<T>, LinalgError> {
+    fn vec_zip_map(
+        a: &DVector<T>,
+        b: &DVector<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<DVector<T>, LinalgError> {
         validate::same_len("vec_zip_map", a.len(), b.len())?;
         Ok(a.zip_map(b, f))
     }
@@ -83,7 +81,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn mat_map_mut(a: &mut DMatrix<T>, mut f: impl FnMut(T) -> T) {
         a.apply(|x| *x = f(*x));
     }
-    fn mat_zip_map(a: &DMatrix<T>, b: &DMatrix<T>, f: impl FnMut(T, T) -> T) -> Result<DMatrix<T>, LinalgError> {
+    fn mat_zip_map(
+        a: &DMatrix<T>,
+        b: &DMatrix<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<DMatrix<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
         Ok(a.zip_map(b, f))
     }
@@ -105,7 +107,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
             // BLAS semantics: with beta = 0 the old contents (NaN included) must not leak in.
             c.fill(T::zero());
         }
-        with_op(a, ta, |av| with_op(b, tb, |bv| c.gemm(alpha, &av, &bv, beta)));
+        let b = op_owned(b, tb);
+        match ta {
+            Transpose::No => c.gemm(alpha, a, &*b, beta),
+            Transpose::Yes => c.gemm_tr(alpha, a, &*b, beta),
+            Transpose::Adjoint => c.gemm_ad(alpha, a, &*b, beta),
+        }
         Ok(())
     }
     fn gemv(
@@ -120,7 +127,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
         if beta == T::zero() {
             y.fill(T::zero());
         }
-        with_op(a, ta, |av| y.gemv(alpha, &av, x, beta));
+        match ta {
+            Transpose::No => y.gemv(alpha, a, x, beta),
+            Transpose::Yes => y.gemv_tr(alpha, a, x, beta),
+            Transpose::Adjoint => y.gemv_ad(alpha, a, x, beta),
+        }
         Ok(())
     }
 
@@ -139,7 +150,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn mat_transpose(a: &DMatrix<T>) -> DMatrix<T> {
         a.transpose()
     }
-    fn ger(a: &mut DMatrix<T>, alpha: T, x: &DVector<T>, y: &DVector<T>) -> Result<(), LinalgError> {
+    fn ger(
+        a: &mut DMatrix<T>,
+        alpha: T,
+        x: &DVector<T>,
+        y: &DVector<T>,
+    ) -> Result<(), LinalgError> {
         validate::same_shape("ger", a.shape(), (x.len(), y.len()))?;
         a.ger(alpha, x, y, T::one());
         Ok(())

@@ -26,7 +26,11 @@ pub fn vec_from_nalgebra<T: nalgebra::Scalar, R: Dim, S: RawStorage<T, R, nalgeb
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `data.len() != rows·cols`.
-pub fn try_mat_from_row_major<T: nalgebra::Scalar>(rows: usize, cols: usize, data: Vec<T>) -> Result<DMatrix<T>, LinalgError> {
+pub fn try_mat_from_row_major<T: nalgebra::Scalar>(
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+) -> Result<DMatrix<T>, LinalgError> {
     validate::same_len("try_mat_from_row_major", rows * cols, data.len())?;
     Ok(DMatrix::from_row_iterator(rows, cols, data))
 }
@@ -36,7 +40,11 @@ pub fn try_mat_from_row_major<T: nalgebra::Scalar>(rows: usize, cols: usize, dat
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `data.len() != rows·cols`.
-pub fn try_mat_from_col_major<T: nalgebra::Scalar>(rows: usize, cols: usize, data: Vec<T>) -> Result<DMatrix<T>, LinalgError> {
+pub fn try_mat_from_col_major<T: nalgebra::Scalar>(
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+) -> Result<DMatrix<T>, LinalgError> {
     validate::same_len("try_mat_from_col_major", rows * cols, data.len())?;
     Ok(DMatrix::from_vec(rows, cols, data))
 }
@@ -49,5 +57,7 @@ pub fn try_mat_to_static<T: nalgebra::Scalar, const R: usize, const C: usize>(
     a: &DMatrix<T>,
 ) -> Result<nalgebra::SMatrix<T, R, C>, LinalgError> {
     validate::same_shape("try_mat_to_static", (R, C), a.shape())?;
-    Ok(nalgebra::SMatrix::<T, R, C>::from_fn(|i, j| a[(i, j)].clone()))
+    Ok(nalgebra::SMatrix::<T, R, C>::from_fn(|i, j| {
+        a[(i, j)].clone()
+    }))
 }

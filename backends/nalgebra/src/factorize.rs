@@ -4,7 +4,9 @@
 //! nalgebra computes thin factors only; the full SVD's extra columns and the full QR's `Q` are
 //! completed as documented on each hook.
 
-use backprop_backend::{Factorize, LinalgBackend, Lu, RealScalar, Transpose, Triangle, complete_orthonormal_basis};
+use backprop_backend::{
+    Factorize, LinalgBackend, Lu, RealScalar, Transpose, Triangle, complete_orthonormal_basis,
+};
 use nalgebra::{Cholesky, DMatrix, DVector, LU, QR, RealField, SVD, SymmetricEigen};
 
 use crate::Nalgebra;
@@ -20,9 +22,19 @@ impl<T: RealScalar + RealField> Factorize<T> for Nalgebra {
         let lu = LU::new(a.clone());
         let mut perm = DVector::<usize>::from_fn(n, |i, _| i);
         lu.p().permute_rows(&mut perm);
-        Lu { l: lu.l(), u: lu.u(), perm: perm.iter().copied().collect(), perm_sign: lu.p().determinant::<T>() }
+        Lu {
+            l: lu.l(),
+            u: lu.u(),
+            perm: perm.iter().copied().collect(),
+            perm_sign: lu.p().determinant::<T>(),
+        }
     }
-    fn solve_triangular_raw(a: &DMatrix<T>, b: &DMatrix<T>, tri: Triangle, trans: Transpose) -> DMatrix<T> {
+    fn solve_triangular_raw(
+        a: &DMatrix<T>,
+        b: &DMatrix<T>,
+        tri: Triangle,
+        trans: Transpose,
+    ) -> DMatrix<T> {
         let x = match (tri, trans.is_transposed()) {
             (Triangle::Lower, false) => a.solve_lower_triangular(b),
             (Triangle::Lower, true) => a.tr_solve_lower_triangular(b),
@@ -43,12 +55,22 @@ impl<T: RealScalar + RealField> Factorize<T> for Nalgebra {
     /// [`complete_orthonormal_basis`] (the full QR of the thin factor).
     fn svd_raw(a: &DMatrix<T>, full: bool) -> Option<(DMatrix<T>, Vec<T>, DMatrix<T>)> {
         let (m, n) = a.shape();
-        let svd = SVD::try_new(a.clone(), true, true, T::default_epsilon(), max_iterations(m, n))?;
+        let svd = SVD::try_new(
+            a.clone(),
+            true,
+            true,
+            T::default_epsilon(),
+            max_iterations(m, n),
+        )?;
         let u = svd.u?;
         let v = svd.v_t?.transpose();
         let s = svd.singular_values.iter().copied().collect();
         if full {
-            Some((complete_orthonormal_basis::<T, Self>(&u), s, complete_orthonormal_basis::<T, Self>(&v)))
+            Some((
+                complete_orthonormal_basis::<T, Self>(&u),
+                s,
+                complete_orthonormal_basis::<T, Self>(&v),
+            ))
         } else {
             Some((u, s, v))
         }
@@ -65,7 +87,9 @@ impl<T: RealScalar + RealField> Factorize<T> for Nalgebra {
         let mut qt = DMatrix::<T>::identity(m, m);
         qr.q_tr_mul(&mut qt);
         let k = r.nrows();
-        let r_full = <Self as LinalgBackend<T>>::mat_from_fn(m, n, |i, j| if i < k { r[(i, j)] } else { T::zero() });
+        let r_full = <Self as LinalgBackend<T>>::mat_from_fn(m, n, |i, j| {
+            if i < k { r[(i, j)] } else { T::zero() }
+        });
         (qt.transpose(), r_full)
     }
 }

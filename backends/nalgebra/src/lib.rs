@@ -4,8 +4,9 @@
 //! [`Factorize`](backprop_backend::Factorize) with nalgebra's own decompositions (LU, Cholesky,
 //! `SymmetricEigen`, SVD, QR) for `f32` and `f64`.
 //!
-//! Products use nalgebra's `gemm`/`gemv`/`ger`; transposed operands are zero-copy strided views
-//! (only the conjugate transpose of a complex matrix is copied).
+//! Products use nalgebra's `gemm`/`gemv`/`ger` and their transposed-left forms; a transposed
+//! *right* operand of `gemm` is copied (nalgebra has no kernel for it, and its kernels misread
+//! strided views, see the `gemm` implementation notes).
 //!
 //! ```
 //! use backprop_backend::{Factorize, LinalgBackend};

@@ -56,7 +56,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn vec_map_mut(v: &mut Array1<T>, f: impl FnMut(T) -> T) {
         v.mapv_inplace(f);
     }
-    fn vec_zip_map(a: &Array1<T>, b: &Array1<T>, mut f: impl FnMut(T, T) -> T) -> Result<Array1<T>, LinalgError> {
+    fn vec_zip_map(
+        a: &Array1<T>,
+        b: &Array1<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<Array1<T>, LinalgError> {
         validate::same_len("vec_zip_map", a.len(), b.len())?;
         Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
     }
@@ -69,7 +73,11 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn mat_map_mut(a: &mut Array2<T>, f: impl FnMut(T) -> T) {
         a.mapv_inplace(f);
     }
-    fn mat_zip_map(a: &Array2<T>, b: &Array2<T>, mut f: impl FnMut(T, T) -> T) -> Result<Array2<T>, LinalgError> {
+    fn mat_zip_map(
+        a: &Array2<T>,
+        b: &Array2<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<Array2<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.dim(), b.dim())?;
         Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
     }
@@ -88,7 +96,9 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     ) -> Result<(), LinalgError> {
         validate::gemm_shapes("gemm", c.dim(), a.dim(), ta, b.dim(), tb)?;
         with_mat_ref(a, |av| {
-            with_mat_ref(b, |bv| with_mat_mut(c, |cv| kernels::gemm(cv, alpha, av, ta, bv, tb, beta)))
+            with_mat_ref(b, |bv| {
+                with_mat_mut(c, |cv| kernels::gemm(cv, alpha, av, ta, bv, tb, beta))
+            })
         });
         Ok(())
     }
@@ -103,7 +113,17 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         validate::gemv_shapes("gemv", y.len(), a.dim(), ta, x.len())?;
         with_mat_ref(a, |av| {
             with_col_ref(x, |xv| {
-                with_col_mut(y, |yv| kernels::gemm(yv.as_mat_mut(), alpha, av, ta, xv.as_mat(), Transpose::No, beta))
+                with_col_mut(y, |yv| {
+                    kernels::gemm(
+                        yv.as_mat_mut(),
+                        alpha,
+                        av,
+                        ta,
+                        xv.as_mat(),
+                        Transpose::No,
+                        beta,
+                    )
+                })
             })
         });
         Ok(())

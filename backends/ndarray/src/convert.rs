@@ -22,7 +22,11 @@ pub fn vec_from_view<T: Clone>(v: &ArrayRef1<T>) -> Array1<T> {
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `data.len() != rows·cols`.
-pub fn try_mat_from_vec<T>(rows: usize, cols: usize, data: Vec<T>) -> Result<Array2<T>, LinalgError> {
+pub fn try_mat_from_vec<T>(
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+) -> Result<Array2<T>, LinalgError> {
     validate::same_len("try_mat_from_vec", rows * cols, data.len())?;
     Ok(Array2::from_shape_vec((rows, cols), data).expect("the length was checked"))
 }
@@ -32,7 +36,11 @@ pub fn try_mat_from_vec<T>(rows: usize, cols: usize, data: Vec<T>) -> Result<Arr
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] when `a` is not `rows×cols`.
-pub fn try_mat_with_shape<T: Clone>(a: &ArrayRef2<T>, rows: usize, cols: usize) -> Result<Array2<T>, LinalgError> {
+pub fn try_mat_with_shape<T: Clone>(
+    a: &ArrayRef2<T>,
+    rows: usize,
+    cols: usize,
+) -> Result<Array2<T>, LinalgError> {
     validate::same_shape("try_mat_with_shape", (rows, cols), a.dim())?;
     Ok(mat_from_view(a))
 }

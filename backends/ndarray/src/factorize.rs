@@ -13,10 +13,22 @@ use crate::views::{array_from_mat, with_mat_ref};
 impl<T: RealScalar + RealField> Factorize<T> for Ndarray {
     fn lu_raw(a: &Array2<T>) -> Lu<Array2<T>, T> {
         let (l, u, perm, perm_sign) = with_mat_ref(a, kernels::lu);
-        Lu { l: array_from_mat(&l), u: array_from_mat(&u), perm, perm_sign }
+        Lu {
+            l: array_from_mat(&l),
+            u: array_from_mat(&u),
+            perm,
+            perm_sign,
+        }
     }
-    fn solve_triangular_raw(a: &Array2<T>, b: &Array2<T>, tri: Triangle, trans: Transpose) -> Array2<T> {
-        let x = with_mat_ref(a, |av| with_mat_ref(b, |bv| kernels::solve_triangular(av, bv, tri, trans)));
+    fn solve_triangular_raw(
+        a: &Array2<T>,
+        b: &Array2<T>,
+        tri: Triangle,
+        trans: Transpose,
+    ) -> Array2<T> {
+        let x = with_mat_ref(a, |av| {
+            with_mat_ref(b, |bv| kernels::solve_triangular(av, bv, tri, trans))
+        });
         array_from_mat(&x)
     }
     fn cholesky_raw(a: &Array2<T>) -> Option<Array2<T>> {
@@ -26,7 +38,8 @@ impl<T: RealScalar + RealField> Factorize<T> for Ndarray {
         with_mat_ref(a, kernels::sym_eigen).map(|(s, u)| (s, array_from_mat(&u)))
     }
     fn svd_raw(a: &Array2<T>, full: bool) -> Option<(Array2<T>, Vec<T>, Array2<T>)> {
-        with_mat_ref(a, |av| kernels::svd(av, full)).map(|(u, s, v)| (array_from_mat(&u), s, array_from_mat(&v)))
+        with_mat_ref(a, |av| kernels::svd(av, full))
+            .map(|(u, s, v)| (array_from_mat(&u), s, array_from_mat(&v)))
     }
     fn qr_raw(a: &Array2<T>, full: bool) -> (Array2<T>, Array2<T>) {
         let (q, r) = with_mat_ref(a, |av| kernels::qr(av, full));

@@ -19,7 +19,9 @@ pub fn with_mat_ref<T: Clone, R>(a: &ArrayRef2<T>, f: impl FnOnce(MatRef<'_, T>)
         f(MatRef::from_column_major_slice(s, r, c))
     } else {
         let owned = a.as_standard_layout();
-        let s = owned.as_slice().expect("as_standard_layout gives a contiguous array");
+        let s = owned
+            .as_slice()
+            .expect("as_standard_layout gives a contiguous array");
         f(MatRef::from_row_major_slice(s, r, c))
     }
 }
@@ -32,7 +34,9 @@ pub fn with_mat_mut<T: Copy, R>(a: &mut Array2<T>, f: impl FnOnce(MatMut<'_, T>)
         let s = a.as_slice_mut().expect("standard layout is contiguous");
         f(MatMut::from_row_major_slice_mut(s, r, c))
     } else if a.t().is_standard_layout() {
-        let s = a.as_slice_memory_order_mut().expect("Fortran layout is contiguous");
+        let s = a
+            .as_slice_memory_order_mut()
+            .expect("Fortran layout is contiguous");
         f(MatMut::from_column_major_slice_mut(s, r, c))
     } else {
         let mut tmp: Vec<T> = a.iter().copied().collect();

@@ -1,0 +1,354 @@
+//! How the tape behaves: accumulation, unused inputs, constants, seeds, splitting and joining,
+//! field projections, custom ops, panics.
+
+use backprop_core::check::check_gradient;
+use backprop_core::{
+    BVar, Backprop, Coords, Join, Op, backprop, backprop_with, backprop2, eval_bp, eval_bp2,
+    grad_bp, grad_bp2, iso_var, lift2, op2,
+};
+
+#[test]
+fn a_value_used_many_times_accumulates_every_contribution() {
+    // d/dx (x·x + x + x·3) = 2x + 4
+    assert_eq!(grad_bp(|x| x * x + x + x * 3.0, &5.0), 14.0);
+}
+
+#[test]
+fn an_unused_input_gets_zero_of_its_own_shape() {
+    let g = grad_bp(
+        |v: BVar<'_, Vec<f64>>| v.tape().constant(1.0),
+        &vec![1.0, 2.0, 3.0],
+    );
+    assert_eq!(g, vec![0.0, 0.0, 0.0]);
+    let (gx, gy) = grad_bp2(|x, _y: BVar<'_, Vec<f64>>| x * 2.0, &1.0, &vec![4.0, 5.0]);
+    assert_eq!((gx, gy), (2.0, vec![0.0, 0.0]));
+}
+
+#[test]
+fn a_part_that_is_never_used_gets_zero() {
+    let g = grad_bp(|v| v.split()[1] * 2.0, &vec![1.0, 2.0, 3.0]);
+    assert_eq!(g, vec![0.0, 2.0, 0.0]);
+}
+
+#[test]
+fn constants_receive_no_gradient_and_record_no_pullback() {
+    let g = grad_bp(
+        |x| {
+            let c = x.tape().constant(4.0);
+            let c2 = c * c; // constant arithmetic stays constant
+            assert!(!c2.requires_grad());
+            assert!(x.requires_grad());
+            x * c2
+        },
+        &1.0,
+    );
+    assert_eq!(g, 16.0);
+}
+
+#[test]
+fn eval_bp_records_no_gradient_work() {
+    let y = eval_bp(
+        |x| {
+            assert!(!x.requires_grad());
+            let y = x.sin() * x;
+            assert!(!y.requires_grad());
+            y
+        },
+        &2.0,
+    );
+    assert_eq!(y, 2f64.sin() * 2.0);
+    assert_eq!(eval_bp2(|x, y| x * y, &3.0, &4.0), 12.0);
+}
+
+#[test]
+fn backprop_returns_value_and_gradient() {
+    assert_eq!(backprop(|x| x * x * x, &2.0), (8.0, 12.0));
+    assert_eq!(backprop2(|x, y| x * y + x, &3.0, &4.0), (15.0, (5.0, 3.0)));
+}
+
+#[test]
+fn backprop_with_uses_the_given_cotangent() {
+    // f(x) = (x, x², 2)·; cotangent (1, 10, 100): 1 + 20x
+    let (y, g) = backprop_with(
+        |x| (x, x * x, x.tape().constant(2.0)).join(),
+        &3.0,
+        (1.0, 10.0, 100.0),
+    );
+    assert_eq!(y, (3.0, 9.0, 2.0));
+    assert_eq!(g, 61.0);
+}
+
+#[test]
+fn the_identity_and_constant_outputs() {
+    assert_eq!(backprop(|x| x, &2.5), (2.5, 1.0));
+    assert_eq!(
+        grad_bp(|x: BVar<'_, f64>| x.tape().constant(7.0), &2.5),
+        0.0
+    );
+}
+
+#[derive(Clone, Debug, PartialEq, Backprop, Coords)]
+struct Net {
+    weights: Vec<f64>,
+    bias: f64,
+    layer: Inner,
+}
+
+#[derive(Clone, Debug, PartialEq, Backprop, Coords)]
+struct Inner(f64, [f64; 2]);
+
+#[derive(Clone, Debug, PartialEq, Backprop, Coords)]
+struct Wrapper<T> {
+    inner: T,
+    scale: f64,
+}
+
+fn net() -> Net {
+    Net {
+        weights: vec![1.0, -2.0, 0.5],
+        bias: 0.25,
+        layer: Inner(1.5, [2.0, -1.0]),
+    }
+}
+
+fn net_loss<'t>(n: BVar<'t, Net>) -> BVar<'t, f64> {
+    let NetVars {
+        weights,
+        bias,
+        layer,
+    } = n.split();
+    let InnerVars(a, pair) = layer.split();
+    let [p, q] = pair.split();
+    let w = weights.split();
+    (w[0] * w[1] + w[2] * bias).sin() + a * p * q + bias * bias
+}
+
+#[test]
+fn derived_split_sends_gradients_to_the_right_fields() {
+    let g = grad_bp(net_loss, &net());
+    let n = net();
+    let s = (n.weights[0] * n.weights[1] + n.weights[2] * n.bias).cos();
+    let (a, [p, q]) = (n.layer.0, n.layer.1);
+    assert_eq!(
+        g,
+        Net {
+            weights: vec![s * n.weights[1], s * n.weights[0], s * n.bias],
+            bias: s * n.weights[2] + 2.0 * n.bias,
+            layer: Inner(p * q, [a * q, a * p]),
+        }
+    );
+    check_gradient(net_loss, &net()).assert_within(1e-6);
+}
+
+#[test]
+fn split_and_whole_use_both_contribute() {
+    // loss = bias·2 + Σ(n)·1 where the whole struct is also used through `view`.
+    let g = grad_bp(
+        |n: BVar<'_, Net>| {
+            let NetVars { bias, .. } = n.split();
+            let b2 = n.view(|n| &n.bias, |n| &mut n.bias);
+            bias * 2.0 + b2 * 3.0
+        },
+        &net(),
+    );
+    assert_eq!(g.bias, 5.0);
+    assert_eq!(g.weights, vec![0.0; 3]);
+}
+
+#[test]
+fn derived_join_puts_fields_back() {
+    let g = grad_bp(
+        |x| {
+            let joined = WrapperVars {
+                inner: x * 2.0,
+                scale: x * x,
+            }
+            .join();
+            let WrapperVars { inner, scale } = joined.split();
+            inner * scale
+        },
+        &3.0,
+    );
+    // d/dx (2x · x²) = 6x²
+    assert_eq!(g, 54.0);
+}
+
+#[test]
+fn generic_derived_struct_checks() {
+    let x = Wrapper {
+        inner: vec![0.5, -1.5],
+        scale: 2.0,
+    };
+    check_gradient(
+        |w: BVar<'_, Wrapper<Vec<f64>>>| {
+            let WrapperVars { inner, scale } = w.split();
+            let v = inner.split();
+            (v[0] * scale).tanh() + v[1] / scale
+        },
+        &x,
+    )
+    .assert_within(1e-6);
+}
+
+#[test]
+fn vec_array_and_tuple_round_trips() {
+    let g = grad_bp(
+        |v: BVar<'_, Vec<f64>>| {
+            let parts = v.split();
+            let doubled: Vec<BVar<'_, f64>> = parts.iter().map(|p| *p * 2.0).collect();
+            let back = doubled.join().split();
+            back[0] * back[2]
+        },
+        &vec![1.0, 2.0, 3.0],
+    );
+    assert_eq!(g, vec![12.0, 0.0, 4.0]);
+
+    let g = grad_bp(
+        |a: BVar<'_, [f64; 3]>| {
+            let [x, y, z] = a.split();
+            [z, y, x].join().split()[0] * x
+        },
+        &[1.0, 2.0, 3.0],
+    );
+    assert_eq!(g, [3.0, 0.0, 1.0]);
+}
+
+#[test]
+#[should_panic(expected = "cannot join an empty Vec of BVars")]
+fn joining_an_empty_vec_panics_with_a_message() {
+    grad_bp(
+        |x: BVar<'_, f64>| {
+            let empty: Vec<BVar<'_, f64>> = Vec::new();
+            let _ = empty.join();
+            x
+        },
+        &1.0,
+    );
+}
+
+#[test]
+fn view_set_over() {
+    let g = grad_bp(
+        |p: BVar<'_, (f64, f64)>| {
+            let a = p.view(|p| &p.0, |p| &mut p.0);
+            let q = p.set(|p| &mut p.1, a * a); // (a, a²)
+            let r = q.over(|q| &q.0, |q| &mut q.0, |x| x * 10.0); // (10a, a²)
+            let (x, y) = r.split();
+            x + y
+        },
+        &(3.0, 100.0),
+    );
+    // 10a + a²: d/da = 16, the replaced second field gets nothing
+    assert_eq!(g, (16.0, 0.0));
+}
+
+struct Hypot;
+
+impl Op<(f64, f64)> for Hypot {
+    type Output = f64;
+    fn forward(&self, (a, b): (&f64, &f64)) -> f64 {
+        a.hypot(*b)
+    }
+    fn backward(&self, (a, b): (&f64, &f64), h: &f64, dh: f64) -> (f64, f64) {
+        (dh * a / h, dh * b / h)
+    }
+}
+
+#[test]
+fn custom_ops_by_trait_and_by_closures() {
+    check_gradient(
+        |v| {
+            let (a, b) = v.split();
+            Hypot.apply((a, b))
+        },
+        &(3.0, -4.0),
+    )
+    .assert_within(1e-6);
+    let times = || op2(|a: &f64, b: &f64| a * b, |a, b, _, d| (d * b, d * a));
+    assert_eq!(
+        grad_bp2(|a, b| lift2(times(), a, b), &3.0, &4.0),
+        (4.0, 3.0)
+    );
+}
+
+#[test]
+fn iso_var_maps_the_gradient_back() {
+    let g = grad_bp(
+        |p| {
+            let swapped = iso_var(p, |&(a, b): &(f64, f64)| (b, a), |(b, a)| (a, b));
+            let (b, a) = swapped.split();
+            a * 1.0 + b * 10.0
+        },
+        &(1.0, 2.0),
+    );
+    assert_eq!(g, (1.0, 10.0));
+}
+
+#[test]
+fn record_with_accumulate_adds_in_place() {
+    let g = grad_bp(
+        |v: BVar<'_, Vec<f64>>| {
+            let id = v.id();
+            // y = 2·v, through a pullback that accumulates in place
+            let y = v.tape().record(
+                v.value().iter().map(|x| 2.0 * x).collect::<Vec<_>>(),
+                v.requires_grad(),
+                move |ctx, _, dy: Vec<f64>| {
+                    ctx.accumulate(
+                        id,
+                        |acc| acc.iter_mut().zip(&dy).for_each(|(a, d)| *a += 2.0 * d),
+                        || dy.iter().map(|d| 2.0 * d).collect(),
+                    )
+                },
+            );
+            let parts = y.split();
+            let w = v.split();
+            parts[0] + parts[1] * 3.0 + w[0]
+        },
+        &vec![1.0, 1.0],
+    );
+    assert_eq!(g, vec![3.0, 6.0]);
+}
+
+#[test]
+fn a_panic_inside_the_closure_leaves_nothing_behind() {
+    let result = std::panic::catch_unwind(|| {
+        grad_bp(
+            |x: BVar<'_, f64>| -> BVar<'_, f64> {
+                let _y = x * x;
+                panic!("user code failed");
+            },
+            &1.0,
+        )
+    });
+    assert!(result.is_err());
+    // A later differentiation on the same thread works.
+    assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
+}
+
+#[test]
+fn values_are_borrowed_not_cloned() {
+    let big = vec![1.0; 1000];
+    eval_bp(
+        |v: BVar<'_, Vec<f64>>| {
+            assert!(std::ptr::eq(v.value(), &big));
+            let parts = v.split();
+            assert!(std::ptr::eq(parts[3].value(), &big[3]));
+            parts[0]
+        },
+        &big,
+    );
+}
+
+#[test]
+fn separate_threads_differentiate_separately() {
+    let xs = [1.0, 2.0, 3.0, 4.0];
+    let grads: Vec<f64> = std::thread::scope(|s| {
+        let handles: Vec<_> = xs
+            .iter()
+            .map(|x| s.spawn(move || grad_bp(|v| v * v * v, x)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(grads, vec![3.0, 12.0, 27.0, 48.0]);
+}
