@@ -11,8 +11,8 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     type Matrix = Mat<T>;
     const NAME: &'static str = "faer";
 
-    fn vec_from_fn(n: usize, mut f: impl FnMut(usize) -> T) -> Col<T> {
-        Col::from_fn(n, |i| f(i))
+    fn vec_from_fn(n: usize, f: impl FnMut(usize) -> T) -> Col<T> {
+        Col::from_fn(n, f)
     }
     fn vec_len(v: &Col<T>) -> usize {
         v.nrows()
@@ -25,8 +25,8 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     fn vec_set(v: &mut Col<T>, i: usize, x: T) {
         v[i] = x;
     }
-    fn mat_from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Mat<T> {
-        Mat::from_fn(rows, cols, |i, j| f(i, j))
+    fn mat_from_fn(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> Mat<T> {
+        Mat::from_fn(rows, cols, f)
     }
     fn mat_shape(a: &Mat<T>) -> (usize, usize) {
         a.shape()
