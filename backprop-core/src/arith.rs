@@ -106,6 +106,8 @@ where
     for<'a> &'a T: Mul<&'a T, Output = T> + Div<&'a T, Output = T> + Neg<Output = T>,
 {
     type Output = Self;
+    // The quotient rule multiplies: ȳ' = −ȳ·(x/y)/y.
+    #[allow(clippy::suspicious_arithmetic_impl)]
     fn div(self, rhs: Self) -> Self {
         let value = self.value() / rhs.value();
         binary(self, rhs, value, |ctx, a, b, out, dy| {
@@ -219,6 +221,7 @@ macro_rules! impl_scalar_lhs {
         impl<'t> Div<BVar<'t, $t>> for $t {
             type Output = BVar<'t, $t>;
             /// `c / x`, with x̄ = −ȳ · (c / x) / x.
+            #[allow(clippy::suspicious_arithmetic_impl)]
             fn div(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
                 let v = *x.value();
                 unary(x, self / v, move |dy, out| -dy * out / v)

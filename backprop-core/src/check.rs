@@ -65,7 +65,7 @@ impl Default for CheckConfig {
             step: 1e-3,
             max_jacobian_inputs: 16,
             max_jacobian_outputs: 16,
-            seed: 0x5eed_0f_9a_d1e7,
+            seed: 0x5eed_0f9a_d1e7,
         }
     }
 }
@@ -285,7 +285,7 @@ where
     }
 
     fn eval(&self, coords: &[f64]) -> Vec<f64> {
-        let y = eval_bp(self.f, &self.x0.from_coords(coords)).to_coords();
+        let y = eval_bp(self.f, &self.x0.with_coords(coords)).to_coords();
         assert_eq!(
             y.len(),
             self.y.len(),
@@ -316,7 +316,7 @@ where
     /// The backward pass with cotangent `v`, as coordinates.
     fn vjp(&self, v: &[f64]) -> Vec<f64> {
         let y0 = eval_bp(self.f, self.x0);
-        let seed = y0.from_coords(v);
+        let seed = y0.with_coords(v);
         let g = backprop_with(self.f, self.x0, seed).1.to_coords();
         assert_eq!(
             g.len(),

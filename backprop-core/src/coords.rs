@@ -14,7 +14,7 @@ use num_complex::Complex;
 /// use backprop_core::Coords;
 /// let x = (1.0, vec![2.0, 3.0]);
 /// assert_eq!(x.to_coords(), vec![1.0, 2.0, 3.0]);
-/// assert_eq!(x.from_coords(&[4.0, 5.0, 6.0]), (4.0, vec![5.0, 6.0]));
+/// assert_eq!(x.with_coords(&[4.0, 5.0, 6.0]), (4.0, vec![5.0, 6.0]));
 /// ```
 pub trait Coords: Sized {
     /// Appends the coordinates of `self` to `out`.
@@ -39,12 +39,12 @@ pub trait Coords: Sized {
     /// # Panics
     /// If `coords` does not have exactly as many entries as `self` has coordinates.
     #[track_caller]
-    fn from_coords(&self, coords: &[f64]) -> Self {
+    fn with_coords(&self, coords: &[f64]) -> Self {
         let mut rest = coords;
         let value = self.read_coords(&mut rest);
         assert!(
             rest.is_empty(),
-            "from_coords: {} coordinates left over",
+            "with_coords: {} coordinates left over",
             rest.len()
         );
         value

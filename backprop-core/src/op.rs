@@ -136,6 +136,8 @@ where
 }
 
 /// An op of three inputs: forward `(x, y, z) ↦ w` and VJP `(x, y, z, w, w̄) ↦ (x̄, ȳ, z̄)`.
+// The `fn(..)` in the return type only names the signature the closures implement.
+#[allow(clippy::type_complexity)]
 pub fn op3<A, B, C, D, F, G>(forward: F, backward: G) -> FnOp<fn(A, B, C) -> D, F, G>
 where
     F: Fn(&A, &B, &C) -> D + 'static,

@@ -24,7 +24,7 @@ pub struct SymEigen<M, V> {
     /// Eigenvalues, in **descending** order (hmatrix's order).
     pub values: V,
     /// Orthonormal eigenvectors as **columns**, column `j` belonging to `values[j]`, each with
-    /// its largest-magnitude entry positive (see [`conventions::fix_column_signs`]).
+    /// its largest-magnitude entry positive (see [`crate::conventions::fix_column_signs`]).
     pub vectors: M,
 }
 
@@ -56,14 +56,14 @@ pub struct Qr<M> {
 /// provided methods have already validated (square where needed, finite, non-empty), and may
 /// return factors in any order and with any signs. The provided methods are the public API: they
 /// validate, call the hook, then apply the conventions below with the shared functions in
-/// [`conventions`]. So every backend follows them exactly, and user code never calls a hook.
+/// [`crate::conventions`]. So every backend follows them exactly, and user code never calls a hook.
 ///
 /// # Conventions
 /// - **Validation first.** Every decomposition checks its input before decomposing: a
 ///   non-square matrix where a square one is needed, or mismatched operands, give
 ///   [`LinalgError::ShapeMismatch`]; any NaN or infinity gives [`LinalgError::NonFinite`].
 /// - **LU, solve, inverse**: partial pivoting. The matrix is singular by the rule of
-///   [`conventions::is_singular`] (a zero pivot, or smallest/largest pivot magnitude ≤ n·ε);
+///   [`crate::conventions::is_singular`] (a zero pivot, or smallest/largest pivot magnitude ≤ n·ε);
 ///   `solve` and `inverse` of a singular matrix give [`LinalgError::Singular`].
 /// - **Determinant** of a singular matrix is `0` (not an error): `det` is `det(P)·Π Uᵢᵢ`, and
 ///   exactly `0` when a pivot is exactly zero. `ln_abs_det` returns `(ln|det|, sign)` with
@@ -76,7 +76,7 @@ pub struct Qr<M> {
 /// - **SVD**: singular values **descending**; thin `U m×k`, `V n×k`; full `U m×m`, `V n×n`.
 /// - **Sign rule** (eigenvectors and singular vectors): in each column of `V` (eigen) or `U`
 ///   (SVD), the entry of largest absolute value is positive (the first such index on ties, see
-///   [`conventions::largest_entry`]); for the SVD, the matching column of `V` is flipped with it.
+///   [`crate::conventions::largest_entry`]); for the SVD, the matching column of `V` is flipped with it.
 ///   Columns of a full SVD's `U` or `V` beyond `k` (a basis of a null space, unique only up to
 ///   rotation when its dimension exceeds one) follow the same rule on their own.
 /// - **QR**: `R`'s diagonal is non-negative (flipping `Q` columns and `R` rows to match); the
@@ -132,7 +132,7 @@ pub trait Factorize<T: RealScalar>: LinalgBackend<T> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] if `A` is not square or `B` has a different number of rows;
     /// [`LinalgError::NonFinite`] if `A` or `B` holds NaN/∞; [`LinalgError::Singular`] if `A` is
-    /// singular by the rule of [`conventions::is_singular`].
+    /// singular by the rule of [`crate::conventions::is_singular`].
     fn solve(a: &Self::Matrix, b: &Self::Matrix) -> Result<Self::Matrix, LinalgError> {
         lu_solve::<T, Self>("solve", a, b)
     }
@@ -199,7 +199,7 @@ pub trait Factorize<T: RealScalar>: LinalgBackend<T> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (non-square `A`, or `B` with the wrong number of rows),
     /// [`LinalgError::NonFinite`] (NaN/∞ in the read triangle or in `B`),
-    /// [`LinalgError::Singular`] (diagonal singular by [`conventions::is_singular`]).
+    /// [`LinalgError::Singular`] (diagonal singular by [`crate::conventions::is_singular`]).
     fn solve_triangular(
         a: &Self::Matrix,
         b: &Self::Matrix,

@@ -5,7 +5,7 @@
 //!
 //! Products go through faer's GEMM (`matmul_with_conj`, transposes and conjugation as views,
 //! never materialised). Decompositions call faer's low-level routines with this crate's
-//! [`parallelism`] setting: sequential unless you enable the `rayon` feature and call
+//! [`parallelism`](mod@parallelism) setting: sequential unless you enable the `rayon` feature and call
 //! [`set_parallelism`].
 //!
 //! ```

@@ -43,8 +43,8 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn vec_set(v: &mut DVector<T>, i: usize, x: T) {
         v[i] = x;
     }
-    fn mat_from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> DMatrix<T> {
-        DMatrix::from_fn(rows, cols, |i, j| f(i, j))
+    fn mat_from_fn(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> DMatrix<T> {
+        DMatrix::from_fn(rows, cols, f)
     }
     fn mat_shape(a: &DMatrix<T>) -> (usize, usize) {
         a.shape()

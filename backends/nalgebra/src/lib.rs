@@ -9,7 +9,7 @@
 //! strided views, see the `gemm` implementation notes).
 //!
 //! ```
-//! use backprop_backend::{Factorize, LinalgBackend};
+//! use backprop_backend::Factorize;
 //! use backprop_nalgebra::Nalgebra;
 //! use nalgebra::DMatrix;
 //!

@@ -10,7 +10,7 @@
 //! ([`backprop_faer::set_parallelism`]) applies here too.
 //!
 //! ```
-//! use backprop_backend::{Factorize, LinalgBackend};
+//! use backprop_backend::Factorize;
 //! use backprop_ndarray::Ndarray;
 //! use ndarray::array;
 //!
