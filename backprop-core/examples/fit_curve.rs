@@ -30,7 +30,8 @@ impl Net {
 
     /// Gradient-descent step: `self − rate·grad`, field by field.
     fn step(&mut self, grad: &Net, rate: f64) {
-        let upd = |p: &mut Vec<f64>, g: &Vec<f64>| p.iter_mut().zip(g).for_each(|(p, g)| *p -= rate * g);
+        let upd =
+            |p: &mut Vec<f64>, g: &Vec<f64>| p.iter_mut().zip(g).for_each(|(p, g)| *p -= rate * g);
         upd(&mut self.w1, &grad.w1);
         upd(&mut self.b1, &grad.b1);
         upd(&mut self.w2, &grad.w2);
@@ -65,7 +66,10 @@ fn main() {
     println!("fitting sin(x) on [-3, 3] with a 1-{HIDDEN}-1 tanh network");
     for epoch in 0..=2000 {
         if epoch % 250 == 0 {
-            println!("epoch {epoch:5}  loss {:.6}", eval_bp(|n| loss(n, &data), &net));
+            println!(
+                "epoch {epoch:5}  loss {:.6}",
+                eval_bp(|n| loss(n, &data), &net)
+            );
         }
         let grad = grad_bp(|n| loss(n, &data), &net);
         net.step(&grad, 0.05);

@@ -69,3 +69,8 @@ pub use crate::tape::{Backward, Tape, VarId};
 pub use backprop_derive::Backprop;
 /// `#[derive(Coords)]`: field-wise [`Coords`], so the gradient checker can perturb the type.
 pub use backprop_derive::Coords;
+
+/// The README's Rust snippets, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
