@@ -1,0 +1,50 @@
+//! Statically sized linear algebra whose every operation carries its gradient: Justin Le's
+//! `hmatrix-backprop` for Rust, on the matrix library you already use.
+//!
+//! Vectors [`R<N>`](R) and matrices [`L<M, N>`](L) (and [`Sq<N>`](Sq), [`Sym<N>`](Sym)) carry their
+//! sizes as typenum naturals, so shapes are checked by the compiler; [`Vector`] and [`Matrix`]
+//! are the run-time sized forms. Each operation is a function on [`BVar`]s whose gradient is
+//! written once, here, generically over the [`Backend`] (faer, nalgebra or ndarray, chosen by
+//! Cargo feature; faer by default).
+//!
+//! The autodiff API of [`backprop_core`] is re-exported at the root: one dependency is enough.
+//!
+//! ```
+//! use backprop_linalg::{grad_bp, mul, sum_elements, L, typenum::{U2, U3}};
+//!
+//! // d/dA Σ(A·B) for fixed B: every row of the gradient is the row sums of B.
+//! let a: L<U2, U3> = L::from_row_major(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+//! let b: L<U3, U2> = L::from_row_major(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+//! let g = grad_bp(|a| sum_elements(mul(a, a.tape().constant(b.clone()))), &a);
+//! assert_eq!(g.to_row_major(), vec![1.0, 1.0, 2.0, 1.0, 1.0, 2.0]);
+//! ```
+
+#[cfg(not(any(feature = "faer", feature = "nalgebra", feature = "ndarray")))]
+compile_error!(
+    "backprop-linalg needs a backend: enable the `faer`, `nalgebra` or `ndarray` feature"
+);
+
+pub mod backend;
+pub mod dense;
+pub mod ops;
+pub mod types;
+
+pub use backprop_core::*;
+pub use typenum;
+
+pub use crate::backend::{Backend, ComplexBackend, DefaultBackend, LinalgError};
+pub use crate::ops::*;
+pub use crate::types::dynamic::{Matrix, Vector};
+pub use crate::types::matrix::{L, Sq};
+pub use crate::types::sym::Sym;
+pub use crate::types::vector::R;
+
+/// The backends, re-exported so a type can name one: `R<U3, backends::Nalgebra>`.
+pub mod backends {
+    #[cfg(feature = "faer")]
+    pub use backprop_faer::Faer;
+    #[cfg(feature = "nalgebra")]
+    pub use backprop_nalgebra::Nalgebra;
+    #[cfg(feature = "ndarray")]
+    pub use backprop_ndarray::Ndarray;
+}

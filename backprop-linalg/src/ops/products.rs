@@ -1,0 +1,117 @@
+//! Products: [`mul`] (`<>`), [`app`] (`#>`), [`dot`] (`<.>`), [`outer`], [`cross`].
+
+use backprop_backend::Transpose;
+use backprop_core::BVar;
+use typenum::{U3, Unsigned};
+
+use crate::backend::{Backend, sized};
+use crate::dense::Dense;
+use crate::ops::record::{add_matvec, add_outer, add_product, add_scaled, record2};
+use crate::{L, R};
+
+use Transpose::{No, Yes};
+
+/// The matrix product `C = A·B` (hmatrix's `<>`).
+///
+/// Gradient: `Ā = C̄·Bᵀ`, `B̄ = Aᵀ·C̄` (GEMM with transpose flags, accumulated in place).
+pub fn mul<'t, M, K, N, B>(a: BVar<'t, L<M, K, B>>, b: BVar<'t, L<K, N, B>>) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    K: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let c = L::wrap(sized(B::matmul(a.value().data(), No, b.value().data(), No)));
+    record2(a, b, c, |ctx, ia, ib, _, dc| {
+        let (a, b) = (ctx.value(ia), ctx.value(ib));
+        if ctx.wants(ia) {
+            add_product(ctx, ia, dc.data(), No, b.data(), Yes);
+        }
+        if ctx.wants(ib) {
+            add_product(ctx, ib, a.data(), Yes, dc.data(), No);
+        }
+    })
+}
+
+/// The matrix-vector product `y = A·x` (hmatrix's `#>`).
+///
+/// Gradient: `Ā = ȳ·xᵀ`, `x̄ = Aᵀ·ȳ`.
+pub fn app<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, x: BVar<'t, R<N, B>>) -> BVar<'t, R<M, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let y = R::wrap(sized(B::matvec(a.value().data(), No, x.value().data())));
+    record2(a, x, y, |ctx, ia, ix, _, dy| {
+        let (a, x) = (ctx.value(ia), ctx.value(ix));
+        if ctx.wants(ia) {
+            add_outer(ctx, ia, 1.0, dy.data(), x.data());
+        }
+        if ctx.wants(ix) {
+            add_matvec(ctx, ix, a.data(), Yes, dy.data());
+        }
+    })
+}
+
+/// The dot product `s = x·y` (hmatrix's `<.>`).
+///
+/// Gradient: `x̄ = s̄·y`, `ȳ = s̄·x`.
+pub fn dot<'t, N, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let s = sized(B::vec_dot(x.value().data(), y.value().data()));
+    record2(x, y, s, |ctx, ix, iy, _, ds| {
+        let (x, y) = (ctx.value(ix), ctx.value(iy));
+        add_scaled(ctx, ix, ds, y);
+        add_scaled(ctx, iy, ds, x);
+    })
+}
+
+/// The outer product `A = x·yᵀ`.
+///
+/// Gradient: `x̄ = Ā·y`, `ȳ = Āᵀ·x`.
+pub fn outer<'t, M, N, B>(x: BVar<'t, R<M, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let a = L::wrap(B::outer(x.value().data(), y.value().data()));
+    record2(x, y, a, |ctx, ix, iy, _, da| {
+        let (x, y) = (ctx.value(ix), ctx.value(iy));
+        if ctx.wants(ix) {
+            add_matvec(ctx, ix, da.data(), No, y.data());
+        }
+        if ctx.wants(iy) {
+            add_matvec(ctx, iy, da.data(), Yes, x.data());
+        }
+    })
+}
+
+fn cross3<B: Backend>(x: &R<U3, B>, y: &R<U3, B>) -> R<U3, B> {
+    let (a, b) = (x.to_vec(), y.to_vec());
+    R::from_slice(&[
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ])
+}
+
+/// The cross product `z = x × y` of 3-vectors.
+///
+/// Gradient: `x̄ = y × z̄`, `ȳ = z̄ × x`.
+pub fn cross<'t, B: Backend>(x: BVar<'t, R<U3, B>>, y: BVar<'t, R<U3, B>>) -> BVar<'t, R<U3, B>> {
+    let z = cross3(x.value(), y.value());
+    record2(x, y, z, |ctx, ix, iy, _, dz| {
+        let (x, y) = (ctx.value(ix), ctx.value(iy));
+        if ctx.wants(ix) {
+            ctx.add(ix, cross3(y, &dz));
+        }
+        if ctx.wants(iy) {
+            ctx.add(iy, cross3(&dz, x));
+        }
+    })
+}

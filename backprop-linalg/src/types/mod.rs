@@ -1,0 +1,7 @@
+//! The value types: statically sized [`R`](vector::R), [`L`](matrix::L), [`Sym`](sym::Sym), and
+//! dynamically sized [`Vector`](dynamic::Vector) and [`Matrix`](dynamic::Matrix).
+
+pub mod dynamic;
+pub mod matrix;
+pub mod sym;
+pub mod vector;
