@@ -1,6 +1,6 @@
-//! Shared test support for backprop-rs: proptest generators of well-conditioned inputs and a
+//! Shared test support for backprop-rs: proptest generators of well-conditioned inputs, a
 //! small reference dense matrix type with naive (triple-loop) operations to check backends
-//! against.
+//! against, and the gradient-suite harness ([`gradcheck`]).
 //!
 //! The test suites live in `tests/`; this library holds what they share.
 #![forbid(unsafe_code)]
@@ -8,5 +8,6 @@
 
 pub mod dense;
 pub mod generators;
+pub mod gradcheck;
 
 pub use dense::Dense;
