@@ -12,7 +12,9 @@
 //! | `x / y` | ȳ / y | −ȳ ∘ (x / y) / y |
 //! | `-x` | −ȳ | |
 //!
-//! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient.
+//! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient. For complex values the other
+//! operand is conjugated in `*` and `/` (`x̄ = ȳ ∘ conj(y)`, ...), the conjugate Wirtinger
+//! convention of [`Backprop::conj`].
 
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -91,10 +93,10 @@ where
         binary(self, rhs, value, |ctx, a, b, _, dy| {
             let (x, y) = (ctx.value(a), ctx.value(b));
             if ctx.wants(b) {
-                ctx.add(b, &dy * x);
+                ctx.add(b, times_conj(&dy, x));
             }
             if ctx.wants(a) {
-                ctx.add(a, &dy * y);
+                ctx.add(a, times_conj(&dy, y));
             }
         })
     }
@@ -113,10 +115,10 @@ where
         binary(self, rhs, value, |ctx, a, b, out, dy| {
             let y = ctx.value(b);
             if ctx.wants(b) {
-                ctx.add(b, -&(&(&dy * out) / y));
+                ctx.add(b, -&over_conj(&times_conj(&dy, out), y));
             }
             if ctx.wants(a) {
-                ctx.add(a, &dy / y);
+                ctx.add(a, over_conj(&dy, y));
             }
         })
     }
@@ -135,6 +137,22 @@ where
                 ctx.add(id, -&dy)
             })
     }
+}
+
+/// `a ∘ conj(b)`: `a ∘ b` for real types, without a copy.
+fn times_conj<T: Backprop>(a: &T, b: &T) -> T
+where
+    for<'a> &'a T: Mul<&'a T, Output = T>,
+{
+    if T::COMPLEX { a * &b.conj() } else { a * b }
+}
+
+/// `a / conj(b)`: `a / b` for real types, without a copy.
+fn over_conj<T: Backprop>(a: &T, b: &T) -> T
+where
+    for<'a> &'a T: Div<&'a T, Output = T>,
+{
+    if T::COMPLEX { a / &b.conj() } else { a / b }
 }
 
 /// Records a one-input operation `x ↦ value` with pullback `dy ↦ x̄`.
@@ -182,7 +200,7 @@ where
     type Output = Self;
     fn mul(self, c: T) -> Self {
         let value = self.value() * &c;
-        unary(self, value, move |dy, _| &dy * &c)
+        unary(self, value, move |dy, _| times_conj(&dy, &c))
     }
 }
 
@@ -194,7 +212,7 @@ where
     type Output = Self;
     fn div(self, c: T) -> Self {
         let value = self.value() / &c;
-        unary(self, value, move |dy, _| &dy / &c)
+        unary(self, value, move |dy, _| over_conj(&dy, &c))
     }
 }
 

@@ -70,6 +70,20 @@ pub trait Backprop: Clone + 'static {
     /// The seed of the backward pass when `self` is the differentiated output.
     fn one(&self) -> Self;
 
+    /// Whether the type holds complex numbers. The gradient rules of `*` and `/` conjugate
+    /// the other operand when it does (see [`conj`](Backprop::conj)).
+    const COMPLEX: bool = false;
+
+    /// The complex conjugate, for complex-valued types; real types keep the default (a copy,
+    /// never called when [`COMPLEX`](Backprop::COMPLEX) is false).
+    ///
+    /// Gradients of complex values follow one convention everywhere, PyTorch's conjugate
+    /// Wirtinger one: the gradient of a real loss ℓ with respect to `z = x + iy` is
+    /// `∂ℓ/∂x + i·∂ℓ/∂y`. Under it the product rule reads `x̄ = ȳ·conj(y)`.
+    fn conj(&self) -> Self {
+        self.clone()
+    }
+
     /// `*self = self.add(rhs)`, in place. Override it when the type can add without
     /// reallocating (the backward pass accumulates through it).
     fn add_assign(&mut self, rhs: Self) {
@@ -109,6 +123,14 @@ impl<T: Backprop + num_traits::Num> Backprop for Complex<T> {
     #[inline]
     fn one(&self) -> Self {
         Complex::new(num_traits::One::one(), num_traits::Zero::zero())
+    }
+    const COMPLEX: bool = true;
+    #[inline]
+    fn conj(&self) -> Self {
+        Complex::new(
+            self.re.clone(),
+            <T as num_traits::Zero>::zero() - self.im.clone(),
+        )
     }
 }
 

@@ -166,3 +166,40 @@ fn checker_passes_a_constant_function() {
     let report = check_gradient(|v| v.tape().constant(3.0) + v * 0.0, &1.0);
     report.assert_within(TOL);
 }
+
+mod complex {
+    //! Complex operands follow the conjugate Wirtinger convention: with it the gradient equals
+    //! the (re, im) coordinate-wise gradient, which is what the checker's finite differences
+    //! measure through `Coords`.
+    use super::*;
+    use backprop_core::Join;
+    use num_complex::Complex64;
+
+    fn c() -> impl Strategy<Value = Complex64> {
+        (-2.0..2.0, -2.0..2.0).prop_map(|(re, im)| Complex64::new(re, im))
+    }
+
+    fn nonzero() -> impl Strategy<Value = Complex64> {
+        (0.3..2.0, 0.0..std::f64::consts::TAU).prop_map(|(r, t)| Complex64::from_polar(r, t))
+    }
+
+    proptest! {
+        #[test]
+        fn mul_div_add_sub(x in c(), y in nonzero()) {
+            let report = check_gradient(
+                |v| {
+                    let (x, y) = v.split();
+                    (x * y, x / y, x + y - x * x).join()
+                },
+                &(x, y),
+            );
+            prop_assert!(report.passes(TOL), "{}", report);
+        }
+
+        #[test]
+        fn with_constants(x in nonzero(), k in nonzero()) {
+            let report = check_gradient(|v| (v * k, v / k, -v).join(), &x);
+            prop_assert!(report.passes(TOL), "{}", report);
+        }
+    }
+}
