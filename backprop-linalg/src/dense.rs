@@ -1,17 +1,22 @@
-//! What every real vector and matrix type shares (public so generic code can name it), written once: element-wise arithmetic,
-//! [`Backprop`](backprop_core::Backprop), [`Floating`](backprop_core::Floating),
-//! [`Coords`](backprop_core::Coords), equality and debug printing.
+//! What every vector and matrix type shares (public so generic code can name it), written once:
+//! element-wise arithmetic, [`Backprop`](backprop_core::Backprop),
+//! [`Floating`](backprop_core::Floating) (real types), [`Coords`](backprop_core::Coords),
+//! equality and debug printing.
 //!
 //! A type says how it stores its entries by implementing [`Dense`] (its storage kind is a
-//! backend vector or matrix: [`VecKind`] or [`MatKind`]); the `impl_dense!` macro then derives
-//! the shared trait impls from it.
+//! backend vector or matrix: [`VecKind`] or [`MatKind`], of `f64` unless it names another
+//! scalar, as the complex types do with `Complex64`); the `impl_dense!` macro then derives the
+//! shared trait impls from it.
 
 use std::fmt::Debug;
 
-use crate::backend::{Backend, RealMatrix, RealVector};
+use backprop_backend::{LinalgBackend, Scalar};
 
-/// One storage shape of a backend (vector or matrix), with the operations the shared impls use.
-pub trait StorageKind<B: Backend> {
+use crate::backend::Backend;
+
+/// One storage shape of a backend (vector or matrix) for scalar `S`, with the operations the
+/// shared impls use.
+pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     /// The backend's storage.
     type Data: Clone + Debug + Send + Sync + 'static;
     /// Number of entries.
@@ -19,19 +24,15 @@ pub trait StorageKind<B: Backend> {
     /// Shape as `(rows, cols)` (`(n, 1)` for a vector).
     fn shape(d: &Self::Data) -> (usize, usize);
     /// Entry `k` in row-major order.
-    fn get(d: &Self::Data, k: usize) -> f64;
+    fn get(d: &Self::Data, k: usize) -> S;
     /// Same shape as `like`, entry `k` (row-major) from `f(k)`.
-    fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> f64) -> Self::Data;
+    fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data;
     /// `f` on every entry.
-    fn map(d: &Self::Data, f: impl FnMut(f64) -> f64) -> Self::Data;
+    fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data;
     /// `f` on corresponding entries; `None` if the shapes differ.
-    fn zip_map(
-        a: &Self::Data,
-        b: &Self::Data,
-        f: impl FnMut(f64, f64) -> f64,
-    ) -> Option<Self::Data>;
+    fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data>;
     /// `y += alpha·x`, in place; `false` if the shapes differ.
-    fn axpy(y: &mut Self::Data, alpha: f64, x: &Self::Data) -> bool;
+    fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool;
 }
 
 /// Vector storage.
@@ -39,37 +40,33 @@ pub struct VecKind;
 /// Matrix storage.
 pub struct MatKind;
 
-impl<B: Backend> StorageKind<B> for VecKind {
-    type Data = RealVector<B>;
+impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
+    type Data = B::Vector;
     fn len(d: &Self::Data) -> usize {
         B::vec_len(d)
     }
     fn shape(d: &Self::Data) -> (usize, usize) {
         (B::vec_len(d), 1)
     }
-    fn get(d: &Self::Data, k: usize) -> f64 {
+    fn get(d: &Self::Data, k: usize) -> S {
         B::vec_get(d, k)
     }
-    fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> f64) -> Self::Data {
+    fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data {
         B::vec_from_fn(B::vec_len(like), f)
     }
-    fn map(d: &Self::Data, f: impl FnMut(f64) -> f64) -> Self::Data {
+    fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data {
         B::vec_map(d, f)
     }
-    fn zip_map(
-        a: &Self::Data,
-        b: &Self::Data,
-        f: impl FnMut(f64, f64) -> f64,
-    ) -> Option<Self::Data> {
+    fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data> {
         B::vec_zip_map(a, b, f).ok()
     }
-    fn axpy(y: &mut Self::Data, alpha: f64, x: &Self::Data) -> bool {
+    fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::vec_axpy(y, alpha, x).is_ok()
     }
 }
 
-impl<B: Backend> StorageKind<B> for MatKind {
-    type Data = RealMatrix<B>;
+impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
+    type Data = B::Matrix;
     fn len(d: &Self::Data) -> usize {
         let (r, c) = B::mat_shape(d);
         r * c
@@ -77,44 +74,120 @@ impl<B: Backend> StorageKind<B> for MatKind {
     fn shape(d: &Self::Data) -> (usize, usize) {
         B::mat_shape(d)
     }
-    fn get(d: &Self::Data, k: usize) -> f64 {
+    fn get(d: &Self::Data, k: usize) -> S {
         let cols = B::mat_shape(d).1;
         B::mat_get(d, k / cols, k % cols)
     }
-    fn from_fn_like(like: &Self::Data, mut f: impl FnMut(usize) -> f64) -> Self::Data {
+    fn from_fn_like(like: &Self::Data, mut f: impl FnMut(usize) -> S) -> Self::Data {
         let (rows, cols) = B::mat_shape(like);
         B::mat_from_fn(rows, cols, |i, j| f(i * cols + j))
     }
-    fn map(d: &Self::Data, f: impl FnMut(f64) -> f64) -> Self::Data {
+    fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data {
         B::mat_map(d, f)
     }
-    fn zip_map(
-        a: &Self::Data,
-        b: &Self::Data,
-        f: impl FnMut(f64, f64) -> f64,
-    ) -> Option<Self::Data> {
+    fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data> {
         B::mat_zip_map(a, b, f).ok()
     }
-    fn axpy(y: &mut Self::Data, alpha: f64, x: &Self::Data) -> bool {
+    fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::mat_axpy(y, alpha, x).is_ok()
     }
 }
 
-/// A value stored as one backend vector or matrix of `f64`.
-pub trait Dense<B: Backend>: Sized {
+/// A value stored as one backend vector or matrix of scalars `S` (`f64` unless named: the
+/// complex types [`C`](crate::C) and [`M`](crate::M) are `Dense<B, Complex64>`).
+pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
     /// Its storage kind.
-    type Kind: StorageKind<B>;
+    type Kind: StorageKind<B, S>;
     /// The storage.
-    fn data(&self) -> &<Self::Kind as StorageKind<B>>::Data;
+    fn data(&self) -> &<Self::Kind as StorageKind<B, S>>::Data;
     /// The storage, mutably. Implementations keep their invariants (size; symmetry for `Sym`)
     /// only through the shared impls, which preserve them.
-    fn data_mut(&mut self) -> &mut <Self::Kind as StorageKind<B>>::Data;
+    fn data_mut(&mut self) -> &mut <Self::Kind as StorageKind<B, S>>::Data;
     /// Wraps storage of the right shape.
-    fn wrap(data: <Self::Kind as StorageKind<B>>::Data) -> Self;
+    fn wrap(data: <Self::Kind as StorageKind<B, S>>::Data) -> Self;
     /// Restores the type's invariant after an arbitrary change of entries (symmetrises a
     /// `Sym`); the identity for the other types.
     fn normalize(self) -> Self {
         self
+    }
+}
+
+/// The shared entry-wise operations, for any scalar. The functions of the same names one level
+/// up are their real (`f64`) forms, which the ops call.
+pub(crate) mod any {
+    use backprop_backend::{LinalgBackend, Scalar};
+    use backprop_core::Coords;
+
+    use super::{Dense, StorageKind};
+
+    /// `f` on corresponding entries.
+    ///
+    /// # Panics
+    /// If the shapes differ (only possible for the dynamically sized types).
+    #[track_caller]
+    pub(crate) fn zip_map<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &T,
+        b: &T,
+        f: impl FnMut(S, S) -> S,
+    ) -> T {
+        match T::Kind::zip_map(a.data(), b.data(), f) {
+            Some(d) => T::wrap(d),
+            None => shape_panic::<S, B, T>(a, b),
+        }
+    }
+
+    #[track_caller]
+    pub(super) fn shape_panic<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T, b: &T) -> ! {
+        let (ra, ca) = shape::<S, B, T>(a);
+        let (rb, cb) = shape::<S, B, T>(b);
+        panic!("element-wise operation: shape mismatch: {ra}×{ca} and {rb}×{cb}")
+    }
+
+    /// `y += alpha·x` in place.
+    #[track_caller]
+    pub(crate) fn axpy<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(y: &mut T, alpha: S, x: &T) {
+        if !T::Kind::axpy(y.data_mut(), alpha, x.data()) {
+            shape_panic::<S, B, T>(y, x);
+        }
+    }
+
+    /// All entries, row-major.
+    pub(crate) fn entries<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> Vec<S> {
+        let d = a.data();
+        (0..T::Kind::len(d)).map(|k| T::Kind::get(d, k)).collect()
+    }
+
+    /// A value shaped like `like` whose entries (row-major) are read, each by its scalar's
+    /// [`Coords`] (one coordinate for a real, two for a complex number), from `coords`.
+    pub(crate) fn read_entries<S, B, T>(like: &T, coords: &mut &[f64]) -> T
+    where
+        S: Scalar + Coords,
+        B: LinalgBackend<S>,
+        T: Dense<B, S>,
+    {
+        let read: Vec<S> = entries::<S, B, T>(like)
+            .iter()
+            .map(|x| x.read_coords(coords))
+            .collect();
+        T::wrap(T::Kind::from_fn_like(like.data(), |k| read[k])).normalize()
+    }
+
+    /// The same shape filled with `x`.
+    pub(crate) fn filled<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(like: &T, x: S) -> T {
+        T::wrap(T::Kind::from_fn_like(like.data(), |_| x))
+    }
+
+    /// `f` on every entry.
+    pub(crate) fn map<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &T,
+        f: impl FnMut(S) -> S,
+    ) -> T {
+        T::wrap(T::Kind::map(a.data(), f))
+    }
+
+    /// Shape of the storage, for messages.
+    pub(crate) fn shape<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> (usize, usize) {
+        T::Kind::shape(a.data())
     }
 }
 
@@ -124,17 +197,7 @@ pub trait Dense<B: Backend>: Sized {
 /// If the shapes differ (only possible for the dynamically sized types).
 #[track_caller]
 pub(crate) fn zip_map<B: Backend, T: Dense<B>>(a: &T, b: &T, f: impl FnMut(f64, f64) -> f64) -> T {
-    match T::Kind::zip_map(a.data(), b.data(), f) {
-        Some(d) => T::wrap(d),
-        None => shape_panic::<B, T>(a, b),
-    }
-}
-
-#[track_caller]
-fn shape_panic<B: Backend, T: Dense<B>>(a: &T, b: &T) -> ! {
-    let (ra, ca) = T::Kind::shape(a.data());
-    let (rb, cb) = T::Kind::shape(b.data());
-    panic!("element-wise operation: shape mismatch: {ra}×{ca} and {rb}×{cb}")
+    any::zip_map::<f64, B, T>(a, b, f)
 }
 
 /// `f` on corresponding entries of three values.
@@ -148,10 +211,10 @@ pub(crate) fn zip_map3<B: Backend, T: Dense<B>>(
     let (da, db, dc) = (a.data(), b.data(), c.data());
     let shape = T::Kind::shape(da);
     if T::Kind::shape(db) != shape {
-        shape_panic::<B, T>(a, b);
+        any::shape_panic::<f64, B, T>(a, b);
     }
     if T::Kind::shape(dc) != shape {
-        shape_panic::<B, T>(a, c);
+        any::shape_panic::<f64, B, T>(a, c);
     }
     T::wrap(T::Kind::from_fn_like(da, |k| {
         f(
@@ -162,96 +225,40 @@ pub(crate) fn zip_map3<B: Backend, T: Dense<B>>(
     }))
 }
 
-/// `a += b` in place.
-#[track_caller]
-pub(crate) fn add_assign<B: Backend, T: Dense<B>>(a: &mut T, b: &T) {
-    axpy::<B, T>(a, 1.0, b);
-}
-
 /// `y += alpha·x` in place.
 #[track_caller]
 pub(crate) fn axpy<B: Backend, T: Dense<B>>(y: &mut T, alpha: f64, x: &T) {
-    if !T::Kind::axpy(y.data_mut(), alpha, x.data()) {
-        shape_panic::<B, T>(y, x);
-    }
+    any::axpy::<f64, B, T>(y, alpha, x);
 }
 
 /// All entries, row-major.
 pub(crate) fn entries<B: Backend, T: Dense<B>>(a: &T) -> Vec<f64> {
-    let d = a.data();
-    (0..T::Kind::len(d)).map(|k| T::Kind::get(d, k)).collect()
-}
-
-/// A value shaped like `like` with entries (row-major) from `coords`.
-pub(crate) fn read_entries<B: Backend, T: Dense<B>>(like: &T, coords: &mut &[f64]) -> T {
-    let n = T::Kind::len(like.data());
-    assert!(coords.len() >= n, "read_coords: ran out of coordinates");
-    let (head, rest) = coords.split_at(n);
-    *coords = rest;
-    T::wrap(T::Kind::from_fn_like(like.data(), |k| head[k])).normalize()
+    any::entries::<f64, B, T>(a)
 }
 
 /// The same shape filled with `x`.
 pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
-    T::wrap(T::Kind::from_fn_like(like.data(), |_| x))
+    any::filled::<f64, B, T>(like, x)
 }
 
 /// `f` on every entry.
 pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> T {
-    T::wrap(T::Kind::map(a.data(), f))
+    any::map::<f64, B, T>(a, f)
 }
 
-/// Shape of the storage, for messages.
-pub(crate) fn shape<B: Backend, T: Dense<B>>(a: &T) -> (usize, usize) {
-    T::Kind::shape(a.data())
-}
-
-/// Implements the shared traits for a [`Dense`] type: `Clone`, `Debug`, `PartialEq`,
-/// `Backprop`, `Floating`, `Coords`, and element-wise `+ - * /` and unary `-` on references and
-/// values.
+/// Implements the shared traits for a [`Dense`] type.
+///
+/// - `impl_dense!([generics] Type)`, a real type: `Clone`, `Debug`, `PartialEq`, `Backprop`,
+///   `Coords`, `Floating`, and element-wise `+ - * /` and unary `-` on references and values.
+/// - `impl_dense!(complex [generics] Type)`, a `Dense<B, Complex64>` type: the same without
+///   `Floating`. Its `Backprop` impl says it is complex (`COMPLEX`, `conj`), so `BVar`'s
+///   product and quotient rules conjugate the other operand (`x̄ = ȳ∘conj(y)`), the conjugate
+///   Wirtinger convention of the whole project.
 macro_rules! impl_dense {
     ([$($gen:tt)*] $ty:ty) => {
-        impl<$($gen)*> Clone for $ty {
-            fn clone(&self) -> Self {
-                <$ty as $crate::dense::Dense<B>>::wrap(
-                    $crate::dense::Dense::<B>::data(self).clone(),
-                )
-            }
-        }
-
-        impl<$($gen)*> ::std::fmt::Debug for $ty {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                let (rows, cols) = $crate::dense::shape::<B, Self>(self);
-                let e = $crate::dense::entries::<B, Self>(self);
-                write!(f, "{}{}×{} {:?}", stringify!($ty).split('<').next().unwrap_or(""), rows, cols, e)
-            }
-        }
-
-        impl<$($gen)*> PartialEq for $ty {
-            fn eq(&self, other: &Self) -> bool {
-                $crate::dense::shape::<B, Self>(self) == $crate::dense::shape::<B, Self>(other)
-                    && $crate::dense::entries::<B, Self>(self)
-                        == $crate::dense::entries::<B, Self>(other)
-            }
-        }
-
-        impl<$($gen)*> ::backprop_core::Backprop for $ty {
-            fn zero(&self) -> Self {
-                $crate::dense::filled::<B, Self>(self, 0.0)
-            }
-            fn one(&self) -> Self {
-                $crate::dense::filled::<B, Self>(self, 1.0)
-            }
-            #[track_caller]
-            fn add(mut self, rhs: Self) -> Self {
-                $crate::dense::add_assign::<B, Self>(&mut self, &rhs);
-                self
-            }
-            #[track_caller]
-            fn add_assign(&mut self, rhs: Self) {
-                $crate::dense::add_assign::<B, Self>(self, &rhs);
-            }
-        }
+        $crate::dense::impl_dense!(@shared f64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul |a, b| a * b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div |a, b| a / b);
 
         impl<$($gen)*> ::backprop_core::Floating for $ty {
             type Real = f64;
@@ -267,25 +274,81 @@ macro_rules! impl_dense {
                 $crate::dense::zip_map3::<B, Self>(self, b, c, f)
             }
         }
-
-        impl<$($gen)*> ::backprop_core::Coords for $ty {
-            fn write_coords(&self, out: &mut Vec<f64>) {
-                out.extend($crate::dense::entries::<B, Self>(self));
-            }
-            fn read_coords(&self, coords: &mut &[f64]) -> Self {
-                $crate::dense::read_entries::<B, Self>(self, coords)
+    };
+    (complex [$($gen:tt)*] $ty:ty) => {
+        $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul |a, b| a * b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div |a, b| a / b);
+    };
+    (@shared $s:ty; [$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> Clone for $ty {
+            fn clone(&self) -> Self {
+                <$ty as $crate::dense::Dense<B, $s>>::wrap(
+                    $crate::dense::Dense::<B, $s>::data(self).clone(),
+                )
             }
         }
 
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Add add |a, b| a + b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Sub sub |a, b| a - b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul |a, b| a * b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div |a, b| a / b);
+        impl<$($gen)*> ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let (rows, cols) = $crate::dense::any::shape::<$s, B, Self>(self);
+                let e = $crate::dense::any::entries::<$s, B, Self>(self);
+                write!(f, "{}{}×{} {:?}", stringify!($ty).split('<').next().unwrap_or(""), rows, cols, e)
+            }
+        }
+
+        impl<$($gen)*> PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                $crate::dense::any::shape::<$s, B, Self>(self)
+                    == $crate::dense::any::shape::<$s, B, Self>(other)
+                    && $crate::dense::any::entries::<$s, B, Self>(self)
+                        == $crate::dense::any::entries::<$s, B, Self>(other)
+            }
+        }
+
+        impl<$($gen)*> ::backprop_core::Backprop for $ty {
+            fn zero(&self) -> Self {
+                let zero = <$s as ::backprop_backend::Scalar>::from_f64(0.0);
+                $crate::dense::any::filled::<$s, B, Self>(self, zero)
+            }
+            fn one(&self) -> Self {
+                let one = <$s as ::backprop_backend::Scalar>::from_f64(1.0);
+                $crate::dense::any::filled::<$s, B, Self>(self, one)
+            }
+            const COMPLEX: bool = <$s as ::backprop_backend::Scalar>::IS_COMPLEX;
+            fn conj(&self) -> Self {
+                $crate::dense::any::map::<$s, B, Self>(self, ::backprop_backend::Scalar::conj)
+            }
+            #[track_caller]
+            fn add(mut self, rhs: Self) -> Self {
+                ::backprop_core::Backprop::add_assign(&mut self, rhs);
+                self
+            }
+            #[track_caller]
+            fn add_assign(&mut self, rhs: Self) {
+                let one = <$s as ::backprop_backend::Scalar>::from_f64(1.0);
+                $crate::dense::any::axpy::<$s, B, Self>(self, one, &rhs);
+            }
+        }
+
+        impl<$($gen)*> ::backprop_core::Coords for $ty {
+            fn write_coords(&self, out: &mut Vec<f64>) {
+                for x in $crate::dense::any::entries::<$s, B, Self>(self) {
+                    ::backprop_core::Coords::write_coords(&x, out);
+                }
+            }
+            fn read_coords(&self, coords: &mut &[f64]) -> Self {
+                $crate::dense::any::read_entries::<$s, B, Self>(self, coords)
+            }
+        }
+
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Add add |a, b| a + b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Sub sub |a, b| a - b);
 
         impl<'a, $($gen)*> ::std::ops::Neg for &'a $ty {
             type Output = $ty;
             fn neg(self) -> $ty {
-                $crate::dense::map::<B, $ty>(self, |x| -x)
+                $crate::dense::any::map::<$s, B, $ty>(self, |x| -x)
             }
         }
         impl<$($gen)*> ::std::ops::Neg for $ty {
@@ -295,21 +358,27 @@ macro_rules! impl_dense {
             }
         }
     };
-    (@binop [$($gen:tt)*] $ty:ty; $trait:ident $method:ident |$a:ident, $b:ident| $e:expr) => {
+    (@binop [$($gen:tt)*] $ty:ty; $($rest:tt)*) => {
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, f64; $($rest)*);
+    };
+    (@binop [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident |$a:ident, $b:ident| $e:expr) => {
         /// Element-wise.
         impl<'a, $($gen)*> ::std::ops::$trait<&'a $ty> for &'a $ty {
             type Output = $ty;
             #[track_caller]
             fn $method(self, rhs: &'a $ty) -> $ty {
-                $crate::dense::zip_map::<B, $ty>(self, rhs, |$a, $b| $e)
+                $crate::dense::any::zip_map::<$s, B, $ty>(self, rhs, |$a, $b| $e)
             }
         }
+        $crate::dense::impl_dense!(@owned [$($gen)*] $ty, $s; $trait $method |$a, $b| $e);
+    };
+    (@owned [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident |$a:ident, $b:ident| $e:expr) => {
         /// Element-wise.
         impl<$($gen)*> ::std::ops::$trait for $ty {
             type Output = $ty;
             #[track_caller]
             fn $method(self, rhs: $ty) -> $ty {
-                $crate::dense::zip_map::<B, $ty>(&self, &rhs, |$a, $b| $e)
+                $crate::dense::any::zip_map::<$s, B, $ty>(&self, &rhs, |$a, $b| $e)
             }
         }
     };

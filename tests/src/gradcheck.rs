@@ -97,3 +97,190 @@ pub fn matrix<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
 pub fn symmetric<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
     entries(N::USIZE * N::USIZE).prop_map(|v| Sym::from_sq(&L::from_row_major(&v)))
 }
+
+// ----- factorizations, determinants, norms, statistics -----
+
+/// A `Dense` as a statically sized matrix.
+fn to_l<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(d: &crate::Dense) -> L<M, N, B> {
+    L::from_row_major(&d.data)
+}
+
+/// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` with `λ ∈ [0.5, 4]` and `Q` orthogonal
+/// (condition number at most 8).
+pub fn spd<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    let n = N::USIZE;
+    (
+        proptest::collection::vec(0.5f64..4.0, n),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(lambda, q)| {
+            let a = q.matmul(&crate::Dense::diag(n, n, &lambda)).matmul(&q.t());
+            Sym::from_sq(&to_l(&a))
+        })
+}
+
+/// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
+/// eigenvectors are smooth functions of it.
+pub fn sym_separated<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    crate::generators::symmetric_separated(N::USIZE).prop_map(|(a, _)| Sym::from_sq(&to_l(&a)))
+}
+
+/// An `M×N` matrix `U·Σ·Vᵀ` whose singular values are at least 0.5 and pairwise at least 0.5
+/// apart, so singular vectors are smooth functions of it.
+pub fn separated_singular<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
+-> impl Strategy<Value = L<M, N, B>> {
+    crate::generators::separated_singular(M::USIZE, N::USIZE).prop_map(|(a, _)| to_l(&a))
+}
+
+/// `U·diag(σ)·Vᵀ` with `U`, `V` orthogonal, `σᵢ ∈ [0.5, 2]` and the first one negated half of
+/// the time (both signs of the determinant occur). With `singular`, the last `σ` is 0.
+fn from_singular_values<N: Unsigned + 'static, B: Backend>(
+    singular: bool,
+) -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::USIZE;
+    (
+        proptest::collection::vec(0.5f64..2.0, n),
+        any::<bool>(),
+        crate::generators::orthogonal(n),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(mut s, negative, u, v)| {
+            if negative {
+                s[0] = -s[0];
+            }
+            if singular {
+                s[n - 1] = 0.0;
+            }
+            to_l(&u.matmul(&crate::Dense::diag(n, n, &s)).matmul(&v.t()))
+        })
+}
+
+/// An invertible, well-conditioned matrix (singular values in `[0.5, 2]`), of either
+/// determinant sign, generally neither symmetric nor definite.
+pub fn invertible<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    from_singular_values(false)
+}
+
+/// A matrix of rank `N − 1` (one zero singular value, the others in `[0.5, 2]`).
+pub fn singular<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    from_singular_values(true)
+}
+
+/// Whether the largest value exceeds every other by at least `gap`.
+fn max_separated(values: &[f64], gap: f64) -> bool {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    values.iter().filter(|&&v| v > max - gap).count() == 1
+}
+
+/// A matrix whose entries are at least 0.1 away from zero and whose largest absolute column
+/// sum and largest absolute row sum each exceed the runner-up by at least 0.1, so `‖A‖₁` and
+/// `‖A‖∞` are smooth around it.
+pub fn separated_matrix<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
+-> impl Strategy<Value = L<M, N, B>> {
+    let (m, n) = (M::USIZE, N::USIZE);
+    (
+        proptest::collection::vec(0.1f64..2.0, m * n),
+        proptest::collection::vec(any::<bool>(), m * n),
+    )
+        .prop_map(|(mag, signs)| {
+            let v: Vec<f64> = mag
+                .iter()
+                .zip(&signs)
+                .map(|(x, s)| if *s { *x } else { -x })
+                .collect();
+            L::from_row_major(&v)
+        })
+        .prop_filter("a unique, separated largest row and column sum", move |a| {
+            let cols: Vec<f64> = (0..n)
+                .map(|j| (0..m).map(|i| a.get(i, j).abs()).sum())
+                .collect();
+            let rows: Vec<f64> = (0..m)
+                .map(|i| (0..n).map(|j| a.get(i, j).abs()).sum())
+                .collect();
+            max_separated(&cols, 0.1) && max_separated(&rows, 0.1)
+        })
+}
+
+/// A vector with entries in `[-2, 2]`, about a third of them exactly zero.
+pub fn vector_with_zeros<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+    (
+        entries(N::USIZE),
+        proptest::collection::vec(0u8..3, N::USIZE),
+    )
+        .prop_map(|(v, keep)| R::from_fn(|i| if keep[i] == 0 { 0.0 } else { v[i] }))
+}
+
+// ----- complex -----
+
+/// A complex vector with real and imaginary parts in `[-2, 2]`.
+pub fn complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::C<N, B>> {
+    entries(2 * N::USIZE).prop_map(|v| {
+        backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(v[2 * k], v[2 * k + 1]))
+    })
+}
+
+/// A complex matrix with real and imaginary parts in `[-2, 2]`.
+pub fn complex_matrix<
+    Rows: Unsigned + 'static,
+    Cols: Unsigned + 'static,
+    B: backprop_linalg::ComplexBackend,
+>() -> impl Strategy<Value = backprop_linalg::M<Rows, Cols, B>> {
+    entries(2 * Rows::USIZE * Cols::USIZE).prop_map(|v| {
+        backprop_linalg::M::from_fn(|i, j| {
+            let k = 2 * (i * Cols::USIZE + j);
+            num_complex::Complex64::new(v[k], v[k + 1])
+        })
+    })
+}
+
+/// A complex vector whose entries have modulus in `[0.3, 2]` and any phase, so the modulus is
+/// smooth around it.
+pub fn nonzero_complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::C<N, B>> {
+    proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), N::USIZE).prop_map(
+        |polar| {
+            backprop_linalg::C::from_fn(|k| {
+                num_complex::Complex64::from_polar(polar[k].0, polar[k].1)
+            })
+        },
+    )
+}
+
+// ----- structure: vectors, matrices, conversions, maps -----
+
+/// A scalar in `[-2, 2]`.
+pub fn scalar() -> impl Strategy<Value = f64> {
+    -2.0f64..2.0
+}
+
+/// A run-time sized vector of length `n`, entries in `[-2, 2]`.
+pub fn dyn_vector<B: Backend>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
+    entries(n).prop_map(|v| backprop_linalg::Vector::from_slice(&v))
+}
+
+/// A run-time sized `rows×cols` matrix, entries in `[-2, 2]`.
+pub fn dyn_matrix<B: Backend>(
+    rows: usize,
+    cols: usize,
+) -> impl Strategy<Value = backprop_linalg::Matrix<B>> {
+    entries(rows * cols).prop_map(move |v| backprop_linalg::Matrix::from_row_major(rows, cols, &v))
+}
+
+/// A complex matrix whose entries have modulus in `[0.3, 2]`, safe to divide by.
+pub fn nonzero_complex_matrix<
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: backprop_linalg::ComplexBackend,
+>() -> impl Strategy<Value = backprop_linalg::M<M, N, B>> {
+    proptest::collection::vec(
+        (0.3f64..2.0, 0.0f64..std::f64::consts::TAU),
+        M::USIZE * N::USIZE,
+    )
+    .prop_map(|polar| {
+        backprop_linalg::M::from_fn(|i, j| {
+            let (r, t) = polar[i * N::USIZE + j];
+            num_complex::Complex64::from_polar(r, t)
+        })
+    })
+}

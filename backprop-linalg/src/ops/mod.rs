@@ -4,10 +4,47 @@
 //! The shared suite in the workspace's `tests/` crate checks every one against finite
 //! differences on every backend.
 
+mod place;
 mod record;
 
+pub mod complex;
+pub mod conversions;
+pub mod determinant;
+pub mod factorizations;
+pub mod maps;
+pub mod matrices;
+pub mod misc;
+pub mod norms;
 pub mod products;
+pub mod statistics;
 pub mod structure;
+pub mod vectors;
 
+pub use complex::{
+    app_c, complex, dot_c, from_complex, imag, magnitude, mul_c, outer_c, real, sq_magnitude,
+    to_complex,
+};
+pub use conversions::{
+    from_columns, from_rows, to_columns, to_rows, try_from_columns, try_from_rows,
+};
+pub use determinant::{det, inv, invlndet, lndet, try_det, try_inv, try_invlndet, try_lndet};
+pub use factorizations::{
+    chol, eigensystem, eigenvalues, svd, svd_, try_chol, try_eigensystem, try_eigenvalues, try_svd,
+    try_svd_,
+};
+pub use maps::{
+    dmmap, dvmap, dzip_with_vector, mmap, mmap_, vmap, vmap_, zip_with_vector, zip_with_vector_,
+};
+pub use matrices::{
+    col, diag, eye, hcat, matrix, row, split_cols, split_rows, try_matrix, uncol, unrow, vcat,
+};
+pub use misc::{
+    StaticallySized, create, diag_r, extract_m, extract_v, konst, take_diag, try_create,
+};
+pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
 pub use products::{app, cross, dot, mul, outer};
+pub use statistics::{cov, mean, mean_cov, mean_l};
 pub use structure::{m_tm, sum_elements, sym, tr, un_sym};
+pub use vectors::{
+    append, dim, head_tail, linspace, range, snoc, split, try_vector, vec2, vec3, vec4, vector,
+};

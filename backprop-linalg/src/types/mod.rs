@@ -1,6 +1,8 @@
-//! The value types: statically sized [`R`](vector::R), [`L`](matrix::L), [`Sym`](sym::Sym), and
-//! dynamically sized [`Vector`](dynamic::Vector) and [`Matrix`](dynamic::Matrix).
+//! The value types: statically sized [`R`](vector::R), [`L`](matrix::L), [`Sym`](sym::Sym),
+//! complex [`C`](complex::C) and [`M`](complex::M), and dynamically sized
+//! [`Vector`](dynamic::Vector) and [`Matrix`](dynamic::Matrix).
 
+pub mod complex;
 pub mod dynamic;
 pub mod matrix;
 pub mod sym;

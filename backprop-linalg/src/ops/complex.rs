@@ -1,0 +1,336 @@
+//! Complex numbers: hmatrix's [`to_complex`], [`from_complex`], [`complex`], [`real`], [`imag`],
+//! [`sq_magnitude`], [`magnitude`] on vectors, and the complex products [`dot_c`] (`<.>`),
+//! [`mul_c`] (`<>`), [`app_c`] (`#>`), [`outer_c`].
+//!
+//! # The convention: conjugate Wirtinger (PyTorch's)
+//!
+//! Every gradient in this crate is taken of a real loss `ℓ`. The gradient (cotangent) stored for
+//! a complex value `z = x + iy` is
+//!
+//! ```text
+//! z̄ = ∂ℓ/∂x + i·∂ℓ/∂y  =  2·∂ℓ/∂z*      (∂/∂z* = (∂/∂x + i·∂/∂y)/2, the conjugate Wirtinger derivative)
+//! ```
+//!
+//! entry by entry for vectors and matrices. So the gradient with respect to a complex value is
+//! its gradient with respect to the real coordinates `(Re, Im)` of every entry, packed back into
+//! complex numbers: the gradient checker, which perturbs those coordinates, checks it directly;
+//! gradient descent is `z ← z − η·z̄`. Equivalently, the rules are adjoints under the real inner
+//! product `⟨a, b⟩ = Re Σ conj(aₖ)·bₖ`: for an op `w = f(z)`, `⟨w̄, df⟩ = ⟨z̄, dz⟩`. For a
+//! holomorphic `f` this gives `z̄ = conj(f′(z))·w̄`, hence the conjugates and adjoints (`ᴴ`) in
+//! the rules below, where the real-valued rules have plain transposes.
+//!
+//! Real cotangents (of `R` outputs) are ordinary gradients; a complex-valued *output* seeded
+//! with `one` (`1 + 0i`) differentiates its real part.
+
+use backprop_backend::{LinalgBackend, Transpose};
+use backprop_core::{BVar, Backprop, Backward, VarId};
+use num_complex::Complex64;
+use typenum::Unsigned;
+
+use crate::backend::{ComplexBackend, sized};
+use crate::dense::{Dense, MatKind, VecKind, any};
+use crate::ops::record::{record1, record2};
+use crate::{C, M, R};
+
+use Transpose::{Adjoint, No, Yes};
+
+/// `1 + 0i`.
+const ONE: Complex64 = Complex64::new(1.0, 0.0);
+
+/// `re + i·im` entry by entry (hmatrix's `toComplex`, with the pair as two arguments).
+///
+/// Gradient: `r̄ = Re z̄`, `ī = Im z̄`.
+pub fn to_complex<'t, N, B>(re: BVar<'t, R<N, B>>, im: BVar<'t, R<N, B>>) -> BVar<'t, C<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let z = C::from_parts(re.value(), im.value());
+    record2(re, im, z, |ctx, ir, ii, _, dz| {
+        if ctx.wants(ir) {
+            ctx.add(ir, dz.re());
+        }
+        if ctx.wants(ii) {
+            ctx.add(ii, dz.im());
+        }
+    })
+}
+
+/// The real and imaginary parts as a pair (hmatrix's `fromComplex`); `.split()` it for two
+/// variables.
+///
+/// Gradient: `z̄ = r̄ + i·ī` (a part that is not used contributes zero).
+pub fn from_complex<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, (R<N, B>, R<N, B>)>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let parts = (z.value().re(), z.value().im());
+    record1(z, parts, |ctx, iz, _, (dr, di)| {
+        ctx.add(iz, C::from_parts(&dr, &di));
+    })
+}
+
+/// A real vector as a complex one with zero imaginary part (hmatrix's `complex`).
+///
+/// Gradient: `x̄ = Re z̄`.
+pub fn complex<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, C<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let z = C::from_parts(x.value(), &R::zeros());
+    record1(x, z, |ctx, ix, _, dz| ctx.add(ix, dz.re()))
+}
+
+/// The real parts (hmatrix's `real`).
+///
+/// Gradient: `z̄ = r̄ + 0i`.
+pub fn real<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let r = z.value().re();
+    record1(z, r, |ctx, iz, _, dr| {
+        ctx.add(iz, C::from_parts(&dr, &R::zeros()));
+    })
+}
+
+/// The imaginary parts (hmatrix's `imag`).
+///
+/// Gradient: `z̄ = 0 + i·ī`.
+pub fn imag<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let i = z.value().im();
+    record1(z, i, |ctx, iz, _, di| {
+        ctx.add(iz, C::from_parts(&R::zeros(), &di));
+    })
+}
+
+/// The squared moduli `|zₖ|² = xₖ² + yₖ²` (hmatrix's `sqMagnitude`).
+///
+/// Gradient: `z̄ₖ = 2·ȳₖ·zₖ`.
+pub fn sq_magnitude<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let zv = z.value();
+    let s = R::from_fn(|k| zv.get(k).norm_sqr());
+    record1(z, s, |ctx, iz, _, ds| {
+        let z = ctx.value(iz);
+        ctx.add(iz, C::from_fn(|k| z.get(k) * (2.0 * ds.get(k))));
+    })
+}
+
+/// The moduli `|zₖ|` (hmatrix's `magnitude`), computed without overflow (`hypot`).
+///
+/// Gradient: `z̄ₖ = ȳₖ·zₖ/|zₖ|`.
+///
+/// # Numerical behaviour
+/// `|z|` is not differentiable at `z = 0`; there the gradient entry is `0`, the subgradient of
+/// least modulus (every `c` with `|c| ≤ ȳ` is one). It is never NaN (hmatrix-backprop, through
+/// `√(sqMagnitude)`, gives NaN there).
+pub fn magnitude<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let zv = z.value();
+    let m = R::from_fn(|k| zv.get(k).norm());
+    record1(z, m, |ctx, iz, m, dm| {
+        let z = ctx.value(iz);
+        ctx.add(
+            iz,
+            C::from_fn(|k| {
+                let mk = m.get(k);
+                if mk == 0.0 {
+                    Complex64::new(0.0, 0.0)
+                } else {
+                    z.get(k) * dm.get(k) / mk
+                }
+            }),
+        );
+    })
+}
+
+/// The complex dot product `s = Σ conj(xₖ)·yₖ` (hmatrix's `<.>`: the first argument is
+/// conjugated).
+///
+/// Gradient: `x̄ = conj(s̄)·y`, `ȳ = s̄·x`. (`s` is antilinear in `x`, hence the conjugate on
+/// `s̄`; hmatrix-backprop uses `s̄·y`, which is wrong for complex values.)
+pub fn dot_c<'t, N, B>(x: BVar<'t, C<N, B>>, y: BVar<'t, C<N, B>>) -> BVar<'t, Complex64>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let s = sized(<B as LinalgBackend<Complex64>>::vec_dot(
+        x.value().data(),
+        y.value().data(),
+    ));
+    record2(x, y, s, |ctx, ix, iy, _, ds| {
+        let (x, y) = (ctx.value(ix), ctx.value(iy));
+        add_scaled(ctx, ix, ds.conj(), y);
+        add_scaled(ctx, iy, ds, x);
+    })
+}
+
+/// The complex matrix product `P = A·B` (hmatrix's `<>`).
+///
+/// Gradient: `Ā = P̄·Bᴴ`, `B̄ = Aᴴ·P̄`.
+pub fn mul_c<'t, Rows, K, Cols, B>(
+    a: BVar<'t, M<Rows, K, B>>,
+    b: BVar<'t, M<K, Cols, B>>,
+) -> BVar<'t, M<Rows, Cols, B>>
+where
+    Rows: Unsigned + 'static,
+    K: Unsigned + 'static,
+    Cols: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let p = M::wrap(sized(<B as LinalgBackend<Complex64>>::matmul(
+        a.value().data(),
+        No,
+        b.value().data(),
+        No,
+    )));
+    record2(a, b, p, |ctx, ia, ib, _, dp| {
+        let (a, b) = (ctx.value(ia), ctx.value(ib));
+        if ctx.wants(ia) {
+            add_product(ctx, ia, dp.data(), No, b.data(), Adjoint);
+        }
+        if ctx.wants(ib) {
+            add_product(ctx, ib, a.data(), Adjoint, dp.data(), No);
+        }
+    })
+}
+
+/// The complex matrix-vector product `y = A·x` (hmatrix's `#>`).
+///
+/// Gradient: `Ā = ȳ·xᴴ`, `x̄ = Aᴴ·ȳ`.
+pub fn app_c<'t, Rows, Cols, B>(
+    a: BVar<'t, M<Rows, Cols, B>>,
+    x: BVar<'t, C<Cols, B>>,
+) -> BVar<'t, C<Rows, B>>
+where
+    Rows: Unsigned + 'static,
+    Cols: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let y = C::wrap(sized(<B as LinalgBackend<Complex64>>::matvec(
+        a.value().data(),
+        No,
+        x.value().data(),
+    )));
+    record2(a, x, y, |ctx, ia, ix, _, dy| {
+        let (a, x) = (ctx.value(ia), ctx.value(ix));
+        if ctx.wants(ia) {
+            add_outer(ctx, ia, dy.data(), &conj::<B>(x.data()));
+        }
+        if ctx.wants(ix) {
+            add_matvec(ctx, ix, a.data(), Adjoint, dy.data());
+        }
+    })
+}
+
+/// The outer product `A = x·yᵀ`, conjugating nothing (as hmatrix's `outer`).
+///
+/// Gradient: `x̄ = Ā·conj(y)`, `ȳ = Āᵀ·conj(x)`.
+pub fn outer_c<'t, Rows, Cols, B>(
+    x: BVar<'t, C<Rows, B>>,
+    y: BVar<'t, C<Cols, B>>,
+) -> BVar<'t, M<Rows, Cols, B>>
+where
+    Rows: Unsigned + 'static,
+    Cols: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let a = M::wrap(<B as LinalgBackend<Complex64>>::outer(
+        x.value().data(),
+        y.value().data(),
+    ));
+    record2(x, y, a, |ctx, ix, iy, _, da| {
+        let (x, y) = (ctx.value(ix), ctx.value(iy));
+        if ctx.wants(ix) {
+            add_matvec(ctx, ix, da.data(), No, &conj::<B>(y.data()));
+        }
+        if ctx.wants(iy) {
+            add_matvec(ctx, iy, da.data(), Yes, &conj::<B>(x.data()));
+        }
+    })
+}
+
+// ----- accumulation helpers: the complex forms of those in `record.rs` -----
+
+/// The entry-wise conjugate of a complex vector.
+fn conj<B: LinalgBackend<Complex64>>(x: &B::Vector) -> B::Vector {
+    B::vec_map(x, |v| v.conj())
+}
+
+/// Adds `op(a)·op(b)` to the gradient of the matrix-valued `id`, in place (GEMM, β = 1) when
+/// one already exists.
+fn add_product<B, T>(
+    ctx: &mut Backward<'_>,
+    id: VarId<T>,
+    a: &B::Matrix,
+    ta: Transpose,
+    b: &B::Matrix,
+    tb: Transpose,
+) where
+    B: LinalgBackend<Complex64>,
+    T: Dense<B, Complex64, Kind = MatKind> + Backprop,
+{
+    ctx.accumulate(
+        id,
+        |g| sized(B::gemm(g.data_mut(), ONE, a, ta, b, tb, ONE)),
+        || T::wrap(sized(B::matmul(a, ta, b, tb))),
+    );
+}
+
+/// Adds `op(a)·x` to the gradient of the vector-valued `id`, in place when one exists.
+fn add_matvec<B, T>(
+    ctx: &mut Backward<'_>,
+    id: VarId<T>,
+    a: &B::Matrix,
+    ta: Transpose,
+    x: &B::Vector,
+) where
+    B: LinalgBackend<Complex64>,
+    T: Dense<B, Complex64, Kind = VecKind> + Backprop,
+{
+    ctx.accumulate(
+        id,
+        |g| sized(B::gemv(g.data_mut(), ONE, a, ta, x, ONE)),
+        || T::wrap(sized(B::matvec(a, ta, x))),
+    );
+}
+
+/// Adds `x·yᵀ` to the gradient of the matrix-valued `id`, in place when one exists.
+fn add_outer<B, T>(ctx: &mut Backward<'_>, id: VarId<T>, x: &B::Vector, y: &B::Vector)
+where
+    B: LinalgBackend<Complex64>,
+    T: Dense<B, Complex64, Kind = MatKind> + Backprop,
+{
+    ctx.accumulate(
+        id,
+        |g| sized(B::ger(g.data_mut(), ONE, x, y)),
+        || T::wrap(B::outer(x, y)),
+    );
+}
+
+/// Adds `alpha·x` to the gradient of `id`, in place when one exists.
+fn add_scaled<B, T>(ctx: &mut Backward<'_>, id: VarId<T>, alpha: Complex64, x: &T)
+where
+    B: LinalgBackend<Complex64>,
+    T: Dense<B, Complex64> + Backprop,
+{
+    ctx.accumulate(
+        id,
+        |g| any::axpy::<Complex64, B, T>(g, alpha, x),
+        || any::map::<Complex64, B, T>(x, |v| alpha * v),
+    );
+}

@@ -1,0 +1,226 @@
+//! Determinants and inverses: [`det`], [`lndet`], [`invlndet`], [`inv`], each with a `try_`
+//! form.
+//!
+//! A matrix is singular by the rule of
+//! [`is_singular`](backprop_backend::conventions::is_singular) (a zero pivot, or
+//! smallest/largest pivot ≤ n·ε). [`det`] is defined and differentiable everywhere, singular
+//! matrices included; the others refuse a singular matrix with [`LinalgError::Singular`].
+
+use backprop_backend::Transpose;
+use backprop_core::{BVar, Backward, VarId};
+use typenum::Unsigned;
+
+use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::dense::Dense;
+use crate::ops::factorizations::{in_backward, relabel};
+use crate::ops::record::{add_product, add_scaled, record1};
+use crate::{L, Sq};
+
+use Transpose::{No, Yes};
+
+/// The determinant `det A` (hmatrix's `det`).
+///
+/// Gradient: `Ā = ȳ·adj(A)ᵀ`, the cofactor matrix. It is computed from the QR decomposition
+/// `A = Q·R` as `adj(A)ᵀ = det(Q)·Q·adj(R)ᵀ`, with the adjugate of the triangular `R` formed
+/// without division, never from `A⁻¹`: so it is finite and correct on singular matrices too
+/// (the cofactor matrix at rank `n − 1`, e.g. `[[4, −2], [−2, 1]]` for `[[1, 2], [2, 4]]`;
+/// zero at lower rank), and as accurate as the (backward stable, non-iterative) QR.
+/// (hmatrix-backprop computes `det(A)·A⁻ᵀ`, which fails on singular matrices.)
+///
+/// # Panics
+/// As [`try_det`].
+#[track_caller]
+pub fn det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_det(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`det`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::NonFinite`] (naming `det`) for NaN or infinite entries. A singular matrix is
+/// not an error: its determinant is 0.
+pub fn try_det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "det";
+    let d = B::det(a.value().data()).map_err(|e| relabel(e, OP))?;
+    Ok(record1(a, d, |ctx, ia, _, dd| {
+        let qr = in_backward(OP, B::qr_thin(ctx.value(ia).data()));
+        let n = B::mat_shape(&qr.r).0;
+        let adj_r = triangular_adjugate(&B::mat_to_row_major(&qr.r), n);
+        let adj_r = sized(B::mat_from_row_major(n, n, &adj_r));
+        // det(Q) is ±1: Q is orthogonal, hence well conditioned for LU.
+        let sign = in_backward(OP, B::det(&qr.q)).signum();
+        let q = B::mat_scale(&qr.q, dd * sign);
+        add_product(ctx, ia, &q, No, &adj_r, Yes);
+    }))
+}
+
+/// The adjugate of the upper triangular `n×n` matrix `r` (row-major), without dividing, so it
+/// is exact in form for a singular `r` too.
+///
+/// Column `j` of `adj(R)` solves `R·x = det(R)·eⱼ`. Writing `xₖ = cₖ·Πₘ<ₖ rₘₘ·Πₘ>ⱼ rₘₘ`
+/// (zero for `k > j`), back substitution becomes `cⱼ = 1`,
+/// `cₖ = −Σₗ₌ₖ₊₁..ⱼ rₖₗ·cₗ·Πₖ<ₘ<ₗ rₘₘ`, with no division by a diagonal entry.
+fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
+    let at = |i: usize, j: usize| r[i * n + j];
+    let mut adj = vec![0.0; n * n];
+    let mut c = vec![0.0; n];
+    for j in 0..n {
+        c[j] = 1.0;
+        for k in (0..j).rev() {
+            let (mut sum, mut between) = (0.0, 1.0);
+            for (l, cl) in c.iter().enumerate().take(j + 1).skip(k + 1) {
+                sum += at(k, l) * cl * between;
+                between *= at(l, l);
+            }
+            c[k] = -sum;
+        }
+        let tail: f64 = (j + 1..n).map(|m| at(m, m)).product();
+        let mut head = 1.0;
+        for k in 0..=j {
+            adj[k * n + j] = c[k] * head * tail;
+            head *= at(k, k);
+        }
+    }
+    adj
+}
+
+/// `A⁻¹`, or the error naming `op` if `A` is singular or not finite.
+fn inverse<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> Result<RealMatrix<B>, LinalgError> {
+    B::inverse(a).map_err(|e| relabel(e, op))
+}
+
+/// `ln|det A|` of an invertible `A`, with the sign of `det A`.
+fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (f64, f64) {
+    // `a` was just inverted successfully, so it is finite and square.
+    in_backward(op, B::ln_abs_det(a))
+}
+
+/// Adds `−A⁻ᵀ·Ȳ·A⁻ᵀ` (the gradient of `A⁻¹` for the cotangent `Ȳ`) to the gradient of `ia`.
+fn add_inverse_pullback<N: Unsigned + 'static, B: Backend>(
+    ctx: &mut Backward<'_>,
+    ia: VarId<Sq<N, B>>,
+    inv: &RealMatrix<B>,
+    dy: &RealMatrix<B>,
+) {
+    let n = B::mat_shape(inv).0;
+    let mut t = B::mat_zeros(n, n);
+    sized(B::gemm(&mut t, -1.0, inv, Yes, dy, No, 0.0));
+    add_product(ctx, ia, &t, No, inv, Yes);
+}
+
+/// `ln|det A|` (hmatrix's `lndet`).
+///
+/// Gradient: `Ā = ȳ·A⁻ᵀ`.
+///
+/// # Panics
+/// As [`try_lndet`].
+#[track_caller]
+pub fn lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_lndet(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`lndet`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] for a singular matrix (whose `ln|det|` is `−∞`),
+/// [`LinalgError::NonFinite`] for NaN or infinite entries; both name `lndet`.
+pub fn try_lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "lndet";
+    let inv_t = L::<N, N, B>::wrap(B::mat_transpose(&inverse::<B>(OP, a.value().data())?));
+    let (ln, _) = ln_abs_det::<B>(OP, a.value().data());
+    Ok(record1(a, ln, move |ctx, ia, _, dl| {
+        add_scaled(ctx, ia, dl, &inv_t);
+    }))
+}
+
+/// The inverse with the log-determinant (hmatrix's `invlndet`): `(A⁻¹, (ln|det A|, sign))`,
+/// with `sign = ±1` the sign of `det A`. Split the result with `.split()`.
+///
+/// Gradient: `Ā = −A⁻ᵀ·Ī·A⁻ᵀ + l̄·A⁻ᵀ`; the sign is piecewise constant and gets none.
+///
+/// # Panics
+/// As [`try_invlndet`].
+#[track_caller]
+pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (f64, f64))>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_invlndet(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`invlndet`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] for a singular matrix, [`LinalgError::NonFinite`] for NaN or
+/// infinite entries; both name `invlndet`.
+#[allow(clippy::type_complexity)]
+pub fn try_invlndet<'t, N, B>(
+    a: BVar<'t, Sq<N, B>>,
+) -> Result<BVar<'t, (Sq<N, B>, (f64, f64))>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "invlndet";
+    let inv = L::wrap(inverse::<B>(OP, a.value().data())?);
+    let ln_sign = ln_abs_det::<B>(OP, a.value().data());
+    Ok(record1(
+        a,
+        (inv, ln_sign),
+        |ctx, ia, (inv, _), (dinv, (dl, _))| {
+            let inv = inv.data();
+            add_inverse_pullback(ctx, ia, inv, dinv.data());
+            let inv_t = L::wrap(B::mat_transpose(inv));
+            add_scaled(ctx, ia, dl, &inv_t);
+        },
+    ))
+}
+
+/// The inverse `A⁻¹` (hmatrix's `inv`).
+///
+/// Gradient: `Ā = −A⁻ᵀ·Ȳ·A⁻ᵀ`, for any invertible `A` (hmatrix-backprop tested it only on
+/// symmetric positive definite matrices).
+///
+/// # Panics
+/// As [`try_inv`].
+#[track_caller]
+pub fn inv<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_inv(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`inv`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] for a singular matrix, [`LinalgError::NonFinite`] for NaN or
+/// infinite entries; both name `inv`.
+pub fn try_inv<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let inv = L::wrap(inverse::<B>("inv", a.value().data())?);
+    Ok(record1(a, inv, |ctx, ia, inv, dinv| {
+        add_inverse_pullback(ctx, ia, inv.data(), dinv.data());
+    }))
+}

@@ -1,0 +1,285 @@
+//! Mappers and zippers: a scalar function applied to every entry of a vector or matrix, or to
+//! corresponding entries of two vectors. Each comes in three forms, as in hmatrix-backprop:
+//!
+//! | form | function | recorded on the outer tape | derivatives |
+//! |---|---|---|---|
+//! | [`vmap`], [`mmap`], [`zip_with_vector`] | any closure over the outer tape's scalars; it may capture outer variables | the closure's own nodes, per entry | by the outer backward pass |
+//! | [`vmap_`], [`mmap_`], [`zip_with_vector_`] | a closed `for<'s>` closure | one node | in the forward pass, each entry on its own tape ([`backprop`]) |
+//! | [`dvmap`], [`dmmap`], [`dzip_with_vector`] | a closed, `'static` `for<'s>` closure | one node | in the backward pass ([`grad_bp`]), only if a gradient is needed |
+//!
+//! The closed forms record one node however long the vector is; the first form is the one to
+//! use when the function depends on other variables (a learned scale, say). When nothing needs
+//! a gradient, the closed forms only evaluate the function ([`eval_bp`]).
+
+use backprop_core::{BVar, Backprop, backprop, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
+use typenum::Unsigned;
+
+use crate::backend::Backend;
+use crate::dense::{Dense, StorageKind, entries, map, zip_map};
+use crate::ops::place::{from_scalars, scalars};
+use crate::ops::record::{record1, record2};
+use crate::{L, R};
+
+/// `f` on every entry of `x`, on the outer tape.
+fn map_outer<'t, B, T>(f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>, x: BVar<'t, T>) -> BVar<'t, T>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+{
+    let ys: Vec<_> = scalars::<B, T>(x).into_iter().map(f).collect();
+    from_scalars(x.tape(), &ys, x.value())
+}
+
+/// A value shaped like `like` with entry `k` from `f(k)`.
+fn shaped<B: Backend, T: Dense<B>>(like: &T, f: impl FnMut(usize) -> f64) -> T {
+    T::wrap(T::Kind::from_fn_like(like.data(), f))
+}
+
+/// Records `value = f∘x` (entry-wise), whose derivative `f'∘x` is given by `derivative` when
+/// the backward pass needs it: `x̄ = ȳ ∘ f'(x)`.
+fn record_entrywise<'t, B, T>(
+    x: BVar<'t, T>,
+    value: T,
+    derivative: impl FnOnce(&T) -> T + 'static,
+) -> BVar<'t, T>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+{
+    record1(x, value, |ctx, ix, _, dy| {
+        let d = derivative(ctx.value(ix));
+        ctx.add(ix, zip_map::<B, T>(&dy, &d, |a, b| a * b));
+    })
+}
+
+/// `f` on every entry, each differentiated on its own tape in the forward pass.
+fn map_isolated<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+{
+    let xv = x.value();
+    if !x.requires_grad() {
+        return x.tape().constant(map::<B, T>(xv, |v| eval_bp(&f, &v)));
+    }
+    let pairs: Vec<(f64, f64)> = entries::<B, T>(xv)
+        .into_iter()
+        .map(|v| backprop(&f, &v))
+        .collect();
+    let value = shaped(xv, |k| pairs[k].0);
+    let derivative = shaped(xv, |k| pairs[k].1);
+    record_entrywise(x, value, move |_| derivative)
+}
+
+/// `f` on every entry, differentiated (entry by entry) only in the backward pass.
+fn map_deferred<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+{
+    let value = map::<B, T>(x.value(), |v| eval_bp(&f, &v));
+    record_entrywise(x, value, move |x| map::<B, T>(x, |v| grad_bp(&f, &v)))
+}
+
+/// `f` on every entry of `x` (hmatrix-backprop's `vmap`). `f` runs on the outer tape, once per
+/// entry, so it may use other variables of that tape (captured by the closure).
+///
+/// Gradient: `x̄ᵢ = ȳᵢ·f'(xᵢ)`, plus whatever `f` sends to the variables it captured.
+///
+/// ```
+/// use backprop_linalg::{grad_bp2, sum_elements, vmap, R, typenum::U2};
+/// // Σ a·xᵢ²: ∂/∂x = 2a·x, ∂/∂a = Σ xᵢ²
+/// let x: R<U2> = R::from_slice(&[1.0, 2.0]);
+/// let (gx, ga) = grad_bp2(|x, a| sum_elements(vmap(|e| e * e * a, x)), &x, &3.0);
+/// assert_eq!((gx.to_vec(), ga), (vec![6.0, 12.0], 5.0));
+/// ```
+pub fn vmap<'t, N, B>(
+    f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>,
+    x: BVar<'t, R<N, B>>,
+) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    map_outer(f, x)
+}
+
+/// `f` on every entry of `x`, recorded as one node (hmatrix-backprop's `vmap'`). `f` is closed
+/// (`for<'s>`: it cannot capture variables of the outer tape); each entry is differentiated on
+/// its own tape with [`backprop`] during the forward pass.
+///
+/// Gradient: `x̄ = ȳ ∘ f'(x)`.
+///
+/// ```
+/// use backprop_linalg::{grad_bp, sum_elements, vmap_, R, typenum::U2};
+/// let x: R<U2> = R::from_slice(&[0.0, 1.0]);
+/// let g = grad_bp(|x| sum_elements(vmap_(|e| e * e, x)), &x);
+/// assert_eq!(g.to_vec(), vec![0.0, 2.0]);
+/// ```
+pub fn vmap_<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+{
+    map_isolated(f, x)
+}
+
+/// `f` on every entry of `x`, recorded as one node (hmatrix-backprop's `dvmap`): the forward
+/// pass only evaluates `f`; the backward pass differentiates it entry by entry with
+/// [`grad_bp`], so `f` is kept until then (`'static`).
+///
+/// Gradient: `x̄ = ȳ ∘ f'(x)`.
+pub fn dvmap<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+{
+    map_deferred(f, x)
+}
+
+/// `f` on every entry of the matrix `a`, on the outer tape (hmatrix-backprop's `mmap`; see
+/// [`vmap`]).
+///
+/// Gradient: `Āᵢⱼ = Ȳᵢⱼ·f'(Aᵢⱼ)`, plus whatever `f` sends to the variables it captured.
+pub fn mmap<'t, M, N, B>(
+    f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>,
+    a: BVar<'t, L<M, N, B>>,
+) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    map_outer(f, a)
+}
+
+/// `f` on every entry of the matrix `a`, recorded as one node (hmatrix-backprop's `mmap'`; see
+/// [`vmap_`]).
+///
+/// Gradient: `Ā = Ȳ ∘ f'(A)`.
+pub fn mmap_<'t, M, N, B, F>(f: F, a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+{
+    map_isolated(f, a)
+}
+
+/// `f` on every entry of the matrix `a`, differentiated in the backward pass
+/// (hmatrix-backprop's `dmmap`; see [`dvmap`]).
+///
+/// Gradient: `Ā = Ȳ ∘ f'(A)`.
+pub fn dmmap<'t, M, N, B, F>(f: F, a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+{
+    map_deferred(f, a)
+}
+
+/// Records `zᵢ = f(xᵢ, yᵢ)`, whose partial derivatives `(∂₁f, ∂₂f)` are given by `partials`
+/// when the backward pass needs them: `x̄ = z̄ ∘ ∂₁f`, `ȳ = z̄ ∘ ∂₂f`.
+fn record_zip<'t, N, B>(
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+    value: R<N, B>,
+    partials: impl FnOnce(&R<N, B>, &R<N, B>) -> (R<N, B>, R<N, B>) + 'static,
+) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    record2(x, y, value, |ctx, ix, iy, _, dz| {
+        let (dx, dy) = partials(ctx.value(ix), ctx.value(iy));
+        ctx.add(ix, &dz * &dx);
+        ctx.add(iy, &dz * &dy);
+    })
+}
+
+/// `f` on corresponding entries of `x` and `y` (hmatrix-backprop's `zipWithVector`), on the
+/// outer tape: `f` may use other variables of that tape.
+///
+/// Gradient: `x̄ᵢ = z̄ᵢ·∂₁f(xᵢ, yᵢ)`, `ȳᵢ = z̄ᵢ·∂₂f(xᵢ, yᵢ)`, plus whatever `f` sends to the
+/// variables it captured.
+pub fn zip_with_vector<'t, N, B>(
+    mut f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let zs: Vec<_> = scalars::<B, _>(x)
+        .into_iter()
+        .zip(scalars::<B, _>(y))
+        .map(|(a, b)| f(a, b))
+        .collect();
+    from_scalars(x.tape(), &zs, x.value())
+}
+
+/// `f` on corresponding entries of `x` and `y`, recorded as one node (hmatrix-backprop's
+/// `zipWithVector'`): `f` is closed (`for<'s>`), and each pair is differentiated on its own
+/// tape with [`backprop2`] in the forward pass.
+///
+/// Gradient: `x̄ = z̄ ∘ ∂₁f(x, y)`, `ȳ = z̄ ∘ ∂₂f(x, y)`.
+pub fn zip_with_vector_<'t, N, B, F>(
+    f: F,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64>,
+{
+    let (xv, yv) = (x.value(), y.value());
+    if !(x.requires_grad() || y.requires_grad()) {
+        let z = zip_map::<B, _>(xv, yv, |a, b| eval_bp2(&f, &a, &b));
+        return x.tape().constant(z);
+    }
+    let (xs, ys) = (xv.to_vec(), yv.to_vec());
+    let triples: Vec<(f64, (f64, f64))> = xs
+        .iter()
+        .zip(&ys)
+        .map(|(a, b)| backprop2(&f, a, b))
+        .collect();
+    let value = R::from_fn(|i| triples[i].0);
+    let dx = R::from_fn(|i| triples[i].1.0);
+    let dy = R::from_fn(|i| triples[i].1.1);
+    record_zip(x, y, value, move |_, _| (dx, dy))
+}
+
+/// `f` on corresponding entries of `x` and `y`, differentiated pair by pair only in the backward
+/// pass with [`grad_bp2`] (hmatrix-backprop's `dzipWithVector`); `f` is kept until then.
+///
+/// Gradient: `x̄ = z̄ ∘ ∂₁f(x, y)`, `ȳ = z̄ ∘ ∂₂f(x, y)`.
+pub fn dzip_with_vector<'t, N, B, F>(
+    f: F,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+{
+    let value = zip_map::<B, _>(x.value(), y.value(), |a, b| eval_bp2(&f, &a, &b));
+    record_zip(x, y, value, move |x, y| {
+        let partials: Vec<(f64, f64)> = x
+            .to_vec()
+            .into_iter()
+            .zip(y.to_vec())
+            .map(|(a, b)| grad_bp2(&f, &a, &b))
+            .collect();
+        (R::from_fn(|i| partials[i].0), R::from_fn(|i| partials[i].1))
+    })
+}

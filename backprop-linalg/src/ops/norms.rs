@@ -1,0 +1,214 @@
+//! Norms: [`norm_0`], [`norm_1v`], [`norm_1m`], [`norm_2v`], [`norm_2m`], [`norm_inf_v`],
+//! [`norm_inf_m`] (hmatrix's `Normed` class, one function per case).
+//!
+//! # Subgradients
+//! Where a norm is not differentiable, the gradient is one documented element of its
+//! subdifferential, the one JAX and PyTorch return: `sign(0) = 0`, and when several entries,
+//! columns or rows attain a maximum, the cotangent is **split evenly** among them (each gets
+//! `ȳ/t` for `t` tied maximisers). Ties are exact equalities of the computed sums.
+//! (hmatrix-backprop gives every tied maximiser the full `ȳ`, which is not a subgradient.)
+
+use backprop_core::{BVar, Backprop, sign};
+use typenum::Unsigned;
+
+use crate::backend::{Backend, LinalgError, fail};
+use crate::dense::{Dense, StorageKind, entries};
+use crate::ops::factorizations::{in_backward, relabel};
+use crate::ops::record::{add_outer, add_scaled, record1};
+use crate::{L, R};
+
+/// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).
+///
+/// Gradient: zero (the count is piecewise constant); the result is a constant on the tape.
+pub fn norm_0<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, f64>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+{
+    let d = x.value().data();
+    let count = (0..T::Kind::len(d))
+        .filter(|&k| T::Kind::get(d, k) != 0.0)
+        .count();
+    x.tape().constant(count as f64)
+}
+
+/// `‖x‖₁ = Σ|xᵢ|` (hmatrix's `norm_1` on vectors).
+///
+/// Gradient: `x̄ = ȳ·sign(x)`, with `sign(0) = 0`.
+pub fn norm_1v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let s = B::vec_norm_1(x.value().data());
+    record1(x, s, |ctx, ix, _, dy| {
+        let x = ctx.value(ix);
+        ctx.add(ix, R::wrap(B::vec_map(x.data(), |v| dy * sign(v))));
+    })
+}
+
+/// `‖x‖₂ = √(Σxᵢ²)` (hmatrix's `norm_2` on vectors).
+///
+/// Gradient: `x̄ = ȳ·x/‖x‖₂`. At `x = 0`, where the norm is not differentiable, the gradient is
+/// `0` (an element of the subdifferential, the unit ball), never NaN.
+pub fn norm_2v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let s = B::vec_norm_2(x.value().data());
+    record1(x, s, |ctx, ix, norm, dy| {
+        if *norm > 0.0 {
+            let x = ctx.value(ix);
+            add_scaled(ctx, ix, dy / norm, x);
+        }
+    })
+}
+
+/// The cotangent `ȳ` split evenly among the indices where `values` attains its maximum.
+fn tied_weights(values: &[f64], dy: f64) -> Vec<f64> {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let ties = values.iter().filter(|&&v| v == max).count();
+    values
+        .iter()
+        .map(|&v| if v == max { dy / ties as f64 } else { 0.0 })
+        .collect()
+}
+
+/// `‖x‖∞ = maxᵢ|xᵢ|` (hmatrix's `norm_Inf` on vectors).
+///
+/// Gradient: `x̄ᵢ = ȳ·sign(xᵢ)/t` for the `t` entries of largest magnitude, `0` elsewhere
+/// (ties split evenly; see the [module documentation](self)).
+pub fn norm_inf_v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let s = B::vec_norm_inf(x.value().data());
+    record1(x, s, |ctx, ix, _, dy| {
+        let x = ctx.value(ix).to_vec();
+        let abs: Vec<f64> = x.iter().map(|v| v.abs()).collect();
+        let w = tied_weights(&abs, dy);
+        ctx.add(ix, R::from_fn(|i| w[i] * sign(x[i])));
+    })
+}
+
+/// The sums of `|aᵢⱼ|` over each column (`by_rows = false`) or each row (`true`).
+fn abs_sums<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+    a: &L<M, N, B>,
+    by_rows: bool,
+) -> Vec<f64> {
+    let e = entries::<B, L<M, N, B>>(a);
+    let (m, n) = (M::USIZE, N::USIZE);
+    let (outer, inner) = if by_rows { (m, n) } else { (n, m) };
+    (0..outer)
+        .map(|o| {
+            (0..inner)
+                .map(|i| {
+                    let (r, c) = if by_rows { (o, i) } else { (i, o) };
+                    e[r * n + c].abs()
+                })
+                .sum()
+        })
+        .collect()
+}
+
+/// The induced norm as the largest absolute column sum (`by_rows = false`, `‖A‖₁`) or row sum
+/// (`true`, `‖A‖∞`), with its pullback.
+fn max_abs_sum<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, by_rows: bool) -> BVar<'t, f64>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let sums = abs_sums(a.value(), by_rows);
+    let s = sums.iter().copied().fold(0.0, f64::max);
+    record1(a, s, move |ctx, ia, _, dy| {
+        let w = tied_weights(&sums, dy);
+        let a = ctx.value(ia);
+        let g = L::wrap(B::mat_from_fn(M::USIZE, N::USIZE, |i, j| {
+            let k = if by_rows { i } else { j };
+            w[k] * sign(a.get(i, j))
+        }));
+        ctx.add(ia, g);
+    })
+}
+
+/// `‖A‖₁`, the largest absolute column sum (hmatrix's `norm_1` on matrices).
+///
+/// Gradient: `Āᵢⱼ = ȳ·sign(Aᵢⱼ)/t` in each of the `t` columns of largest absolute sum, `0`
+/// elsewhere (ties split evenly; see the [module documentation](self)).
+pub fn norm_1m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    max_abs_sum(a, false)
+}
+
+/// `‖A‖∞`, the largest absolute row sum (hmatrix's `norm_Inf` on matrices).
+///
+/// Gradient: `Āᵢⱼ = ȳ·sign(Aᵢⱼ)/t` in each of the `t` rows of largest absolute sum, `0`
+/// elsewhere (ties split evenly; see the [module documentation](self)).
+pub fn norm_inf_m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    max_abs_sum(a, true)
+}
+
+/// `‖A‖₂ = σ₁`, the largest singular value (hmatrix's `norm_2` on matrices).
+///
+/// Gradient: `Ā = ȳ·u₁·v₁ᵀ` for the top singular pair. When `σ₁` is repeated (or `A = 0`) the
+/// norm is not differentiable; `u₁·v₁ᵀ` for the backend's pair is then still a subgradient
+/// (the norm is convex and `‖u₁v₁ᵀ‖_* = 1`), and always finite.
+///
+/// # Panics
+/// As [`try_norm_2m`].
+#[track_caller]
+pub fn norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_norm_2m(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`norm_2m`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
+/// the SVD does not converge; both name `norm_2m`.
+pub fn try_norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "norm_2m";
+    let s = B::mat_norm_2(a.value().data()).map_err(|e| relabel(e, OP))?;
+    Ok(record1(a, s, |ctx, ia, _, dy| {
+        let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
+        let u1 = in_backward(OP, B::mat_col(&f.u, 0));
+        let v1 = in_backward(OP, B::mat_col(&f.v, 0));
+        add_outer(ctx, ia, dy, &u1, &v1);
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tied_weights;
+
+    #[test]
+    fn ties_split_evenly() {
+        assert_eq!(
+            tied_weights(&[1.0, 3.0, 3.0, 2.0], 2.0),
+            vec![0.0, 1.0, 1.0, 0.0]
+        );
+        assert_eq!(tied_weights(&[0.0, 0.0], 1.0), vec![0.5, 0.5]);
+    }
+}

@@ -1,0 +1,266 @@
+//! Vector construction: [`vec2`], [`vec3`], [`vec4`], [`snoc`] (hmatrix's `&`), [`append`]
+//! (`#`), [`split`], [`head_tail`], [`vector`] (hmatrix's `vector`), [`linspace`],
+//! and the constants [`range`] and [`dim`].
+//!
+//! Lengths are typenum naturals, so the compiler checks them: `append` of `R<N>` and `R<M>` is
+//! an `R<Sum<N, M>>`, `split::<P>` of an `R<N>` needs `P ≤ N`, `snoc` gives an `R<Add1<N>>`.
+
+use std::ops::{Add, Sub};
+
+use backprop_core::BVar;
+use typenum::{Add1, B1, Diff, IsLessOrEqual, Sub1, Sum, True, U1, U2, U3, U4, Unsigned};
+
+use crate::R;
+use crate::backend::{Backend, LinalgError, fail, sized};
+use crate::dense::Dense;
+use crate::ops::place::{gathered_tape, record_concat, record_gather, record_parts};
+use crate::ops::record::record2;
+
+/// The vector `[x, y]` (hmatrix's `vec2`).
+///
+/// Gradient: `x̄ = ȳ₀`, `ȳ = ȳ₁`.
+pub fn vec2<'t, B: Backend>(x: BVar<'t, f64>, y: BVar<'t, f64>) -> BVar<'t, R<U2, B>> {
+    vector(&[x, y])
+}
+
+/// The vector `[x, y, z]` (hmatrix's `vec3`).
+///
+/// Gradient: the cotangent's entries, one to each input.
+pub fn vec3<'t, B: Backend>(
+    x: BVar<'t, f64>,
+    y: BVar<'t, f64>,
+    z: BVar<'t, f64>,
+) -> BVar<'t, R<U3, B>> {
+    vector(&[x, y, z])
+}
+
+/// The vector `[x, y, z, w]` (hmatrix's `vec4`).
+///
+/// Gradient: the cotangent's entries, one to each input.
+pub fn vec4<'t, B: Backend>(
+    x: BVar<'t, f64>,
+    y: BVar<'t, f64>,
+    z: BVar<'t, f64>,
+    w: BVar<'t, f64>,
+) -> BVar<'t, R<U4, B>> {
+    vector(&[x, y, z, w])
+}
+
+/// The vector of the scalar variables `xs` (hmatrix's `vector`), of length `N`; arrays and
+/// `Vec`s coerce: `vector(&[a, b, c])`.
+///
+/// Gradient: `x̄ᵢ = ȳᵢ`.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"vector"`) when `xs` does not hold exactly `N` variables,
+/// or is empty (there is then no tape to record on; use `tape.constant(R::zeros())`).
+pub fn try_vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let tape = gathered_tape("vector", xs, N::USIZE, "scalar variables")?;
+    let value = R::from_fn(|i| *xs[i].value());
+    Ok(record_gather(tape, xs, value, |dy: &R<N, B>, i| dy.get(i)))
+}
+
+/// [`try_vector`], panicking on a wrong length.
+///
+/// ```
+/// use backprop_linalg::{grad_bp, sum_elements, vector, DefaultBackend, typenum::U3};
+/// // Σ [x, 2x, x²] at x = 3: d/dx = 1 + 2 + 2x = 9
+/// let g = grad_bp(
+///     |x| sum_elements(vector::<U3, DefaultBackend>(&[x, x * 2.0, x * x])),
+///     &3.0,
+/// );
+/// assert_eq!(g, 9.0);
+/// ```
+///
+/// # Panics
+/// When `xs` does not hold exactly `N` variables, with the message of the `try_` form.
+#[track_caller]
+pub fn vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_vector(xs).unwrap_or_else(|e| fail(e))
+}
+
+/// `x` with `s` appended (hmatrix's `&`).
+///
+/// Gradient: `x̄ = ȳ[0..N]`, `s̄ = ȳ_N`.
+#[doc(alias = "&")]
+pub fn snoc<'t, N, B>(x: BVar<'t, R<N, B>>, s: BVar<'t, f64>) -> BVar<'t, R<Add1<N>, B>>
+where
+    N: Unsigned + Add<B1> + 'static,
+    Add1<N>: Unsigned + 'static,
+    B: Backend,
+{
+    let value = join(x.value(), &R::<U1, B>::konst(*s.value()));
+    record_concat(x, s, value, |dy: &R<Add1<N>, B>| {
+        let (dx, ds) = cut::<N, U1, _, B>(dy);
+        (dx, ds.get(0))
+    })
+}
+
+/// `a ⧺ b`.
+fn join<P, Q, N, B>(a: &R<P, B>, b: &R<Q, B>) -> R<N, B>
+where
+    P: Unsigned + 'static,
+    Q: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    R::wrap(B::vec_concat(a.data(), b.data()))
+}
+
+/// `v` cut into its first `P` entries and the rest.
+fn cut<P, Q, N, B>(v: &R<N, B>) -> (R<P, B>, R<Q, B>)
+where
+    P: Unsigned + 'static,
+    Q: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let (p, n) = (P::USIZE, N::USIZE);
+    (
+        R::wrap(sized(B::vec_slice(v.data(), 0..p))),
+        R::wrap(sized(B::vec_slice(v.data(), p..n))),
+    )
+}
+
+/// The concatenation `x ⧺ y` (hmatrix's `#`).
+///
+/// Gradient: `x̄ = ȳ[0..N]`, `ȳ' = ȳ[N..N+M]`.
+#[doc(alias = "#")]
+pub fn append<'t, N, M, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<M, B>>) -> BVar<'t, R<Sum<N, M>, B>>
+where
+    N: Unsigned + Add<M> + 'static,
+    M: Unsigned + 'static,
+    Sum<N, M>: Unsigned + 'static,
+    B: Backend,
+{
+    let value = join(x.value(), y.value());
+    record_concat(x, y, value, cut)
+}
+
+/// The first `P` entries of `x` and the remaining `N − P`, as one variable of a pair (hmatrix's
+/// `split`; `P ≤ N` is checked by the compiler). Take the parts with the method
+/// [`BVar::split`]: `let (a, b) = split::<P, _, _>(x).split();`.
+///
+/// Gradient: `x̄ = ā ⧺ b̄`; a part that is not used contributes zero.
+///
+/// ```
+/// use backprop_linalg::{eval_bp, split, R, typenum::{U2, U5}};
+/// let x: R<U5> = R::from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+/// let tail = eval_bp(|x| split::<U2, _, _>(x).split().1, &x);
+/// assert_eq!(tail.to_vec(), vec![3.0, 4.0, 5.0]);
+/// ```
+///
+/// Splitting past the end does not compile (`P ≤ N` fails):
+///
+/// ```compile_fail,E0271
+/// use backprop_linalg::{eval_bp, split, R, typenum::{U3, U4}};
+/// let x: R<U3> = R::zeros();
+/// let head = eval_bp(|x| split::<U4, _, _>(x).split().0, &x);
+/// ```
+// The pair of parts is the signature; an alias would only hide the shapes.
+#[allow(clippy::type_complexity)]
+pub fn split<'t, P, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (R<P, B>, R<Diff<N, P>, B>)>
+where
+    P: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
+    N: Unsigned + Sub<P> + 'static,
+    Diff<N, P>: Unsigned + 'static,
+    B: Backend,
+{
+    record_parts(x, cut(x.value()), |(a, b)| join(&a, &b))
+}
+
+/// The first entry of `x` and the rest, as one variable of a pair (hmatrix's `headTail`;
+/// `N ≥ 1` is checked by the compiler). Take the parts with [`BVar::split`].
+///
+/// Gradient: `x̄ = [h̄] ⧺ t̄`; a part that is not used contributes zero.
+///
+/// An empty vector has no head, and does not compile:
+///
+/// ```compile_fail,E0277
+/// use backprop_linalg::{eval_bp, head_tail, R, typenum::U0};
+/// let x: R<U0> = R::zeros();
+/// let tail = eval_bp(|x| head_tail(x).split().1, &x);
+/// ```
+pub fn head_tail<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (f64, R<Sub1<N>, B>)>
+where
+    N: Unsigned + Sub<B1> + 'static,
+    Sub1<N>: Unsigned + 'static,
+    B: Backend,
+{
+    let (head, tail) = cut::<U1, Sub1<N>, N, B>(x.value());
+    record_parts(x, (head.get(0), tail), |(dh, dt)| {
+        join(&R::<U1, B>::konst(dh), &dt)
+    })
+}
+
+/// The interpolation weights `tᵢ` of [`linspace`]: `i/(n−1)`, and `1/2` for `n = 1`.
+fn linspace_weights(n: usize) -> impl Fn(usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)] // lengths are far below 2⁵³
+    let last = (n.max(2) - 1) as f64;
+    move |i| {
+        if n == 1 {
+            0.5
+        } else {
+            #[allow(clippy::cast_precision_loss)]
+            let i = i as f64;
+            i / last
+        }
+    }
+}
+
+/// `N` evenly spaced points from `l` to `u`, both included (hmatrix's `linspace`):
+/// `yᵢ = l·(1 − tᵢ) + u·tᵢ` with `tᵢ = i/(N−1)`.
+///
+/// Gradient: `l̄ = Σᵢ ȳᵢ(1 − tᵢ)`, `ū = Σᵢ ȳᵢ tᵢ`.
+///
+/// # Edge cases
+/// For `N = 1` the single point is the midpoint `(l + u)/2`, as in hmatrix, so `t₀ = 1/2` and
+/// `l̄ = ū = ȳ₀/2` (hmatrix-backprop divides by `N − 1 = 0` there and returns NaN). For `N = 0`
+/// the vector is empty and both gradients are zero.
+///
+/// ```
+/// use backprop_linalg::{backprop2, linspace, sum_elements, DefaultBackend, typenum::U1};
+/// let (y, (dl, du)) =
+///     backprop2(|l, u| sum_elements(linspace::<U1, DefaultBackend>(l, u)), &1.0, &3.0);
+/// assert_eq!((y, dl, du), (2.0, 0.5, 0.5));
+/// ```
+pub fn linspace<'t, N, B>(l: BVar<'t, f64>, u: BVar<'t, f64>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let t = linspace_weights(N::USIZE);
+    let (lv, uv) = (*l.value(), *u.value());
+    let value = R::from_fn(|i| lv * (1.0 - t(i)) + uv * t(i));
+    record2(l, u, value, |ctx, il, iu, _, dy: R<N, B>| {
+        let t = linspace_weights(N::USIZE);
+        let (mut dl, mut du) = (0.0, 0.0);
+        for (i, d) in dy.to_vec().into_iter().enumerate() {
+            dl += d * (1.0 - t(i));
+            du += d * t(i);
+        }
+        ctx.add(il, dl);
+        ctx.add(iu, du);
+    })
+}
+
+/// The constant vector `[1, 2, …, N]` (hmatrix's `range`; a plain value: put it on a tape with
+/// `tape.constant`).
+pub fn range<N: Unsigned + 'static, B: Backend>() -> R<N, B> {
+    #[allow(clippy::cast_precision_loss)]
+    R::from_fn(|i| (i + 1) as f64)
+}
+
+/// The constant vector of length `N` whose every entry is `N` (hmatrix's `dim`; a plain value).
+pub fn dim<N: Unsigned + 'static, B: Backend>() -> R<N, B> {
+    #[allow(clippy::cast_precision_loss)]
+    R::konst(N::USIZE as f64)
+}
