@@ -24,6 +24,7 @@ compile_error!(
     "backprop-linalg needs a backend: enable the `faer`, `nalgebra` or `ndarray` feature"
 );
 
+mod aliases;
 pub mod backend;
 pub mod dense;
 pub mod ops;
@@ -32,6 +33,12 @@ pub mod types;
 pub use backprop_core::*;
 pub use typenum;
 
+#[cfg(feature = "faer")]
+pub use crate::aliases::faer;
+#[cfg(feature = "nalgebra")]
+pub use crate::aliases::nalgebra;
+#[cfg(feature = "ndarray")]
+pub use crate::aliases::ndarray;
 pub use crate::backend::{Backend, ComplexBackend, DefaultBackend, LinalgError};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};
