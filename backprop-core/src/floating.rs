@@ -1,9 +1,11 @@
 //! Elementary functions on [`BVar`]s, through one trait: [`Floating`].
 //!
-//! A type implements [`Floating`] by saying how to map a real function over its elements
-//! (a scalar has one element; a vector or matrix applies it element-wise, as hmatrix's
-//! `Floating` instances do). Every function and its derivative is then written once, here, on
-//! the scalar, and serves every such type.
+//! A type implements [`Floating`] by saying how to map a function over its elements (a scalar
+//! has one element; a vector or matrix applies it element-wise, as hmatrix's `Floating`
+//! instances do). Every function and its derivative is then written once, here, on the element
+//! type ([`Elementary`]: `f32`, `f64`, `Complex<f32>`, `Complex<f64>`), and serves every such
+//! type. For complex elements the gradient is `x̄ = ȳ·conj(f'(x))`, the conjugate Wirtinger
+//! convention of [`Backprop::conj`]; `abs`, `signum` and `logistic` are for real elements only.
 //!
 //! | function | derivative used in the backward pass (y = f(x)) |
 //! |---|---|
@@ -20,30 +22,145 @@
 //! | `recip` | −y² |
 //! | `logistic` | y(1 − y) |
 
-use num_traits::{Float, NumCast, One, Zero};
+use num_complex::Complex;
+use num_traits::{Float, One, Zero};
 
 use crate::{BVar, Backprop};
 
-/// Types made of real numbers that elementary functions act on element-wise.
+/// The element types elementary functions are defined on: `f32`, `f64` and their complex
+/// counterparts. Derivatives are written once over this trait.
+pub trait Elementary: num_traits::Num + Copy + std::ops::Neg<Output = Self> + 'static {
+    /// eˣ.
+    fn exp(self) -> Self;
+    /// Natural logarithm (principal branch for complex).
+    fn ln(self) -> Self;
+    /// Square root (principal branch for complex).
+    fn sqrt(self) -> Self;
+    /// Sine.
+    fn sin(self) -> Self;
+    /// Cosine.
+    fn cos(self) -> Self;
+    /// Tangent.
+    fn tan(self) -> Self;
+    /// Hyperbolic sine.
+    fn sinh(self) -> Self;
+    /// Hyperbolic cosine.
+    fn cosh(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// Arcsine.
+    fn asin(self) -> Self;
+    /// Arccosine.
+    fn acos(self) -> Self;
+    /// Arctangent.
+    fn atan(self) -> Self;
+    /// xᵖ.
+    fn powf(self, p: Self) -> Self;
+    /// xⁿ.
+    fn powi(self, n: i32) -> Self;
+    /// The complex conjugate (the identity for reals).
+    fn conj(self) -> Self;
+    /// `n` as an element.
+    fn from_i32(n: i32) -> Self;
+}
+
+macro_rules! impl_elementary_real {
+    ($($t:ty),*) => {$(
+        impl Elementary for $t {
+            fn exp(self) -> Self { <$t>::exp(self) }
+            fn ln(self) -> Self { <$t>::ln(self) }
+            fn sqrt(self) -> Self { <$t>::sqrt(self) }
+            fn sin(self) -> Self { <$t>::sin(self) }
+            fn cos(self) -> Self { <$t>::cos(self) }
+            fn tan(self) -> Self { <$t>::tan(self) }
+            fn sinh(self) -> Self { <$t>::sinh(self) }
+            fn cosh(self) -> Self { <$t>::cosh(self) }
+            fn tanh(self) -> Self { <$t>::tanh(self) }
+            fn asin(self) -> Self { <$t>::asin(self) }
+            fn acos(self) -> Self { <$t>::acos(self) }
+            fn atan(self) -> Self { <$t>::atan(self) }
+            fn powf(self, p: Self) -> Self { <$t>::powf(self, p) }
+            fn powi(self, n: i32) -> Self { <$t>::powi(self, n) }
+            fn conj(self) -> Self { self }
+            fn from_i32(n: i32) -> Self { n as $t }
+        }
+    )*};
+}
+
+impl_elementary_real!(f32, f64);
+
+impl<T: Float + 'static> Elementary for Complex<T> {
+    fn exp(self) -> Self {
+        Complex::exp(self)
+    }
+    fn ln(self) -> Self {
+        Complex::ln(self)
+    }
+    fn sqrt(self) -> Self {
+        Complex::sqrt(self)
+    }
+    fn sin(self) -> Self {
+        Complex::sin(self)
+    }
+    fn cos(self) -> Self {
+        Complex::cos(self)
+    }
+    fn tan(self) -> Self {
+        Complex::tan(self)
+    }
+    fn sinh(self) -> Self {
+        Complex::sinh(self)
+    }
+    fn cosh(self) -> Self {
+        Complex::cosh(self)
+    }
+    fn tanh(self) -> Self {
+        Complex::tanh(self)
+    }
+    fn asin(self) -> Self {
+        Complex::asin(self)
+    }
+    fn acos(self) -> Self {
+        Complex::acos(self)
+    }
+    fn atan(self) -> Self {
+        Complex::atan(self)
+    }
+    fn powf(self, p: Self) -> Self {
+        Complex::powc(self, p)
+    }
+    fn powi(self, n: i32) -> Self {
+        Complex::powi(&self, n)
+    }
+    fn conj(self) -> Self {
+        Complex::conj(&self)
+    }
+    fn from_i32(n: i32) -> Self {
+        Complex::new(T::from(n).expect("an i32 fits any float"), T::zero())
+    }
+}
+
+/// Types whose elements elementary functions act on, element-wise.
 ///
 /// ```
 /// use backprop_core::{grad_bp, Floating};
-/// // Implemented for f32 and f64 here; backprop-linalg implements it for vectors and matrices.
+/// // Implemented for f32, f64 and complex scalars here; backprop-linalg implements it for
+/// // vectors and matrices.
 /// assert_eq!(2.0f64.map(|x| x * x), 4.0);
 /// assert_eq!(grad_bp(|x| x.exp(), &0.0), 1.0);
 /// ```
 pub trait Floating: Backprop {
     /// The element type.
-    type Real: Float + 'static;
+    type Elem: Elementary;
 
     /// `f` applied to every element.
-    fn map(&self, f: impl Fn(Self::Real) -> Self::Real) -> Self;
+    fn map(&self, f: impl Fn(Self::Elem) -> Self::Elem) -> Self;
 
     /// `f` applied to corresponding elements of `self` and `other`.
     ///
     /// # Panics
     /// If the shapes differ.
-    fn zip_map(&self, other: &Self, f: impl Fn(Self::Real, Self::Real) -> Self::Real) -> Self;
+    fn zip_map(&self, other: &Self, f: impl Fn(Self::Elem, Self::Elem) -> Self::Elem) -> Self;
 
     /// `f` applied to corresponding elements of three values of the same shape.
     ///
@@ -53,14 +170,14 @@ pub trait Floating: Backprop {
         &self,
         b: &Self,
         c: &Self,
-        f: impl Fn(Self::Real, Self::Real, Self::Real) -> Self::Real,
+        f: impl Fn(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self;
 }
 
 macro_rules! impl_floating_scalar {
     ($($t:ty),*) => {$(
         impl Floating for $t {
-            type Real = $t;
+            type Elem = $t;
             #[inline]
             fn map(&self, f: impl Fn($t) -> $t) -> $t {
                 f(*self)
@@ -77,7 +194,7 @@ macro_rules! impl_floating_scalar {
     )*};
 }
 
-impl_floating_scalar!(f32, f64);
+impl_floating_scalar!(f32, f64, Complex<f32>, Complex<f64>);
 
 /// The logistic function 1/(1 + e⁻ˣ), computed without overflow for large |x|.
 #[inline]
@@ -103,103 +220,91 @@ pub fn sign<R: Float>(x: R) -> R {
     }
 }
 
-/// Records `y = f(x)` element-wise, with x̄ = ȳ · df(x, y) element-wise.
+/// Records `y = f(x)` element-wise, with `x̄ = ȳ · conj(df(x, y))` element-wise (the conjugate
+/// is the identity for real elements).
 fn elementwise<'t, T: Floating>(
     x: BVar<'t, T>,
-    f: impl Fn(T::Real) -> T::Real,
-    df: impl Fn(T::Real, T::Real) -> T::Real + 'static,
+    f: impl Fn(T::Elem) -> T::Elem,
+    df: impl Fn(T::Elem, T::Elem) -> T::Elem + 'static,
 ) -> BVar<'t, T> {
     let y = x.value().map(f);
     let id = x.id();
     x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
         let x = ctx.value(id);
-        ctx.add(id, x.zip_map3(y, &dy, |x, y, dy| dy * df(x, y)));
+        ctx.add(id, x.zip_map3(y, &dy, |x, y, dy| dy * df(x, y).conj()));
     })
 }
 
 impl<'t, T: Floating> BVar<'t, T> {
     /// eˣ element-wise; derivative y.
     pub fn exp(self) -> Self {
-        elementwise(self, Float::exp, |_, y| y)
+        elementwise(self, Elementary::exp, |_, y| y)
     }
 
     /// Natural logarithm element-wise; derivative 1/x.
     pub fn ln(self) -> Self {
-        elementwise(self, Float::ln, |x, _| x.recip())
+        elementwise(self, Elementary::ln, |x, _| T::Elem::one() / x)
     }
 
     /// Square root element-wise; derivative 1/(2y) (infinite at 0).
     pub fn sqrt(self) -> Self {
-        elementwise(self, Float::sqrt, |_, y| (y + y).recip())
+        elementwise(self, Elementary::sqrt, |_, y| T::Elem::one() / (y + y))
     }
 
     /// Sine element-wise; derivative cos x.
     pub fn sin(self) -> Self {
-        elementwise(self, Float::sin, |x, _| x.cos())
+        elementwise(self, Elementary::sin, |x, _| x.cos())
     }
 
     /// Cosine element-wise; derivative −sin x.
     pub fn cos(self) -> Self {
-        elementwise(self, Float::cos, |x, _| -x.sin())
+        elementwise(self, Elementary::cos, |x, _| -x.sin())
     }
 
     /// Tangent element-wise; derivative 1 + y².
     pub fn tan(self) -> Self {
-        elementwise(self, Float::tan, |_, y| T::Real::one() + y * y)
+        elementwise(self, Elementary::tan, |_, y| T::Elem::one() + y * y)
     }
 
     /// Hyperbolic sine element-wise; derivative cosh x.
     pub fn sinh(self) -> Self {
-        elementwise(self, Float::sinh, |x, _| x.cosh())
+        elementwise(self, Elementary::sinh, |x, _| x.cosh())
     }
 
     /// Hyperbolic cosine element-wise; derivative sinh x.
     pub fn cosh(self) -> Self {
-        elementwise(self, Float::cosh, |x, _| x.sinh())
+        elementwise(self, Elementary::cosh, |x, _| x.sinh())
     }
 
     /// Hyperbolic tangent element-wise; derivative 1 − y².
     pub fn tanh(self) -> Self {
-        elementwise(self, Float::tanh, |_, y| T::Real::one() - y * y)
+        elementwise(self, Elementary::tanh, |_, y| T::Elem::one() - y * y)
     }
 
     /// Arcsine element-wise; derivative 1/√(1 − x²).
     pub fn asin(self) -> Self {
-        elementwise(self, Float::asin, |x, _| {
-            (T::Real::one() - x * x).sqrt().recip()
+        elementwise(self, Elementary::asin, |x, _| {
+            T::Elem::one() / (T::Elem::one() - x * x).sqrt()
         })
     }
 
     /// Arccosine element-wise; derivative −1/√(1 − x²).
     pub fn acos(self) -> Self {
-        elementwise(self, Float::acos, |x, _| {
-            -(T::Real::one() - x * x).sqrt().recip()
+        elementwise(self, Elementary::acos, |x, _| {
+            -(T::Elem::one() / (T::Elem::one() - x * x).sqrt())
         })
     }
 
     /// Arctangent element-wise; derivative 1/(1 + x²).
     pub fn atan(self) -> Self {
-        elementwise(self, Float::atan, |x, _| (T::Real::one() + x * x).recip())
-    }
-
-    /// Absolute value element-wise; derivative sign x, with sign 0 = 0.
-    pub fn abs(self) -> Self {
-        elementwise(self, Float::abs, |x, _| sign(x))
-    }
-
-    /// Sign element-wise (−1, 0 or 1: sign 0 = 0, unlike `f64::signum`); derivative 0.
-    pub fn signum(self) -> Self {
-        elementwise(self, sign, |_, _| T::Real::zero())
+        elementwise(self, Elementary::atan, |x, _| {
+            T::Elem::one() / (T::Elem::one() + x * x)
+        })
     }
 
     /// 1/x element-wise; derivative −y².
     pub fn recip(self) -> Self {
-        elementwise(self, Float::recip, |_, y| -(y * y))
-    }
-
-    /// The logistic function 1/(1 + e⁻ˣ) element-wise; derivative y(1 − y).
-    pub fn logistic(self) -> Self {
-        elementwise(self, logistic, |_, y| y * (T::Real::one() - y))
+        elementwise(self, |x| T::Elem::one() / x, |_, y| -(y * y))
     }
 
     /// xⁿ element-wise for an integer n; derivative n·xⁿ⁻¹.
@@ -207,46 +312,65 @@ impl<'t, T: Floating> BVar<'t, T> {
         elementwise(
             self,
             move |x| x.powi(n),
-            move |x, _| {
-                let n_real = <T::Real as NumCast>::from(n).expect("an i32 fits any float");
-                n_real * x.powi(n - 1)
-            },
+            move |x, _| T::Elem::from_i32(n) * x.powi(n - 1),
         )
     }
 
-    /// xᵖ element-wise for a constant real p; derivative p·xᵖ⁻¹.
-    pub fn powf_scalar(self, p: T::Real) -> Self {
+    /// xᵖ element-wise for a constant p; derivative p·xᵖ⁻¹.
+    pub fn powf_scalar(self, p: T::Elem) -> Self {
         elementwise(
             self,
             move |x| x.powf(p),
-            move |x, _| p * x.powf(p - T::Real::one()),
+            move |x, _| p * x.powf(p - T::Elem::one()),
         )
     }
 
     /// xᵖ element-wise, both differentiated: ∂x = p·xᵖ⁻¹, ∂p = y·ln x (taken as 0 where x = 0,
     /// its limit for p > 0).
     pub fn powf(self, p: Self) -> Self {
-        let y = self.value().zip_map(p.value(), Float::powf);
+        let y = self.value().zip_map(p.value(), Elementary::powf);
         let (xi, pi) = (self.id(), p.id());
         let requires_grad = self.requires_grad() || p.requires_grad();
         self.tape().record(y, requires_grad, move |ctx, y, dy| {
             let (x, p) = (ctx.value(xi), ctx.value(pi));
             if ctx.wants(pi) {
                 let y_ln_x = y.zip_map(x, |y, x| {
-                    if x == T::Real::zero() {
-                        T::Real::zero()
+                    if x == T::Elem::zero() {
+                        T::Elem::zero()
                     } else {
                         y * x.ln()
                     }
                 });
-                ctx.add(pi, y_ln_x.zip_map(&dy, |d, dy| dy * d));
+                ctx.add(pi, y_ln_x.zip_map(&dy, |d, dy| dy * d.conj()));
             }
             if ctx.wants(xi) {
-                ctx.add(
-                    xi,
-                    x.zip_map3(p, &dy, |x, p, dy| dy * p * x.powf(p - T::Real::one())),
-                );
+                let grad = x.zip_map3(p, &dy, |x, p, dy| {
+                    dy * (p * x.powf(p - T::Elem::one())).conj()
+                });
+                ctx.add(xi, grad);
             }
         })
+    }
+}
+
+/// The functions defined for real elements only.
+impl<'t, T> BVar<'t, T>
+where
+    T: Floating,
+    T::Elem: Float,
+{
+    /// Absolute value element-wise; derivative sign x, with sign 0 = 0.
+    pub fn abs(self) -> Self {
+        elementwise(self, Float::abs, |x, _| sign(x))
+    }
+
+    /// Sign element-wise (−1, 0 or 1: sign 0 = 0, unlike `f64::signum`); derivative 0.
+    pub fn signum(self) -> Self {
+        elementwise(self, sign, |_, _| T::Elem::zero())
+    }
+
+    /// The logistic function 1/(1 + e⁻ˣ) element-wise; derivative y(1 − y).
+    pub fn logistic(self) -> Self {
+        elementwise(self, logistic, |_, y| y * (T::Elem::one() - y))
     }
 }

@@ -58,7 +58,7 @@ mod tape;
 pub use crate::backprop::Backprop;
 pub use crate::bvar::BVar;
 pub use crate::coords::Coords;
-pub use crate::floating::{Floating, logistic, sign};
+pub use crate::floating::{Elementary, Floating, logistic, sign};
 pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, op3};
 pub use crate::run::{backprop, backprop_with, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
 pub use crate::split::{FieldGrads, Fields, Join, Split};

@@ -202,4 +202,33 @@ mod complex {
             prop_assert!(report.passes(TOL), "{}", report);
         }
     }
+
+    /// Right half plane, away from the branch cuts of ln, sqrt and powers.
+    fn right_half() -> impl Strategy<Value = Complex64> {
+        (0.3..2.0, -1.5..1.5).prop_map(|(re, im)| Complex64::new(re, im))
+    }
+
+    /// A small disc, away from the branch cuts of asin, acos and atan.
+    fn small() -> impl Strategy<Value = Complex64> {
+        (0.0..0.7, 0.0..std::f64::consts::TAU).prop_map(|(r, t)| Complex64::from_polar(r, t))
+    }
+
+    proptest! {
+        #[test]
+        fn elementary_functions(z in right_half(), w in small(), n in -3i32..4) {
+            let report = check_gradient(
+                |v| {
+                    let (z, w) = v.split();
+                    (
+                        (z.exp(), z.ln(), z.sqrt(), z.sin(), z.cos(), z.tan()).join(),
+                        (z.sinh(), z.cosh(), z.tanh(), z.recip(), z.powi(n)).join(),
+                        (w.asin(), w.acos(), w.atan(), z.powf(w), z.powf_scalar(Complex64::new(0.5, 0.25))).join(),
+                    )
+                        .join()
+                },
+                &(z, w),
+            );
+            prop_assert!(report.passes(TOL), "{}", report);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! What every vector and matrix type shares (public so generic code can name it), written once:
 //! element-wise arithmetic, [`Backprop`](backprop_core::Backprop),
-//! [`Floating`](backprop_core::Floating) (real types), [`Coords`](backprop_core::Coords),
+//! [`Floating`](backprop_core::Floating), [`Coords`](backprop_core::Coords),
 //! equality and debug printing.
 //!
 //! A type says how it stores its entries by implementing [`Dense`] (its storage kind is a
@@ -143,6 +143,34 @@ pub(crate) mod any {
         panic!("element-wise operation: shape mismatch: {ra}×{ca} and {rb}×{cb}")
     }
 
+    /// `f` on corresponding entries of three values.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    #[track_caller]
+    pub(crate) fn zip_map3<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &T,
+        b: &T,
+        c: &T,
+        mut f: impl FnMut(S, S, S) -> S,
+    ) -> T {
+        let (da, db, dc) = (a.data(), b.data(), c.data());
+        let shape = T::Kind::shape(da);
+        if T::Kind::shape(db) != shape {
+            shape_panic::<S, B, T>(a, b);
+        }
+        if T::Kind::shape(dc) != shape {
+            shape_panic::<S, B, T>(a, c);
+        }
+        T::wrap(T::Kind::from_fn_like(da, |k| {
+            f(
+                T::Kind::get(da, k),
+                T::Kind::get(db, k),
+                T::Kind::get(dc, k),
+            )
+        }))
+    }
+
     /// `y += alpha·x` in place.
     #[track_caller]
     pub(crate) fn axpy<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(y: &mut T, alpha: S, x: &T) {
@@ -200,31 +228,6 @@ pub(crate) fn zip_map<B: Backend, T: Dense<B>>(a: &T, b: &T, f: impl FnMut(f64, 
     any::zip_map::<f64, B, T>(a, b, f)
 }
 
-/// `f` on corresponding entries of three values.
-#[track_caller]
-pub(crate) fn zip_map3<B: Backend, T: Dense<B>>(
-    a: &T,
-    b: &T,
-    c: &T,
-    mut f: impl FnMut(f64, f64, f64) -> f64,
-) -> T {
-    let (da, db, dc) = (a.data(), b.data(), c.data());
-    let shape = T::Kind::shape(da);
-    if T::Kind::shape(db) != shape {
-        any::shape_panic::<f64, B, T>(a, b);
-    }
-    if T::Kind::shape(dc) != shape {
-        any::shape_panic::<f64, B, T>(a, c);
-    }
-    T::wrap(T::Kind::from_fn_like(da, |k| {
-        f(
-            T::Kind::get(da, k),
-            T::Kind::get(db, k),
-            T::Kind::get(dc, k),
-        )
-    }))
-}
-
 /// `y += alpha·x` in place.
 #[track_caller]
 pub(crate) fn axpy<B: Backend, T: Dense<B>>(y: &mut T, alpha: f64, x: &T) {
@@ -250,8 +253,8 @@ pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> 
 ///
 /// - `impl_dense!([generics] Type)`, a real type: `Clone`, `Debug`, `PartialEq`, `Backprop`,
 ///   `Coords`, `Floating`, and element-wise `+ - * /` and unary `-` on references and values.
-/// - `impl_dense!(complex [generics] Type)`, a `Dense<B, Complex64>` type: the same without
-///   `Floating`. Its `Backprop` impl says it is complex (`COMPLEX`, `conj`), so `BVar`'s
+/// - `impl_dense!(complex [generics] Type)`, a `Dense<B, Complex64>` type: the same, with
+///   `Floating` over complex elements. Its `Backprop` impl says it is complex (`COMPLEX`, `conj`), so `BVar`'s
 ///   product and quotient rules conjugate the other operand (`x̄ = ȳ∘conj(y)`), the conjugate
 ///   Wirtinger convention of the whole project.
 macro_rules! impl_dense {
@@ -260,25 +263,29 @@ macro_rules! impl_dense {
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul |a, b| a * b);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div |a, b| a / b);
 
-        impl<$($gen)*> ::backprop_core::Floating for $ty {
-            type Real = f64;
-            fn map(&self, f: impl Fn(f64) -> f64) -> Self {
-                $crate::dense::map::<B, Self>(self, f)
-            }
-            #[track_caller]
-            fn zip_map(&self, other: &Self, f: impl Fn(f64, f64) -> f64) -> Self {
-                $crate::dense::zip_map::<B, Self>(self, other, f)
-            }
-            #[track_caller]
-            fn zip_map3(&self, b: &Self, c: &Self, f: impl Fn(f64, f64, f64) -> f64) -> Self {
-                $crate::dense::zip_map3::<B, Self>(self, b, c, f)
-            }
-        }
+        $crate::dense::impl_dense!(@floating f64; [$($gen)*] $ty);
     };
     (complex [$($gen:tt)*] $ty:ty) => {
         $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@floating ::num_complex::Complex64; [$($gen)*] $ty);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul |a, b| a * b);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div |a, b| a / b);
+    };
+    (@floating $s:ty; [$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> ::backprop_core::Floating for $ty {
+            type Elem = $s;
+            fn map(&self, f: impl Fn($s) -> $s) -> Self {
+                $crate::dense::any::map::<$s, B, Self>(self, f)
+            }
+            #[track_caller]
+            fn zip_map(&self, other: &Self, f: impl Fn($s, $s) -> $s) -> Self {
+                $crate::dense::any::zip_map::<$s, B, Self>(self, other, f)
+            }
+            #[track_caller]
+            fn zip_map3(&self, b: &Self, c: &Self, f: impl Fn($s, $s, $s) -> $s) -> Self {
+                $crate::dense::any::zip_map3::<$s, B, Self>(self, b, c, f)
+            }
+        }
     };
     (@shared $s:ty; [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> Clone for $ty {

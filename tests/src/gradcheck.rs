@@ -284,3 +284,12 @@ pub fn nonzero_complex_matrix<
         })
     })
 }
+
+/// A complex vector with entries in the right half plane (real part in `[0.3, 2]`), away from
+/// the branch cuts of `ln`, `sqrt` and complex powers.
+pub fn right_half_complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::C<N, B>> {
+    proptest::collection::vec((0.3f64..2.0, -1.5f64..1.5), N::USIZE).prop_map(|parts| {
+        backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(parts[k].0, parts[k].1))
+    })
+}

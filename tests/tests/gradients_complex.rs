@@ -12,8 +12,8 @@ use backprop_linalg::{
     sum_elements, to_complex,
 };
 use backprop_tests::gradcheck::{
-    complex_matrix, complex_vector, grad_ok, nonzero_complex_matrix, nonzero_complex_vector, run,
-    vector,
+    complex_matrix, complex_vector, grad_ok, nonzero_complex_matrix, nonzero_complex_vector,
+    right_half_complex_vector, run, vector,
 };
 use num_complex::Complex64;
 use proptest::prelude::{Strategy, prop_assert, prop_assert_eq};
@@ -370,6 +370,22 @@ mod cases {
             },
         );
     }
+    /// Elementary functions act element-wise on complex vectors, with `x̄ = ȳ·conj(f'(x))`.
+    pub fn floating_functions_c3<B: ComplexBackend>() {
+        run(right_half_complex_vector::<U3, B>(), |z| {
+            grad_ok(
+                |z| {
+                    (
+                        z.exp() + z.sin() * z.tanh(),
+                        z.sqrt() / z.cosh() + z.ln(),
+                        z.powi(3),
+                    )
+                        .join()
+                },
+                &z,
+            )
+        });
+    }
     /// A real function of real inputs through complex intermediates: `|A·(x + 0i)|²` with `A`
     /// complex, `x` real.
     pub fn chain_real_through_complex<B: ComplexBackend>() {
@@ -508,7 +524,7 @@ macro_rules! suite {
             sq_magnitude_3, magnitude_3, magnitude_at_zero, dot_c_3, dot_c_same_vector_twice,
             mul_c_3x2_2x3, mul_c_2x3_3x2, mul_c_5x2_2x3, mul_c_same_matrix_twice, app_c_3x2,
             app_c_2x3, app_c_5x2, outer_c_3x2, outer_c_2x3, outer_c_5x2,
-            elementwise_add_sub_neg_3x2, elementwise_mul_div_3x2, chain_real_through_complex,
+            elementwise_add_sub_neg_3x2, elementwise_mul_div_3x2, floating_functions_c3, chain_real_through_complex,
             dot_c_agrees_with_real_arithmetic, mul_c_agrees_with_real_arithmetic,
             app_c_agrees_with_real_arithmetic, outer_c_agrees_with_real_arithmetic,
             backprop_laws_c, backprop_laws_m, coords_layout, checker_rejects_unconjugated_dot,
