@@ -352,3 +352,82 @@ fn separate_threads_differentiate_separately() {
     });
     assert_eq!(grads, vec![3.0, 12.0, 27.0, 48.0]);
 }
+
+mod drop_tracking {
+    use std::cell::Cell;
+
+    use backprop_core::{BVar, Backprop, grad_bp};
+
+    thread_local! {
+        static LIVE: Cell<i64> = const { Cell::new(0) };
+    }
+
+    /// A value that counts its live instances.
+    #[derive(Debug)]
+    struct Tracked(f64);
+
+    impl Tracked {
+        fn new(x: f64) -> Self {
+            LIVE.with(|l| l.set(l.get() + 1));
+            Tracked(x)
+        }
+    }
+    impl Clone for Tracked {
+        fn clone(&self) -> Self {
+            Tracked::new(self.0)
+        }
+    }
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            LIVE.with(|l| l.set(l.get() - 1));
+        }
+    }
+    impl Backprop for Tracked {
+        fn zero(&self) -> Self {
+            Tracked::new(0.0)
+        }
+        fn add(self, rhs: Self) -> Self {
+            Tracked::new(self.0 + rhs.0)
+        }
+        fn one(&self) -> Self {
+            Tracked::new(1.0)
+        }
+    }
+    impl<'a> std::ops::Mul<&'a Tracked> for &'a Tracked {
+        type Output = Tracked;
+        fn mul(self, rhs: &'a Tracked) -> Tracked {
+            Tracked::new(self.0 * rhs.0)
+        }
+    }
+
+    #[test]
+    fn a_panic_mid_recording_drops_every_value() {
+        let x = Tracked::new(2.0);
+        let before = LIVE.with(Cell::get);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            grad_bp(
+                |v: BVar<'_, Tracked>| -> BVar<'_, Tracked> {
+                    let y = v * v;
+                    let _z = y * v * v.tape().constant(Tracked::new(3.0));
+                    panic!("user code failed");
+                },
+                &x,
+            )
+        }));
+        assert!(result.is_err());
+        assert_eq!(LIVE.with(Cell::get), before, "values leaked from the tape");
+    }
+
+    #[test]
+    fn a_completed_differentiation_drops_everything_but_its_results() {
+        let x = Tracked::new(2.0);
+        let before = LIVE.with(Cell::get);
+        let g = grad_bp(|v| v * v * v, &x);
+        assert_eq!(g.0, 12.0);
+        assert_eq!(
+            LIVE.with(Cell::get),
+            before + 1,
+            "only the gradient survives"
+        );
+    }
+}
