@@ -220,91 +220,129 @@ pub fn sign<R: Float>(x: R) -> R {
     }
 }
 
-/// Records `y = f(x)` element-wise, with `x̄ = ȳ · conj(df(x, y))` element-wise (the conjugate
-/// is the identity for real elements).
+/// What an element-wise derivative is computed from: every function here needs either its
+/// input or its output, never both, so the backward pass reads two arrays (`ȳ` and one of them).
+enum From<F> {
+    /// `f'` as a function of the input `x`.
+    Input(F),
+    /// `f'` as a function of the output `y`.
+    Output(F),
+}
+
+/// Records `y = f(x)` element-wise, with `x̄ = ȳ · conj(f')` element-wise (the conjugate is the
+/// identity for real elements).
 fn elementwise<'t, T: Floating>(
     x: BVar<'t, T>,
     f: impl Fn(T::Elem) -> T::Elem,
-    df: impl Fn(T::Elem, T::Elem) -> T::Elem + 'static,
+    df: From<impl Fn(T::Elem) -> T::Elem + 'static>,
 ) -> BVar<'t, T> {
     let y = x.value().map(f);
     let id = x.id();
     x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
-        let x = ctx.value(id);
-        ctx.add(id, x.zip_map3(y, &dy, |x, y, dy| dy * df(x, y).conj()));
+        let (arg, df) = match df {
+            From::Input(df) => (ctx.value(id), df),
+            From::Output(df) => (y, df),
+        };
+        ctx.add(id, dy.zip_map(arg, |dy, a| dy * df(a).conj()));
     })
 }
 
 impl<'t, T: Floating> BVar<'t, T> {
     /// eˣ element-wise; derivative y.
     pub fn exp(self) -> Self {
-        elementwise(self, Elementary::exp, |_, y| y)
+        elementwise(self, Elementary::exp, From::Output(|y: T::Elem| y))
     }
 
     /// Natural logarithm element-wise; derivative 1/x.
     pub fn ln(self) -> Self {
-        elementwise(self, Elementary::ln, |x, _| T::Elem::one() / x)
+        elementwise(
+            self,
+            Elementary::ln,
+            From::Input(|x: T::Elem| T::Elem::one() / x),
+        )
     }
 
     /// Square root element-wise; derivative 1/(2y) (infinite at 0).
     pub fn sqrt(self) -> Self {
-        elementwise(self, Elementary::sqrt, |_, y| T::Elem::one() / (y + y))
+        elementwise(
+            self,
+            Elementary::sqrt,
+            From::Output(|y: T::Elem| T::Elem::one() / (y + y)),
+        )
     }
 
     /// Sine element-wise; derivative cos x.
     pub fn sin(self) -> Self {
-        elementwise(self, Elementary::sin, |x, _| x.cos())
+        elementwise(self, Elementary::sin, From::Input(|x: T::Elem| x.cos()))
     }
 
     /// Cosine element-wise; derivative −sin x.
     pub fn cos(self) -> Self {
-        elementwise(self, Elementary::cos, |x, _| -x.sin())
+        elementwise(self, Elementary::cos, From::Input(|x: T::Elem| -x.sin()))
     }
 
     /// Tangent element-wise; derivative 1 + y².
     pub fn tan(self) -> Self {
-        elementwise(self, Elementary::tan, |_, y| T::Elem::one() + y * y)
+        elementwise(
+            self,
+            Elementary::tan,
+            From::Output(|y: T::Elem| T::Elem::one() + y * y),
+        )
     }
 
     /// Hyperbolic sine element-wise; derivative cosh x.
     pub fn sinh(self) -> Self {
-        elementwise(self, Elementary::sinh, |x, _| x.cosh())
+        elementwise(self, Elementary::sinh, From::Input(|x: T::Elem| x.cosh()))
     }
 
     /// Hyperbolic cosine element-wise; derivative sinh x.
     pub fn cosh(self) -> Self {
-        elementwise(self, Elementary::cosh, |x, _| x.sinh())
+        elementwise(self, Elementary::cosh, From::Input(|x: T::Elem| x.sinh()))
     }
 
     /// Hyperbolic tangent element-wise; derivative 1 − y².
     pub fn tanh(self) -> Self {
-        elementwise(self, Elementary::tanh, |_, y| T::Elem::one() - y * y)
+        elementwise(
+            self,
+            Elementary::tanh,
+            From::Output(|y: T::Elem| T::Elem::one() - y * y),
+        )
     }
 
     /// Arcsine element-wise; derivative 1/√(1 − x²).
     pub fn asin(self) -> Self {
-        elementwise(self, Elementary::asin, |x, _| {
-            T::Elem::one() / (T::Elem::one() - x * x).sqrt()
-        })
+        elementwise(
+            self,
+            Elementary::asin,
+            From::Input(|x: T::Elem| T::Elem::one() / (T::Elem::one() - x * x).sqrt()),
+        )
     }
 
     /// Arccosine element-wise; derivative −1/√(1 − x²).
     pub fn acos(self) -> Self {
-        elementwise(self, Elementary::acos, |x, _| {
-            -(T::Elem::one() / (T::Elem::one() - x * x).sqrt())
-        })
+        elementwise(
+            self,
+            Elementary::acos,
+            From::Input(|x: T::Elem| -(T::Elem::one() / (T::Elem::one() - x * x).sqrt())),
+        )
     }
 
     /// Arctangent element-wise; derivative 1/(1 + x²).
     pub fn atan(self) -> Self {
-        elementwise(self, Elementary::atan, |x, _| {
-            T::Elem::one() / (T::Elem::one() + x * x)
-        })
+        elementwise(
+            self,
+            Elementary::atan,
+            From::Input(|x: T::Elem| T::Elem::one() / (T::Elem::one() + x * x)),
+        )
     }
 
     /// 1/x element-wise; derivative −y².
     pub fn recip(self) -> Self {
-        elementwise(self, |x| T::Elem::one() / x, |_, y| -(y * y))
+        elementwise(
+            self,
+            |x| T::Elem::one() / x,
+            From::Output(|y: T::Elem| -(y * y)),
+        )
     }
 
     /// xⁿ element-wise for an integer n; derivative n·xⁿ⁻¹.
@@ -312,7 +350,7 @@ impl<'t, T: Floating> BVar<'t, T> {
         elementwise(
             self,
             move |x| x.powi(n),
-            move |x, _| T::Elem::from_i32(n) * x.powi(n - 1),
+            From::Input(move |x: T::Elem| T::Elem::from_i32(n) * x.powi(n - 1)),
         )
     }
 
@@ -321,7 +359,7 @@ impl<'t, T: Floating> BVar<'t, T> {
         elementwise(
             self,
             move |x| x.powf(p),
-            move |x, _| p * x.powf(p - T::Elem::one()),
+            From::Input(move |x: T::Elem| p * x.powf(p - T::Elem::one())),
         )
     }
 
@@ -361,16 +399,20 @@ where
 {
     /// Absolute value element-wise; derivative sign x, with sign 0 = 0.
     pub fn abs(self) -> Self {
-        elementwise(self, Float::abs, |x, _| sign(x))
+        elementwise(self, Float::abs, From::Input(|x: T::Elem| sign(x)))
     }
 
     /// Sign element-wise (−1, 0 or 1: sign 0 = 0, unlike `f64::signum`); derivative 0.
     pub fn signum(self) -> Self {
-        elementwise(self, sign, |_, _| T::Elem::zero())
+        elementwise(self, sign, From::Input(|_: T::Elem| T::Elem::zero()))
     }
 
     /// The logistic function 1/(1 + e⁻ˣ) element-wise; derivative y(1 − y).
     pub fn logistic(self) -> Self {
-        elementwise(self, logistic, |_, y| y * (T::Elem::one() - y))
+        elementwise(
+            self,
+            logistic,
+            From::Output(|y: T::Elem| y * (T::Elem::one() - y)),
+        )
     }
 }

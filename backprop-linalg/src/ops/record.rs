@@ -76,7 +76,10 @@ pub(crate) fn add_outer<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(
     ctx.accumulate(
         id,
         |g| sized(B::ger(g.data_mut(), alpha, x, y)),
-        || T::wrap(B::mat_scale(&B::outer(x, y), alpha)),
+        || {
+            let xy = B::outer(x, y);
+            T::wrap(if alpha == 1.0 { xy } else { B::mat_scale(&xy, alpha) })
+        },
     );
 }
 
