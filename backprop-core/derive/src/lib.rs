@@ -9,7 +9,8 @@
 //!   net.split();` hands out the fields as variables, and `impl Join for NetVars`, so
 //!   `NetVars { w1, b1 }.join()` puts them back.
 //!
-//! Generic structs get the derived trait as a bound on every type parameter. The path of the runtime crate is found from `Cargo.toml`
+//! Generic structs get the derived trait as a bound on every field type that mentions a type
+//! parameter, so a parameter may be a non-gradient marker such as a linear-algebra backend. The path of the runtime crate is found from `Cargo.toml`
 //! (`backprop-core`, else `backprop-linalg`); override it with `#[backprop(crate = "path")]`.
 
 use proc_macro::TokenStream;
@@ -89,15 +90,43 @@ impl<'a> StructInfo<'a> {
         }
     }
 
-    /// The struct's generics with `T: bound` added for every type parameter `T` (the bound a
-    /// derived `Clone` also needs, so the supertrait holds).
+    /// The struct's generics with `FieldType: bound` for every field type that mentions a type
+    /// parameter, and `T: Clone + 'static` for every type parameter `T` (what a derived `Clone`
+    /// of the struct needs, so the supertrait holds). Bounding field types rather than
+    /// parameters lets a parameter be something that is not itself a gradient, such as a
+    /// backend marker (`Net<B: Backend> { w: L<U3, U2, B> }`).
     fn bounded_generics(&self, bound: &Path) -> Generics {
+        let params: Vec<Ident> = self
+            .input
+            .generics
+            .type_params()
+            .map(|p| p.ident.clone())
+            .collect();
         let mut generics = self.input.generics.clone();
         for param in generics.type_params_mut() {
-            param.bounds.push(parse_quote!(#bound));
+            param.bounds.push(parse_quote!(::core::clone::Clone));
+            param.bounds.push(parse_quote!('static));
+        }
+        let where_clause = generics.make_where_clause();
+        for ty in &self.types {
+            if mentions_any(ty, &params) {
+                where_clause.predicates.push(parse_quote!(#ty: #bound));
+            }
         }
         generics
     }
+}
+
+/// Whether `ty` names any of `params` (as a path segment anywhere inside it).
+fn mentions_any(ty: &Type, params: &[Ident]) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream, params: &[Ident]) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(id) => params.contains(&id),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), params),
+            _ => false,
+        })
+    }
+    walk(quote!(#ty), params)
 }
 
 fn crate_path(input: &DeriveInput) -> syn::Result<Path> {
@@ -187,26 +216,10 @@ fn expand_split(info: &StructInfo<'_>, generics: &Generics) -> syn::Result<Token
     let indices: Vec<Index> = (0..count).map(Index::from).collect();
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
-    // The companion struct: the struct's parameters without bounds or defaults, after 't.
-    let params: Vec<TokenStream2> = input
-        .generics
-        .params
-        .iter()
-        .map(|p| match p {
-            GenericParam::Type(t) => {
-                let id = &t.ident;
-                quote!(#id)
-            }
-            GenericParam::Const(c) => {
-                let (id, ty) = (&c.ident, &c.ty);
-                quote!(const #id: #ty)
-            }
-            GenericParam::Lifetime(l) => {
-                let lt = &l.lifetime;
-                quote!(#lt)
-            }
-        })
-        .collect();
+    // The companion struct: the struct's own parameters, bounds and where clause, after 't
+    // (its field types may need them to be well-formed).
+    let params = &input.generics.params;
+    let vars_where = &input.generics.where_clause;
     let args: Vec<TokenStream2> = input
         .generics
         .params
@@ -239,7 +252,7 @@ fn expand_split(info: &StructInfo<'_>, generics: &Generics) -> syn::Result<Token
         quote! {
             #[doc = #doc]
             #[allow(missing_docs)]
-            #vis struct #vars_name<'t, #(#params),*> {
+            #vis struct #vars_name<'t, #params> #vars_where {
                 #(#field_vis #members: #krate::BVar<'t, #types>),*
             }
         }
@@ -247,9 +260,9 @@ fn expand_split(info: &StructInfo<'_>, generics: &Generics) -> syn::Result<Token
         quote! {
             #[doc = #doc]
             #[allow(missing_docs)]
-            #vis struct #vars_name<'t, #(#params),*> (
+            #vis struct #vars_name<'t, #params> (
                 #(#field_vis #krate::BVar<'t, #types>),*
-            );
+            ) #vars_where;
         }
     };
     let vars_ty = quote!(#vars_name<'t, #(#args),*>);
