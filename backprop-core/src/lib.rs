@@ -60,7 +60,10 @@ pub use crate::bvar::BVar;
 pub use crate::coords::Coords;
 pub use crate::floating::{Elementary, Floating, logistic, sign};
 pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, op3};
-pub use crate::run::{backprop, backprop_with, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
+pub use crate::run::{
+    backprop, backprop_data, backprop_with, backprop2, eval_bp, eval_bp_data, eval_bp2, grad_bp,
+    grad_bp_data, grad_bp2,
+};
 pub use crate::split::{FieldGrads, Fields, Join, Split};
 pub use crate::tape::{Backward, Tape, VarId};
 
@@ -69,8 +72,3 @@ pub use crate::tape::{Backward, Tape, VarId};
 pub use backprop_derive::Backprop;
 /// `#[derive(Coords)]`: field-wise [`Coords`], so the gradient checker can perturb the type.
 pub use backprop_derive::Coords;
-
-/// The README's Rust snippets, compiled and run as doctests so they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

@@ -141,3 +141,81 @@ where
     let gx = grads.take(vx);
     (out, (gx, grads.take(vy)))
 }
+
+/// Runs `f` at `x` with `data` on the tape as a constant, borrowed rather than cloned.
+///
+/// A closure differentiated by [`grad_bp`] cannot borrow outside values onto its tape (its
+/// lifetime `'t` is universally quantified), and cloning training data into a constant on
+/// every call costs a copy. Pass such data here instead: it reaches `f` as a second variable,
+/// which receives no gradient.
+///
+/// ```
+/// use backprop_core::eval_bp_data;
+/// // Squared error of a prediction 2·w against a target from the data.
+/// let data = (3.0, 5.0); // (input, target)
+/// let y = eval_bp_data(
+///     |w, d| {
+///         let (x, t) = d.split();
+///         let e = w * x - t;
+///         e * e
+///     },
+///     &2.0,
+///     &data,
+/// );
+/// assert_eq!(y, 1.0);
+/// ```
+pub fn eval_bp_data<A, D, B, F>(f: F, x: &A, data: &D) -> B
+where
+    A: Backprop,
+    D: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
+{
+    let tape = Tape::new();
+    let y = f(tape.constant_ref(x), tape.constant_ref(data));
+    y.value().clone()
+}
+
+/// The gradient of `f` at `x`, with `data` on the tape as a borrowed constant (see
+/// [`eval_bp_data`]).
+pub fn grad_bp_data<A, D, B, F>(f: F, x: &A, data: &D) -> A
+where
+    A: Backprop,
+    D: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
+{
+    backprop_data(f, x, data).1
+}
+
+/// Value and gradient of `f` at `x`, with `data` on the tape as a borrowed constant (see
+/// [`eval_bp_data`]).
+///
+/// ```
+/// use backprop_core::backprop_data;
+/// let data = (3.0, 5.0);
+/// let (y, g) = backprop_data(
+///     |w, d| {
+///         let (x, t) = d.split();
+///         let e = w * x - t;
+///         e * e
+///     },
+///     &2.0,
+///     &data,
+/// );
+/// assert_eq!((y, g), (1.0, 6.0));
+/// ```
+pub fn backprop_data<A, D, B, F>(f: F, x: &A, data: &D) -> (B, A)
+where
+    A: Backprop,
+    D: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
+{
+    let tape = Tape::new();
+    let input = tape.input(x);
+    let y = f(input, tape.constant_ref(data));
+    let out = y.value().clone();
+    let mut grads = tape.backward(y.id(), out.one());
+    (out, grads.take(input))
+}

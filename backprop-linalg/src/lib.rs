@@ -56,3 +56,9 @@ pub mod backends {
     #[cfg(feature = "ndarray")]
     pub use backprop_ndarray::Ndarray;
 }
+
+/// The README's Rust snippets, compiled and run as doctests so they cannot rot. They live here,
+/// not in `backprop-core`, because they use the linear algebra too.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
