@@ -293,3 +293,156 @@ pub fn right_half_complex_vector<N: Unsigned + 'static, B: backprop_linalg::Comp
         backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(parts[k].0, parts[k].1))
     })
 }
+
+// ----- cross-backend agreement -----
+
+/// `n` entries drawn from `{-2, -1, 0, 1, 2}`: zeros, ties in absolute value and tied row or
+/// column sums are frequent (and the sums exact), so the sign- and max-based rules meet their
+/// subgradient conventions (`sign(0) = 0`, ties split evenly).
+pub fn small_integers(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec((-2i32..=2).prop_map(f64::from), n)
+}
+
+// ----- beyond hmatrix-backprop: solves, QR, matrix functions -----
+
+/// A square matrix whose `tri` triangle is well conditioned (diagonal magnitudes in `[0.5, 2]`
+/// of either sign, other entries of the triangle in `[-0.5, 0.5]`) and whose other triangle
+/// holds arbitrary entries in `[-2, 2]`, which a triangular solve must ignore.
+pub fn triangular<N: Unsigned + 'static, B: Backend>(
+    tri: backprop_linalg::Triangle,
+) -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::USIZE;
+    (
+        proptest::collection::vec(0.5f64..2.0, n),
+        proptest::collection::vec(any::<bool>(), n),
+        proptest::collection::vec(-0.5f64..0.5, n * n),
+        entries(n * n),
+    )
+        .prop_map(move |(diag, signs, inside, outside)| {
+            L::from_fn(|i, j| {
+                let read = match tri {
+                    backprop_linalg::Triangle::Lower => i >= j,
+                    backprop_linalg::Triangle::Upper => i <= j,
+                };
+                if i == j {
+                    if signs[i] { diag[i] } else { -diag[i] }
+                } else if read {
+                    inside[i * n + j]
+                } else {
+                    outside[i * n + j]
+                }
+            })
+        })
+}
+
+/// A square matrix with Frobenius norm (hence 2-norm) at most 2. With `non_normal`, `λ·I + U`
+/// for a strictly upper triangular `U` (as far from normal as its norm allows); otherwise a
+/// rescaled matrix of independent entries (generically non-normal too).
+pub fn small_norm<N: Unsigned + 'static, B: Backend>(
+    non_normal: bool,
+) -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::USIZE;
+    (entries(n * n), -1.0f64..1.0).prop_map(move |(e, lambda)| {
+        let a = crate::Dense::from_fn(n, n, |i, j| match (non_normal, i.cmp(&j)) {
+            (false, _) => e[i * n + j],
+            (true, std::cmp::Ordering::Less) => e[i * n + j],
+            (true, std::cmp::Ordering::Equal) => lambda,
+            (true, std::cmp::Ordering::Greater) => 0.0,
+        });
+        let frobenius = a.data.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let scale = if frobenius > 2.0 {
+            2.0 / frobenius
+        } else {
+            1.0
+        };
+        to_l(&a.lin(scale, &a, 0.0))
+    })
+}
+
+/// `P·D·P⁻¹` with `cond₂(P) ≤ 10` (`P = Q₁·diag(d)·Q₂`, `Qᵢ` orthogonal, `d ∈ [1, 10]`) and `D`
+/// block diagonal with eigenvalues of real part in `[0.5, 3]`: real ones, or (drawn half of the
+/// time, for `N ≥ 2`) a leading block `[[a, b], [−b, a]]` with eigenvalues `a ± ib`,
+/// `b ∈ [0.2, 1.5]`. Such a matrix has a principal square root, well conditioned.
+pub fn principal_root_input<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>>
+{
+    let n = N::USIZE;
+    (
+        proptest::collection::vec(0.5f64..3.0, n),
+        0.2f64..1.5,
+        any::<bool>(),
+        proptest::collection::vec(1.0f64..10.0, n),
+        crate::generators::orthogonal(n),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(re, im, complex, d, q1, q2)| {
+            let pair = complex && n >= 2;
+            let block = crate::Dense::from_fn(n, n, |i, j| match (i, j) {
+                (0, 1) if pair => im,
+                (1, 0) if pair => -im,
+                (1, 1) if pair => re[0],
+                _ if i == j => re[i],
+                _ => 0.0,
+            });
+            let p = q1.matmul(&crate::Dense::diag(n, n, &d)).matmul(&q2);
+            let inv_d: Vec<f64> = d.iter().map(|x| 1.0 / x).collect();
+            let p_inv = q2
+                .t()
+                .matmul(&crate::Dense::diag(n, n, &inv_d))
+                .matmul(&q1.t());
+            to_l(&p.matmul(&block).matmul(&p_inv))
+        })
+}
+
+// ----- error paths -----
+
+/// The error of a `try_` form at `x`, if any.
+pub fn error_of<A, O, F>(x: &A, f: F) -> Option<backprop_linalg::LinalgError>
+where
+    A: Backprop,
+    O: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> Result<BVar<'t, O>, backprop_linalg::LinalgError>,
+{
+    let mut error = None;
+    backprop_core::eval_bp(
+        |a| {
+            if let Err(e) = f(a) {
+                error = Some(e);
+            }
+            a.tape().constant(())
+        },
+        x,
+    );
+    error
+}
+
+/// The panic message of `f`, or `None` if it did not panic.
+pub fn panic_message(f: impl FnOnce()) -> Option<String> {
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err()?;
+    Some(match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => payload
+            .downcast::<&str>()
+            .map_or_else(|_| "<non-string panic>".to_owned(), |s| (*s).to_owned()),
+    })
+}
+
+/// Asserts that `try_f` fails at `x` with `expected`, and that the plain form `f` panics with
+/// the same message, which starts with the operation's name.
+#[track_caller]
+pub fn assert_fails<A, O1, O2>(
+    x: &A,
+    expected: &backprop_linalg::LinalgError,
+    try_f: impl for<'t> FnOnce(BVar<'t, A>) -> Result<BVar<'t, O1>, backprop_linalg::LinalgError>,
+    f: impl for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, O2>,
+) where
+    A: Backprop,
+    O1: Backprop,
+    O2: Backprop,
+{
+    assert_eq!(error_of(x, try_f).as_ref(), Some(expected));
+    let message = panic_message(|| {
+        backprop_core::eval_bp(f, x);
+    });
+    assert_eq!(message, Some(expected.to_string()));
+    assert!(expected.to_string().starts_with(expected.op()));
+}

@@ -1034,7 +1034,11 @@ fn svd_close_singular_values<B: Factorize<f64>>() {
             let (rows, cols) = B::mat_shape(&m);
             let k = B::vec_len(&svd.s);
             let sigma = B::mat_from_fn(B::mat_shape(&svd.u).1, B::mat_shape(&svd.v).1, |i, j| {
-                if i == j && i < k { B::vec_get(&svd.s, i) } else { 0.0 }
+                if i == j && i < k {
+                    B::vec_get(&svd.s, i)
+                } else {
+                    0.0
+                }
             });
             let us = B::matmul(&svd.u, Transpose::No, &sigma, Transpose::No).unwrap();
             let back = B::matmul(&us, Transpose::No, &svd.v, Transpose::Yes).unwrap();
@@ -1048,7 +1052,11 @@ fn svd_close_singular_values<B: Factorize<f64>>() {
                 let gram = B::matmul(q, Transpose::Yes, q, Transpose::No).unwrap();
                 let eye = B::mat_identity(B::mat_shape(q).1);
                 let off = B::mat_max_abs(&B::mat_sub(&gram, &eye).unwrap());
-                assert!(off < 1e-13, "{}: a factor is off orthonormal by {off:e}", B::NAME);
+                assert!(
+                    off < 1e-13,
+                    "{}: a factor is off orthonormal by {off:e}",
+                    B::NAME
+                );
             }
         }
     }

@@ -130,7 +130,7 @@ impl<T: RealScalar + RealField> Factorize<T> for Nalgebra {
         let e = SymmetricEigen::try_new(a.clone(), T::default_epsilon(), max_iterations(n, n))?;
         Some((e.eigenvalues.iter().copied().collect(), e.eigenvectors))
     }
-    /// nalgebra's SVD, polished by one-sided Jacobi (see [`polish_svd`]); thin, so for `full`,
+    /// nalgebra's SVD, polished by one-sided Jacobi (`polish_svd` here); thin, so for `full`,
     /// `U` and `V` are completed to orthonormal bases with [`complete_orthonormal_basis`] (the
     /// full QR of the thin factor).
     fn svd_raw(a: &DMatrix<T>, full: bool) -> Option<(DMatrix<T>, Vec<T>, DMatrix<T>)> {

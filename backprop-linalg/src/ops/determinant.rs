@@ -93,12 +93,15 @@ fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
 }
 
 /// `A⁻¹`, or the error naming `op` if `A` is singular or not finite.
-fn inverse<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> Result<RealMatrix<B>, LinalgError> {
+pub(crate) fn inverse<B: Backend>(
+    op: &'static str,
+    a: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
     B::inverse(a).map_err(|e| relabel(e, op))
 }
 
 /// `ln|det A|` of an invertible `A`, with the sign of `det A`.
-fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (f64, f64) {
+pub(crate) fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (f64, f64) {
     // `a` was just inverted successfully, so it is finite and square.
     in_backward(op, B::ln_abs_det(a))
 }

@@ -206,7 +206,9 @@ where
 }
 
 /// The rule of [`svd_`]: `u` (`m×m`), `v` (`n×n`), the `k` singular values `s`, and the
-/// cotangents of `U`, `σ` (only its first `k` entries are read) and `V`.
+/// cotangents of `U`, `σ` (only its first `k` entries are read) and `V`. Folds the cotangent
+/// of the extra columns into the first `k` (see [`svd_`]), then applies
+/// [`thin_svd_pullback`].
 fn svd_pullback<B: Backend>(
     u: &RealMatrix<B>,
     s: &[f64],
@@ -215,7 +217,6 @@ fn svd_pullback<B: Backend>(
     ds: &[f64],
     dv: &RealMatrix<B>,
 ) -> RealMatrix<B> {
-    const OP: &str = "svd_";
     let (m, n) = (B::mat_shape(u).0, B::mat_shape(v).0);
     let k = s.len();
     if k == 0 {
@@ -223,33 +224,58 @@ fn svd_pullback<B: Backend>(
     }
     let u1 = sized(B::mat_cols(u, 0..k));
     let v1 = sized(B::mat_cols(v, 0..k));
+    // Cotangents of the first k columns, with the gauge-invariant part of the extra columns'
+    // cotangent folded in: Ū₁ − U₂·Ū₂ᵀ·U₁ (and likewise for V).
+    let fold = |q: &RealMatrix<B>, q1: &RealMatrix<B>, dq: &RealMatrix<B>, rows: usize| {
+        let mut dq1 = sized(B::mat_cols(dq, 0..k));
+        if rows > k && any_nonzero::<B>(dq) {
+            let q2 = sized(B::mat_cols(q, k..rows));
+            let dq2 = sized(B::mat_cols(dq, k..rows));
+            let t = sized(B::matmul(&dq2, Yes, q1, No));
+            sized(B::gemm(&mut dq1, -1.0, &q2, No, &t, No, 1.0));
+        }
+        dq1
+    };
+    let du1 = fold(u, &u1, du, m);
+    let dv1 = fold(v, &v1, dv, n);
+    thin_svd_pullback::<B>("svd_", &u1, s, &v1, &du1, ds, &dv1)
+}
+
+/// The thin SVD rule (Townsend 2016): `u1` (`m×k`), `v1` (`n×k`), the `k` singular values
+/// `s`, and the cotangents of `U₁`, `σ` (its first `k` entries) and `V₁`:
+/// `Ā = U₁[diag(σ̄) + (F∘(U₁ᵀŪ₁ − Ū₁ᵀU₁))S + S(F∘(V₁ᵀV̄₁ − V̄₁ᵀV₁))]V₁ᵀ
+///    + (I − U₁U₁ᵀ)Ū₁S⁻¹V₁ᵀ + U₁S⁻¹V̄₁ᵀ(I − V₁V₁ᵀ)`.
+///
+/// # Panics
+/// When a cotangent reaches the vectors and two singular values are equal to within rounding,
+/// or the input is not square and rank deficient; the message names `op`.
+pub(crate) fn thin_svd_pullback<B: Backend>(
+    op: &'static str,
+    u1: &RealMatrix<B>,
+    s: &[f64],
+    v1: &RealMatrix<B>,
+    du1: &RealMatrix<B>,
+    ds: &[f64],
+    dv1: &RealMatrix<B>,
+) -> RealMatrix<B> {
+    let (m, n) = (B::mat_shape(u1).0, B::mat_shape(v1).0);
+    let k = s.len();
+    if k == 0 {
+        return B::mat_zeros(m, n);
+    }
     let mut inner = B::mat_from_fn(k, k, |i, j| if i == j { ds[i] } else { 0.0 });
     let mut extra: Option<RealMatrix<B>> = None;
-    if any_nonzero::<B>(du) || any_nonzero::<B>(dv) {
-        assert_separated(OP, "singular", s);
+    if any_nonzero::<B>(du1) || any_nonzero::<B>(dv1) {
+        assert_separated(op, "singular", s);
         if m != n && s[k - 1] <= 4.0 * k as f64 * f64::EPSILON * s[0] {
             panic!(
-                "{OP}: the gradient through U and V of a non-square matrix is undefined when it \
+                "{op}: the gradient through U and V of a non-square matrix is undefined when it \
                  is rank deficient (smallest singular value {}); differentiate only σ",
                 s[k - 1]
             );
         }
-        // Cotangents of the first k columns, with the gauge-invariant part of the extra
-        // columns' cotangent folded in: Ū₁ − U₂·Ū₂ᵀ·U₁ (and likewise for V).
-        let fold = |q: &RealMatrix<B>, q1: &RealMatrix<B>, dq: &RealMatrix<B>, rows: usize| {
-            let mut dq1 = sized(B::mat_cols(dq, 0..k));
-            if rows > k {
-                let q2 = sized(B::mat_cols(q, k..rows));
-                let dq2 = sized(B::mat_cols(dq, k..rows));
-                let t = sized(B::matmul(&dq2, Yes, q1, No));
-                sized(B::gemm(&mut dq1, -1.0, &q2, No, &t, No, 1.0));
-            }
-            dq1
-        };
-        let du1 = fold(u, &u1, du, m);
-        let dv1 = fold(v, &v1, dv, n);
-        let ju = sized(B::matmul(&u1, Yes, &du1, No));
-        let jv = sized(B::matmul(&v1, Yes, &dv1, No));
+        let ju = sized(B::matmul(u1, Yes, du1, No));
+        let jv = sized(B::matmul(v1, Yes, dv1, No));
         let sq: Vec<f64> = s.iter().map(|x| x * x).collect();
         let skew_u = f_hadamard::<B>(&sub::<B>(&ju, &B::mat_transpose(&ju)), &sq);
         let skew_v = f_hadamard::<B>(&sub::<B>(&jv, &B::mat_transpose(&jv)), &sq);
@@ -262,22 +288,22 @@ fn svd_pullback<B: Backend>(
         let mut proj = B::mat_zeros(m, n);
         if m > k {
             let mut pu = du1.clone();
-            sized(B::gemm(&mut pu, -1.0, &u1, No, &ju, No, 1.0));
+            sized(B::gemm(&mut pu, -1.0, u1, No, &ju, No, 1.0));
             let pu = scale_columns::<B>(&pu, |j| 1.0 / s[j]);
-            sized(B::gemm(&mut proj, 1.0, &pu, No, &v1, Yes, 1.0));
+            sized(B::gemm(&mut proj, 1.0, &pu, No, v1, Yes, 1.0));
         }
         if n > k {
             let mut pv = dv1.clone();
-            sized(B::gemm(&mut pv, -1.0, &v1, No, &jv, No, 1.0));
-            let u1s = scale_columns::<B>(&u1, |j| 1.0 / s[j]);
+            sized(B::gemm(&mut pv, -1.0, v1, No, &jv, No, 1.0));
+            let u1s = scale_columns::<B>(u1, |j| 1.0 / s[j]);
             sized(B::gemm(&mut proj, 1.0, &u1s, No, &pv, Yes, 1.0));
         }
         extra = Some(proj);
     }
     let mut g = sized(B::matmul(
-        &sized(B::matmul(&u1, No, &inner, No)),
+        &sized(B::matmul(u1, No, &inner, No)),
         No,
-        &v1,
+        v1,
         Yes,
     ));
     if let Some(proj) = extra {

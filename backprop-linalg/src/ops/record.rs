@@ -78,7 +78,11 @@ pub(crate) fn add_outer<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(
         |g| sized(B::ger(g.data_mut(), alpha, x, y)),
         || {
             let xy = B::outer(x, y);
-            T::wrap(if alpha == 1.0 { xy } else { B::mat_scale(&xy, alpha) })
+            T::wrap(if alpha == 1.0 {
+                xy
+            } else {
+                B::mat_scale(&xy, alpha)
+            })
         },
     );
 }

@@ -1,0 +1,290 @@
+//! Matrix functions of general square matrices: [`expm`] and [`sqrtm`] (hmatrix's `expm` and
+//! `sqrtm`, which hmatrix-backprop lists as not lifted), each with a `try_` form, computed with
+//! the backend's GEMM, LU solve and inverse only.
+
+use backprop_backend::{Transpose, validate};
+use backprop_core::BVar;
+use typenum::Unsigned;
+
+use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::dense::Dense;
+use crate::ops::determinant::{inverse, ln_abs_det};
+use crate::ops::factorizations::{in_backward, relabel};
+use crate::ops::record::record1;
+use crate::{L, Sq};
+
+use Transpose::No;
+
+/// `A·B`.
+fn mm<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
+    sized(B::matmul(a, No, b, No))
+}
+
+/// `c₀·I + Σ cᵢ·Xᵢ` (`n×n`).
+fn combination<B: Backend>(n: usize, c0: f64, terms: &[(f64, &RealMatrix<B>)]) -> RealMatrix<B> {
+    let mut out = B::mat_from_fn(n, n, |i, j| if i == j { c0 } else { 0.0 });
+    for (c, x) in terms {
+        sized(B::mat_axpy(&mut out, *c, x));
+    }
+    out
+}
+
+// ----- expm -----
+
+/// The coefficients `b₀..b₁₃` of the [13/13] Padé approximant to `eˣ` (Higham 2005, Table 2.3).
+const PADE13: [f64; 14] = [
+    64_764_752_532_480_000.0,
+    32_382_376_266_240_000.0,
+    7_771_770_303_897_600.0,
+    1_187_353_796_428_800.0,
+    129_060_195_264_000.0,
+    10_559_470_521_600.0,
+    670_442_572_800.0,
+    33_522_128_640.0,
+    1_323_241_920.0,
+    40_840_800.0,
+    960_960.0,
+    16_380.0,
+    182.0,
+    1.0,
+];
+
+/// `θ₁₃`: the largest `‖A‖₁` for which the [13/13] Padé approximant is accurate to unit
+/// roundoff in backward error (Higham 2005, Table 2.3).
+const THETA13: f64 = 5.371_920_351_148_152;
+
+/// `exp(A)` by scaling and squaring with the [13/13] Padé approximant (Higham 2005, "The
+/// scaling and squaring method for the matrix exponential revisited", SIMAX 26(4), Alg. 2.3,
+/// with degree 13 throughout): `A` is scaled by `2⁻ˢ` so that `‖2⁻ˢA‖₁ ≤ θ₁₃`, then
+/// `r₁₃ = (V − U)⁻¹(V + U)` is squared `s` times.
+fn expm_matrix<B: Backend>(
+    op: &'static str,
+    a: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    validate::finite_matrix::<f64, B>(op, a)?;
+    let n = B::mat_shape(a).0;
+    let norm = B::mat_norm_1(a);
+    let s = if norm > THETA13 {
+        (norm / THETA13).log2().ceil() as i32
+    } else {
+        0
+    };
+    let a = B::mat_scale(a, 2f64.powi(-s));
+    let b = &PADE13;
+    let a2 = mm::<B>(&a, &a);
+    let a4 = mm::<B>(&a2, &a2);
+    let a6 = mm::<B>(&a4, &a2);
+    let u_high = combination::<B>(n, 0.0, &[(b[13], &a6), (b[11], &a4), (b[9], &a2)]);
+    let mut u_inner = combination::<B>(n, b[1], &[(b[7], &a6), (b[5], &a4), (b[3], &a2)]);
+    sized(B::gemm(&mut u_inner, 1.0, &a6, No, &u_high, No, 1.0));
+    let u = mm::<B>(&a, &u_inner);
+    let v_high = combination::<B>(n, 0.0, &[(b[12], &a6), (b[10], &a4), (b[8], &a2)]);
+    let mut v = combination::<B>(n, b[0], &[(b[6], &a6), (b[4], &a4), (b[2], &a2)]);
+    sized(B::gemm(&mut v, 1.0, &a6, No, &v_high, No, 1.0));
+    let p = sized(B::mat_add(&v, &u));
+    let q = sized(B::mat_sub(&v, &u));
+    let mut r = B::solve(&q, &p).map_err(|e| relabel(e, op))?;
+    for _ in 0..s {
+        r = mm::<B>(&r, &r);
+    }
+    Ok(r)
+}
+
+/// The adjoint of the Fréchet derivative of a primary matrix function `f` at `a`, applied to
+/// the cotangent `g`: `L_f(Aᵀ, G)`, the top right block of `f([[Aᵀ, G], [0, Aᵀ]])` (Mathias
+/// 1996; Higham 2008, Thm 3.6). `g` is scaled to `a`'s 1-norm first (the derivative is linear
+/// in it), so the block matrix is no harder than `a`.
+fn frechet_adjoint<B: Backend>(
+    f: impl Fn(&RealMatrix<B>) -> RealMatrix<B>,
+    a: &RealMatrix<B>,
+    g: &RealMatrix<B>,
+) -> RealMatrix<B> {
+    let n = B::mat_shape(a).0;
+    let g_norm = B::mat_norm_1(g);
+    if g_norm == 0.0 {
+        return B::mat_zeros(n, n);
+    }
+    let scale = B::mat_norm_1(a).max(1.0) / g_norm;
+    let block = B::mat_from_fn(2 * n, 2 * n, |i, j| match (i < n, j < n) {
+        (true, true) => B::mat_get(a, j, i),
+        (true, false) => scale * B::mat_get(g, i, j - n),
+        (false, true) => 0.0,
+        (false, false) => B::mat_get(a, j - n, i - n),
+    });
+    let fb = f(&block);
+    let top_right = sized(B::mat_cols(&sized(B::mat_rows(&fb, 0..n)), n..2 * n));
+    B::mat_scale(&top_right, 1.0 / scale)
+}
+
+/// The matrix exponential `exp(A) = Σ Aᵏ/k!` of a general square matrix (hmatrix's `expm`).
+///
+/// Computed by scaling and squaring with the [13/13] Padé approximant (Higham 2005), using
+/// the backend's GEMM and LU solve.
+///
+/// Gradient: `Ā = L(Aᵀ, Ḡ)`, the Fréchet derivative of `exp` at `Aᵀ` in the direction `Ḡ`,
+/// computed as the top right block of `exp([[Aᵀ, Ḡ], [0, Aᵀ]])` (Najfeld & Havel 1995,
+/// "Derivatives of the matrix exponential and their computation", Adv. Appl. Math. 16;
+/// Mathias 1996; Al-Mohy & Higham 2009, SIMAX 30(4), who give the dedicated algorithm). The
+/// cotangent is scaled to `‖A‖₁` inside the block, so the block costs about one squaring more
+/// than `exp(A)` at `2n×2n`.
+///
+/// # Numerical behaviour
+/// Entries of `exp(A)` beyond the range of `f64` (roughly `‖A‖ > 709`) overflow to infinity,
+/// as the scalar `exp` does.
+///
+/// # Panics
+/// As [`try_expm`].
+#[track_caller]
+pub fn expm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_expm(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`expm`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::NonFinite`] (naming `expm`) for NaN or infinite entries. `exp` is entire:
+/// every finite matrix has an exponential and a gradient.
+pub fn try_expm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "expm";
+    let e = L::wrap(expm_matrix::<B>(OP, a.value().data())?);
+    Ok(record1(a, e, |ctx, ia, _, de| {
+        let a = ctx.value(ia).data();
+        let exp = |x: &RealMatrix<B>| in_backward(OP, expm_matrix::<B>(OP, x));
+        ctx.add(ia, L::wrap(frechet_adjoint::<B>(exp, a, de.data())));
+    }))
+}
+
+// ----- sqrtm -----
+
+/// Iterations allowed to the Denman–Beavers iteration before [`LinalgError::NoConvergence`];
+/// with determinant scaling it needs fewer than 10 on well-conditioned input.
+const SQRTM_MAX_ITER: usize = 64;
+
+/// The principal square root by the product form of the Denman–Beavers iteration with
+/// determinant scaling (Higham 2008, *Functions of Matrices*, eq. (6.29)):
+/// `μₖ = |det Mₖ|^(−1/2n)`, `Yₖ₊₁ = μₖYₖ(I + μₖ⁻²Mₖ⁻¹)/2`,
+/// `Mₖ₊₁ = (I + (μₖ²Mₖ + μₖ⁻²Mₖ⁻¹)/2)/2`, from `Y₀ = M₀ = A`; `Yₖ → A^{1/2}`, `Mₖ → I`
+/// quadratically. It stops one iteration after `‖Mₖ − I‖₁ ≤ √ε` (quadratic convergence then
+/// takes the error to rounding level), and checks the residual `‖Y² − A‖₁ ≤ √ε·‖Y‖₁²`.
+fn sqrtm_matrix<B: Backend>(
+    op: &'static str,
+    a: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    validate::finite_matrix::<f64, B>(op, a)?;
+    let n = B::mat_shape(a).0;
+    if n == 0 {
+        return Ok(a.clone());
+    }
+    let eye = B::mat_identity(n);
+    let (mut m, mut y) = (a.clone(), a.clone());
+    let mut polish = false;
+    for _ in 0..SQRTM_MAX_ITER {
+        let m_inv = inverse::<B>(op, &m)?;
+        let (ln_det, _) = ln_abs_det::<B>(op, &m);
+        let mu = (-ln_det / (2.0 * n as f64)).exp();
+        let (mu2, inv_mu2) = (mu * mu, 1.0 / (mu * mu));
+        let mut y_next = B::mat_scale(&y, 0.5 * mu);
+        sized(B::gemm(&mut y_next, 0.5 / mu, &y, No, &m_inv, No, 1.0));
+        m = combination::<B>(n, 0.5, &[(0.25 * mu2, &m), (0.25 * inv_mu2, &m_inv)]);
+        y = y_next;
+        if !B::mat_is_finite(&y) {
+            break;
+        }
+        if polish {
+            let residual = sized(B::mat_sub(&mm::<B>(&y, &y), a));
+            let y_norm = B::mat_norm_1(&y);
+            if B::mat_norm_1(&residual) <= f64::EPSILON.sqrt() * y_norm * y_norm {
+                return Ok(y);
+            }
+            break;
+        }
+        polish = B::mat_norm_1(&sized(B::mat_sub(&m, &eye))) <= f64::EPSILON.sqrt();
+    }
+    Err(LinalgError::NoConvergence { op })
+}
+
+/// The principal square root `Y = A^{1/2}` of a general square matrix (hmatrix's `sqrtm`): the
+/// unique `Y` with `Y² = A` whose eigenvalues lie in the open right half plane. It exists when
+/// `A` has no eigenvalue on the closed negative real axis `(−∞, 0]`.
+///
+/// Computed by the scaled Denman–Beavers iteration (product form; Higham 2008, *Functions of
+/// Matrices*, §6.3), with a convergence check and a residual check, using the backend's LU
+/// (inverse and determinant) and GEMM.
+///
+/// Gradient (Higham 2008, §6.1; Lin & Maji 2017, BMVC): differentiating `Y·Y = A` gives
+/// `Y·dY + dY·Y = dA`, so the adjoint `Ā` solves the Sylvester equation
+/// `Yᵀ·Ā + Ā·Yᵀ = Ȳ`, which is non-singular because the eigenvalues `μᵢ` of the principal `Y`
+/// satisfy `μᵢ + μⱼ ≠ 0`. It is solved in vectorised form,
+/// `(I ⊗ Yᵀ + Y ⊗ I)·vec(Ā) = vec(Ȳ)`, by one LU solve of order `n²`: `O(n⁶)` flops and
+/// `O(n⁴)` memory, negligible for the small statically sized matrices this crate targets
+/// (`n ≤ 10`: under 10⁶ flops), prohibitive beyond `n ≈ 50` (a Bartels–Stewart solver on the
+/// real Schur form would be `O(n³)`).
+///
+/// # Panics
+/// As [`try_sqrtm`]; the backward pass panics (naming `sqrtm`) only if the Sylvester system is
+/// numerically singular, which needs a nearly singular `A`.
+#[track_caller]
+pub fn sqrtm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_sqrtm(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`sqrtm`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if `A` (or an iterate) is singular: a singular `A` has no
+///   differentiable square root.
+/// - [`LinalgError::NoConvergence`] if the iteration does not converge within 64 steps or its
+///   result does not square to `A`: this is what happens when `A` has an eigenvalue on the
+///   negative real axis, where no principal (real) square root exists.
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries.
+///
+/// All name `sqrtm`.
+pub fn try_sqrtm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "sqrtm";
+    let y = L::wrap(sqrtm_matrix::<B>(OP, a.value().data())?);
+    Ok(record1(a, y, |ctx, ia, y, dy| {
+        let g = in_backward(OP, sylvester_adjoint::<B>(OP, y.data(), dy.data()));
+        ctx.add(ia, L::wrap(g));
+    }))
+}
+
+/// Solves `Yᵀ·X + X·Yᵀ = G` by the vectorised system `(I ⊗ Yᵀ + Y ⊗ I)·vec(X) = vec(G)`
+/// (column-major `vec`, index `i + j·n`): its entry at row `(i, j)`, column `(k, l)` is
+/// `δⱼₗ·Yₖᵢ + δᵢₖ·Yⱼₗ`.
+fn sylvester_adjoint<B: Backend>(
+    op: &'static str,
+    y: &RealMatrix<B>,
+    g: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    let n = B::mat_shape(y).0;
+    let kron = B::mat_from_fn(n * n, n * n, |row, col| {
+        let (i, j, k, l) = (row % n, row / n, col % n, col / n);
+        let mut v = 0.0;
+        if j == l {
+            v += B::mat_get(y, k, i);
+        }
+        if i == k {
+            v += B::mat_get(y, j, l);
+        }
+        v
+    });
+    let rhs = B::mat_from_fn(n * n, 1, |row, _| B::mat_get(g, row % n, row / n));
+    let x = B::solve(&kron, &rhs).map_err(|e| relabel(e, op))?;
+    Ok(B::mat_from_fn(n, n, |i, j| B::mat_get(&x, i + j * n, 0)))
+}

@@ -1,0 +1,126 @@
+//! [`qr`]: the reduced QR decomposition of a tall or square matrix, with gradients through both
+//! factors (hmatrix-backprop lists `qr` as not lifted).
+
+use backprop_backend::Transpose;
+use backprop_core::BVar;
+use typenum::{IsLessOrEqual, True, Unsigned};
+
+use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::dense::Dense;
+use crate::ops::factorizations::{in_backward, relabel};
+use crate::ops::record::record1;
+use crate::ops::solve::{Triangle, triangle};
+use crate::{L, Sq};
+
+use Transpose::{No, Yes};
+
+/// The reduced QR decomposition `A = Q·R` of an `M×N` matrix with `N ≤ M` and full column
+/// rank: `(Q, R)` with `Q` `M×N` with orthonormal columns and `R` `N×N` upper triangular with a
+/// **positive** diagonal (the convention of every backend), which makes the pair unique and
+/// differentiable. Split the result with `.split()`.
+///
+/// Gradient (Walter & Lehmann 2010, arXiv:1001.1654; Liao, Liu, Wang & Xiang 2019, PRX
+/// 9:031041; Seeger et al. 2017, arXiv:1710.08717): with `M = R·R̄ᵀ − Q̄ᵀ·Q` and
+/// `copyltu(M) = tril(M) + tril(M, −1)ᵀ`,
+/// `Ā = (Q̄ + Q·copyltu(M))·R⁻ᵀ`, computed by a triangular solve. Only the upper triangle of
+/// `R̄` is read (`R`'s lower triangle is constantly zero).
+///
+/// # Shapes, and hmatrix's full `Q`
+/// hmatrix's Static `qr :: L m n -> (L m m, L m n)` returns the full `M×M` orthogonal `Q`. Its
+/// last `M − N` columns `Q₂` are an orthonormal basis of the complement of `A`'s range, unique
+/// only up to a rotation `Q₂ → Q₂·O` (for Householder QR they are fixed by the reflectors, not
+/// by `A`'s geometry), so only functions of `Q₂Q₂ᵀ = I − Q·Qᵀ` are differentiable — and those
+/// are functions of the reduced `Q` returned here. The full `R` is this `R` with `M − N` zero
+/// rows below it. This is the form for which the rule above is exact; the bound `N ≤ M` is
+/// checked by the compiler.
+///
+/// # Panics
+/// As [`try_qr`].
+#[track_caller]
+#[allow(clippy::type_complexity)]
+pub fn qr<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, N, B>, Sq<N, B>)>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    B: Backend,
+{
+    try_qr(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`qr`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if `A` is numerically rank deficient: the smallest entry of
+///   `R`'s diagonal is zero or at most `10·M·ε` times the largest. `Q` is then not determined
+///   by `A` and `R⁻ᵀ` does not exist.
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries.
+///
+/// Both name `qr`.
+#[allow(clippy::type_complexity)]
+pub fn try_qr<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (L<M, N, B>, Sq<N, B>)>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    B: Backend,
+{
+    const OP: &str = "qr";
+    let f = full_rank_qr::<B>(OP, a.value().data())?;
+    let out = (L::wrap(f.q), L::wrap(f.r));
+    Ok(record1(a, out, |ctx, ia, (q, r), (dq, dr)| {
+        let g = qr_pullback::<B>(OP, q.data(), r.data(), dq.data(), dr.data());
+        ctx.add(ia, L::wrap(g));
+    }))
+}
+
+/// The thin QR of `a` (`m ≥ n`), refused with [`LinalgError::Singular`] naming `op` when `a`
+/// is rank deficient.
+pub(crate) fn full_rank_qr<B: Backend>(
+    op: &'static str,
+    a: &RealMatrix<B>,
+) -> Result<backprop_backend::Qr<RealMatrix<B>>, LinalgError> {
+    let f = B::qr_thin(a).map_err(|e| relabel(e, op))?;
+    let (m, n) = B::mat_shape(a);
+    if rank_deficient(&B::vec_to_vec(&B::mat_diag(&f.r)), m.max(n)) {
+        return Err(LinalgError::Singular { op });
+    }
+    Ok(f)
+}
+
+/// The rank rule of [`qr`], [`lstsq`](crate::lstsq) and [`pinv`](crate::pinv): a matrix
+/// whose largest dimension is `dim` is numerically rank deficient when one of `values` (the
+/// diagonal of its `R` factor, or its singular values) is zero or not finite, or when
+/// `min |vᵢ| ≤ 10·dim·ε·max |vⱼ|` (numpy's `matrix_rank` tolerance `dim·ε·σ₁`, with a safety
+/// factor 10 because `|Rᵢᵢ|` only estimates the singular values). Below that, the result
+/// would have no correct digits.
+pub(crate) fn rank_deficient(values: &[f64], dim: usize) -> bool {
+    let max = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    values.iter().any(|v| {
+        let v = v.abs();
+        !v.is_finite() || v == 0.0 || v <= 10.0 * dim as f64 * f64::EPSILON * max
+    })
+}
+
+/// The rule of [`qr`]: `Ā = (Q̄ + Q·copyltu(R·triu(R̄)ᵀ − Q̄ᵀ·Q))·R⁻ᵀ`.
+fn qr_pullback<B: Backend>(
+    op: &'static str,
+    q: &RealMatrix<B>,
+    r: &RealMatrix<B>,
+    dq: &RealMatrix<B>,
+    dr: &RealMatrix<B>,
+) -> RealMatrix<B> {
+    let n = B::mat_shape(r).0;
+    let dr = triangle::<B>(dr, Triangle::Upper);
+    let mut m = sized(B::matmul(r, No, &dr, Yes));
+    sized(B::gemm(&mut m, -1.0, dq, Yes, q, No, 1.0));
+    let copyltu = B::mat_from_fn(n, n, |i, j| B::mat_get(&m, i.max(j), i.min(j)));
+    let mut t = dq.clone();
+    sized(B::gemm(&mut t, 1.0, q, No, &copyltu, No, 1.0));
+    // Ā = t·R⁻ᵀ, i.e. Āᵀ = R⁻¹·tᵀ.
+    let at = in_backward(
+        op,
+        B::solve_triangular(r, &B::mat_transpose(&t), Triangle::Upper, No),
+    );
+    B::mat_transpose(&at)
+}

@@ -1,0 +1,285 @@
+//! Square linear solves: [`lin_solve`] (and [`lin_solve_v`]), [`triangular_solve`] and
+//! [`chol_solve`], each with a `try_` form. None of them is lifted by hmatrix-backprop.
+//!
+//! A matrix is singular by the rule of [`is_singular`] applied to its LU pivots (or to the
+//! diagonal of a triangular matrix): a zero pivot, or smallest/largest pivot ≤ n·ε. A singular
+//! system is refused with [`LinalgError::Singular`] naming the operation, never answered with
+//! NaN or infinities.
+
+use backprop_backend::conventions::is_singular;
+use backprop_backend::{Lu, Transpose};
+use backprop_core::BVar;
+use typenum::{U1, Unsigned};
+
+use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::dense::Dense;
+use crate::ops::factorizations::{in_backward, relabel};
+use crate::ops::matrices::{col, uncol};
+use crate::ops::record::{add_product, record2};
+use crate::{L, R, Sq};
+
+pub use backprop_backend::Triangle;
+
+use Transpose::{No, Yes};
+
+/// The LU factors `P·A = L·U` of a non-singular square matrix, kept from the forward pass so the
+/// backward pass solves with `Aᵀ` without factorizing again.
+struct LuFactors<B: Backend>(Lu<RealMatrix<B>, f64>);
+
+impl<B: Backend> LuFactors<B> {
+    /// Factorizes `a`, or fails (naming `op`) if it is not finite or singular.
+    fn new(op: &'static str, a: &RealMatrix<B>) -> Result<Self, LinalgError> {
+        let lu = B::lu(a).map_err(|e| relabel(e, op))?;
+        if is_singular(&B::vec_to_vec(&B::mat_diag(&lu.u))) {
+            return Err(LinalgError::Singular { op });
+        }
+        Ok(Self(lu))
+    }
+
+    /// Solves `op(A)·X = rhs`: `A·X = rhs` is `L·U·X = P·rhs`; `Aᵀ·X = rhs` is
+    /// `Uᵀ·Lᵀ·(P·X) = rhs`.
+    fn solve(
+        &self,
+        op: &'static str,
+        rhs: &RealMatrix<B>,
+        trans: Transpose,
+    ) -> Result<RealMatrix<B>, LinalgError> {
+        let Lu { l, u, perm, .. } = &self.0;
+        let tri = |a, b: &RealMatrix<B>, t, tr| {
+            B::solve_triangular(a, b, t, tr).map_err(|e| relabel(e, op))
+        };
+        let (n, k) = B::mat_shape(rhs);
+        if trans.is_transposed() {
+            let w = tri(u, rhs, Triangle::Upper, Yes)?;
+            let v = tri(l, &w, Triangle::Lower, Yes)?;
+            let mut x = B::mat_zeros(n, k);
+            for (i, &p) in perm.iter().enumerate() {
+                for j in 0..k {
+                    B::mat_set(&mut x, p, j, B::mat_get(&v, i, j));
+                }
+            }
+            Ok(x)
+        } else {
+            let pb = B::mat_from_fn(n, k, |i, j| B::mat_get(rhs, perm[i], j));
+            tri(u, &tri(l, &pb, Triangle::Lower, No)?, Triangle::Upper, No)
+        }
+    }
+}
+
+/// The `tri` triangle of `a` (diagonal included), zeros elsewhere.
+pub(crate) fn triangle<B: Backend>(a: &RealMatrix<B>, tri: Triangle) -> RealMatrix<B> {
+    let (r, c) = B::mat_shape(a);
+    B::mat_from_fn(r, c, |i, j| {
+        let keep = match tri {
+            Triangle::Lower => i >= j,
+            Triangle::Upper => i <= j,
+        };
+        if keep { B::mat_get(a, i, j) } else { 0.0 }
+    })
+}
+
+// ----- general square solve -----
+
+/// The solution `X = A⁻¹·B` of the square system `A·X = B` (hmatrix's `linSolve`, which returns
+/// `Nothing` for a singular `A`; here [`try_lin_solve`] returns the error).
+///
+/// Gradient (Giles 2008, "An extended collection of matrix derivative results", §2.3.1):
+/// `B̄ = A⁻ᵀ·X̄`, `Ā = −B̄·Xᵀ`. The LU factors of the forward pass are reused for the transposed
+/// solve.
+///
+/// # Panics
+/// As [`try_lin_solve`].
+#[track_caller]
+pub fn lin_solve<'t, N, K, B>(
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+) -> BVar<'t, L<N, K, B>>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    try_lin_solve(a, b).unwrap_or_else(|e| fail(e))
+}
+
+/// [`lin_solve`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] if `A` is singular, [`LinalgError::NonFinite`] for NaN or infinite
+/// entries in `A` or `B`; both name `lin_solve`.
+pub fn try_lin_solve<'t, N, K, B>(
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "lin_solve";
+    let lu = LuFactors::<B>::new(OP, a.value().data())?;
+    let x = L::wrap(lu.solve(OP, b.value().data(), No)?);
+    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
+        let db = in_backward(OP, lu.solve(OP, dx.data(), Yes));
+        if ctx.wants(ia) {
+            add_product(ctx, ia, &B::mat_neg(&db), No, x.data(), Yes);
+        }
+        ctx.add(ib, L::wrap(db));
+    }))
+}
+
+/// The solution `x = A⁻¹·b` of `A·x = b` for one right-hand side: [`lin_solve`] on a column.
+///
+/// Gradient: `b̄ = A⁻ᵀ·x̄`, `Ā = −b̄·xᵀ`.
+///
+/// # Panics
+/// As [`try_lin_solve_v`].
+#[track_caller]
+pub fn lin_solve_v<'t, N, B>(a: BVar<'t, Sq<N, B>>, b: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_lin_solve_v(a, b).unwrap_or_else(|e| fail(e))
+}
+
+/// [`lin_solve_v`], returning an error instead of panicking.
+///
+/// # Errors
+/// As [`try_lin_solve`] (the errors name `lin_solve`).
+pub fn try_lin_solve_v<'t, N, B>(
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_lin_solve::<N, U1, B>(a, col(b)).map(uncol)
+}
+
+// ----- triangular solve -----
+
+/// The solution `X = A⁻¹·B` of `A·X = B` for a triangular `A`, reading only the `tri` triangle
+/// of `A` (diagonal included; the other triangle is ignored, as in LAPACK's `trtrs`).
+///
+/// Gradient (Giles 2008; JAX's `triangular_solve` transpose rule): `B̄ = A⁻ᵀ·X̄` by a transposed
+/// triangular solve, and `Ā = −tri(B̄·Xᵀ)`, projected onto the triangle that is read (the
+/// gradient with respect to the ignored entries is zero).
+///
+/// # Panics
+/// As [`try_triangular_solve`].
+#[track_caller]
+pub fn triangular_solve<'t, N, K, B>(
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+    tri: Triangle,
+) -> BVar<'t, L<N, K, B>>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    try_triangular_solve(a, b, tri).unwrap_or_else(|e| fail(e))
+}
+
+/// [`triangular_solve`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] if the diagonal of `A` is singular (a zero entry, or
+/// smallest/largest magnitude ≤ n·ε), [`LinalgError::NonFinite`] for NaN or infinite entries in
+/// the read triangle of `A` or in `B`; both name `triangular_solve`.
+pub fn try_triangular_solve<'t, N, K, B>(
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+    tri: Triangle,
+) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "triangular_solve";
+    let x = B::solve_triangular(a.value().data(), b.value().data(), tri, No)
+        .map_err(|e| relabel(e, OP))?;
+    Ok(record2(a, b, L::wrap(x), move |ctx, ia, ib, x, dx| {
+        let a = ctx.value(ia).data();
+        let db = in_backward(OP, B::solve_triangular(a, dx.data(), tri, Yes));
+        if ctx.wants(ia) {
+            let outer = sized(B::matmul(&db, No, x.data(), Yes));
+            ctx.add(ia, L::wrap(B::mat_neg(&triangle::<B>(&outer, tri))));
+        }
+        ctx.add(ib, L::wrap(db));
+    }))
+}
+
+// ----- Cholesky solve -----
+
+/// The solution `X = (RᵀR)⁻¹·B` of `A·X = B` given the **upper** Cholesky factor `R` of the
+/// symmetric positive definite `A = RᵀR` (hmatrix's `cholSolve`, which takes the factor
+/// [`chol`](crate::chol) returns). Only the upper triangle of `R` is read.
+///
+/// Gradient (PyTorch's `cholesky_solve_backward`, written for the upper factor): `B̄ = A⁻¹·X̄`
+/// by two triangular solves, and `R̄ = −triu(R·(B̄·Xᵀ + X·B̄ᵀ))`. Derivation: `X` solves
+/// `A·X = B`, so `Ā = −B̄·Xᵀ`; with `dA = dRᵀ·R + Rᵀ·dR`, `R̄ = R·(Ā + Āᵀ)`, projected onto the
+/// upper triangle that is read.
+///
+/// # Panics
+/// As [`try_chol_solve`].
+#[track_caller]
+pub fn chol_solve<'t, N, K, B>(
+    r: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+) -> BVar<'t, L<N, K, B>>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    try_chol_solve(r, b).unwrap_or_else(|e| fail(e))
+}
+
+/// [`chol_solve`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] if the diagonal of `R` is singular, [`LinalgError::NonFinite`] for
+/// NaN or infinite entries in the upper triangle of `R` or in `B`; both name `chol_solve`.
+pub fn try_chol_solve<'t, N, K, B>(
+    r: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
+where
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "chol_solve";
+    let x = L::wrap(spd_solve::<B>(OP, r.value().data(), b.value().data())?);
+    Ok(record2(r, b, x, move |ctx, ir, ib, x, dx| {
+        // Only the upper triangle of `R` is read: the rest must not enter `R·S` below.
+        let r = triangle::<B>(ctx.value(ir).data(), Triangle::Upper);
+        let db = in_backward(OP, spd_solve::<B>(OP, &r, dx.data()));
+        if ctx.wants(ir) {
+            let mut s = sized(B::matmul(&db, No, x.data(), Yes));
+            sized(B::gemm(&mut s, 1.0, x.data(), No, &db, Yes, 1.0));
+            let rs = sized(B::matmul(&r, No, &s, No));
+            ctx.add(
+                ir,
+                L::wrap(B::mat_neg(&triangle::<B>(&rs, Triangle::Upper))),
+            );
+        }
+        ctx.add(ib, L::wrap(db));
+    }))
+}
+
+/// `(RᵀR)⁻¹·rhs` for the upper triangular `r`: `Rᵀ·Y = rhs`, then `R·X = Y`.
+fn spd_solve<B: Backend>(
+    op: &'static str,
+    r: &RealMatrix<B>,
+    rhs: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    let tri = |b: &RealMatrix<B>, t| {
+        B::solve_triangular(r, b, Triangle::Upper, t).map_err(|e| relabel(e, op))
+    };
+    tri(&tri(rhs, Yes)?, No)
+}

@@ -1,0 +1,128 @@
+//! Thin singular value decompositions: [`svd_tall`] and [`svd_flat`] (hmatrix's `svdTall` and
+//! `svdFlat`, which hmatrix-backprop lists as not lifted), each with a `try_` form.
+//!
+//! Conventions as [`svd_`](crate::svd_): singular values descending; in each column of `U` the
+//! entry of largest magnitude is positive, with the matching column of `V` flipped with it.
+//!
+//! # Gradients at degenerate inputs
+//! As for [`svd_`](crate::svd_): when a cotangent reaches `U` or `V` and two singular values
+//! are equal to within rounding (`|σᵢ − σⱼ| ≤ 4·k·ε·σ₁`), or the input is not square and its
+//! smallest singular value is zero to within rounding (the projector terms need `S⁻¹`), the
+//! backward pass **panics** with a message naming the operation; it never returns NaN. A
+//! cotangent on `σ` alone is always fine.
+
+use backprop_core::BVar;
+use typenum::{IsLessOrEqual, True, Unsigned};
+
+use crate::backend::{Backend, LinalgError, fail};
+use crate::dense::Dense;
+use crate::ops::factorizations::{relabel, thin_svd_pullback};
+use crate::ops::record::record1;
+use crate::{L, R, Sq};
+
+/// The thin SVD `A = U·diag(σ)·Vᵀ` of a tall (or square) `M×N` matrix, `N ≤ M` (hmatrix's
+/// `svdTall`): `(U, σ, V)` with `U` `M×N` with orthonormal columns, `σ` of length `N`
+/// descending, `V` `N×N` orthogonal. Split the result with `.split()`.
+///
+/// Gradient (Townsend 2016, "Differentiating the Singular Value Decomposition"; the rule of
+/// [`svd_`](crate::svd_) on the thin factors), with `S = diag(σ)` and `Fᵢⱼ = 1/(σⱼ² − σᵢ²)`
+/// (`Fᵢᵢ = 0`):
+/// `Ā = U[diag(σ̄) + (F∘(UᵀŪ − ŪᵀU))S + S(F∘(VᵀV̄ − V̄ᵀV))]Vᵀ + (I − UUᵀ)ŪS⁻¹Vᵀ`,
+/// the last (projector) term non-zero only for `M > N`.
+///
+/// # Panics
+/// - As [`try_svd_tall`] for bad input.
+/// - In the backward pass at degenerate singular values (see the [module docs](self)).
+#[track_caller]
+#[allow(clippy::type_complexity)]
+pub fn svd_tall<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, N, B>, R<N, B>, Sq<N, B>)>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    B: Backend,
+{
+    try_svd_tall(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`svd_tall`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
+/// the SVD iteration does not converge; both name `svd_tall`.
+#[allow(clippy::type_complexity)]
+pub fn try_svd_tall<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (L<M, N, B>, R<N, B>, Sq<N, B>)>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    B: Backend,
+{
+    thin_svd("svd_tall", a)
+}
+
+/// The thin SVD `A = U·diag(σ)·Vᵀ` of a wide (or square) `M×N` matrix, `M ≤ N` (hmatrix's
+/// `svdFlat`): `(U, σ, V)` with `U` `M×M` orthogonal, `σ` of length `M` descending, `V` `N×M`
+/// with orthonormal columns. Split the result with `.split()`.
+///
+/// Gradient: as [`svd_tall`], with the projector term `US⁻¹V̄ᵀ(I − VVᵀ)` (non-zero only for
+/// `N > M`) in place of `(I − UUᵀ)ŪS⁻¹Vᵀ`.
+///
+/// # Panics
+/// - As [`try_svd_flat`] for bad input.
+/// - In the backward pass at degenerate singular values (see the [module docs](self)).
+#[track_caller]
+#[allow(clippy::type_complexity)]
+pub fn svd_flat<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (Sq<M, B>, R<M, B>, L<N, M, B>)>
+where
+    M: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_svd_flat(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`svd_flat`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
+/// the SVD iteration does not converge; both name `svd_flat`.
+#[allow(clippy::type_complexity)]
+pub fn try_svd_flat<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (Sq<M, B>, R<M, B>, L<N, M, B>)>, LinalgError>
+where
+    M: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    thin_svd("svd_flat", a)
+}
+
+/// The thin SVD with `K = min(M, N)` (the caller's bounds guarantee it), named `op`.
+#[allow(clippy::type_complexity)]
+fn thin_svd<'t, M, N, K, B>(
+    op: &'static str,
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (L<M, K, B>, R<K, B>, L<N, K, B>)>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    let f = B::svd_thin(a.value().data()).map_err(|e| relabel(e, op))?;
+    let out = (L::wrap(f.u), R::wrap(f.s), L::wrap(f.v));
+    Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
+        let g = thin_svd_pullback::<B>(
+            op,
+            u.data(),
+            &s.to_vec(),
+            v.data(),
+            du.data(),
+            &ds.to_vec(),
+            dv.data(),
+        );
+        ctx.add(ia, L::wrap(g));
+    }))
+}
