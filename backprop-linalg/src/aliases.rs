@@ -21,6 +21,8 @@ macro_rules! backend_aliases {
             pub type C<N> = crate::C<N, $backend>;
             /// A complex `M×N` matrix.
             pub type M<Rows, Cols> = crate::M<Rows, Cols, $backend>;
+            /// A Hermitian complex matrix.
+            pub type Her<N> = crate::Her<N, $backend>;
             /// A real vector of run-time length.
             pub type Vector = crate::Vector<$backend>;
             /// A real matrix of run-time shape.

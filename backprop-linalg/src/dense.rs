@@ -100,13 +100,14 @@ pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
     type Kind: StorageKind<B, S>;
     /// The storage.
     fn data(&self) -> &<Self::Kind as StorageKind<B, S>>::Data;
-    /// The storage, mutably. Implementations keep their invariants (size; symmetry for `Sym`)
+    /// The storage, mutably. Implementations keep their invariants (size; symmetry for `Sym`,
+    /// Hermitian symmetry for `Her`)
     /// only through the shared impls, which preserve them.
     fn data_mut(&mut self) -> &mut <Self::Kind as StorageKind<B, S>>::Data;
     /// Wraps storage of the right shape.
     fn wrap(data: <Self::Kind as StorageKind<B, S>>::Data) -> Self;
     /// Restores the type's invariant after an arbitrary change of entries (symmetrises a
-    /// `Sym`); the identity for the other types.
+    /// `Sym`, hermitises a `Her`); the identity for the other types.
     fn normalize(self) -> Self {
         self
     }
@@ -257,6 +258,8 @@ pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> 
 ///   `Floating` over complex elements. Its `Backprop` impl says it is complex (`COMPLEX`, `conj`), so `BVar`'s
 ///   product and quotient rules conjugate the other operand (`x̄ = ȳ∘conj(y)`), the conjugate
 ///   Wirtinger convention of the whole project.
+/// - `impl_dense!(complex_arithmetic [generics] Type)`: the complex form without `Floating`, for
+///   [`Her`](crate::Her), which element-wise elementary functions would not keep Hermitian.
 macro_rules! impl_dense {
     ([$($gen:tt)*] $ty:ty) => {
         $crate::dense::impl_dense!(@shared f64; [$($gen)*] $ty);
@@ -266,8 +269,11 @@ macro_rules! impl_dense {
         $crate::dense::impl_dense!(@floating f64; [$($gen)*] $ty);
     };
     (complex [$($gen:tt)*] $ty:ty) => {
-        $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(complex_arithmetic [$($gen)*] $ty);
         $crate::dense::impl_dense!(@floating ::num_complex::Complex64; [$($gen)*] $ty);
+    };
+    (complex_arithmetic [$($gen:tt)*] $ty:ty) => {
+        $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul |a, b| a * b);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div |a, b| a / b);
     };

@@ -2,7 +2,7 @@
 //! `hmatrix-backprop` for Rust, on the matrix library you already use.
 //!
 //! Vectors [`R<N>`](R) and matrices [`L<M, N>`](L) (and [`Sq<N>`](Sq), [`Sym<N>`](Sym), complex
-//! [`C<N>`](C) and [`M<M, N>`](M)) carry their sizes as typenum naturals, so shapes are checked by
+//! [`C<N>`](C), [`M<M, N>`](M) and [`Her<N>`](Her)) carry their sizes as typenum naturals, so shapes are checked by
 //! the compiler; [`Vector`] and [`Matrix`] are the run-time sized forms. Each operation is a
 //! function on [`BVar`]s whose gradient is written once, here, generically over the [`Backend`]
 //! (faer, nalgebra or ndarray, chosen by Cargo feature; faer by default).
@@ -43,6 +43,7 @@ pub use crate::backend::{Backend, ComplexBackend, DefaultBackend, LinalgError};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};
 pub use crate::types::dynamic::{Matrix, Vector};
+pub use crate::types::her::Her;
 pub use crate::types::matrix::{L, Sq};
 pub use crate::types::sym::Sym;
 pub use crate::types::vector::R;

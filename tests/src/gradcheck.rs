@@ -446,3 +446,34 @@ pub fn assert_fails<A, O1, O2>(
     assert_eq!(message, Some(expected.to_string()));
     assert!(expected.to_string().starts_with(expected.op()));
 }
+
+// ----- Hermitian -----
+
+/// A Hermitian matrix: the Hermitian part of a complex matrix with real and imaginary parts in
+/// `[-2, 2]`.
+pub fn hermitian<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::Her<N, B>> {
+    complex_matrix::<N, N, B>().prop_map(|a| backprop_linalg::Her::from_m(&a))
+}
+
+/// A Hermitian matrix whose entries have modulus in `[0.3, 2]` (a real diagonal of either sign,
+/// off-diagonal entries of any phase, mirrored as conjugates), safe to divide by.
+pub fn nonzero_hermitian<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::Her<N, B>> {
+    let n = N::USIZE;
+    (
+        proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), n * n),
+        proptest::collection::vec(any::<bool>(), n),
+    )
+        .prop_map(move |(polar, signs)| {
+            backprop_linalg::Her::from_fn(|i, j| {
+                let (r, t) = polar[i.min(j) * n + i.max(j)];
+                match i.cmp(&j) {
+                    std::cmp::Ordering::Equal if signs[i] => num_complex::Complex64::new(r, 0.0),
+                    std::cmp::Ordering::Equal => num_complex::Complex64::new(-r, 0.0),
+                    std::cmp::Ordering::Less => num_complex::Complex64::from_polar(r, t),
+                    std::cmp::Ordering::Greater => num_complex::Complex64::from_polar(r, -t),
+                }
+            })
+        })
+}

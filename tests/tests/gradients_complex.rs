@@ -3,17 +3,19 @@
 //! `Coords`). Under the crate's convention (PyTorch's conjugate Wirtinger: `z̄ = ∂ℓ/∂Re z +
 //! i·∂ℓ/∂Im z`) that is exactly the gradient the ops return, so the checker tests the convention
 //! directly. A second family writes `dot`, `mul`, `app` and `outer` out in real arithmetic on the
-//! (re, im) parts and demands the same gradients; the `Backprop` laws hold for `C` and `M`.
+//! (re, im) parts and demands the same gradients; the `Backprop` laws hold for `C`, `M` and
+//! `Her`. Gradients with respect to a Hermitian `Her` input are Hermitian (the checker perturbs
+//! its coordinates through `Coords`, which hermitises, so it sees only Hermitian directions).
 
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_linalg::{
-    Backprop, C, ComplexBackend, Coords, Join, M, R, app, app_c, backprop_with, complex, dot,
-    dot_c, from_complex, grad_bp, imag, magnitude, mul, mul_c, outer, outer_c, real, sq_magnitude,
-    sum_elements, to_complex,
+    Backprop, C, ComplexBackend, Coords, Her, Join, M, R, app, app_c, backprop_with, complex, dot,
+    dot_c, from_complex, grad_bp, her, imag, m_hm, magnitude, mul, mul_c, outer, outer_c, real,
+    sq_magnitude, sum_elements, to_complex, un_her,
 };
 use backprop_tests::gradcheck::{
-    complex_matrix, complex_vector, grad_ok, nonzero_complex_matrix, nonzero_complex_vector,
-    right_half_complex_vector, run, vector,
+    complex_matrix, complex_vector, grad_ok, hermitian, nonzero_complex_matrix,
+    nonzero_complex_vector, nonzero_hermitian, right_half_complex_vector, run, vector,
 };
 use num_complex::Complex64;
 use proptest::prelude::{Strategy, prop_assert, prop_assert_eq};
@@ -467,6 +469,127 @@ mod cases {
         let r: R<U2, B> = R::from_slice(&[1.0, 2.0]);
         assert_eq!(C::from_parts(&r, &r).re(), r);
     }
+    pub fn her_3<B: ComplexBackend>() {
+        run(complex_matrix::<U3, U3, B>(), |a| grad_ok(her, &a));
+    }
+    pub fn un_her_3<B: ComplexBackend>() {
+        run(hermitian::<U3, B>(), |h| grad_ok(un_her, &h));
+    }
+    pub fn m_hm_3x2<B: ComplexBackend>() {
+        run(complex_matrix::<U3, U2, B>(), |x| grad_ok(m_hm, &x));
+    }
+    pub fn m_hm_5x2<B: ComplexBackend>() {
+        run(complex_matrix::<U5, U2, B>(), |x| grad_ok(m_hm, &x));
+    }
+    /// `m_hm` reached by a non-Hermitian cotangent through `un_her` (the complex form of
+    /// `m_tm_then_un_sym_regression`): `un_her` hermitises it, so `2·X·D` is right.
+    pub fn m_hm_then_un_her<B: ComplexBackend>() {
+        run(complex_matrix::<U3, U2, B>(), |x| {
+            grad_ok(|x| un_her(m_hm(x)), &x)
+        });
+    }
+    /// A Hermitian matrix consumed by a complex product, whose cotangent is not Hermitian.
+    pub fn mul_c_un_her_3x3_3x2<B: ComplexBackend>() {
+        run(
+            (hermitian::<U3, B>(), complex_matrix::<U3, U2, B>()),
+            |hc| {
+                grad_ok(
+                    |v| {
+                        let (h, c) = v.split();
+                        mul_c(un_her(h), c)
+                    },
+                    &hc,
+                )
+            },
+        );
+    }
+    pub fn app_c_un_her_3<B: ComplexBackend>() {
+        run((hermitian::<U3, B>(), complex_vector::<U3, B>()), |hx| {
+            grad_ok(
+                |v| {
+                    let (h, x) = v.split();
+                    app_c(un_her(h), x)
+                },
+                &hx,
+            )
+        });
+    }
+    /// Element-wise `+ - * /` on `BVar`s of Hermitian matrices, which stay Hermitian.
+    pub fn her_elementwise_arithmetic_3<B: ComplexBackend>() {
+        run(
+            (
+                hermitian::<U3, B>(),
+                hermitian::<U3, B>(),
+                nonzero_hermitian::<U3, B>(),
+            ),
+            |abc| {
+                grad_ok(
+                    |v| {
+                        let (a, b, c) = v.split();
+                        a * b + a / c - (-b)
+                    },
+                    &abc,
+                )
+            },
+        );
+    }
+    /// The gradient with respect to a `Her` input, read from its storage, is Hermitian
+    /// (`G = Gᴴ`), and it is the Hermitian part of the gradient the same function has with
+    /// respect to an unconstrained `M`.
+    pub fn gradient_wrt_her_is_hermitian<B: ComplexBackend>() {
+        let inputs = (
+            hermitian::<U3, B>(),
+            complex_matrix::<U3, U2, B>(),
+            complex_matrix::<U3, U2, B>(),
+        );
+        run(inputs, |(h, c, dp)| {
+            let (_, (gh, _)) = backprop_with(
+                |v| {
+                    let (h, c) = v.split();
+                    mul_c(un_her(h), c)
+                },
+                &(h.clone(), c.clone()),
+                dp.clone(),
+            );
+            for i in 0..3 {
+                for j in 0..3 {
+                    let (g, g_t) = (gh.get(i, j), gh.get(j, i).conj());
+                    prop_assert!(
+                        (g - g_t).norm() <= 1e-12,
+                        "G[{},{}] = {} but conj G[{},{}] = {}",
+                        i,
+                        j,
+                        g,
+                        j,
+                        i,
+                        g_t
+                    );
+                }
+            }
+            let (_, (gm, _)) = backprop_with(
+                |v| {
+                    let (m, c) = v.split();
+                    mul_c(m, c)
+                },
+                &(h.to_m(), c),
+                dp,
+            );
+            agree(&gh, &Her::from_m(&gm))
+        });
+    }
+    pub fn backprop_laws_her<B: ComplexBackend>() {
+        laws_case((hermitian::<U3, B>(), hermitian::<U3, B>()));
+    }
+    /// Coordinates read back into a `Her` are hermitised: the diagonal's imaginary parts are
+    /// dropped and off-diagonal pairs averaged into conjugates.
+    pub fn her_coords_hermitise<B: ComplexBackend>() {
+        let h: Her<U2, B> = Her::from_fn(|_, _| Complex64::new(0.0, 0.0));
+        let read = h.with_coords(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        assert_eq!(read.get(0, 0), Complex64::new(1.0, 0.0));
+        assert_eq!(read.get(0, 1), Complex64::new(4.0, -1.0));
+        assert_eq!(read.get(1, 0), Complex64::new(4.0, 1.0));
+        assert_eq!(read.get(1, 1), Complex64::new(7.0, 0.0));
+    }
     /// The checker is sharp here: a gradient missing the conjugate in `dot_c` (hmatrix-backprop's
     /// `x̄ = s̄·y`) is rejected. Built as a deliberately wrong op from the public API.
     pub fn checker_rejects_unconjugated_dot<B: ComplexBackend>() {
@@ -528,6 +651,9 @@ macro_rules! suite {
             dot_c_agrees_with_real_arithmetic, mul_c_agrees_with_real_arithmetic,
             app_c_agrees_with_real_arithmetic, outer_c_agrees_with_real_arithmetic,
             backprop_laws_c, backprop_laws_m, coords_layout, checker_rejects_unconjugated_dot,
+            her_3, un_her_3, m_hm_3x2, m_hm_5x2, m_hm_then_un_her, mul_c_un_her_3x3_3x2,
+            app_c_un_her_3, her_elementwise_arithmetic_3, gradient_wrt_her_is_hermitian,
+            backprop_laws_her, her_coords_hermitise,
         );
     };
 }

@@ -144,6 +144,20 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     fn mat_transpose(a: &Mat<T>) -> Mat<T> {
         a.transpose().to_owned()
     }
+    fn outer(x: &Col<T>, y: &Col<T>) -> Mat<T> {
+        // A rank-one GEMM: vectorised, unlike an entry-by-entry fill.
+        let mut a = Mat::zeros(x.nrows(), y.nrows());
+        kernels::gemm(
+            a.as_mut(),
+            T::one(),
+            x.as_mat(),
+            Transpose::No,
+            y.as_mat(),
+            Transpose::Yes,
+            T::zero(),
+        );
+        a
+    }
     fn ger(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) -> Result<(), LinalgError> {
         validate::same_shape("ger", a.shape(), (x.nrows(), y.nrows()))?;
         kernels::gemm(

@@ -150,6 +150,9 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn mat_transpose(a: &DMatrix<T>) -> DMatrix<T> {
         a.transpose()
     }
+    fn outer(x: &DVector<T>, y: &DVector<T>) -> DMatrix<T> {
+        x * y.transpose()
+    }
     fn ger(
         a: &mut DMatrix<T>,
         alpha: T,

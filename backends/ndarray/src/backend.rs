@@ -11,7 +11,7 @@
 use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
 use backprop_faer::kernels;
 use faer::traits::ComplexField;
-use ndarray::{Array1, Array2, Zip};
+use ndarray::{Array1, Array2, Axis, Zip};
 
 use crate::Ndarray;
 use crate::views::{with_col_mut, with_col_ref, with_mat_mut, with_mat_ref};
@@ -140,6 +140,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         validate::same_shape("mat_axpy", y.dim(), x.dim())?;
         Zip::from(y).and(x).for_each(|yi, &xi| *yi += alpha * xi);
         Ok(())
+    }
+    fn outer(x: &Array1<T>, y: &Array1<T>) -> Array2<T> {
+        // Broadcasting a column against a row: one vectorised pass.
+        let column = x.view().insert_axis(Axis(1));
+        let row = y.view().insert_axis(Axis(0));
+        &column * &row
     }
     fn mat_transpose(a: &Array2<T>) -> Array2<T> {
         a.t().as_standard_layout().into_owned()

@@ -1,6 +1,7 @@
 //! Complex numbers: hmatrix's [`to_complex`], [`from_complex`], [`complex`], [`real`], [`imag`],
 //! [`sq_magnitude`], [`magnitude`] on vectors, and the complex products [`dot_c`] (`<.>`),
-//! [`mul_c`] (`<>`), [`app_c`] (`#>`), [`outer_c`].
+//! [`mul_c`] (`<>`), [`app_c`] (`#>`), [`outer_c`]; and the Hermitian structure of [`Her`]:
+//! [`her`], [`un_her`], [`m_hm`].
 //!
 //! # The convention: conjugate Wirtinger (PyTorch's)
 //!
@@ -30,7 +31,7 @@ use typenum::Unsigned;
 use crate::backend::{ComplexBackend, sized};
 use crate::dense::{Dense, MatKind, VecKind, any};
 use crate::ops::record::{record1, record2};
-use crate::{C, M, R};
+use crate::{C, Her, M, R};
 
 use Transpose::{Adjoint, No, Yes};
 
@@ -261,6 +262,55 @@ where
         if ctx.wants(iy) {
             add_matvec(ctx, iy, da.data(), Yes, &conj::<B>(x.data()));
         }
+    })
+}
+
+/// The Hermitian part `herm(A) = (A + Aᴴ)/2` (hmatrix's `her`).
+///
+/// Gradient: `Ā = herm(Ȳ)`; a `Her` cotangent is already Hermitian, so `Ā = Ȳ`.
+pub fn her<'t, N, B>(a: BVar<'t, M<N, N, B>>) -> BVar<'t, Her<N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let h = Her::from_m(a.value());
+    record1(a, h, |ctx, ia, _, dh: Her<N, B>| ctx.add(ia, dh.to_m()))
+}
+
+/// A Hermitian matrix as an unconstrained square complex one (the complex `unSym`).
+///
+/// Gradient: `Ā = herm(Ȳ) = (Ȳ + Ȳᴴ)/2`. The cotangent of the square result need not be
+/// Hermitian; its Hermitian part is the gradient with respect to the Hermitian input.
+pub fn un_her<'t, N, B>(a: BVar<'t, Her<N, B>>) -> BVar<'t, M<N, N, B>>
+where
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let m = a.value().to_m();
+    record1(a, m, |ctx, ia, _, dm: M<N, N, B>| {
+        ctx.add(ia, Her::from_m(&dm))
+    })
+}
+
+/// `Xᴴ·X`, Hermitian by construction (the complex `mTm`).
+///
+/// Gradient: `X̄ = X·(D + Dᴴ)` for the cotangent `D`, which is Hermitian (a `Her` cotangent), so
+/// `X̄ = 2·X·D`. (From `dY = dXᴴ·X + Xᴴ·dX`: `⟨D, dXᴴ·X⟩ = ⟨X·Dᴴ, dX⟩` and
+/// `⟨D, Xᴴ·dX⟩ = ⟨X·D, dX⟩` under the real inner product `⟨a, b⟩ = Re tr(aᴴ·b)`.)
+pub fn m_hm<'t, Rows, N, B>(x: BVar<'t, M<Rows, N, B>>) -> BVar<'t, Her<N, B>>
+where
+    Rows: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: ComplexBackend,
+{
+    let xv = x.value().data();
+    let h = Her::from_m(&M::wrap(sized(<B as LinalgBackend<Complex64>>::matmul(
+        xv, Adjoint, xv, No,
+    ))));
+    record1(x, h, |ctx, ix, _, d: Her<N, B>| {
+        let x = ctx.value(ix);
+        let d2 = <B as LinalgBackend<Complex64>>::mat_scale(d.data(), Complex64::new(2.0, 0.0));
+        add_product(ctx, ix, x.data(), No, &d2, No);
     })
 }
 

@@ -28,8 +28,8 @@ pub mod trace;
 pub mod vectors;
 
 pub use complex::{
-    app_c, complex, dot_c, from_complex, imag, magnitude, mul_c, outer_c, real, sq_magnitude,
-    to_complex,
+    app_c, complex, dot_c, from_complex, her, imag, m_hm, magnitude, mul_c, outer_c, real,
+    sq_magnitude, to_complex, un_her,
 };
 pub use conversions::{
     from_columns, from_rows, to_columns, to_rows, try_from_columns, try_from_rows,

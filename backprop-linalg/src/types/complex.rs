@@ -7,12 +7,12 @@
 //! [`ops::complex`](mod@crate::ops::complex): the gradient of a real loss `ℓ` with respect to
 //! `z = x + iy` is `∂ℓ/∂x + i·∂ℓ/∂y`, which is the gradient with respect to those coordinates.
 //!
-//! Element-wise `+`, `-` and unary `-` work on references and values, so `BVar`s of these types
-//! add and subtract. Element-wise `*` and `/` work on values only: the generic `BVar` product
-//! rule (`x̄ = ȳ∘y`) lacks the conjugate a complex product needs under this convention
-//! (`x̄ = ȳ∘conj(y)`), so `BVar<C> * BVar<C>` is deliberately not available. The complex
-//! products with gradients are [`mul_c`](crate::mul_c), [`app_c`](crate::app_c),
-//! [`dot_c`](crate::dot_c) and [`outer_c`](crate::outer_c).
+//! Element-wise `+ - * /` and unary `-` work on references and values, so `BVar`s of these
+//! types combine with the operators; their `Backprop` impls declare them complex, so the
+//! product and quotient rules conjugate the other operand (`x̄ = ȳ∘conj(y)`), and elementary
+//! functions give `x̄ = ȳ∘conj(f'(x))`. The matrix products with gradients are
+//! [`mul_c`](crate::mul_c), [`app_c`](crate::app_c), [`dot_c`](crate::dot_c) and
+//! [`outer_c`](crate::outer_c).
 
 use std::marker::PhantomData;
 
