@@ -55,6 +55,35 @@ pub fn gemm<T: Scalar + ComplexField>(
         Accum::Add
     };
     matmul::matmul_with_conj(c, accum, a, ca, b, cb, alpha, par());
+    clear_upper_simd_state();
+}
+
+/// Clears the upper halves of the vector registers after a faer kernel.
+///
+/// faer 0.24's f64 GEMM kernels use AVX-512 and return without `vzeroupper`; on this project's
+/// machines (AMD Zen 5) the SSE-encoded scalar code that follows (element-wise maps, libm's
+/// `exp`, the tape's bookkeeping) then ran about 3.6× slower. Clearing the state after each
+/// product removes the penalty; it costs a few cycles.
+#[inline]
+fn clear_upper_simd_state() {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx")]
+        fn zeroupper() {
+            std::arch::x86_64::_mm256_zeroupper();
+        }
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: `zeroupper` needs only the AVX feature, and the line above checked at run
+            // time that this CPU has it. `vzeroupper` changes no register a Rust caller can
+            // observe (it zeroes bits 128 and above of the vector registers, which hold no live
+            // value across this call boundary under the System V ABI). Every GEMM in the test
+            // suites runs through here.
+            #[allow(unsafe_code)]
+            unsafe {
+                zeroupper();
+            }
+        }
+    }
 }
 
 /// `P·A = L·U` with partial pivoting: `(L, U, perm, det(P))`, `perm[i]` the row of `A` that is

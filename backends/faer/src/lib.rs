@@ -17,7 +17,7 @@
 //! assert!((l[(0, 0)] - 2.0).abs() < 1e-12);
 //! assert_eq!(l[(0, 1)], 0.0);
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
