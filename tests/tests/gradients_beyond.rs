@@ -589,42 +589,61 @@ fn lower_solve_values<B: Backend>(a: &Sq<U2, B>, b: &L<U2, U1, B>) -> Vec<f64> {
     backprop_linalg::eval_bp2(|a, b| triangular_solve(a, b, Triangle::Lower), a, b).to_row_major()
 }
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            lin_solve_2x2, lin_solve_3x3, lin_solve_4x4, lin_solve_v_3, lin_solve_value,
-            trace_3x3, trace_value, slogdet_2x2, slogdet_3x3, slogdet_4x4, slogdet_value,
-            triangular_solve_lower_2, triangular_solve_lower_3, triangular_solve_upper_3,
-            triangular_solve_upper_4, triangular_solve_ignores_other_triangle, chol_solve_2,
-            chol_solve_3, chol_solve_4, qr_2x2, qr_3x3, qr_4x4, qr_3x2, qr_5x2, qr_4x3, qr_value,
-            lstsq_3x2, lstsq_5x2, lstsq_4x3, lstsq_3x3, lstsq_normal_equations, pinv_3x2,
-            pinv_5x2, pinv_4x3, pinv_2x3, pinv_3x3, svd_tall_3x2, svd_tall_5x2, svd_tall_4x3,
-            svd_tall_3x3, svd_flat_2x3, svd_flat_2x5, svd_flat_3x4,
-            svd_tall_repeated_singular_values, expm_2x2, expm_3x3, expm_4x4, expm_values,
-            sqrtm_2x2, sqrtm_3x3, sqrtm_4x4, sqrtm_values, singular_solve_errors,
-            rank_deficient_errors, sqrtm_without_principal_root_errors, nan_input_errors,
-        );
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
-}
+backprop_tests::per_backend!(
+    lin_solve_2x2,
+    lin_solve_3x3,
+    lin_solve_4x4,
+    lin_solve_v_3,
+    lin_solve_value,
+    trace_3x3,
+    trace_value,
+    slogdet_2x2,
+    slogdet_3x3,
+    slogdet_4x4,
+    slogdet_value,
+    triangular_solve_lower_2,
+    triangular_solve_lower_3,
+    triangular_solve_upper_3,
+    triangular_solve_upper_4,
+    triangular_solve_ignores_other_triangle,
+    chol_solve_2,
+    chol_solve_3,
+    chol_solve_4,
+    qr_2x2,
+    qr_3x3,
+    qr_4x4,
+    qr_3x2,
+    qr_5x2,
+    qr_4x3,
+    qr_value,
+    lstsq_3x2,
+    lstsq_5x2,
+    lstsq_4x3,
+    lstsq_3x3,
+    lstsq_normal_equations,
+    pinv_3x2,
+    pinv_5x2,
+    pinv_4x3,
+    pinv_2x3,
+    pinv_3x3,
+    svd_tall_3x2,
+    svd_tall_5x2,
+    svd_tall_4x3,
+    svd_tall_3x3,
+    svd_flat_2x3,
+    svd_flat_2x5,
+    svd_flat_3x4,
+    svd_tall_repeated_singular_values,
+    expm_2x2,
+    expm_3x3,
+    expm_4x4,
+    expm_values,
+    sqrtm_2x2,
+    sqrtm_3x3,
+    sqrtm_4x4,
+    sqrtm_values,
+    singular_solve_errors,
+    rank_deficient_errors,
+    sqrtm_without_principal_root_errors,
+    nan_input_errors,
+);

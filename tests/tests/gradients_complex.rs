@@ -628,42 +628,49 @@ fn wrong_dot<'t, B: ComplexBackend>(
     })
 }
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            to_complex_3, from_complex_3, from_complex_one_part, complex_3, real_3, imag_3,
-            sq_magnitude_3, magnitude_3, magnitude_at_zero, dot_c_3, dot_c_same_vector_twice,
-            mul_c_3x2_2x3, mul_c_2x3_3x2, mul_c_5x2_2x3, mul_c_same_matrix_twice, app_c_3x2,
-            app_c_2x3, app_c_5x2, outer_c_3x2, outer_c_2x3, outer_c_5x2,
-            elementwise_add_sub_neg_3x2, elementwise_mul_div_3x2, floating_functions_c3, chain_real_through_complex,
-            dot_c_agrees_with_real_arithmetic, mul_c_agrees_with_real_arithmetic,
-            app_c_agrees_with_real_arithmetic, outer_c_agrees_with_real_arithmetic,
-            backprop_laws_c, backprop_laws_m, coords_layout, checker_rejects_unconjugated_dot,
-            her_3, un_her_3, m_hm_3x2, m_hm_5x2, m_hm_then_un_her, mul_c_un_her_3x3_3x2,
-            app_c_un_her_3, her_elementwise_arithmetic_3, gradient_wrt_her_is_hermitian,
-            backprop_laws_her, her_coords_hermitise,
-        );
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
-}
+backprop_tests::per_backend!(
+    to_complex_3,
+    from_complex_3,
+    from_complex_one_part,
+    complex_3,
+    real_3,
+    imag_3,
+    sq_magnitude_3,
+    magnitude_3,
+    magnitude_at_zero,
+    dot_c_3,
+    dot_c_same_vector_twice,
+    mul_c_3x2_2x3,
+    mul_c_2x3_3x2,
+    mul_c_5x2_2x3,
+    mul_c_same_matrix_twice,
+    app_c_3x2,
+    app_c_2x3,
+    app_c_5x2,
+    outer_c_3x2,
+    outer_c_2x3,
+    outer_c_5x2,
+    elementwise_add_sub_neg_3x2,
+    elementwise_mul_div_3x2,
+    floating_functions_c3,
+    chain_real_through_complex,
+    dot_c_agrees_with_real_arithmetic,
+    mul_c_agrees_with_real_arithmetic,
+    app_c_agrees_with_real_arithmetic,
+    outer_c_agrees_with_real_arithmetic,
+    backprop_laws_c,
+    backprop_laws_m,
+    coords_layout,
+    checker_rejects_unconjugated_dot,
+    her_3,
+    un_her_3,
+    m_hm_3x2,
+    m_hm_5x2,
+    m_hm_then_un_her,
+    mul_c_un_her_3x3_3x2,
+    app_c_un_her_3,
+    her_elementwise_arithmetic_3,
+    gradient_wrt_her_is_hermitian,
+    backprop_laws_her,
+    her_coords_hermitise,
+);

@@ -10,8 +10,6 @@
 //! rule hmatrix-backprop gets wrong; deterministic tests pin the subgradient conventions and
 //! the error paths.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use backprop_linalg::dense::Dense;
 use backprop_linalg::{
     BVar, Backend, Join, L, LinalgError, R, Sq, Sym, backprop_with, chol, cov, det, eigensystem,
@@ -21,8 +19,8 @@ use backprop_linalg::{
     try_svd_,
 };
 use backprop_tests::gradcheck::{
-    grad_ok, invertible, matrix, run, separated_matrix, separated_singular, separated_vector,
-    singular, spd, sym_separated, vector, vector_with_zeros,
+    assert_fails, grad_ok, invertible, matrix, panic_message, run, separated_matrix,
+    separated_singular, separated_vector, singular, spd, sym_separated, vector, vector_with_zeros,
 };
 use proptest::prop_assert;
 use typenum::{U2, U3, U4, U5, Unsigned};
@@ -68,37 +66,6 @@ fn u_vt<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
         .tape()
         .constant(L::<M, N, B>::from_fn(|i, j| if i == j { 1.0 } else { 0.0 }));
     mul(mul(u, e), tr(v))
-}
-
-/// The error of a `try_` form at `x`, if any.
-fn error_of<A, O, F>(x: &A, f: F) -> Option<LinalgError>
-where
-    A: backprop_linalg::Backprop,
-    O: backprop_linalg::Backprop,
-    F: for<'t> FnOnce(BVar<'t, A>) -> Result<BVar<'t, O>, LinalgError>,
-{
-    let mut error = None;
-    eval_bp(
-        |a| {
-            if let Err(e) = f(a) {
-                error = Some(e);
-            }
-            a.tape().constant(())
-        },
-        x,
-    );
-    error
-}
-
-/// The panic message of `f`, or `None` if it did not panic.
-fn panic_message(f: impl FnOnce()) -> Option<String> {
-    let payload = catch_unwind(AssertUnwindSafe(f)).err()?;
-    Some(match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(payload) => payload
-            .downcast::<&str>()
-            .map_or_else(|_| "<non-string panic>".to_owned(), |s| (*s).to_owned()),
-    })
 }
 
 /// Asserts that the gradient equals `expected` (row-major) to 1e-12.
@@ -238,28 +205,6 @@ fn cov_non_symmetric_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'stat
     for (f, e) in found.to_row_major().iter().zip(&expected) {
         assert!((f - e).abs() < 1e-8, "mean_cov: {found:?} vs {expected:?}");
     }
-}
-
-/// Asserts that `try_f` fails with `expected`, and that the plain form panics with the same
-/// message.
-#[track_caller]
-fn assert_fails<A, O1, O2>(
-    x: &A,
-    expected: &LinalgError,
-    try_f: impl for<'t> FnOnce(BVar<'t, A>) -> Result<BVar<'t, O1>, LinalgError>,
-    f: impl for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, O2>,
-) where
-    A: backprop_linalg::Backprop,
-    O1: backprop_linalg::Backprop,
-    O2: backprop_linalg::Backprop,
-{
-    let error = error_of(x, try_f);
-    assert_eq!(error.as_ref(), Some(expected));
-    let message = panic_message(|| {
-        eval_bp(f, x);
-    });
-    assert_eq!(message, Some(expected.to_string()));
-    assert!(expected.to_string().starts_with(expected.op()));
 }
 
 /// Generic cases; each is instantiated once per backend below.
@@ -618,45 +563,63 @@ mod cases {
     }
 }
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            svd_3x2, svd_2x3, svd_3x3, svd_5x2, svd_3x4, svd_pads_with_zeros, svd_full_3x3,
-            svd_full_3x2, svd_full_2x3, svd_full_5x2, svd_full_3x4, svd_repeated_singular_values,
-            eigensystem_sym2, eigensystem_sym3, eigensystem_sym4,
-            eigensystem_random_v_cotangent_regression, eigenvalues_sym2, eigenvalues_sym3,
-            eigensystem_repeated_eigenvalues, chol_sym2, chol_random_cotangent_regression_sym3,
-            chol_sym4, chol_is_upper, det_2x2, det_3x3, det_singular_regression, lndet_3x3,
-            invlndet_3x3, invlndet_sign, inv_2x2, inv_general_regression_3x3, norm_0, norm_1v,
-            norm_1v_sign_of_zero, norm_2v, norm_2v_at_zero, norm_inf_v,
-            norm_inf_v_ties_regression, norm_1m_3x2, norm_1m_3x4, norm_1m_ties_regression,
-            norm_inf_m_3x2, norm_inf_m_3x4, norm_inf_m_ties_regression, norm_2m_3x2,
-            norm_2m_2x3, norm_2m_3x3, mean, mean_zero_entry_regression, cov_3x2,
-            cov_5x2_regression, cov_3x4_regression, cov_non_symmetric_cotangent_regression,
-            cov_sym_gradient_through_un_sym, singular_inverse_errors,
-            chol_not_positive_definite_error, nan_input_errors, sym_gradients_are_symmetric,
-        );
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
-}
+backprop_tests::per_backend!(
+    svd_3x2,
+    svd_2x3,
+    svd_3x3,
+    svd_5x2,
+    svd_3x4,
+    svd_pads_with_zeros,
+    svd_full_3x3,
+    svd_full_3x2,
+    svd_full_2x3,
+    svd_full_5x2,
+    svd_full_3x4,
+    svd_repeated_singular_values,
+    eigensystem_sym2,
+    eigensystem_sym3,
+    eigensystem_sym4,
+    eigensystem_random_v_cotangent_regression,
+    eigenvalues_sym2,
+    eigenvalues_sym3,
+    eigensystem_repeated_eigenvalues,
+    chol_sym2,
+    chol_random_cotangent_regression_sym3,
+    chol_sym4,
+    chol_is_upper,
+    det_2x2,
+    det_3x3,
+    det_singular_regression,
+    lndet_3x3,
+    invlndet_3x3,
+    invlndet_sign,
+    inv_2x2,
+    inv_general_regression_3x3,
+    norm_0,
+    norm_1v,
+    norm_1v_sign_of_zero,
+    norm_2v,
+    norm_2v_at_zero,
+    norm_inf_v,
+    norm_inf_v_ties_regression,
+    norm_1m_3x2,
+    norm_1m_3x4,
+    norm_1m_ties_regression,
+    norm_inf_m_3x2,
+    norm_inf_m_3x4,
+    norm_inf_m_ties_regression,
+    norm_2m_3x2,
+    norm_2m_2x3,
+    norm_2m_3x3,
+    mean,
+    mean_zero_entry_regression,
+    cov_3x2,
+    cov_5x2_regression,
+    cov_3x4_regression,
+    cov_non_symmetric_cotangent_regression,
+    cov_sym_gradient_through_un_sym,
+    singular_inverse_errors,
+    chol_not_positive_definite_error,
+    nan_input_errors,
+    sym_gradients_are_symmetric,
+);

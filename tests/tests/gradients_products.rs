@@ -159,35 +159,24 @@ mod cases {
     }
 }
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            mul_3x2_2x3, mul_5x2_2x4, mul_same_matrix_twice, app_3x2, app_3x4, dot, outer_3x2,
-            outer_2x5, cross, tr_3x2, sym, un_sym, m_tm_3x2, m_tm_5x2,
-            m_tm_then_un_sym_regression, sum_elements_vector, sum_elements_matrix,
-            elementwise_arithmetic, sym_input_gradient_is_symmetric,
-        );
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
-}
+backprop_tests::per_backend!(
+    mul_3x2_2x3,
+    mul_5x2_2x4,
+    mul_same_matrix_twice,
+    app_3x2,
+    app_3x4,
+    dot,
+    outer_3x2,
+    outer_2x5,
+    cross,
+    tr_3x2,
+    sym,
+    un_sym,
+    m_tm_3x2,
+    m_tm_5x2,
+    m_tm_then_un_sym_regression,
+    sum_elements_vector,
+    sum_elements_matrix,
+    elementwise_arithmetic,
+    sym_input_gradient_is_symmetric,
+);

@@ -667,49 +667,78 @@ mod cases {
 
 use backprop_linalg::{matrix as matrix_op, vector as vector_op};
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            vec2, vec3, vec4, vector_3, vector_5_reused_scalars, snoc_3, append_3_3, append_2_5,
-            split_3_at_1, split_5_at_2, split_5_at_2_first_only, split_5_at_2_second_only,
-            head_tail_3, head_tail_3_head_only, head_tail_5_tail_only, linspace_3, linspace_5,
-            linspace_1_regression, linspace_values, range_and_dim,
-            row_3, col_3, unrow_3, uncol_3, hcat_3x2_3x4, vcat_3x2_2x2, vcat_same_matrix_twice,
-            split_rows_3x2_at_1, split_rows_5x2_at_3_first_only, split_rows_5x2_at_3_second_only,
-            split_cols_2x3_at_2, split_cols_3x4_at_1_first_only, split_cols_3x4_at_1_second_only,
-            diag_3, eye_is_identity, matrix_3x2, matrix_2x3, matrix_is_row_major,
-            to_rows_3x2, to_rows_5x2_one_row_only, to_columns_2x3, to_columns_3x4_one_column_only,
-            from_rows_3x2, from_columns_2x3, rows_reversed_3x4, columns_round_trip_5x2,
-            konst_vector_3, konst_matrix_3x2, extract_v_3, extract_m_3x2, create_vector_3,
-            create_matrix_5x2, create_then_extract_round_trip, take_diag_3, take_diag_after_diag,
-            diag_r_3x2, diag_r_2x3, diag_r_5x4_k3_regression, diag_r_3x2_k4,
-            create_wrong_shape_is_an_error, constructors_with_wrong_counts_are_errors,
-            vmap_capturing_outer_variables_3, vmap_closed_5, vmap_isolated_3, dvmap_3,
-            mmap_capturing_outer_variable_3x2, mmap_isolated_2x3, dmmap_5x2,
-            zip_with_vector_capturing_outer_variable_3, zip_with_vector_isolated_3, dzip_with_vector_5,
-            zip_with_vector_same_vector_twice, map_forms_agree,
-        );
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
-}
+backprop_tests::per_backend!(
+    vec2,
+    vec3,
+    vec4,
+    vector_3,
+    vector_5_reused_scalars,
+    snoc_3,
+    append_3_3,
+    append_2_5,
+    split_3_at_1,
+    split_5_at_2,
+    split_5_at_2_first_only,
+    split_5_at_2_second_only,
+    head_tail_3,
+    head_tail_3_head_only,
+    head_tail_5_tail_only,
+    linspace_3,
+    linspace_5,
+    linspace_1_regression,
+    linspace_values,
+    range_and_dim,
+    row_3,
+    col_3,
+    unrow_3,
+    uncol_3,
+    hcat_3x2_3x4,
+    vcat_3x2_2x2,
+    vcat_same_matrix_twice,
+    split_rows_3x2_at_1,
+    split_rows_5x2_at_3_first_only,
+    split_rows_5x2_at_3_second_only,
+    split_cols_2x3_at_2,
+    split_cols_3x4_at_1_first_only,
+    split_cols_3x4_at_1_second_only,
+    diag_3,
+    eye_is_identity,
+    matrix_3x2,
+    matrix_2x3,
+    matrix_is_row_major,
+    to_rows_3x2,
+    to_rows_5x2_one_row_only,
+    to_columns_2x3,
+    to_columns_3x4_one_column_only,
+    from_rows_3x2,
+    from_columns_2x3,
+    rows_reversed_3x4,
+    columns_round_trip_5x2,
+    konst_vector_3,
+    konst_matrix_3x2,
+    extract_v_3,
+    extract_m_3x2,
+    create_vector_3,
+    create_matrix_5x2,
+    create_then_extract_round_trip,
+    take_diag_3,
+    take_diag_after_diag,
+    diag_r_3x2,
+    diag_r_2x3,
+    diag_r_5x4_k3_regression,
+    diag_r_3x2_k4,
+    create_wrong_shape_is_an_error,
+    constructors_with_wrong_counts_are_errors,
+    vmap_capturing_outer_variables_3,
+    vmap_closed_5,
+    vmap_isolated_3,
+    dvmap_3,
+    mmap_capturing_outer_variable_3x2,
+    mmap_isolated_2x3,
+    dmmap_5x2,
+    zip_with_vector_capturing_outer_variable_3,
+    zip_with_vector_isolated_3,
+    dzip_with_vector_5,
+    zip_with_vector_same_vector_twice,
+    map_forms_agree,
+);
