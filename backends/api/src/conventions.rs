@@ -18,10 +18,16 @@ pub const SIGN_TIE_EPS_UNITS: f64 = 1000.0;
 ///
 /// A square matrix with pivots `d₀..dₙ₋₁` (the diagonal of `U` in `PA = LU`, or the diagonal of a
 /// triangular matrix) is **singular** when some pivot is zero or non-finite, or when
-/// `min |dᵢ| ≤ n·ε·max |dⱼ|`. The ratio `min |dᵢ| / max |dⱼ|` is a cheap estimate of the
+/// `min |dᵢ| ≤ 100·n·ε·max |dⱼ|`. The ratio `min |dᵢ| / max |dⱼ|` is a cheap estimate of the
 /// reciprocal condition number (exact for triangular and diagonal matrices up to the scaling of
-/// the off-diagonal part); below `n·ε` a solution has no correct digits, so we refuse to give
-/// one. An empty matrix is not singular.
+/// the off-diagonal part); near `n·ε` a solution has no correct digits, so we refuse to give
+/// one. The factor 100 absorbs the rounding of the factorisation itself: a matrix that is
+/// singular in exact arithmetic (a row a multiple of another) is left with a last pivot of a
+/// few to a few tens of ε relative to the largest (faer's LU on
+/// `[[a, 0, b], [a, 0, b], [0, c, 0]]` leaves 1e-15), which must still count as singular; a
+/// matrix this close to singular (condition number beyond about 1/(100·n·ε), 1.5e13 for n = 3)
+/// would give a solution with at most two or three correct digits. An empty matrix is not
+/// singular.
 #[must_use]
 pub fn is_singular<R: RealScalar>(pivots: &[R]) -> bool {
     let n = pivots.len();
@@ -38,7 +44,7 @@ pub fn is_singular<R: RealScalar>(pivots: &[R]) -> bool {
         min = min.min(a);
         max = max.max(a);
     }
-    min <= R::from_usize(n) * R::epsilon() * max
+    min <= R::from_usize(100 * n) * R::epsilon() * max
 }
 
 /// The index of the entry of largest absolute value, the first one on (near-)ties.

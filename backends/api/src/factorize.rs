@@ -63,7 +63,7 @@ pub struct Qr<M> {
 ///   non-square matrix where a square one is needed, or mismatched operands, give
 ///   [`LinalgError::ShapeMismatch`]; any NaN or infinity gives [`LinalgError::NonFinite`].
 /// - **LU, solve, inverse**: partial pivoting. The matrix is singular by the rule of
-///   [`crate::conventions::is_singular`] (a zero pivot, or smallest/largest pivot magnitude ≤ n·ε);
+///   [`crate::conventions::is_singular`] (a zero pivot, or smallest/largest pivot magnitude ≤ 100·n·ε);
 ///   `solve` and `inverse` of a singular matrix give [`LinalgError::Singular`].
 /// - **Determinant** of a singular matrix is `0` (not an error): `det` is `det(P)·Π Uᵢᵢ`, and
 ///   exactly `0` when a pivot is exactly zero. `ln_abs_det` returns `(ln|det|, sign)` with

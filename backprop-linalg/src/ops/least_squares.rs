@@ -120,7 +120,7 @@ where
 ///
 /// # Errors
 /// - [`LinalgError::Singular`] if `A` is numerically rank deficient: its smallest singular
-///   value is zero or at most `10·max(M, N)·ε` times the largest. hmatrix's `pinv` truncates
+///   value is zero or at most `100·max(M, N)·ε` times the largest. hmatrix's `pinv` truncates
 ///   such singular values instead, which gives a value but no derivative.
 /// - [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
 ///   the SVD does not converge.

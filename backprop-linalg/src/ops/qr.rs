@@ -76,13 +76,20 @@ where
 
 /// The thin QR of `a` (`m ≥ n`), refused with [`LinalgError::Singular`] naming `op` when `a`
 /// is rank deficient.
+///
+/// The rank is decided on the singular values, not on the diagonal of `R`: without column
+/// pivoting, `|Rᵢᵢ|` of a matrix of exact rank k can stay well above rounding level when its
+/// leading columns are nearly parallel, while the computed singular values of such a matrix are
+/// within a few ε·‖A‖ of zero. The extra SVD costs a few times the QR on the small matrices
+/// this crate targets; a rank-revealing QR would be the cheaper route for large ones.
 pub(crate) fn full_rank_qr<B: Backend>(
     op: &'static str,
     a: &RealMatrix<B>,
 ) -> Result<backprop_backend::Qr<RealMatrix<B>>, LinalgError> {
     let f = B::qr_thin(a).map_err(|e| relabel(e, op))?;
     let (m, n) = B::mat_shape(a);
-    if rank_deficient(&B::vec_to_vec(&B::mat_diag(&f.r)), m.max(n)) {
+    let sigma = B::singular_values(a).map_err(|e| relabel(e, op))?;
+    if rank_deficient(&B::vec_to_vec(&sigma), m.max(n)) {
         return Err(LinalgError::Singular { op });
     }
     Ok(f)
@@ -90,15 +97,17 @@ pub(crate) fn full_rank_qr<B: Backend>(
 
 /// The rank rule of [`qr`], [`lstsq`](crate::lstsq) and [`pinv`](crate::pinv): a matrix
 /// whose largest dimension is `dim` is numerically rank deficient when one of `values` (the
-/// diagonal of its `R` factor, or its singular values) is zero or not finite, or when
-/// `min |vᵢ| ≤ 10·dim·ε·max |vⱼ|` (numpy's `matrix_rank` tolerance `dim·ε·σ₁`, with a safety
-/// factor 10 because `|Rᵢᵢ|` only estimates the singular values). Below that, the result
-/// would have no correct digits.
+/// singular values) is zero or not finite, or when
+/// `min |vᵢ| ≤ 100·dim·ε·max |vⱼ|` (numpy's `matrix_rank` tolerance `dim·ε·σ₁`, with a
+/// safety factor 100 because a matrix of exact rank k is left with rounding-level values of up
+/// to a few tens of ε; the same factor
+/// as the singularity rule of `backprop_backend::conventions::is_singular`). Near that, the
+/// result would have no correct digits.
 pub(crate) fn rank_deficient(values: &[f64], dim: usize) -> bool {
     let max = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     values.iter().any(|v| {
         let v = v.abs();
-        !v.is_finite() || v == 0.0 || v <= 10.0 * dim as f64 * f64::EPSILON * max
+        !v.is_finite() || v == 0.0 || v <= 100.0 * dim as f64 * f64::EPSILON * max
     })
 }
 

@@ -231,10 +231,12 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
     /// From `Rows·Cols` entries in row-major order.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if the slice's length is not `Rows·Cols`.
+    /// [`LinalgError::ShapeMismatch`] (op `"M::from_row_major"`) if the slice's length is not
+    /// `Rows·Cols`.
     pub fn try_from_row_major(s: &[Complex64]) -> Result<Self, LinalgError> {
         <B as LinalgBackend<Complex64>>::mat_from_row_major(Rows::USIZE, Cols::USIZE, s)
             .map(Self::wrap)
+            .map_err(super::named("M::from_row_major"))
     }
 
     /// From `Rows·Cols` entries in row-major order.

@@ -87,9 +87,12 @@ impl<B: Backend> Matrix<B> {
     /// From `rows·cols` entries in row-major order.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if the slice's length is not `rows·cols`.
+    /// [`LinalgError::ShapeMismatch`] (op `"Matrix::from_row_major"`) if the slice's length is
+    /// not `rows·cols`.
     pub fn try_from_row_major(rows: usize, cols: usize, s: &[f64]) -> Result<Self, LinalgError> {
-        B::mat_from_row_major(rows, cols, s).map(Self::wrap)
+        B::mat_from_row_major(rows, cols, s)
+            .map(Self::wrap)
+            .map_err(super::named("Matrix::from_row_major"))
     }
 
     /// From `rows·cols` entries in row-major order.

@@ -67,9 +67,12 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     /// From `M·N` entries in row-major order.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if the slice's length is not `M·N`.
+    /// [`LinalgError::ShapeMismatch`] (op `"L::from_row_major"`) if the slice's length is not
+    /// `M·N`.
     pub fn try_from_row_major(s: &[f64]) -> Result<Self, LinalgError> {
-        B::mat_from_row_major(M::USIZE, N::USIZE, s).map(Self::wrap)
+        B::mat_from_row_major(M::USIZE, N::USIZE, s)
+            .map(Self::wrap)
+            .map_err(super::named("L::from_row_major"))
     }
 
     /// From `M·N` entries in row-major order.
