@@ -133,13 +133,32 @@ where
     C: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
 {
+    let (out, gx, gy) = run2(f, x, y, true);
+    (out, (gx, gy.expect("the second input was differentiated")))
+}
+
+/// Runs `f` on two inputs and differentiates it with respect to the first, and to the second
+/// when `differentiate_y` (otherwise `y` is a borrowed constant and gets no gradient).
+fn run2<A, B, C, F>(f: F, x: &A, y: &B, differentiate_y: bool) -> (C, A, Option<B>)
+where
+    A: Backprop,
+    B: Backprop,
+    C: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
+{
     let tape = Tape::new();
-    let (vx, vy) = (tape.input(x), tape.input(y));
+    let vx = tape.input(x);
+    let vy = if differentiate_y {
+        tape.input(y)
+    } else {
+        tape.constant_ref(y)
+    };
     let z = f(vx, vy);
     let out = z.value().clone();
     let mut grads = tape.backward(z.id(), out.one());
     let gx = grads.take(vx);
-    (out, (gx, grads.take(vy)))
+    let gy = differentiate_y.then(|| grads.take(vy));
+    (out, gx, gy)
 }
 
 /// Runs `f` at `x` with `data` on the tape as a constant, borrowed rather than cloned.
@@ -171,9 +190,7 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
 {
-    let tape = Tape::new();
-    let y = f(tape.constant_ref(x), tape.constant_ref(data));
-    y.value().clone()
+    eval_bp2(f, x, data)
 }
 
 /// The gradient of `f` at `x`, with `data` on the tape as a borrowed constant (see
@@ -212,10 +229,6 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
 {
-    let tape = Tape::new();
-    let input = tape.input(x);
-    let y = f(input, tape.constant_ref(data));
-    let out = y.value().clone();
-    let mut grads = tape.backward(y.id(), out.one());
-    (out, grads.take(input))
+    let (out, gx, _) = run2(f, x, data, false);
+    (out, gx)
 }
