@@ -48,13 +48,15 @@ fn hand_gradient(x: f64, tape: &mut Vec<f64>) -> f64 {
 fn bench(c: &mut Criterion) {
     let x = 0.7;
     let mut g = c.benchmark_group("tape_1e5_ops");
-    g.bench_function("grad_bp", |b| b.iter(|| grad_bp(chain, black_box(&x))));
+    g.bench_function("grad/autodiff", |b| {
+        b.iter(|| grad_bp(chain, black_box(&x)))
+    });
     let mut buf = Vec::with_capacity(STEPS);
-    g.bench_function("hand_written", |b| {
+    g.bench_function("grad/hand", |b| {
         b.iter(|| hand_gradient(black_box(x), &mut buf))
     });
-    g.bench_function("eval_bp", |b| b.iter(|| eval_bp(chain, black_box(&x))));
-    g.bench_function("plain", |b| b.iter(|| plain(black_box(x))));
+    g.bench_function("run/autodiff", |b| b.iter(|| eval_bp(chain, black_box(&x))));
+    g.bench_function("run/hand", |b| b.iter(|| plain(black_box(x))));
     g.finish();
 }
 

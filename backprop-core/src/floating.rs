@@ -162,6 +162,16 @@ pub trait Floating: Backprop {
     /// If the shapes differ.
     fn zip_map(&self, other: &Self, f: impl Fn(Self::Elem, Self::Elem) -> Self::Elem) -> Self;
 
+    /// `self ← f(self, other)` on corresponding elements, in place: what a backward pass uses to
+    /// turn an owned cotangent into an input gradient without allocating. The default goes
+    /// through [`zip_map`](Floating::zip_map); types with storage override it.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    fn zip_apply(&mut self, other: &Self, f: impl Fn(Self::Elem, Self::Elem) -> Self::Elem) {
+        *self = self.zip_map(other, f);
+    }
+
     /// `f` applied to corresponding elements of three values of the same shape.
     ///
     /// # Panics
@@ -243,7 +253,9 @@ fn elementwise<'t, T: Floating>(
             From::Input(df) => (ctx.value(id), df),
             From::Output(df) => (y, df),
         };
-        ctx.add(id, dy.zip_map(arg, |dy, a| dy * df(a).conj()));
+        let mut dx = dy;
+        dx.zip_apply(arg, |dy, a| dy * df(a).conj());
+        ctx.add(id, dx);
     })
 }
 

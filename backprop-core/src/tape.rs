@@ -11,7 +11,7 @@
 //! them. Op authors who want to skip work for constant inputs, or accumulate gradients in place,
 //! use [`Tape::record`] and [`Backward`] directly.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
@@ -39,7 +39,6 @@ enum Pullback {
 }
 
 /// The nodes of a tape, stored column-wise.
-#[derive(Default)]
 struct Nodes<'t> {
     values: Vec<&'t dyn Any>,
     requires_grad: Vec<bool>,
@@ -56,8 +55,11 @@ struct Nodes<'t> {
 ///
 /// Reach it from any variable with [`BVar::tape`], e.g. to put a constant on it.
 pub struct Tape<'t> {
-    /// Owned values; never moved or dropped before the tape itself.
-    arena: Arena<Box<dyn Any>>,
+    /// One arena per value type, each boxed once; values are never moved or dropped before
+    /// the tape itself.
+    arenas: Arena<Box<dyn Any>>,
+    /// The arena of each type stored so far (a tape sees few types, so a short list).
+    arena_of: RefCell<Vec<(TypeId, &'t dyn Any)>>,
     nodes: RefCell<Nodes<'t>>,
 }
 
@@ -102,9 +104,15 @@ static UNIT: () = ();
 
 impl<'t> Tape<'t> {
     pub(crate) fn new() -> Self {
+        const NODES: usize = 64;
         Tape {
-            arena: Arena::new(),
-            nodes: RefCell::new(Nodes::default()),
+            arenas: Arena::new(),
+            arena_of: RefCell::new(Vec::new()),
+            nodes: RefCell::new(Nodes {
+                values: Vec::with_capacity(NODES),
+                requires_grad: Vec::with_capacity(NODES),
+                pullbacks: Vec::with_capacity(NODES),
+            }),
         }
     }
 
@@ -118,11 +126,26 @@ impl<'t> Tape<'t> {
         self.len() == 0
     }
 
+    /// Stores `value` in the arena of its type: one allocation per arena chunk, not per value.
     fn alloc<T: 'static>(&'t self, value: T) -> &'t T {
-        let stored: &'t mut Box<dyn Any> = self.arena.alloc(Box::new(value));
-        stored
-            .downcast_ref::<T>()
-            .expect("a value stored on the tape keeps its type")
+        self.arena::<T>().alloc(value)
+    }
+
+    fn arena<T: 'static>(&'t self) -> &'t Arena<T> {
+        let id = TypeId::of::<T>();
+        let mut arena_of = self.arena_of.borrow_mut();
+        let arena: &'t dyn Any = match arena_of.iter().rev().find(|(t, _)| *t == id) {
+            Some(&(_, arena)) => arena,
+            None => {
+                let stored: &'t mut Box<dyn Any> = self.arenas.alloc(Box::new(Arena::<T>::new()));
+                let arena: &'t dyn Any = &**stored;
+                arena_of.push((id, arena));
+                arena
+            }
+        };
+        arena
+            .downcast_ref::<Arena<T>>()
+            .expect("the arena listed for a type holds that type")
     }
 
     fn push<T: 'static>(

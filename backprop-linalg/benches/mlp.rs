@@ -18,10 +18,12 @@ use backprop_backend::{LinalgBackend, Transpose};
 use backprop_linalg::dense::Dense;
 use backprop_linalg::typenum::{U1, U10, U100, U128, U300, U784};
 use backprop_linalg::{
-    BVar, Backend, Backprop, L, R, app, dot, eval_bp_data, grad_bp_data, konst, logistic, mul,
-    outer, sum_elements,
+    BVar, Backend, Backprop, L, R, affine, affine_cols, dot, eval_bp_data, grad_bp_data, konst,
+    logistic, mul, sum_elements,
 };
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
+
+mod support;
 
 type Batch = U128;
 
@@ -90,9 +92,9 @@ fn loss<'t, B: Backend>(net: BVar<'t, Net<B>>, data: BVar<'t, Sample<B>>) -> BVa
         b3,
     } = net.split();
     let (x, t) = data.split();
-    let h1 = (app(w1, x) + b1).logistic();
-    let h2 = (app(w2, h1) + b2).logistic();
-    let e = (app(w3, h2) + b3).exp();
+    let h1 = affine(w1, x, b1).logistic();
+    let h2 = affine(w2, h1, b2).logistic();
+    let e = affine(w3, h2, b3).exp();
     let p = e * konst::<R<U10, B>, B>(sum_elements(e).recip());
     -dot(t, p.ln())
 }
@@ -112,10 +114,9 @@ fn loss_batch<'t, B: Backend>(
     } = net.split();
     let (x, t) = data.split();
     let tape = net.tape();
-    let ones = tape.constant(R::<Batch, B>::konst(1.0));
-    let h1 = (mul(w1, x) + outer(b1, ones)).logistic();
-    let h2 = (mul(w2, h1) + outer(b2, ones)).logistic();
-    let e = (mul(w3, h2) + outer(b3, ones)).exp();
+    let h1 = affine_cols(w1, x, b1).logistic();
+    let h2 = affine_cols(w2, h1, b2).logistic();
+    let e = affine_cols(w3, h2, b3).exp();
     // Column sums of e, spread back over the 10 rows.
     let sums = mul(tape.constant(L::<U1, U10, B>::konst(1.0)), e);
     let spread = mul(tape.constant(L::<U10, U1, B>::konst(1.0)), sums);
@@ -311,4 +312,9 @@ fn benches(c: &mut Criterion) {
 }
 
 criterion_group!(mlp, benches);
-criterion_main!(mlp);
+
+fn main() {
+    support::steady_heap();
+    mlp();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -26,8 +26,8 @@ use std::time::Instant;
 
 use backprop_linalg::typenum::{U1, U10, U32, U64, Unsigned};
 use backprop_linalg::{
-    BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, app, backprop, eval_bp, mul,
-    outer, sum_elements, tr,
+    BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, affine_cols, app, backprop,
+    eval_bp, mul, sum_elements, tr,
 };
 use flate2::read::GzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -71,8 +71,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    let ones = x.tape().constant(R::<N, B>::konst(1.0));
-    mul(w, x) + outer(b, ones)
+    affine_cols(w, x, b)
 }
 
 /// The network's scores (logits), one column per column of `x`.

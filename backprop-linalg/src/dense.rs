@@ -25,12 +25,16 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn shape(d: &Self::Data) -> (usize, usize);
     /// Entry `k` in row-major order.
     fn get(d: &Self::Data, k: usize) -> S;
+    /// All entries in row-major order.
+    fn entries(d: &Self::Data) -> Vec<S>;
     /// Same shape as `like`, entry `k` (row-major) from `f(k)`.
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data;
     /// `f` on every entry.
     fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data;
     /// `f` on corresponding entries; `None` if the shapes differ.
     fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data>;
+    /// `a ← f(a, b)` on corresponding entries, in place; `false` if the shapes differ.
+    fn zip_apply(a: &mut Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> bool;
     /// `y += alpha·x`, in place; `false` if the shapes differ.
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool;
 }
@@ -51,6 +55,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     fn get(d: &Self::Data, k: usize) -> S {
         B::vec_get(d, k)
     }
+    fn entries(d: &Self::Data) -> Vec<S> {
+        B::vec_to_vec(d)
+    }
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data {
         B::vec_from_fn(B::vec_len(like), f)
     }
@@ -59,6 +66,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     }
     fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data> {
         B::vec_zip_map(a, b, f).ok()
+    }
+    fn zip_apply(a: &mut Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> bool {
+        B::vec_zip_apply(a, b, f).is_ok()
     }
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::vec_axpy(y, alpha, x).is_ok()
@@ -78,6 +88,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
         let cols = B::mat_shape(d).1;
         B::mat_get(d, k / cols, k % cols)
     }
+    fn entries(d: &Self::Data) -> Vec<S> {
+        B::mat_to_row_major(d)
+    }
     fn from_fn_like(like: &Self::Data, mut f: impl FnMut(usize) -> S) -> Self::Data {
         let (rows, cols) = B::mat_shape(like);
         B::mat_from_fn(rows, cols, |i, j| f(i * cols + j))
@@ -87,6 +100,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     }
     fn zip_map(a: &Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> Option<Self::Data> {
         B::mat_zip_map(a, b, f).ok()
+    }
+    fn zip_apply(a: &mut Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> bool {
+        B::mat_zip_apply(a, b, f).is_ok()
     }
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::mat_axpy(y, alpha, x).is_ok()
@@ -137,6 +153,21 @@ pub(crate) mod any {
         }
     }
 
+    /// `a ← f(a, b)` on corresponding entries, in place.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    #[track_caller]
+    pub(crate) fn zip_apply<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &mut T,
+        b: &T,
+        f: impl FnMut(S, S) -> S,
+    ) {
+        if !T::Kind::zip_apply(a.data_mut(), b.data(), f) {
+            shape_panic::<S, B, T>(a, b);
+        }
+    }
+
     #[track_caller]
     pub(super) fn shape_panic<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T, b: &T) -> ! {
         let (ra, ca) = shape::<S, B, T>(a);
@@ -182,8 +213,7 @@ pub(crate) mod any {
 
     /// All entries, row-major.
     pub(crate) fn entries<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> Vec<S> {
-        let d = a.data();
-        (0..T::Kind::len(d)).map(|k| T::Kind::get(d, k)).collect()
+        T::Kind::entries(a.data())
     }
 
     /// A value shaped like `like` whose entries (row-major) are read, each by its scalar's
@@ -286,6 +316,10 @@ macro_rules! impl_dense {
             #[track_caller]
             fn zip_map(&self, other: &Self, f: impl Fn($s, $s) -> $s) -> Self {
                 $crate::dense::any::zip_map::<$s, B, Self>(self, other, f)
+            }
+            #[track_caller]
+            fn zip_apply(&mut self, other: &Self, f: impl Fn($s, $s) -> $s) {
+                $crate::dense::any::zip_apply::<$s, B, Self>(self, other, f)
             }
             #[track_caller]
             fn zip_map3(&self, b: &Self, c: &Self, f: impl Fn($s, $s, $s) -> $s) -> Self {

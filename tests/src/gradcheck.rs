@@ -44,6 +44,48 @@ where
     grad_within(TOL, f, x)
 }
 
+/// Checks that `f` and `g` give the same value and the same gradient at `x`, up to rounding
+/// (relative 1e-12): a fused op against its spelling in simpler ops. The output cotangent is
+/// all ones.
+pub fn same_as<A, O, F, G>(f: F, g: G, x: &A) -> Result<(), TestCaseError>
+where
+    A: Backprop + Coords,
+    O: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+    G: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+{
+    let coords = |v: &dyn Fn(&mut Vec<f64>)| {
+        let mut out = Vec::new();
+        v(&mut out);
+        out
+    };
+    let (yf, gf) = backprop_core::backprop(f, x);
+    let (yg, gg) = backprop_core::backprop(g, x);
+    for (what, a, b) in [
+        (
+            "value",
+            coords(&|o| yf.write_coords(o)),
+            coords(&|o| yg.write_coords(o)),
+        ),
+        (
+            "gradient",
+            coords(&|o| gf.write_coords(o)),
+            coords(&|o| gg.write_coords(o)),
+        ),
+    ] {
+        let worst = a
+            .iter()
+            .zip(&b)
+            .map(|(p, q)| (p - q).abs() / q.abs().max(1.0))
+            .fold(0.0, f64::max);
+        prop_assert!(
+            a.len() == b.len() && worst <= 1e-12,
+            "{what}s differ by {worst:e}: {a:?} vs {b:?}"
+        );
+    }
+    Ok(())
+}
+
 /// [`grad_ok`] with another tolerance: loosen it only with a written reason at the call.
 pub fn grad_within<A, O, F>(tol: f64, f: F, x: &A) -> Result<(), TestCaseError>
 where

@@ -441,6 +441,12 @@ agree! {
     app (v: (L<U3, U4, B>, R<U4, B>)) => { let (a, x) = v.split(); app(a, x) };
     dot (v: (R<U4, B>, R<U4, B>)) => { let (x, y) = v.split(); dot(x, y) };
     outer (v: (R<U3, B>, R<U2, B>)) => { let (x, y) = v.split(); outer(x, y) };
+    add_to_cols (v: (L<U3, U2, B>, R<U3, B>)) => { let (m, x) = v.split(); add_to_cols(m, x) };
+    affine (v: (L<U3, U2, B>, R<U2, B>, R<U3, B>)) => { let (w, x, b) = v.split(); affine(w, x, b) };
+    affine_cols (v: (L<U3, U2, B>, L<U2, U4, B>, R<U3, B>)) => {
+        let (w, x, b) = v.split();
+        affine_cols(w, x, b)
+    };
     cross (v: (R<U3, B>, R<U3, B>)) => { let (x, y) = v.split(); cross(x, y) };
 
     // ----- statistics -----

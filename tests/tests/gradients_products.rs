@@ -4,9 +4,10 @@
 //! plus shapes where its choice hid bugs (5×2, 3×4).
 
 use backprop_linalg::{
-    Backend, Join, L, Sym, app, cross, dot, m_tm, mul, outer, sum_elements, sym, tr, un_sym,
+    Backend, Join, L, R, Sym, add_to_cols, affine, affine_cols, app, cross, dot, m_tm, mul, outer,
+    sum_elements, sym, tr, un_sym,
 };
-use backprop_tests::gradcheck::{grad_ok, matrix, run, symmetric, vector};
+use backprop_tests::gradcheck::{grad_ok, matrix, run, same_as, symmetric, vector};
 use typenum::{U2, U3, U4, U5, Unsigned};
 
 fn mul_case<B: Backend, M: Unsigned + 'static, K: Unsigned + 'static, N: Unsigned + 'static>() {
@@ -29,6 +30,18 @@ fn app_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
                 app(a, x)
             },
             &ax,
+        )
+    });
+}
+
+fn add_to_cols_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+    run((matrix::<M, N, B>(), vector::<M, B>()), |mv| {
+        grad_ok(
+            |v| {
+                let (m, v) = v.split();
+                add_to_cols(m, v)
+            },
+            &mv,
         )
     });
 }
@@ -81,6 +94,99 @@ mod cases {
     }
     pub fn outer_2x5<B: Backend>() {
         outer_case::<B, U2, U5>();
+    }
+    pub fn add_to_cols_3x2<B: Backend>() {
+        add_to_cols_case::<B, U3, U2>();
+    }
+    pub fn add_to_cols_2x5<B: Backend>() {
+        add_to_cols_case::<B, U2, U5>();
+    }
+    pub fn add_to_cols_is_m_plus_outer<B: Backend>() {
+        run((matrix::<U3, U4, B>(), vector::<U3, B>()), |mv| {
+            same_as(
+                |p| {
+                    let (m, v) = p.split();
+                    add_to_cols(m, v)
+                },
+                |p| {
+                    let (m, v) = p.split();
+                    m + outer(v, p.tape().constant(R::konst(1.0)))
+                },
+                &mv,
+            )
+        });
+    }
+    pub fn affine_3x2<B: Backend>() {
+        run(
+            (matrix::<U3, U2, B>(), vector::<U2, B>(), vector::<U3, B>()),
+            |wxb| {
+                grad_ok(
+                    |p| {
+                        let (w, x, b) = p.split();
+                        affine(w, x, b)
+                    },
+                    &wxb,
+                )
+            },
+        );
+    }
+    pub fn affine_is_app_plus<B: Backend>() {
+        run(
+            (matrix::<U3, U4, B>(), vector::<U4, B>(), vector::<U3, B>()),
+            |wxb| {
+                same_as(
+                    |p| {
+                        let (w, x, b) = p.split();
+                        affine(w, x, b)
+                    },
+                    |p| {
+                        let (w, x, b) = p.split();
+                        app(w, x) + b
+                    },
+                    &wxb,
+                )
+            },
+        );
+    }
+    pub fn affine_cols_3x2x4<B: Backend>() {
+        run(
+            (
+                matrix::<U3, U2, B>(),
+                matrix::<U2, U4, B>(),
+                vector::<U3, B>(),
+            ),
+            |wxb| {
+                grad_ok(
+                    |p| {
+                        let (w, x, b) = p.split();
+                        affine_cols(w, x, b)
+                    },
+                    &wxb,
+                )
+            },
+        );
+    }
+    pub fn affine_cols_is_mul_plus_outer<B: Backend>() {
+        run(
+            (
+                matrix::<U2, U3, B>(),
+                matrix::<U3, U5, B>(),
+                vector::<U2, B>(),
+            ),
+            |wxb| {
+                same_as(
+                    |p| {
+                        let (w, x, b) = p.split();
+                        affine_cols(w, x, b)
+                    },
+                    |p| {
+                        let (w, x, b) = p.split();
+                        mul(w, x) + outer(b, p.tape().constant(R::konst(1.0)))
+                    },
+                    &wxb,
+                )
+            },
+        );
     }
     pub fn cross<B: Backend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
@@ -168,6 +274,13 @@ backprop_tests::per_backend!(
     dot,
     outer_3x2,
     outer_2x5,
+    add_to_cols_3x2,
+    add_to_cols_2x5,
+    add_to_cols_is_m_plus_outer,
+    affine_3x2,
+    affine_is_app_plus,
+    affine_cols_3x2x4,
+    affine_cols_is_mul_plus_outer,
     cross,
     tr_3x2,
     sym,

@@ -87,6 +87,15 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         b: &Self::Vector,
         f: impl FnMut(T, T) -> T,
     ) -> Result<Self::Vector, LinalgError>;
+    /// `aᵢ ← f(aᵢ, bᵢ)` for every `i`, in place.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] when the lengths differ (`a` is then unchanged).
+    fn vec_zip_apply(
+        a: &mut Self::Vector,
+        b: &Self::Vector,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError>;
     /// Folds the entries in index order.
     fn vec_fold<A>(v: &Self::Vector, init: A, f: impl FnMut(A, T) -> A) -> A;
     /// `f` applied to every entry.
@@ -102,6 +111,15 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         b: &Self::Matrix,
         f: impl FnMut(T, T) -> T,
     ) -> Result<Self::Matrix, LinalgError>;
+    /// `aᵢⱼ ← f(aᵢⱼ, bᵢⱼ)` for every entry, in place.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] when the shapes differ (`a` is then unchanged).
+    fn mat_zip_apply(
+        a: &mut Self::Matrix,
+        b: &Self::Matrix,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError>;
     /// Folds the entries, in an order the backend chooses (use it only for order-insensitive
     /// reductions, up to rounding).
     fn mat_fold<A>(a: &Self::Matrix, init: A, f: impl FnMut(A, T) -> A) -> A;

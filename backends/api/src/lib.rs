@@ -42,11 +42,15 @@
 //! #     fn vec_map_mut(v: &mut Vec<f64>, mut f: impl FnMut(f64) -> f64) { v.iter_mut().for_each(|x| *x = f(*x)) }
 //! #     fn vec_zip_map(a: &Vec<f64>, b: &Vec<f64>, mut f: impl FnMut(f64, f64) -> f64) -> Result<Vec<f64>, LinalgError> {
 //! #         Ok(a.iter().zip(b).map(|(x, y)| f(*x, *y)).collect()) }
+//! #     fn vec_zip_apply(a: &mut Vec<f64>, b: &Vec<f64>, mut f: impl FnMut(f64, f64) -> f64) -> Result<(), LinalgError> {
+//! #         a.iter_mut().zip(b).for_each(|(x, y)| *x = f(*x, *y)); Ok(()) }
 //! #     fn vec_fold<A>(v: &Vec<f64>, i: A, f: impl FnMut(A, f64) -> A) -> A { v.iter().copied().fold(i, f) }
 //! #     fn mat_map(a: &Self::Matrix, f: impl FnMut(f64) -> f64) -> Self::Matrix { (a.0, a.1, a.2.iter().copied().map(f).collect()) }
 //! #     fn mat_map_mut(a: &mut Self::Matrix, mut f: impl FnMut(f64) -> f64) { a.2.iter_mut().for_each(|x| *x = f(*x)) }
 //! #     fn mat_zip_map(a: &Self::Matrix, b: &Self::Matrix, mut f: impl FnMut(f64, f64) -> f64) -> Result<Self::Matrix, LinalgError> {
 //! #         Ok((a.0, a.1, a.2.iter().zip(&b.2).map(|(x, y)| f(*x, *y)).collect())) }
+//! #     fn mat_zip_apply(a: &mut Self::Matrix, b: &Self::Matrix, mut f: impl FnMut(f64, f64) -> f64) -> Result<(), LinalgError> {
+//! #         a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x = f(*x, *y)); Ok(()) }
 //! #     fn mat_fold<A>(a: &Self::Matrix, i: A, f: impl FnMut(A, f64) -> A) -> A { a.2.iter().copied().fold(i, f) }
 //! #     fn gemm(_: &mut Self::Matrix, _: f64, _: &Self::Matrix, _: backprop_backend::Transpose, _: &Self::Matrix,
 //! #         _: backprop_backend::Transpose, _: f64) -> Result<(), LinalgError> { unimplemented!() }

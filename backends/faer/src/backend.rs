@@ -41,30 +41,44 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     }
 
     fn vec_map(v: &Col<T>, mut f: impl FnMut(T) -> T) -> Col<T> {
-        Col::from_fn(v.nrows(), |i| f(v[i]))
+        let s = col_slice(v);
+        Col::from_fn(s.len(), |i| f(s[i]))
     }
     fn vec_map_mut(v: &mut Col<T>, mut f: impl FnMut(T) -> T) {
-        for x in v.iter_mut() {
+        for x in col_slice_mut(v) {
             *x = f(*x);
         }
     }
     fn vec_zip_map(
         a: &Col<T>,
         b: &Col<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<Col<T>, LinalgError> {
         validate::same_len("vec_zip_map", a.nrows(), b.nrows())?;
-        Ok(Col::from_fn(a.nrows(), |i| f(a[i], b[i])))
+        let mut out = a.clone();
+        zip_slices(col_slice_mut(&mut out), col_slice(b), f);
+        Ok(out)
+    }
+    fn vec_zip_apply(
+        a: &mut Col<T>,
+        b: &Col<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_len("vec_zip_apply", a.nrows(), b.nrows())?;
+        zip_slices(col_slice_mut(a), col_slice(b), f);
+        Ok(())
     }
     fn vec_fold<A>(v: &Col<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
-    fn mat_map(a: &Mat<T>, mut f: impl FnMut(T) -> T) -> Mat<T> {
-        Mat::from_fn(a.nrows(), a.ncols(), |i, j| f(a[(i, j)]))
+    fn mat_map(a: &Mat<T>, f: impl FnMut(T) -> T) -> Mat<T> {
+        let mut out = a.clone();
+        Self::mat_map_mut(&mut out, f);
+        out
     }
     fn mat_map_mut(a: &mut Mat<T>, mut f: impl FnMut(T) -> T) {
         for j in 0..a.ncols() {
-            for x in a.col_mut(j).iter_mut() {
+            for x in a.col_as_slice_mut(j) {
                 *x = f(*x);
             }
         }
@@ -72,12 +86,21 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
     fn mat_zip_map(
         a: &Mat<T>,
         b: &Mat<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<Mat<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
-        Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| {
-            f(a[(i, j)], b[(i, j)])
-        }))
+        let mut out = a.clone();
+        zip_columns(&mut out, b, f);
+        Ok(out)
+    }
+    fn mat_zip_apply(
+        a: &mut Mat<T>,
+        b: &Mat<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_shape("mat_zip_apply", a.shape(), b.shape())?;
+        zip_columns(a, b, f);
+        Ok(())
     }
     fn mat_fold<A>(a: &Mat<T>, init: A, mut f: impl FnMut(A, T) -> A) -> A {
         let mut acc = init;
@@ -170,5 +193,34 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             T::one(),
         );
         Ok(())
+    }
+}
+
+// Element-wise loops run over contiguous slices (an owned `Col`, and each column of an owned
+// `Mat`, is contiguous), which the compiler vectorises; indexing entry by entry does not.
+
+fn col_slice<T>(v: &Col<T>) -> &[T] {
+    v.try_as_col_major()
+        .expect("an owned faer column is contiguous")
+        .as_slice()
+}
+
+fn col_slice_mut<T>(v: &mut Col<T>) -> &mut [T] {
+    v.try_as_col_major_mut()
+        .expect("an owned faer column is contiguous")
+        .as_slice_mut()
+}
+
+/// `aᵢ ← f(aᵢ, bᵢ)` over two slices of the same length.
+fn zip_slices<T: Copy>(a: &mut [T], b: &[T], mut f: impl FnMut(T, T) -> T) {
+    for (x, &y) in a.iter_mut().zip(b) {
+        *x = f(*x, y);
+    }
+}
+
+/// `aᵢⱼ ← f(aᵢⱼ, bᵢⱼ)`, column by column; the shapes are checked by the caller.
+fn zip_columns<T: Copy>(a: &mut Mat<T>, b: &Mat<T>, mut f: impl FnMut(T, T) -> T) {
+    for j in 0..b.ncols() {
+        zip_slices(a.col_as_slice_mut(j), b.col_as_slice(j), &mut f);
     }
 }

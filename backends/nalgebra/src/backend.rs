@@ -72,6 +72,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
         validate::same_len("vec_zip_map", a.len(), b.len())?;
         Ok(a.zip_map(b, f))
     }
+    fn vec_zip_apply(
+        a: &mut DVector<T>,
+        b: &DVector<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_len("vec_zip_apply", a.len(), b.len())?;
+        a.zip_apply(b, |x, y| *x = f(*x, y));
+        Ok(())
+    }
     fn vec_fold<A>(v: &DVector<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
@@ -88,6 +97,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     ) -> Result<DMatrix<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
         Ok(a.zip_map(b, f))
+    }
+    fn mat_zip_apply(
+        a: &mut DMatrix<T>,
+        b: &DMatrix<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_shape("mat_zip_apply", a.shape(), b.shape())?;
+        a.zip_apply(b, |x, y| *x = f(*x, y));
+        Ok(())
     }
     fn mat_fold<A>(a: &DMatrix<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         a.iter().copied().fold(init, f)

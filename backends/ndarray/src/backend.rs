@@ -64,6 +64,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         validate::same_len("vec_zip_map", a.len(), b.len())?;
         Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
     }
+    fn vec_zip_apply(
+        a: &mut Array1<T>,
+        b: &Array1<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_len("vec_zip_apply", a.len(), b.len())?;
+        Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
+        Ok(())
+    }
     fn vec_fold<A>(v: &Array1<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
@@ -80,6 +89,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     ) -> Result<Array2<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.dim(), b.dim())?;
         Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
+    }
+    fn mat_zip_apply(
+        a: &mut Array2<T>,
+        b: &Array2<T>,
+        mut f: impl FnMut(T, T) -> T,
+    ) -> Result<(), LinalgError> {
+        validate::same_shape("mat_zip_apply", a.dim(), b.dim())?;
+        Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
+        Ok(())
     }
     fn mat_fold<A>(a: &Array2<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         a.iter().copied().fold(init, f)

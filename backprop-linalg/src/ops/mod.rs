@@ -7,6 +7,7 @@
 mod place;
 mod record;
 
+pub mod affine;
 pub mod complex;
 pub mod conversions;
 pub mod determinant;
@@ -27,6 +28,7 @@ pub mod thin_svd;
 pub mod trace;
 pub mod vectors;
 
+pub use affine::{add_to_cols, affine, affine_cols};
 pub use complex::{
     app_c, complex, dot_c, from_complex, her, imag, m_hm, magnitude, mul_c, outer_c, real,
     sq_magnitude, to_complex, un_her,

@@ -33,6 +33,21 @@ pub(crate) fn record2<'t, A: Backprop, B2: Backprop, C: Backprop>(
     })
 }
 
+/// Records `value = f(x, y, z)` with a pullback given the three ids.
+pub(crate) fn record3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
+    x: BVar<'t, A>,
+    y: BVar<'t, B2>,
+    z: BVar<'t, B3>,
+    value: C,
+    pullback: impl FnOnce(&mut Backward<'_>, (VarId<A>, VarId<B2>, VarId<B3>), C) + 'static,
+) -> BVar<'t, C> {
+    let ids = (x.id(), y.id(), z.id());
+    let requires_grad = x.requires_grad() || y.requires_grad() || z.requires_grad();
+    x.tape().record(value, requires_grad, move |ctx, _, dy| {
+        pullback(ctx, ids, dy)
+    })
+}
+
 /// Adds `op(a)·op(b)` to the gradient of the matrix-valued `id`, in place when a gradient
 /// already exists (GEMM with β = 1), never materialising a transpose.
 pub(crate) fn add_product<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(

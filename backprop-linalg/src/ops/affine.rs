@@ -1,0 +1,155 @@
+//! Affine maps, the layers of a network: [`affine`] (`W·x + b`), [`affine_cols`]
+//! (`W·X + b·1ᵀ`, a batch stored as columns) and [`add_to_cols`] (`M + v·1ᵀ`), which hmatrix
+//! spells with `#>`, `<>`, `+` and `outer(b, 1)`.
+//!
+//! Each is one node instead of two or three: the output is computed in place into a copy of the
+//! bias (GEMV/GEMM with `β = 1`), no `M × N` outer product is stored, and the cotangent is passed
+//! on to the bias (or to `M`) without being copied.
+
+use backprop_core::BVar;
+use typenum::Unsigned;
+
+use crate::backend::{Backend, RealVector, sized};
+use crate::dense::Dense;
+use crate::ops::record::{add_matvec, add_outer, add_product, record2, record3};
+use crate::{L, R};
+
+use backprop_backend::Transpose::{No, Yes};
+
+/// `y = W·x + b`, one affine layer applied to one sample.
+///
+/// Gradient: `W̄ = ȳ·xᵀ`, `x̄ = Wᵀ·ȳ`, `b̄ = ȳ`. The same value and gradient as
+/// `app(w, x) + b`, in one node.
+///
+/// ```
+/// use backprop_linalg::typenum::{U2, U3};
+/// use backprop_linalg::{L, R, affine, eval_bp};
+///
+/// let w = L::<U2, U3>::from_row_major(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+/// let x = R::<U3>::from_slice(&[1.0, 0.0, -1.0]);
+/// let b = R::<U2>::from_slice(&[10.0, 20.0]);
+/// let y = eval_bp(|p| { let (w, x, b) = p.split(); affine(w, x, b) }, &(w, x, b));
+/// assert_eq!(y.to_vec(), [8.0, 18.0]);
+/// ```
+pub fn affine<'t, M, N, B>(
+    w: BVar<'t, L<M, N, B>>,
+    x: BVar<'t, R<N, B>>,
+    b: BVar<'t, R<M, B>>,
+) -> BVar<'t, R<M, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let mut y = b.value().clone();
+    sized(B::gemv(
+        y.data_mut(),
+        1.0,
+        w.value().data(),
+        No,
+        x.value().data(),
+        1.0,
+    ));
+    record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
+        let (w, x) = (ctx.value(iw), ctx.value(ix));
+        if ctx.wants(iw) {
+            add_outer(ctx, iw, 1.0, dy.data(), x.data());
+        }
+        if ctx.wants(ix) {
+            add_matvec(ctx, ix, w.data(), Yes, dy.data());
+        }
+        ctx.add(ib, dy);
+    })
+}
+
+/// `Y = W·X + b·1ᵀ`, one affine layer applied to a batch of samples stored as the columns of
+/// `X`.
+///
+/// Gradient: `W̄ = Ȳ·Xᵀ`, `X̄ = Wᵀ·Ȳ`, `b̄ = Ȳ·1` (the row sums of `Ȳ`). The same value and
+/// gradient as `mul(w, x) + outer(b, ones)`, in one node and without the outer product.
+///
+/// ```
+/// use backprop_linalg::typenum::{U1, U2};
+/// use backprop_linalg::{L, R, affine_cols, eval_bp};
+///
+/// let w = L::<U2, U1>::from_row_major(&[1.0, 2.0]);
+/// let x = L::<U1, U2>::from_row_major(&[3.0, 4.0]);
+/// let b = R::<U2>::from_slice(&[10.0, 20.0]);
+/// let y = eval_bp(|p| { let (w, x, b) = p.split(); affine_cols(w, x, b) }, &(w, x, b));
+/// assert_eq!(y.to_row_major(), [13.0, 14.0, 26.0, 28.0]);
+/// ```
+pub fn affine_cols<'t, M, K, N, B>(
+    w: BVar<'t, L<M, K, B>>,
+    x: BVar<'t, L<K, N, B>>,
+    b: BVar<'t, R<M, B>>,
+) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    K: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let bias = b.value().to_vec();
+    let mut y = L::wrap(B::mat_from_fn(M::USIZE, N::USIZE, |i, _| bias[i]));
+    sized(B::gemm(
+        y.data_mut(),
+        1.0,
+        w.value().data(),
+        No,
+        x.value().data(),
+        No,
+        1.0,
+    ));
+    record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
+        let (w, x) = (ctx.value(iw), ctx.value(ix));
+        if ctx.wants(iw) {
+            add_product(ctx, iw, dy.data(), No, x.data(), Yes);
+        }
+        if ctx.wants(ix) {
+            add_product(ctx, ix, w.data(), Yes, dy.data(), No);
+        }
+        if ctx.wants(ib) {
+            add_matvec(ctx, ib, dy.data(), No, &ones::<N, B>());
+        }
+    })
+}
+
+/// `Y = M + v·1ᵀ`: `v` added to every column of `M`, as a layer adds its bias to a batch of
+/// samples stored as columns.
+///
+/// Gradient: `M̄ = Ȳ`, `v̄ = Ȳ·1` (the row sums of `Ȳ`). Unlike `m + outer(v, ones)` it stores
+/// no `M × N` outer product and passes `Ȳ` on to `M` without copying it.
+///
+/// ```
+/// use backprop_linalg::typenum::{U2, U3};
+/// use backprop_linalg::{L, R, add_to_cols, grad_bp2, sum_elements};
+///
+/// let m = L::<U2, U3>::from_row_major(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+/// let v = R::<U2>::from_slice(&[10.0, 20.0]);
+/// let (gm, gv) = grad_bp2(|m, v| sum_elements(add_to_cols(m, v)), &m, &v);
+/// assert_eq!(gm, L::konst(1.0));
+/// assert_eq!(gv.to_vec(), [3.0, 3.0]);
+/// ```
+pub fn add_to_cols<'t, M, N, B>(
+    m: BVar<'t, L<M, N, B>>,
+    v: BVar<'t, R<M, B>>,
+) -> BVar<'t, L<M, N, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    let mut y = m.value().clone();
+    sized(B::ger(y.data_mut(), 1.0, v.value().data(), &ones::<N, B>()));
+    record2(m, v, y, |ctx, im, iv, _, dy| {
+        if ctx.wants(iv) {
+            add_matvec(ctx, iv, dy.data(), No, &ones::<N, B>());
+        }
+        ctx.add(im, dy);
+    })
+}
+
+/// The vector of `N` ones.
+fn ones<N: Unsigned, B: Backend>() -> RealVector<B> {
+    B::vec_from_fn(N::USIZE, |_| 1.0)
+}
