@@ -28,6 +28,8 @@ pub struct BVar<'t, T> {
     tape: &'t Tape<'t>,
     index: usize,
     value: &'t T,
+    /// Whether a gradient flows here (also on the tape; kept here so ops read it for free).
+    requires_grad: bool,
     /// Invariance in `'t`, so that two tapes' brands never unify.
     _brand: PhantomData<fn(&'t ()) -> &'t ()>,
 }
@@ -49,11 +51,17 @@ impl<'t, T: fmt::Debug> fmt::Debug for BVar<'t, T> {
 }
 
 impl<'t, T> BVar<'t, T> {
-    pub(crate) fn from_parts(tape: &'t Tape<'t>, index: usize, value: &'t T) -> Self {
+    pub(crate) fn from_parts(
+        tape: &'t Tape<'t>,
+        index: usize,
+        value: &'t T,
+        requires_grad: bool,
+    ) -> Self {
         BVar {
             tape,
             index,
             value,
+            requires_grad,
             _brand: PhantomData,
         }
     }
@@ -80,6 +88,6 @@ impl<'t, T> BVar<'t, T> {
     /// Constants, and values computed from constants only, do not.
     #[inline]
     pub fn requires_grad(&self) -> bool {
-        self.tape.requires_grad(self.index)
+        self.requires_grad
     }
 }

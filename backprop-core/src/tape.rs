@@ -12,7 +12,7 @@
 //! use [`Tape::record`] and [`Backward`] directly.
 
 use std::any::{Any, TypeId};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -60,6 +60,8 @@ pub struct Tape<'t> {
     arenas: Arena<Box<dyn Any>>,
     /// The arena of each type stored so far (a tape sees few types, so a short list).
     arena_of: RefCell<Vec<(TypeId, &'t dyn Any)>>,
+    /// The arena used last: consecutive values are often of one type.
+    last_arena: Cell<Option<(TypeId, &'t dyn Any)>>,
     nodes: RefCell<Nodes<'t>>,
 }
 
@@ -108,6 +110,7 @@ impl<'t> Tape<'t> {
         Tape {
             arenas: Arena::new(),
             arena_of: RefCell::new(Vec::new()),
+            last_arena: Cell::new(None),
             nodes: RefCell::new(Nodes {
                 values: Vec::with_capacity(NODES),
                 requires_grad: Vec::with_capacity(NODES),
@@ -133,13 +136,21 @@ impl<'t> Tape<'t> {
 
     fn arena<T: 'static>(&'t self) -> &'t Arena<T> {
         let id = TypeId::of::<T>();
-        let mut arena_of = self.arena_of.borrow_mut();
-        let arena: &'t dyn Any = match arena_of.iter().rev().find(|(t, _)| *t == id) {
-            Some(&(_, arena)) => arena,
-            None => {
-                let stored: &'t mut Box<dyn Any> = self.arenas.alloc(Box::new(Arena::<T>::new()));
-                let arena: &'t dyn Any = &**stored;
-                arena_of.push((id, arena));
+        let arena: &'t dyn Any = match self.last_arena.get() {
+            Some((last, arena)) if last == id => arena,
+            _ => {
+                let mut arena_of = self.arena_of.borrow_mut();
+                let arena = match arena_of.iter().rev().find(|(t, _)| *t == id) {
+                    Some(&(_, arena)) => arena,
+                    None => {
+                        let stored: &'t mut Box<dyn Any> =
+                            self.arenas.alloc(Box::new(Arena::<T>::new()));
+                        let arena: &'t dyn Any = &**stored;
+                        arena_of.push((id, arena));
+                        arena
+                    }
+                };
+                self.last_arena.set(Some((id, arena)));
                 arena
             }
         };
@@ -159,11 +170,7 @@ impl<'t> Tape<'t> {
         nodes.values.push(value);
         nodes.requires_grad.push(requires_grad);
         nodes.pullbacks.push(pullback);
-        BVar::from_parts(self, index, value)
-    }
-
-    pub(crate) fn requires_grad(&self, index: usize) -> bool {
-        self.nodes.borrow().requires_grad[index]
+        BVar::from_parts(self, index, value, requires_grad)
     }
 
     /// A differentiated input, borrowed from the caller.

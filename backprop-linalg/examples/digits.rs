@@ -27,7 +27,7 @@ use std::time::Instant;
 use backprop_linalg::typenum::{U1, U10, U32, U64, Unsigned};
 use backprop_linalg::{
     BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, affine_cols, app, backprop,
-    eval_bp, mul, sum_elements, tr,
+    eval_bp, sum_elements, tr,
 };
 use flate2::read::GzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -59,21 +59,6 @@ struct Net<B: Backend> {
     b2: R<Digits, B>,
 }
 
-/// An affine layer applied to every column of `x`: `W·X + b·1ᵀ`.
-fn affine<'t, I, O, N, B>(
-    w: BVar<'t, L<O, I, B>>,
-    b: BVar<'t, R<O, B>>,
-    x: BVar<'t, L<I, N, B>>,
-) -> BVar<'t, L<O, N, B>>
-where
-    I: Unsigned + 'static,
-    O: Unsigned + 'static,
-    N: Unsigned + 'static,
-    B: Backend,
-{
-    affine_cols(w, x, b)
-}
-
 /// The network's scores (logits), one column per column of `x`.
 fn logits<'t, N, B>(
     net: BVar<'t, Net<B>>,
@@ -84,7 +69,8 @@ where
     B: Backend,
 {
     let NetVars { w1, b1, w2, b2 } = net.split();
-    affine(w2, b2, affine(w1, b1, x).tanh())
+    // One affine layer per weight matrix, W·X + b·1ᵀ, over every column (sample) at once.
+    affine_cols(w2, affine_cols(w1, x, b1).tanh(), b2)
 }
 
 /// Mean softmax cross-entropy of logits `z` against one-hot labels `y`, column by column: the
