@@ -6,7 +6,7 @@
 //! smallest/largest pivot ≤ n·ε). [`det`] is defined and differentiable everywhere, singular
 //! matrices included; the others refuse a singular matrix with [`LinalgError::Singular`].
 
-use backprop_backend::Transpose;
+use backprop_backend::{Transpose, Triangle};
 use backprop_core::{BVar, Backward, VarId};
 use typenum::Unsigned;
 
@@ -20,11 +20,12 @@ use Transpose::{No, Yes};
 
 /// The determinant `det A` (hmatrix's `det`).
 ///
-/// Gradient: `Ā = ȳ·adj(A)ᵀ`, the cofactor matrix. It is computed from the QR decomposition
-/// `A = Q·R` as `adj(A)ᵀ = det(Q)·Q·adj(R)ᵀ`, with the adjugate of the triangular `R` formed
-/// without division, never from `A⁻¹`: so it is finite and correct on singular matrices too
-/// (the cofactor matrix at rank `n − 1`, e.g. `[[4, −2], [−2, 1]]` for `[[1, 2], [2, 4]]`;
-/// zero at lower rank), and as accurate as the (backward stable, non-iterative) QR.
+/// Gradient: `Ā = ȳ·adj(A)ᵀ`, the cofactor matrix, computed from the LU decomposition
+/// `P·A = L·U` as `adj(A)ᵀ = det(P)·Pᵀ·L⁻ᵀ·adj(U)ᵀ`, with the adjugate of the triangular `U`
+/// formed without division, never from `A⁻¹`: so it is finite and correct on singular matrices
+/// too (the cofactor matrix at rank `n − 1`, e.g. `[[4, −2], [−2, 1]]` for `[[1, 2], [2, 4]]`;
+/// zero at lower rank). When a pivot is exactly zero (where `L` is undefined), the QR
+/// decomposition `A = Q·R` gives it instead, as `adj(A)ᵀ = det(Q)·Q·adj(R)ᵀ`.
 /// (hmatrix-backprop computes `det(A)·A⁻ᵀ`, which fails on singular matrices.)
 ///
 /// # Panics
@@ -51,15 +52,50 @@ where
     const OP: &str = "det";
     let d = B::det(a.value().data()).map_err(|e| relabel(e, OP))?;
     Ok(record1(a, d, |ctx, ia, _, dd| {
-        let qr = in_backward(OP, B::qr_thin(ctx.value(ia).data()));
-        let n = B::mat_shape(&qr.r).0;
-        let adj_r = triangular_adjugate(&B::mat_to_row_major(&qr.r), n);
-        let adj_r = sized(B::mat_from_row_major(n, n, &adj_r));
-        // det(Q) is ±1: Q is orthogonal, hence well conditioned for LU.
-        let sign = in_backward(OP, B::det(&qr.q)).signum();
-        let q = B::mat_scale(&qr.q, dd * sign);
-        add_product(ctx, ia, &q, No, &adj_r, Yes);
+        let a = ctx.value(ia).data();
+        let cofactors = cofactors_by_lu::<B>(a).unwrap_or_else(|| cofactors_by_qr::<B>(a));
+        add_scaled(ctx, ia, dd, &L::wrap(cofactors));
     }))
+}
+
+/// The cofactor matrix `adj(A)ᵀ` from `P·A = L·U`: `adj(A) = adj(U)·adj(L)·adj(Pᵀ) =
+/// det(P)·adj(U)·L⁻¹·P`, so `adj(A)ᵀ = det(P)·Pᵀ·L⁻ᵀ·adj(U)ᵀ`, dividing by no pivot. `None` when a
+/// pivot is exactly zero: `L` is then not finite (a zero column below the diagonal).
+fn cofactors_by_lu<B: Backend>(a: &RealMatrix<B>) -> Option<RealMatrix<B>> {
+    const OP: &str = "det";
+    let lu = in_backward(OP, B::lu(a));
+    let n = lu.perm.len();
+    let u = B::mat_to_row_major(&lu.u);
+    if (0..n).any(|k| u[k * n + k] == 0.0) {
+        return None;
+    }
+    // adj(U) row-major is adj(U)ᵀ column-major.
+    let adj_u_t = sized(B::mat_from_col_major(n, n, &triangular_adjugate(&u, n)));
+    let x = in_backward(
+        OP,
+        B::solve_triangular(&lu.l, &adj_u_t, Triangle::Lower, Yes),
+    );
+    // Row perm[i] of Pᵀ·X is row i of X.
+    let mut row_of = vec![0; n];
+    for (i, &p) in lu.perm.iter().enumerate() {
+        row_of[p] = i;
+    }
+    Some(B::mat_from_fn(n, n, |i, j| {
+        lu.perm_sign * B::mat_get(&x, row_of[i], j)
+    }))
+}
+
+/// The cofactor matrix `adj(A)ᵀ = det(Q)·Q·adj(R)ᵀ` from `A = Q·R`: finite however singular `A`
+/// is, at about three times the cost of [`cofactors_by_lu`].
+fn cofactors_by_qr<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
+    const OP: &str = "det";
+    let qr = in_backward(OP, B::qr_thin(a));
+    let n = B::mat_shape(&qr.r).0;
+    let adj_r = triangular_adjugate(&B::mat_to_row_major(&qr.r), n);
+    let adj_r = sized(B::mat_from_row_major(n, n, &adj_r));
+    // det(Q) is ±1: Q is orthogonal, hence well conditioned for LU.
+    let sign = in_backward(OP, B::det(&qr.q)).signum();
+    sized(B::matmul(&B::mat_scale(&qr.q, sign), No, &adj_r, Yes))
 }
 
 /// The adjugate of the upper triangular `n×n` matrix `r` (row-major), without dividing, so it
@@ -67,29 +103,48 @@ where
 ///
 /// Column `j` of `adj(R)` solves `R·x = det(R)·eⱼ`. Writing `xₖ = cₖ·Πₘ<ₖ rₘₘ·Πₘ>ⱼ rₘₘ`
 /// (zero for `k > j`), back substitution becomes `cⱼ = 1`,
-/// `cₖ = −Σₗ₌ₖ₊₁..ⱼ rₖₗ·cₗ·Πₖ<ₘ<ₗ rₘₘ`, with no division by a diagonal entry.
+/// `cₖ = −Σₗ₌ₖ₊₁..ⱼ rₖₗ·cₗ·Πₖ<ₘ<ₗ rₘₘ`, with no division by a diagonal entry. The weighted
+/// terms `eₗ = cₗ·Πₖ<ₘ<ₗ rₘₘ` are kept in a vector and rescaled by `rₖₖ` as `k` decreases, so
+/// each step is a dot product with a row of `R` and a scaling: loops the compiler vectorises.
 fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
-    let at = |i: usize, j: usize| r[i * n + j];
     let mut adj = vec![0.0; n * n];
-    let mut c = vec![0.0; n];
+    let (mut c, mut e) = (vec![0.0; n], vec![0.0; n]);
     for j in 0..n {
         c[j] = 1.0;
+        e[j] = 1.0;
         for k in (0..j).rev() {
-            let (mut sum, mut between) = (0.0, 1.0);
-            for (l, cl) in c.iter().enumerate().take(j + 1).skip(k + 1) {
-                sum += at(k, l) * cl * between;
-                between *= at(l, l);
-            }
-            c[k] = -sum;
+            let terms = &mut e[k + 1..=j];
+            c[k] = -dot(&r[k * n + k + 1..=k * n + j], terms);
+            let rkk = r[k * n + k];
+            terms.iter_mut().for_each(|t| *t *= rkk);
+            e[k] = c[k];
         }
-        let tail: f64 = (j + 1..n).map(|m| at(m, m)).product();
+        let tail: f64 = (j + 1..n).map(|m| r[m * n + m]).product();
         let mut head = 1.0;
         for k in 0..=j {
             adj[k * n + j] = c[k] * head * tail;
-            head *= at(k, k);
+            head *= r[k * n + k];
         }
     }
     adj
+}
+
+/// `Σ aᵢ·bᵢ` over four interleaved partial sums, so the additions pipeline.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut sums = [0.0; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4
+        .remainder()
+        .iter()
+        .zip(b4.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a4.zip(b4) {
+        for i in 0..4 {
+            sums[i] += x[i] * y[i];
+        }
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
 }
 
 /// `A⁻¹`, or the error naming `op` if `A` is singular or not finite.
