@@ -273,6 +273,10 @@ fn first_columns<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 /// rule (an extra column of `U` or `V` is fixed up to its sign) and is compared directly, and
 /// 5×2, where the three extra columns of `U` are unique only up to a rotation: there `svd_` is
 /// compared through `U₁`, `σ`, `V` and a gauge-invariant function of `U`.
+/// `affine`'s `(W, x, b)`.
+type AffineInputs<B> = (L<U3, U2, B>, R<U2, B>, R<U3, B>);
+/// `affine_cols`'s `(W, X, b)`.
+type AffineColsInputs<B> = (L<U3, U2, B>, L<U2, U4, B>, R<U3, B>);
 type SvdInputs<B> = (L<U3, U3, B>, L<U3, U2, B>, L<U2, U3, B>, L<U5, U2, B>);
 
 /// [`SvdInputs`] with singular values at least 0.5 and pairwise at least 0.5 apart.
@@ -442,8 +446,8 @@ agree! {
     dot (v: (R<U4, B>, R<U4, B>)) => { let (x, y) = v.split(); dot(x, y) };
     outer (v: (R<U3, B>, R<U2, B>)) => { let (x, y) = v.split(); outer(x, y) };
     add_to_cols (v: (L<U3, U2, B>, R<U3, B>)) => { let (m, x) = v.split(); add_to_cols(m, x) };
-    affine (v: (L<U3, U2, B>, R<U2, B>, R<U3, B>)) => { let (w, x, b) = v.split(); affine(w, x, b) };
-    affine_cols (v: (L<U3, U2, B>, L<U2, U4, B>, R<U3, B>)) => {
+    affine (v: AffineInputs<B>) => { let (w, x, b) = v.split(); affine(w, x, b) };
+    affine_cols (v: AffineColsInputs<B>) => {
         let (w, x, b) = v.split();
         affine_cols(w, x, b)
     };
