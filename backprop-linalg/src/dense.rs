@@ -27,6 +27,10 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn get(d: &Self::Data, k: usize) -> S;
     /// All entries in row-major order.
     fn entries(d: &Self::Data) -> Vec<S>;
+    /// The sum of the entries.
+    fn sum(d: &Self::Data) -> S;
+    /// `f` on every entry, in place.
+    fn map_mut(d: &mut Self::Data, f: impl FnMut(S) -> S);
     /// Same shape as `like`, entry `k` (row-major) from `f(k)`.
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data;
     /// `f` on every entry.
@@ -57,6 +61,12 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     }
     fn entries(d: &Self::Data) -> Vec<S> {
         B::vec_to_vec(d)
+    }
+    fn sum(d: &Self::Data) -> S {
+        B::vec_sum(d)
+    }
+    fn map_mut(d: &mut Self::Data, f: impl FnMut(S) -> S) {
+        B::vec_map_mut(d, f)
     }
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data {
         B::vec_from_fn(B::vec_len(like), f)
@@ -90,6 +100,12 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     }
     fn entries(d: &Self::Data) -> Vec<S> {
         B::mat_to_row_major(d)
+    }
+    fn sum(d: &Self::Data) -> S {
+        B::mat_sum(d)
+    }
+    fn map_mut(d: &mut Self::Data, f: impl FnMut(S) -> S) {
+        B::mat_map_mut(d, f)
     }
     fn from_fn_like(like: &Self::Data, mut f: impl FnMut(usize) -> S) -> Self::Data {
         let (rows, cols) = B::mat_shape(like);
@@ -268,6 +284,16 @@ pub(crate) fn axpy<B: Backend, T: Dense<B>>(y: &mut T, alpha: f64, x: &T) {
 /// All entries, row-major.
 pub(crate) fn entries<B: Backend, T: Dense<B>>(a: &T) -> Vec<f64> {
     any::entries::<f64, B, T>(a)
+}
+
+/// The sum of all entries, read in place.
+pub(crate) fn sum<B: Backend, T: Dense<B>>(a: &T) -> f64 {
+    T::Kind::sum(a.data())
+}
+
+/// `a ← a + x` on every entry, in place (keeps `Sym` symmetric).
+pub(crate) fn add_to_entries<B: Backend, T: Dense<B>>(a: &mut T, x: f64) {
+    T::Kind::map_mut(a.data_mut(), |v| v + x);
 }
 
 /// The same shape filled with `x`.

@@ -6,7 +6,7 @@ use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
-use crate::dense::{Dense, StorageKind, entries};
+use crate::dense::{Dense, StorageKind, sum};
 use crate::ops::record::{record1, record2};
 use crate::{L, Matrix, R, Sq, Vector};
 
@@ -80,7 +80,7 @@ where
     B: Backend,
 {
     record1(x, T::filled(*x.value()), |ctx, ix, _, dy: T| {
-        ctx.add(ix, entries::<B, T>(&dy).iter().sum());
+        ctx.add(ix, sum::<B, T>(&dy));
     })
 }
 
@@ -225,7 +225,7 @@ where
         let on_diagonal = |i| if i < d { dy.get(i, i) } else { 0.0 };
         if ctx.wants(ic) {
             let diagonal: f64 = (0..d).map(on_diagonal).sum();
-            ctx.add(ic, entries::<B, _>(&dy).iter().sum::<f64>() - diagonal);
+            ctx.add(ic, sum::<B, _>(&dy) - diagonal);
         }
         if ctx.wants(iv) {
             ctx.add(iv, R::from_fn(on_diagonal));

@@ -5,7 +5,7 @@ use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, sized};
-use crate::dense::{Dense, entries, filled};
+use crate::dense::{Dense, add_to_entries, filled, sum};
 use crate::ops::record::{add_product, record1};
 use crate::types::sym::symmetrize;
 use crate::{L, Sq, Sym};
@@ -88,9 +88,13 @@ where
     B: Backend,
     T: Dense<B> + Backprop,
 {
-    let s = entries::<B, T>(x.value()).iter().sum();
+    let s = sum::<B, T>(x.value());
     record1(x, s, |ctx, ix, _, ds| {
         let x = ctx.value(ix);
-        ctx.add(ix, filled::<B, T>(x, ds));
+        ctx.accumulate(
+            ix,
+            |g| add_to_entries::<B, T>(g, ds),
+            || filled::<B, T>(x, ds),
+        );
     })
 }

@@ -1,0 +1,232 @@
+//! The network of Haskell `backprop`'s bench/bench.hs (784 → 300 → 100 → 10, f64, logistic
+//! hidden layers, softmax output, cross-entropy against a target in [0, 1]¹⁰), its loss written
+//! once over `BVar`s, and the same forward and backward passes written by hand on the backend's
+//! primitives: what `benches/mlp.rs` times and `tests/allocations.rs` weighs.
+
+use backprop_backend::{LinalgBackend, Transpose};
+use backprop_linalg::dense::Dense;
+use backprop_linalg::typenum::{U1, U10, U100, U128, U300, U784};
+use backprop_linalg::{
+    BVar, Backend, Backprop, L, R, affine, affine_cols, dot, konst, logistic, mul, sum_elements,
+};
+
+/// Samples per batch.
+pub type Batch = U128;
+
+/// One sample: (input, target).
+pub type Sample<B> = (R<U784, B>, R<U10, B>);
+/// A batch as columns: (inputs, targets).
+pub type Minibatch<B> = (L<U784, Batch, B>, L<U10, Batch, B>);
+
+/// The network's parameters.
+#[derive(Clone, Backprop)]
+pub struct Net<B: Backend> {
+    pub w1: L<U300, U784, B>,
+    pub b1: R<U300, B>,
+    pub w2: L<U100, U300, B>,
+    pub b2: R<U100, B>,
+    pub w3: L<U10, U100, B>,
+    pub b3: R<U10, B>,
+}
+
+/// A deterministic uniform stream (xorshift), so every backend sees the same numbers.
+pub struct Uniform(pub u64);
+
+impl Uniform {
+    pub fn next(&mut self, lo: f64, hi: f64) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        lo + (hi - lo) * ((self.0 >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
+
+impl<B: Backend> Net<B> {
+    pub fn new(rng: &mut Uniform) -> Self {
+        let mut w = || rng.next(-0.5, 0.5);
+        Net {
+            w1: L::from_fn(|_, _| w()),
+            b1: R::from_fn(|_| w()),
+            w2: L::from_fn(|_, _| w()),
+            b2: R::from_fn(|_| w()),
+            w3: L::from_fn(|_, _| w()),
+            b3: R::from_fn(|_| w()),
+        }
+    }
+
+    /// `self − rate·grad`, in place.
+    pub fn descend(&mut self, grad: &Self, rate: f64) {
+        B::mat_axpy(self.w1.data_mut(), -rate, grad.w1.data()).unwrap();
+        B::vec_axpy(self.b1.data_mut(), -rate, grad.b1.data()).unwrap();
+        B::mat_axpy(self.w2.data_mut(), -rate, grad.w2.data()).unwrap();
+        B::vec_axpy(self.b2.data_mut(), -rate, grad.b2.data()).unwrap();
+        B::mat_axpy(self.w3.data_mut(), -rate, grad.w3.data()).unwrap();
+        B::vec_axpy(self.b3.data_mut(), -rate, grad.b3.data()).unwrap();
+    }
+}
+
+// ---------- autodiff: the loss written once over BVars ----------
+
+/// One sample: `data` is (input, target), borrowed onto the tape as a constant.
+pub fn loss<'t, B: Backend>(net: BVar<'t, Net<B>>, data: BVar<'t, Sample<B>>) -> BVar<'t, f64> {
+    let NetVars {
+        w1,
+        b1,
+        w2,
+        b2,
+        w3,
+        b3,
+    } = net.split();
+    let (x, t) = data.split();
+    let h1 = affine(w1, x, b1).logistic();
+    let h2 = affine(w2, h1, b2).logistic();
+    let e = affine(w3, h2, b3).exp();
+    let p = e * konst::<R<U10, B>, B>(sum_elements(e).recip());
+    -dot(t, p.ln())
+}
+
+/// A batch as columns: `data` is (inputs, targets).
+pub fn loss_batch<'t, B: Backend>(
+    net: BVar<'t, Net<B>>,
+    data: BVar<'t, Minibatch<B>>,
+) -> BVar<'t, f64> {
+    let NetVars {
+        w1,
+        b1,
+        w2,
+        b2,
+        w3,
+        b3,
+    } = net.split();
+    let (x, t) = data.split();
+    let tape = net.tape();
+    let h1 = affine_cols(w1, x, b1).logistic();
+    let h2 = affine_cols(w2, h1, b2).logistic();
+    let e = affine_cols(w3, h2, b3).exp();
+    // Column sums of e, spread back over the 10 rows.
+    let sums = mul(tape.constant(L::<U1, U10, B>::konst(1.0)), e);
+    let spread = mul(tape.constant(L::<U10, U1, B>::konst(1.0)), sums);
+    let p = e / spread;
+    -sum_elements(t * p.ln())
+}
+
+// ---------- hand-written forward and backward on the same backend ----------
+
+pub fn logistic_v<B: Backend>(v: &mut <B as LinalgBackend<f64>>::Vector) {
+    B::vec_map_mut(v, logistic);
+}
+
+/// Forward pass for one sample: the hidden activations and the softmax output.
+#[allow(clippy::type_complexity)]
+pub fn forward_hand<B: Backend>(
+    n: &Net<B>,
+    x: &R<U784, B>,
+) -> (
+    <B as LinalgBackend<f64>>::Vector,
+    <B as LinalgBackend<f64>>::Vector,
+    <B as LinalgBackend<f64>>::Vector,
+) {
+    let mut h1 = n.b1.as_data().clone();
+    B::gemv(
+        &mut h1,
+        1.0,
+        n.w1.as_data(),
+        Transpose::No,
+        x.as_data(),
+        1.0,
+    )
+    .unwrap();
+    logistic_v::<B>(&mut h1);
+    let mut h2 = n.b2.as_data().clone();
+    B::gemv(&mut h2, 1.0, n.w2.as_data(), Transpose::No, &h1, 1.0).unwrap();
+    logistic_v::<B>(&mut h2);
+    let mut p = n.b3.as_data().clone();
+    B::gemv(&mut p, 1.0, n.w3.as_data(), Transpose::No, &h2, 1.0).unwrap();
+    B::vec_map_mut(&mut p, f64::exp);
+    let s = B::vec_sum(&p);
+    B::vec_map_mut(&mut p, |v| v / s);
+    (h1, h2, p)
+}
+
+pub fn run_hand<B: Backend>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> f64 {
+    let (_, _, p) = forward_hand(n, x);
+    -B::vec_dot(t.as_data(), &B::vec_map(&p, f64::ln)).unwrap()
+}
+
+pub fn grad_hand<B: Backend>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> Net<B> {
+    let (h1, h2, p) = forward_hand(n, x);
+    // Softmax with cross-entropy: dz3 = p·Σt − t.
+    let st = B::vec_sum(t.as_data());
+    let dz3 = B::vec_zip_map(&p, t.as_data(), |p, t| p * st - t).unwrap();
+    let mut dh2 = B::vec_zeros(100);
+    B::gemv(&mut dh2, 1.0, n.w3.as_data(), Transpose::Yes, &dz3, 0.0).unwrap();
+    let dz2 = B::vec_zip_map(&dh2, &h2, |d, h| d * h * (1.0 - h)).unwrap();
+    let mut dh1 = B::vec_zeros(300);
+    B::gemv(&mut dh1, 1.0, n.w2.as_data(), Transpose::Yes, &dz2, 0.0).unwrap();
+    let dz1 = B::vec_zip_map(&dh1, &h1, |d, h| d * h * (1.0 - h)).unwrap();
+    Net {
+        w1: L::try_from_data(B::outer(&dz1, x.as_data())).unwrap(),
+        w2: L::try_from_data(B::outer(&dz2, &h1)).unwrap(),
+        w3: L::try_from_data(B::outer(&dz3, &h2)).unwrap(),
+        b1: R::try_from_data(dz1).unwrap(),
+        b2: R::try_from_data(dz2).unwrap(),
+        b3: R::try_from_data(dz3).unwrap(),
+    }
+}
+
+/// `z = W·X + b·1ᵀ`.
+pub fn affine_batch<B: Backend>(
+    w: &<B as LinalgBackend<f64>>::Matrix,
+    x: &<B as LinalgBackend<f64>>::Matrix,
+    b: &<B as LinalgBackend<f64>>::Vector,
+) -> <B as LinalgBackend<f64>>::Matrix {
+    let ones = B::vec_from_fn(128, |_| 1.0);
+    let mut z = B::outer(b, &ones);
+    B::gemm(&mut z, 1.0, w, Transpose::No, x, Transpose::No, 1.0).unwrap();
+    z
+}
+
+pub fn grad_batch_hand<B: Backend>(
+    n: &Net<B>,
+    x: &L<U784, Batch, B>,
+    t: &L<U10, Batch, B>,
+) -> Net<B> {
+    let mut h1 = affine_batch::<B>(n.w1.as_data(), x.as_data(), n.b1.as_data());
+    B::mat_map_mut(&mut h1, logistic);
+    let mut h2 = affine_batch::<B>(n.w2.as_data(), &h1, n.b2.as_data());
+    B::mat_map_mut(&mut h2, logistic);
+    let mut p = affine_batch::<B>(n.w3.as_data(), &h2, n.b3.as_data());
+    B::mat_map_mut(&mut p, f64::exp);
+    let ones10 = B::vec_from_fn(10, |_| 1.0);
+    let ones_b = B::vec_from_fn(128, |_| 1.0);
+    let mut sums = B::vec_zeros(128);
+    B::gemv(&mut sums, 1.0, &p, Transpose::Yes, &ones10, 0.0).unwrap();
+    let spread = B::outer(&ones10, &sums);
+    let p = B::mat_div(&p, &spread).unwrap();
+    // dz3 = p ∘ (1·(1ᵀT)) − T, per column.
+    let mut tsum = B::vec_zeros(128);
+    B::gemv(&mut tsum, 1.0, t.as_data(), Transpose::Yes, &ones10, 0.0).unwrap();
+    let dz3 = B::mat_sub(
+        &B::mat_mul(&p, &B::outer(&ones10, &tsum)).unwrap(),
+        t.as_data(),
+    )
+    .unwrap();
+    let dh2 = B::matmul(n.w3.as_data(), Transpose::Yes, &dz3, Transpose::No).unwrap();
+    let dz2 = B::mat_zip_map(&dh2, &h2, |d, h| d * h * (1.0 - h)).unwrap();
+    let dh1 = B::matmul(n.w2.as_data(), Transpose::Yes, &dz2, Transpose::No).unwrap();
+    let dz1 = B::mat_zip_map(&dh1, &h1, |d, h| d * h * (1.0 - h)).unwrap();
+    let row_sums = |m: &<B as LinalgBackend<f64>>::Matrix| {
+        let mut s = B::vec_zeros(B::mat_shape(m).0);
+        B::gemv(&mut s, 1.0, m, Transpose::No, &ones_b, 0.0).unwrap();
+        s
+    };
+    Net {
+        w1: L::try_from_data(B::matmul(&dz1, Transpose::No, x.as_data(), Transpose::Yes).unwrap())
+            .unwrap(),
+        w2: L::try_from_data(B::matmul(&dz2, Transpose::No, &h1, Transpose::Yes).unwrap()).unwrap(),
+        w3: L::try_from_data(B::matmul(&dz3, Transpose::No, &h2, Transpose::Yes).unwrap()).unwrap(),
+        b1: R::try_from_data(row_sums(&dz1)).unwrap(),
+        b2: R::try_from_data(row_sums(&dz2)).unwrap(),
+        b3: R::try_from_data(row_sums(&dz3)).unwrap(),
+    }
+}
