@@ -24,7 +24,9 @@ where
 {
     let tape = Tape::new();
     let y = f(tape.constant_ref(x));
-    y.value().clone()
+    let out = y.value().clone();
+    tape.recycle(None);
+    out
 }
 
 /// The gradient of `f` at `x` (Haskell's `gradBP`): the output is seeded with
@@ -92,7 +94,9 @@ where
     let y = f(input);
     let out = y.value().clone();
     let mut grads = tape.backward(y.id(), seed(&out));
-    (out, grads.take(input))
+    let gx = grads.take(input);
+    tape.recycle(Some(grads));
+    (out, gx)
 }
 
 /// Runs a function of two inputs (Haskell's `evalBP2`).
@@ -105,7 +109,9 @@ where
 {
     let tape = Tape::new();
     let z = f(tape.constant_ref(x), tape.constant_ref(y));
-    z.value().clone()
+    let out = z.value().clone();
+    tape.recycle(None);
+    out
 }
 
 /// The gradients of a function of two inputs (Haskell's `gradBP2`).
@@ -158,6 +164,7 @@ where
     let mut grads = tape.backward(z.id(), out.one());
     let gx = grads.take(vx);
     let gy = differentiate_y.then(|| grads.take(vy));
+    tape.recycle(Some(grads));
     (out, gx, gy)
 }
 

@@ -38,6 +38,20 @@ enum Pullback {
     Gather(GatherPullback),
 }
 
+/// Node arrays left by the last finished tape of this thread, cleared, so the next tape starts
+/// with their capacity: a program that differentiates in a loop allocates them once, instead of
+/// growing (and, for long tapes, `mmap`ping and faulting in) megabytes on every call.
+struct Spare {
+    values: Vec<&'static dyn Any>,
+    requires_grad: Vec<bool>,
+    pullbacks: Vec<Pullback>,
+    grads: Vec<Option<Grad>>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
+}
+
 /// The nodes of a tape, stored column-wise.
 struct Nodes<'t> {
     values: Vec<&'t dyn Any>,
@@ -107,16 +121,70 @@ static UNIT: () = ();
 impl<'t> Tape<'t> {
     pub(crate) fn new() -> Self {
         const NODES: usize = 64;
+        // The gradient array stays in the slot for this tape's backward pass.
+        let spare = SPARE.with(|slot| {
+            slot.borrow_mut().as_mut().map(|spare| Nodes {
+                values: std::mem::take(&mut spare.values),
+                requires_grad: std::mem::take(&mut spare.requires_grad),
+                pullbacks: std::mem::take(&mut spare.pullbacks),
+            })
+        });
+        let nodes = match spare {
+            Some(nodes) if nodes.values.capacity() > 0 => nodes,
+            _ => Nodes {
+                values: Vec::with_capacity(NODES),
+                requires_grad: Vec::with_capacity(NODES),
+                pullbacks: Vec::with_capacity(NODES),
+            },
+        };
         Tape {
             arenas: Arena::new(),
             arena_of: RefCell::new(Vec::new()),
             last_arena: Cell::new(None),
-            nodes: RefCell::new(Nodes {
-                values: Vec::with_capacity(NODES),
-                requires_grad: Vec::with_capacity(NODES),
-                pullbacks: Vec::with_capacity(NODES),
-            }),
+            nodes: RefCell::new(nodes),
         }
+    }
+
+    /// Hands this tape's node arrays, cleared, to the next tape of this thread (see [`Spare`]),
+    /// with the gradient array of its backward pass if there was one. Called by the runners
+    /// once they are done with the tape; the tape stays valid, and empty.
+    pub(crate) fn recycle(&self, gradients: Option<Gradients>) {
+        let mut nodes = self.nodes.borrow_mut();
+        let (mut values, mut requires_grad, mut pullbacks) = (
+            std::mem::take(&mut nodes.values),
+            std::mem::take(&mut nodes.requires_grad),
+            std::mem::take(&mut nodes.pullbacks),
+        );
+        drop(nodes);
+        values.clear();
+        requires_grad.clear();
+        pullbacks.clear();
+        // An empty vector of `&'t dyn Any` becomes one of `&'static dyn Any` with the same
+        // allocation (collecting a vector's own `IntoIter` into a vector of the same layout
+        // reuses its buffer); there is no element to convert.
+        let values: Vec<&'static dyn Any> = values
+            .into_iter()
+            .map(|_| -> &'static dyn Any { unreachable!("the vector was cleared") })
+            .collect();
+        SPARE.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            // Without a backward pass, the gradient array already in the slot stays.
+            let grads = match (gradients, slot.take()) {
+                (Some(g), _) => {
+                    let mut grads = g.grads;
+                    grads.clear();
+                    grads
+                }
+                (None, Some(old)) => old.grads,
+                (None, None) => Vec::new(),
+            };
+            *slot = Some(Spare {
+                values,
+                requires_grad,
+                pullbacks,
+                grads,
+            });
+        });
     }
 
     /// Number of nodes recorded so far.
@@ -272,9 +340,14 @@ impl<'t> Tape<'t> {
             requires_grad,
             pullbacks,
         } = &mut *nodes;
-        let pullbacks = std::mem::take(pullbacks);
-        let mut grads: Vec<Option<Grad>> = Vec::with_capacity(output.index + 1);
-        grads.resize_with(output.index + 1, || None);
+        let mut grads: Vec<Option<Grad>> = SPARE
+            .with(|spare| {
+                spare
+                    .borrow_mut()
+                    .as_mut()
+                    .map(|s| std::mem::take(&mut s.grads))
+            })
+            .unwrap_or_default();
         // Gather steps read the gradients of fields recorded after them, up to the end.
         grads.resize_with(values.len(), || None);
         if requires_grad[output.index] {
@@ -285,12 +358,7 @@ impl<'t> Tape<'t> {
             requires_grad,
             grads: &mut grads,
         };
-        for (index, pullback) in pullbacks
-            .into_iter()
-            .enumerate()
-            .take(output.index + 1)
-            .rev()
-        {
+        for (index, pullback) in pullbacks.drain(..).enumerate().take(output.index + 1).rev() {
             match pullback {
                 Pullback::Leaf => {}
                 Pullback::Op(pullback) => {

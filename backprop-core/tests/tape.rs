@@ -431,3 +431,32 @@ mod drop_tracking {
         );
     }
 }
+
+#[test]
+fn tapes_inside_tapes_and_in_a_loop_reuse_storage_without_mixing() {
+    // Each finished tape hands its node arrays to the next one of its thread: a tape started
+    // inside another's closure, or after another's backward pass, must still see only its own
+    // nodes and gradients.
+    let inner = |x: f64| grad_bp(|y| y * y * y, &x); // 3x²
+    for round in 0..3 {
+        let (value, grad) = backprop(
+            |x| {
+                // A whole differentiation inside this one's closure, before and after recording.
+                let before = inner(*x.value());
+                let y = x.sin() * x;
+                let after = inner(*x.value() + 1.0);
+                y * (before + after)
+            },
+            &0.5,
+        );
+        let (c, d) = (3.0 * 0.25, 3.0 * 2.25);
+        let f = 0.5f64.sin() * 0.5;
+        assert!((value - f * (c + d)).abs() < 1e-14, "round {round}");
+        let df = 0.5f64.cos() * 0.5 + 0.5f64.sin();
+        assert!((grad - df * (c + d)).abs() < 1e-13, "round {round}: {grad}");
+        assert_eq!(
+            eval_bp(|x| x * 2.0 + 1.0, &(round as f64)),
+            2.0 * round as f64 + 1.0
+        );
+    }
+}
