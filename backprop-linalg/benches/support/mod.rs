@@ -18,12 +18,11 @@ const STEADY_HEAP: [(&str, &str); 2] = [
 /// 1.9 MB) by `mmap`. Whether each iteration then faults every page of its gradients in again
 /// depends on what ran before, not on the code measured: the same hand-written gradient took
 /// 77 µs or 900 µs. Fixed thresholds make both sides of every ratio run on a warm heap. The
-/// variables are ignored by other allocators, and a caller who sets either one keeps it.
+/// variables are ignored by other allocators, and a caller who sets either one keeps it; set
+/// `BENCH_GLIBC_DEFAULTS=1` to measure under glibc's own settings instead.
 pub fn steady_heap() {
-    if STEADY_HEAP
-        .iter()
-        .any(|(name, _)| env::var_os(name).is_some())
-    {
+    let keep = |name| env::var_os(name).is_some();
+    if keep("BENCH_GLIBC_DEFAULTS") || STEADY_HEAP.iter().any(|(name, _)| keep(name)) {
         return;
     }
     let exe = env::current_exe().expect("the benchmark knows its own path");
