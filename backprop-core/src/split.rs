@@ -330,12 +330,13 @@ impl<'t, S: Backprop> BVar<'t, S> {
             self.requires_grad(),
             move |ctx, _, dy| {
                 let whole = ctx.value(parent);
-                ctx.accumulate(
+                ctx.accumulate_with(
                     parent,
-                    |acc| get_mut(acc).add_assign(dy.clone()),
-                    || {
+                    dy,
+                    |acc, dy| get_mut(acc).add_assign(dy),
+                    |dy| {
                         let mut g = whole.zero();
-                        *get_mut(&mut g) = dy.clone();
+                        *get_mut(&mut g) = dy;
                         g
                     },
                 );

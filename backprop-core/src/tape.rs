@@ -458,6 +458,32 @@ impl<'a> Backward<'a> {
         add_into: impl FnOnce(&mut T),
         fresh: impl FnOnce() -> T,
     ) {
+        self.accumulate_with(id, (), |g, ()| add_into(g), |()| fresh());
+    }
+
+    /// [`accumulate`](Backward::accumulate) with a value that whichever closure runs takes by
+    /// value (a cotangent to move into place, say), so neither has to clone it.
+    ///
+    /// ```
+    /// use backprop_core::{grad_bp, BVar};
+    ///
+    /// /// `(x, x)`'s first component, by hand: its gradient is moved into the pair's.
+    /// fn first<'t>(p: BVar<'t, (f64, f64)>) -> BVar<'t, f64> {
+    ///     let id = p.id();
+    ///     p.tape().record(p.value().0, p.requires_grad(), move |ctx, _, dy| {
+    ///         ctx.accumulate_with(id, dy, |g, dy| g.0 += dy, |dy| (dy, 0.0));
+    ///     })
+    /// }
+    /// assert_eq!(grad_bp(first, &(1.0, 2.0)), (1.0, 0.0));
+    /// ```
+    #[track_caller]
+    pub fn accumulate_with<T: Backprop, V>(
+        &mut self,
+        id: VarId<T>,
+        value: V,
+        add_into: impl FnOnce(&mut T, V),
+        fresh: impl FnOnce(V) -> T,
+    ) {
         if !self.requires_grad[id.index] {
             return;
         }
@@ -466,8 +492,9 @@ impl<'a> Backward<'a> {
                 existing
                     .downcast_mut::<T>()
                     .expect("VarId used with a tape it does not belong to"),
+                value,
             ),
-            slot @ None => *slot = Some(Box::new(fresh())),
+            slot @ None => *slot = Some(Box::new(fresh(value))),
         }
     }
 

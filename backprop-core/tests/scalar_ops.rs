@@ -107,9 +107,10 @@ proptest! {
     }
 
     #[test]
-    fn f32_ops(x in 0.6f32..3.0) {
+    fn f32_ops(x in 0.6f32..2.0) {
         // f32 rounding (about 6e-8 relative) divided by the step makes differences noisy at
-        // about 1e-4; the tolerance says so.
+        // about 1e-4; the tolerance says so. The domain stops at 2, where the derivative is still
+        // above 1: it vanishes near x = 2.37, where a relative error means nothing.
         let config = CheckConfig { step: 1e-2, ..CheckConfig::default() };
         let report = check_gradient_with(
             &config,
