@@ -9,7 +9,7 @@
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, RealVector, sized};
+use crate::backend::{Backend, ones, sized};
 use crate::dense::Dense;
 use crate::ops::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
@@ -109,7 +109,7 @@ where
             add_product(ctx, ix, w.data(), Yes, dy.data(), No);
         }
         if ctx.wants(ib) {
-            add_matvec(ctx, ib, dy.data(), No, &ones::<N, B>());
+            add_matvec(ctx, ib, dy.data(), No, &ones::<B>(N::USIZE));
         }
     })
 }
@@ -140,16 +140,16 @@ where
     B: Backend,
 {
     let mut y = m.value().clone();
-    sized(B::ger(y.data_mut(), 1.0, v.value().data(), &ones::<N, B>()));
+    sized(B::ger(
+        y.data_mut(),
+        1.0,
+        v.value().data(),
+        &ones::<B>(N::USIZE),
+    ));
     record2(m, v, y, |ctx, im, iv, _, dy| {
         if ctx.wants(iv) {
-            add_matvec(ctx, iv, dy.data(), No, &ones::<N, B>());
+            add_matvec(ctx, iv, dy.data(), No, &ones::<B>(N::USIZE));
         }
         ctx.add(im, dy);
     })
-}
-
-/// The vector of `N` ones.
-fn ones<N: Unsigned, B: Backend>() -> RealVector<B> {
-    B::vec_from_fn(N::USIZE, |_| 1.0)
 }

@@ -7,7 +7,7 @@ use backprop_backend::Transpose;
 use backprop_core::{BVar, Backward, VarId};
 use typenum::Unsigned;
 
-use crate::backend::{Backend, RealMatrix, sized};
+use crate::backend::{Backend, RealMatrix, ones, sized};
 use crate::dense::{Dense, filled};
 use crate::ops::record::{add_outer, add_product, record1};
 use crate::types::sym::symmetrize;
@@ -61,8 +61,13 @@ fn add_mean_pullback<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
     ix: VarId<L<M, N, B>>,
     dmu: &R<N, B>,
 ) {
-    let ones = B::vec_from_fn(M::USIZE, |_| 1.0);
-    add_outer(ctx, ix, 1.0 / M::USIZE as f64, &ones, dmu.data());
+    add_outer(
+        ctx,
+        ix,
+        1.0 / M::USIZE as f64,
+        &ones::<B>(M::USIZE),
+        dmu.data(),
+    );
 }
 
 /// `X − 1·μᵀ`, the centred observations.
