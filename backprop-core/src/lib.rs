@@ -54,6 +54,7 @@ mod op;
 mod run;
 mod split;
 mod tape;
+mod values;
 
 pub use crate::backprop::Backprop;
 pub use crate::bvar::BVar;

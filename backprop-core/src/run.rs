@@ -4,8 +4,29 @@
 //! before returning. Inputs are borrowed: nothing is cloned on the way in. The output value is
 //! cloned once on the way out.
 
-use crate::tape::Tape;
+use crate::tape::{Gradients, Tape};
+use crate::values::Values;
 use crate::{BVar, Backprop};
+
+/// `with_tape!(|tape| body)`: runs `body` with `tape` a new tape, then passes the tape's storage
+/// on to the next tape of this thread: the node arrays, the gradient array (`body` evaluates to
+/// `(result, Option<Gradients>)`, the gradients if it ran a backward pass), and the value store,
+/// once every value on it is dropped. A macro rather than a function taking a closure, because
+/// the tape's brand must be allowed to borrow the runner's inputs.
+macro_rules! with_tape {
+    (|$tape:ident| $body:expr) => {{
+        let mut values = Values::take();
+        let out = {
+            let $tape = Tape::new(&values);
+            let (out, gradients): (_, Option<Gradients>) = $body;
+            $tape.recycle(gradients);
+            out
+        };
+        values.clear();
+        values.give_back();
+        out
+    }};
+}
 
 /// Runs `f` at `x` without differentiating it (Haskell's `evalBP`).
 ///
@@ -22,11 +43,10 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
-    let tape = Tape::new();
-    let y = f(tape.constant_ref(x));
-    let out = y.value().clone();
-    tape.recycle(None);
-    out
+    with_tape!(|tape| {
+        let y = f(tape.constant_ref(x));
+        (y.value().clone(), None)
+    })
 }
 
 /// The gradient of `f` at `x` (Haskell's `gradBP`): the output is seeded with
@@ -89,14 +109,14 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
-    let tape = Tape::new();
-    let input = tape.input(x);
-    let y = f(input);
-    let out = y.value().clone();
-    let mut grads = tape.backward(y.id(), seed(&out));
-    let gx = grads.take(input);
-    tape.recycle(Some(grads));
-    (out, gx)
+    with_tape!(|tape| {
+        let input = tape.input(x);
+        let y = f(input);
+        let out = y.value().clone();
+        let mut grads = tape.backward(y.id(), seed(&out));
+        let gx = grads.take(input);
+        ((out, gx), Some(grads))
+    })
 }
 
 /// Runs a function of two inputs (Haskell's `evalBP2`).
@@ -107,11 +127,10 @@ where
     C: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
 {
-    let tape = Tape::new();
-    let z = f(tape.constant_ref(x), tape.constant_ref(y));
-    let out = z.value().clone();
-    tape.recycle(None);
-    out
+    with_tape!(|tape| {
+        let z = f(tape.constant_ref(x), tape.constant_ref(y));
+        (z.value().clone(), None)
+    })
 }
 
 /// The gradients of a function of two inputs (Haskell's `gradBP2`).
@@ -152,20 +171,20 @@ where
     C: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
 {
-    let tape = Tape::new();
-    let vx = tape.input(x);
-    let vy = if differentiate_y {
-        tape.input(y)
-    } else {
-        tape.constant_ref(y)
-    };
-    let z = f(vx, vy);
-    let out = z.value().clone();
-    let mut grads = tape.backward(z.id(), out.one());
-    let gx = grads.take(vx);
-    let gy = differentiate_y.then(|| grads.take(vy));
-    tape.recycle(Some(grads));
-    (out, gx, gy)
+    with_tape!(|tape| {
+        let vx = tape.input(x);
+        let vy = if differentiate_y {
+            tape.input(y)
+        } else {
+            tape.constant_ref(y)
+        };
+        let z = f(vx, vy);
+        let out = z.value().clone();
+        let mut grads = tape.backward(z.id(), out.one());
+        let gx = grads.take(vx);
+        let gy = differentiate_y.then(|| grads.take(vy));
+        ((out, gx, gy), Some(grads))
+    })
 }
 
 /// Runs `f` at `x` with `data` on the tape as a constant, borrowed rather than cloned.

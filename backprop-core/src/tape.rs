@@ -1,7 +1,8 @@
 //! The tape: every value of one differentiation, and how to send gradients back through it.
 //!
 //! A [`Tape`] lives for one call of [`grad_bp`](crate::grad_bp) (or its siblings). Values are
-//! stored once, in an arena, and handed out as `&'t T`; inputs passed by reference and fields
+//! stored once, in a per-type store that the next tape of the thread reuses (`values.rs`), and
+//! handed out as `&'t T`; inputs passed by reference and fields
 //! projected out of a struct are borrowed, never cloned. Each recorded operation keeps a
 //! *pullback*, a `'static` closure that receives the operation's output gradient and adds the
 //! gradients of its inputs through a [`Backward`] context. The backward pass runs the pullbacks
@@ -11,13 +12,12 @@
 //! them. Op authors who want to skip work for constant inputs, or accumulate gradients in place,
 //! use [`Tape::record`] and [`Backward`] directly.
 
-use std::any::{Any, TypeId};
-use std::cell::{Cell, RefCell};
+use std::any::Any;
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use typed_arena::Arena;
-
+use crate::values::Values;
 use crate::{BVar, Backprop};
 
 /// A type-erased gradient, as stored between pullbacks.
@@ -69,13 +69,8 @@ struct Nodes<'t> {
 ///
 /// Reach it from any variable with [`BVar::tape`], e.g. to put a constant on it.
 pub struct Tape<'t> {
-    /// One arena per value type, each boxed once; values are never moved or dropped before
-    /// the tape itself.
-    arenas: Arena<Box<dyn Any>>,
-    /// The arena of each type stored so far (a tape sees few types, so a short list).
-    arena_of: RefCell<Vec<(TypeId, &'t dyn Any)>>,
-    /// The arena used last: consecutive values are often of one type.
-    last_arena: Cell<Option<(TypeId, &'t dyn Any)>>,
+    /// The values this tape owns; they never move or drop before the tape is gone.
+    values: &'t Values,
     nodes: RefCell<Nodes<'t>>,
 }
 
@@ -119,7 +114,8 @@ impl<T> VarId<T> {
 static UNIT: () = ();
 
 impl<'t> Tape<'t> {
-    pub(crate) fn new() -> Self {
+    /// A tape whose values go to `values` (see [`Values`]).
+    pub(crate) fn new(values: &'t Values) -> Self {
         const NODES: usize = 64;
         // The gradient array stays in the slot for this tape's backward pass.
         let spare = SPARE.with(|slot| {
@@ -138,9 +134,7 @@ impl<'t> Tape<'t> {
             },
         };
         Tape {
-            arenas: Arena::new(),
-            arena_of: RefCell::new(Vec::new()),
-            last_arena: Cell::new(None),
+            values,
             nodes: RefCell::new(nodes),
         }
     }
@@ -197,34 +191,9 @@ impl<'t> Tape<'t> {
         self.len() == 0
     }
 
-    /// Stores `value` in the arena of its type: one allocation per arena chunk, not per value.
+    /// Stores `value` with the others of its type: no allocation per value.
     fn alloc<T: 'static>(&'t self, value: T) -> &'t T {
-        self.arena::<T>().alloc(value)
-    }
-
-    fn arena<T: 'static>(&'t self) -> &'t Arena<T> {
-        let id = TypeId::of::<T>();
-        let arena: &'t dyn Any = match self.last_arena.get() {
-            Some((last, arena)) if last == id => arena,
-            _ => {
-                let mut arena_of = self.arena_of.borrow_mut();
-                let arena = match arena_of.iter().rev().find(|(t, _)| *t == id) {
-                    Some(&(_, arena)) => arena,
-                    None => {
-                        let stored: &'t mut Box<dyn Any> =
-                            self.arenas.alloc(Box::new(Arena::<T>::new()));
-                        let arena: &'t dyn Any = &**stored;
-                        arena_of.push((id, arena));
-                        arena
-                    }
-                };
-                self.last_arena.set(Some((id, arena)));
-                arena
-            }
-        };
-        arena
-            .downcast_ref::<Arena<T>>()
-            .expect("the arena listed for a type holds that type")
+        self.values.alloc(value)
     }
 
     fn push<T: 'static>(

@@ -5,7 +5,7 @@
 //! The network is the one of `benches/mlp.rs` (784 → 300 → 100 → 10; one sample, and a batch of
 //! 128 columns). Its weight matrices are large (`W₁` is 1.9 MB), so one needless copy of a
 //! weight, of its gradient, or of a batch activation shows up as megabytes, far above the
-//! tape's own bookkeeping (node arrays, arenas, boxed pullbacks: kilobytes). Counted by a
+//! tape's own bookkeeping (node arrays, value stores, boxed pullbacks: kilobytes). Counted by a
 //! wrapping global allocator, so this file is one test: tests running in parallel would be
 //! counted together.
 
@@ -27,7 +27,7 @@ mod network;
 use network::{Batch, Net, Uniform, grad_batch_hand, grad_hand, loss, loss_batch, run_hand};
 
 /// What the tape may allocate beyond the hand-written pass: its bookkeeping (node arrays, typed
-/// arenas, boxed pullbacks and gradients: a few hundred bytes per node, for a few dozen nodes)
+/// value stores, boxed pullbacks and gradients: a few hundred bytes per node, for a few dozen nodes)
 /// plus 5 % for intermediates it keeps where hand-written code overwrites in place (the
 /// softmax's 10 × 128 arrays, say). One copy of a weight or of its gradient (`W₂` is 240 kB,
 /// `W₁` 1.9 MB), or of a batch activation (307 kB), is more.
