@@ -74,6 +74,13 @@ pub trait Backprop: Clone + 'static {
     /// the other operand when it does (see [`conj`](Backprop::conj)).
     const COMPLEX: bool = false;
 
+    /// Whether a finished tape keeps its values of this type for the next tape of the thread
+    /// to overwrite ([`Tape::recycled`](crate::Tape::recycled)) instead of dropping them at
+    /// once. Worth it for types that own large storage, such as the vectors and matrices of
+    /// `backprop-linalg`, which set it; with the default, `false`, values are dropped when their
+    /// differentiation ends.
+    const RECYCLE: bool = false;
+
     /// The complex conjugate, for complex-valued types; real types keep the default (a copy,
     /// never called when [`COMPLEX`](Backprop::COMPLEX) is false).
     ///

@@ -156,6 +156,14 @@ pub trait Floating: Backprop {
     /// `f` applied to every element.
     fn map(&self, f: impl Fn(Self::Elem) -> Self::Elem) -> Self;
 
+    /// `out ← f(self)` element-wise, overwriting `out`, a value of this type that may hold
+    /// anything (a spare from an earlier tape, see [`Tape::recycled`](crate::Tape::recycled)).
+    /// The default assigns [`map`](Floating::map)'s result; types with storage override it to
+    /// write into `out`'s storage when the shapes agree.
+    fn map_into(&self, out: &mut Self, f: impl Fn(Self::Elem) -> Self::Elem) {
+        *out = self.map(f);
+    }
+
     /// `f` applied to corresponding elements of `self` and `other`.
     ///
     /// # Panics
@@ -246,7 +254,14 @@ fn elementwise<'t, T: Floating>(
     f: impl Fn(T::Elem) -> T::Elem,
     df: From<impl Fn(T::Elem) -> T::Elem + 'static>,
 ) -> BVar<'t, T> {
-    let y = x.value().map(f);
+    // A spare value from an earlier tape is overwritten instead of allocating a new one.
+    let y = match x.tape().recycled::<T>() {
+        Some(mut y) => {
+            x.value().map_into(&mut y, f);
+            y
+        }
+        None => x.value().map(f),
+    };
     let id = x.id();
     x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
         let (arg, df) = match df {

@@ -192,7 +192,7 @@ impl<'t> Tape<'t> {
     }
 
     /// Stores `value` with the others of its type: no allocation per value.
-    fn alloc<T: 'static>(&'t self, value: T) -> &'t T {
+    fn alloc<T: Backprop>(&'t self, value: T) -> &'t T {
         self.values.alloc(value)
     }
 
@@ -238,6 +238,55 @@ impl<'t> Tape<'t> {
     /// A constant borrowed from outside the differentiated closure, without cloning it.
     pub fn constant_ref<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
         self.push(value, false, Pullback::Leaf)
+    }
+
+    /// A value of type `T` that an earlier tape of this thread has finished with, to overwrite
+    /// instead of allocating a new one; `None` if there is none to spare.
+    ///
+    /// When a tape's run ends, its values of types that ask for it (vectors and matrices) are
+    /// kept for the next tape of the thread, and what that tape does not reuse is dropped when
+    /// it ends. An
+    /// operation that builds a new value can take one of these and overwrite it in place, so a
+    /// loop that runs the same computation allocates nothing for its intermediates after the
+    /// first call. The contents are those of some earlier value: overwrite all of it. Its
+    /// shape is that of an earlier value of the same type, so check it unless the type fixes
+    /// it (the statically sized matrices of `backprop-linalg` do).
+    ///
+    /// Only types that ask for it keep spares ([`Backprop::RECYCLE`]).
+    ///
+    /// ```
+    /// use backprop_core::{eval_bp, Backprop, BVar};
+    ///
+    /// /// A vector that asks to be recycled.
+    /// #[derive(Clone, Debug, PartialEq)]
+    /// struct Buf(Vec<f64>);
+    ///
+    /// impl Backprop for Buf {
+    ///     fn zero(&self) -> Self { Buf(vec![0.0; self.0.len()]) }
+    ///     fn add(self, rhs: Self) -> Self { Buf(self.0.iter().zip(&rhs.0).map(|(a, b)| a + b).collect()) }
+    ///     fn one(&self) -> Self { Buf(vec![1.0; self.0.len()]) }
+    ///     const RECYCLE: bool = true;
+    /// }
+    ///
+    /// /// `x` doubled, into a spare when one is at hand.
+    /// fn double<'t>(x: BVar<'t, Buf>) -> BVar<'t, Buf> {
+    ///     let tape = x.tape();
+    ///     let mut y = tape.recycled::<Buf>().unwrap_or(Buf(Vec::new()));
+    ///     y.0.clear(); // a spare may have any length: refill it
+    ///     y.0.extend(x.value().0.iter().map(|v| 2.0 * v));
+    ///     let id = x.id();
+    ///     tape.record(y, x.requires_grad(), move |ctx, _, dy| {
+    ///         ctx.add(id, Buf(dy.0.iter().map(|d| 2.0 * d).collect()))
+    ///     })
+    /// }
+    ///
+    /// // The first call allocates; later calls on this thread refill the last call's output.
+    /// for _ in 0..3 {
+    ///     assert_eq!(eval_bp(double, &Buf(vec![1.0, 2.0])), Buf(vec![2.0, 4.0]));
+    /// }
+    /// ```
+    pub fn recycled<T: Backprop>(&'t self) -> Option<T> {
+        self.values.spare()
     }
 
     /// Records an operation's output and its pullback.

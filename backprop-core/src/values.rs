@@ -8,15 +8,26 @@
 //! drops the values and keeps the chunks, and the runner hands the store to the next tape of its
 //! thread ([`Values::take`], [`Values::give_back`]): a program that differentiates in a loop
 //! allocates its value storage once, not a chunk and a box per value type on every call.
+//!
+//! Values of types that ask for it ([`Backprop::RECYCLE`]: vectors, matrices) are not dropped at
+//! once: they stay as *spares* until the next tape of the thread ends, and an operation that
+//! builds a new value of the same type can overwrite a spare instead of allocating
+//! ([`Tape::recycled`](crate::Tape::recycled)). A forward pass run in a loop then allocates
+//! nothing for its intermediates after the first call. Spares the next tape does not use are
+//! dropped when it ends, so a thread holds at most one finished tape's values.
 
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
+
+use crate::Backprop;
 
 /// The values of one type, in chunks whose buffers never move (see the module docs).
 struct Chunks<T> {
     chunks: Vec<Vec<T>>,
     /// The chunk being filled; every chunk before it is full.
     current: usize,
+    /// Values of the previous tape, to be overwritten rather than allocated afresh.
+    spares: Vec<T>,
 }
 
 /// Values of a chunk type this module has not seen fill a first chunk of about this many bytes.
@@ -27,6 +38,7 @@ impl<T> Chunks<T> {
         Chunks {
             chunks: Vec::new(),
             current: 0,
+            spares: Vec::new(),
         }
     }
 
@@ -64,21 +76,28 @@ impl<T> Chunks<T> {
         self.push(value)
     }
 
-    /// Drops every value, keeping the chunks' capacity.
-    fn clear(&mut self) {
+    /// Empties the chunks, keeping their capacity. With `keep_spares`, the values become the
+    /// spares (the previous spares, unused, are dropped); otherwise they are dropped.
+    fn clear(&mut self, keep_spares: bool) {
+        self.spares.clear();
         // Chunks past the current one hold nothing.
         let used = (self.current + 1).min(self.chunks.len());
         for chunk in &mut self.chunks[..used] {
-            chunk.clear();
+            if keep_spares {
+                self.spares.append(chunk);
+            } else {
+                chunk.clear();
+            }
         }
         self.current = 0;
     }
 }
 
-/// Drops the values of the store `store`, a `Chunks<T>`, keeping its capacity.
-fn clear_store<T: 'static>(store: &mut dyn Any) {
+/// Empties the store `store`, a `Chunks<T>`, keeping its capacity and, if `T` asks for it,
+/// its values as spares.
+fn clear_store<T: Backprop>(store: &mut dyn Any) {
     if let Some(chunks) = store.downcast_mut::<Chunks<T>>() {
-        chunks.clear();
+        chunks.clear(T::RECYCLE);
     }
 }
 
@@ -128,36 +147,40 @@ impl Values {
         SPARE.with(|spare| *spare.borrow_mut() = Some(self));
     }
 
+    /// The store of values of type `T`, made if there is none yet.
+    fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
+        let id = TypeId::of::<T>();
+        if stores.types.get(self.last.get()) != Some(&id) {
+            let index = match stores.types.iter().position(|t| *t == id) {
+                Some(index) => index,
+                None => {
+                    stores.types.push(id);
+                    stores
+                        .chunks
+                        .push((Box::new(Chunks::<T>::new()), clear_store::<T>));
+                    stores.types.len() - 1
+                }
+            };
+            self.last.set(index);
+        }
+        stores.chunks[self.last.get()]
+            .0
+            .downcast_mut::<Chunks<T>>()
+            .expect("the store listed for a type holds that type")
+    }
+
+    /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
+    /// module docs); always `None` for types that do not ask for it ([`Backprop::RECYCLE`]).
+    pub(crate) fn spare<T: Backprop>(&self) -> Option<T> {
+        if !T::RECYCLE {
+            return None;
+        }
+        self.chunks::<T>(&mut self.stores.borrow_mut()).spares.pop()
+    }
+
     /// Stores `value` for as long as `self` is borrowed.
-    pub(crate) fn alloc<T: 'static>(&self, value: T) -> &T {
-        let mut stores = self.stores.borrow_mut();
-        let stores = &mut *stores;
-        let last = stores
-            .chunks
-            .get_mut(self.last.get())
-            .and_then(|(store, _)| store.downcast_mut::<Chunks<T>>());
-        let value = match last {
-            Some(chunks) => chunks.push(value),
-            None => {
-                let id = TypeId::of::<T>();
-                let index = match stores.types.iter().position(|t| *t == id) {
-                    Some(index) => index,
-                    None => {
-                        stores.types.push(id);
-                        stores
-                            .chunks
-                            .push((Box::new(Chunks::<T>::new()), clear_store::<T>));
-                        stores.types.len() - 1
-                    }
-                };
-                self.last.set(index);
-                stores.chunks[index]
-                    .0
-                    .downcast_mut::<Chunks<T>>()
-                    .expect("the store listed for a type holds that type")
-                    .push(value)
-            }
-        };
+    pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
+        let value = self.chunks::<T>(&mut self.stores.borrow_mut()).push(value);
         // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
         // (`Chunks::push` just wrote it there, at an index below the chunk's length). The
         // reference lives as long as the borrow of `self`, and for that long the value neither
@@ -185,6 +208,40 @@ mod tests {
     use std::rc::Rc;
 
     use super::Values;
+    use crate::Backprop;
+
+    /// Counted through its `Rc`; asks to be recycled.
+    #[derive(Clone)]
+    struct Held(Rc<()>, [usize; 7]);
+
+    /// Owns storage but does not ask to be recycled.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Label(String);
+
+    impl Backprop for Held {
+        fn zero(&self) -> Self {
+            self.clone()
+        }
+        fn add(self, _: Self) -> Self {
+            self
+        }
+        fn one(&self) -> Self {
+            self.clone()
+        }
+        const RECYCLE: bool = true;
+    }
+
+    impl Backprop for Label {
+        fn zero(&self) -> Self {
+            self.clone()
+        }
+        fn add(self, _: Self) -> Self {
+            self
+        }
+        fn one(&self) -> Self {
+            self.clone()
+        }
+    }
 
     #[test]
     fn values_stay_put_across_chunks_types_and_reuse() {
@@ -192,27 +249,44 @@ mod tests {
         for round in 0..3 {
             let mut values = Values::take();
             {
-                let mut strings = Vec::new();
+                // The previous round's values of a type that asks for it are spare, whole; the
+                // others were dropped.
+                if round > 0 {
+                    let Held(rc, a) = values.spare::<Held>().expect("spares kept");
+                    assert!(
+                        Rc::ptr_eq(&rc, &counter) && a[0] < 2000 && a.iter().all(|v| *v == a[0])
+                    );
+                }
+                assert!(values.spare::<Label>().is_none());
+                assert_eq!(values.spare::<f64>(), None);
+                let mut labels = Vec::new();
                 let mut floats = Vec::new();
                 let mut held = Vec::new();
                 // Many chunks of each type, the types interleaved so the last-store cache misses.
                 for i in 0..2000 {
-                    strings.push(values.alloc(format!("{round}:{i}")));
+                    labels.push(values.alloc(Label(format!("{round}:{i}"))));
                     floats.push(values.alloc(i as f64 + 0.5));
-                    held.push(values.alloc((Rc::clone(&counter), [i; 7])));
+                    held.push(values.alloc(Held(Rc::clone(&counter), [i; 7])));
                     values.alloc(());
                 }
-                for (i, ((s, f), (_, a))) in strings.iter().zip(&floats).zip(&held).enumerate() {
-                    assert_eq!(**s, format!("{round}:{i}"));
+                for (i, ((l, f), h)) in labels.iter().zip(&floats).zip(&held).enumerate() {
+                    assert_eq!(l.0, format!("{round}:{i}"));
                     assert_eq!(**f, i as f64 + 0.5);
-                    assert_eq!(*a, [i; 7]);
+                    assert_eq!(h.1, [i; 7]);
                 }
-                assert_eq!(Rc::strong_count(&counter), 2001);
+                // This round's values, and the previous round's spares not taken.
+                let spares = if round > 0 { 1999 } else { 0 };
+                assert_eq!(Rc::strong_count(&counter), 1 + 2000 + spares);
             }
             values.clear();
-            // Clearing drops every value.
-            assert_eq!(Rc::strong_count(&counter), 1);
+            // Clearing drops the unused spares and keeps this round's values as the new ones.
+            assert_eq!(Rc::strong_count(&counter), 1 + 2000);
             values.give_back();
         }
+        // A tape that stores nothing leaves no spares behind.
+        let mut values = Values::take();
+        values.clear();
+        assert_eq!(Rc::strong_count(&counter), 1);
+        values.give_back();
     }
 }

@@ -11,6 +11,7 @@
 use std::fmt::Debug;
 
 use backprop_backend::{LinalgBackend, Scalar};
+use backprop_core::{BVar, Floating};
 
 use crate::backend::Backend;
 
@@ -260,6 +261,18 @@ pub(crate) mod any {
         T::wrap(T::Kind::map(a.data(), f))
     }
 
+    /// `out ← f(a)` on every entry, in `out`'s storage when the shapes agree (always, for the
+    /// statically sized types), in new storage otherwise.
+    pub(crate) fn map_into<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &T,
+        out: &mut T,
+        f: impl Fn(S) -> S,
+    ) {
+        if !T::Kind::zip_apply(out.data_mut(), a.data(), |_, x| f(x)) {
+            *out = map::<S, B, T>(a, f);
+        }
+    }
+
     /// Shape of the storage, for messages.
     pub(crate) fn shape<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> (usize, usize) {
         T::Kind::shape(a.data())
@@ -301,6 +314,19 @@ pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
     any::filled::<f64, B, T>(like, x)
 }
 
+/// A copy of `x`'s value, written into a spare value of an earlier tape when there is one (see
+/// [`Tape::recycled`](backprop_core::Tape::recycled)) rather than into new storage: the start
+/// of an output computed in place, such as `W·x + b` from `b`.
+pub(crate) fn copy_value<T: Floating>(x: BVar<'_, T>) -> T {
+    match x.tape().recycled::<T>() {
+        Some(mut y) => {
+            x.value().map_into(&mut y, |v| v);
+            y
+        }
+        None => x.value().clone(),
+    }
+}
+
 /// `f` on every entry.
 pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> T {
     any::map::<f64, B, T>(a, f)
@@ -338,6 +364,9 @@ macro_rules! impl_dense {
             type Elem = $s;
             fn map(&self, f: impl Fn($s) -> $s) -> Self {
                 $crate::dense::any::map::<$s, B, Self>(self, f)
+            }
+            fn map_into(&self, out: &mut Self, f: impl Fn($s) -> $s) {
+                $crate::dense::any::map_into::<$s, B, Self>(self, out, f)
             }
             #[track_caller]
             fn zip_map(&self, other: &Self, f: impl Fn($s, $s) -> $s) -> Self {
@@ -389,6 +418,7 @@ macro_rules! impl_dense {
                 $crate::dense::any::filled::<$s, B, Self>(self, one)
             }
             const COMPLEX: bool = <$s as ::backprop_backend::Scalar>::IS_COMPLEX;
+            const RECYCLE: bool = true;
             fn conj(&self) -> Self {
                 $crate::dense::any::map::<$s, B, Self>(self, ::backprop_backend::Scalar::conj)
             }
