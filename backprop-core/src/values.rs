@@ -18,6 +18,8 @@
 
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::Backprop;
 
@@ -94,29 +96,61 @@ impl<T> Chunks<T> {
 }
 
 /// Empties the store `store`, a `Chunks<T>`, keeping its capacity and, if `T` asks for it,
-/// its values as spares.
-fn clear_store<T: Backprop>(store: &mut dyn Any) {
-    if let Some(chunks) = store.downcast_mut::<Chunks<T>>() {
-        chunks.clear(T::RECYCLE);
+/// its values as spares; says whether it holds spares now.
+fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
+    match store.downcast_mut::<Chunks<T>>() {
+        Some(chunks) => {
+            chunks.clear(T::RECYCLE);
+            !chunks.spares.is_empty()
+        }
+        None => false,
     }
 }
 
 /// The values owned by one tape, one store per value type.
 pub(crate) struct Values {
     stores: RefCell<Stores>,
-    /// The store used last: consecutive values are often of one type.
+    /// The store used last: consecutive values are often of one type. Reset by `clear`, so
+    /// that a tape's first use of each store goes through `Stores::index_of`.
     last: Cell<usize>,
 }
 
 /// A type-erased `Chunks<T>` and the function that clears it.
-type Store = (Box<dyn Any>, fn(&mut dyn Any));
+type Store = (Box<dyn Any>, fn(&mut dyn Any) -> bool);
 
+/// Every store this thread has made (a program meets its value types again and again), and
+/// which of them hold anything, so that clearing costs what the tape used, not what the thread
+/// has seen.
 #[derive(Default)]
 struct Stores {
+    /// The store of each type.
+    index_of: HashMap<TypeId, usize, BuildHasherDefault<TypeIdHasher>>,
     /// The value type of each store.
     types: Vec<TypeId>,
     /// One `Chunks<T>` per type, with the function that clears it.
     chunks: Vec<Store>,
+    /// The stores used since the last `clear`, or holding spares.
+    live: Vec<usize>,
+    /// Whether each store is in `live`.
+    is_live: Vec<bool>,
+}
+
+/// A `TypeId` is already a hash: keep the bits it writes.
+#[derive(Default)]
+struct TypeIdHasher(u64);
+
+impl Hasher for TypeIdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 ^= v;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 thread_local! {
@@ -131,15 +165,22 @@ impl Values {
             .with(|spare| spare.borrow_mut().take())
             .unwrap_or_else(|| Values {
                 stores: RefCell::default(),
-                last: Cell::new(0),
+                last: Cell::new(usize::MAX),
             })
     }
 
-    /// Drops every value stored here, keeping the storage.
+    /// Drops every value stored here (or keeps it as a spare), keeping the storage.
     pub(crate) fn clear(&mut self) {
-        for (store, clear) in &mut self.stores.get_mut().chunks {
-            clear(&mut **store);
-        }
+        let stores = self.stores.get_mut();
+        let mut live = std::mem::take(&mut stores.live);
+        live.retain(|&index| {
+            let (store, clear) = &mut stores.chunks[index];
+            let holds_spares = clear(&mut **store);
+            stores.is_live[index] = holds_spares;
+            holds_spares
+        });
+        stores.live = live;
+        self.last.set(usize::MAX);
     }
 
     /// Hands this store, which must be cleared, to the next tape of this thread.
@@ -151,16 +192,23 @@ impl Values {
     fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
         let id = TypeId::of::<T>();
         if stores.types.get(self.last.get()) != Some(&id) {
-            let index = match stores.types.iter().position(|t| *t == id) {
-                Some(index) => index,
+            let index = match stores.index_of.get(&id) {
+                Some(&index) => index,
                 None => {
+                    let index = stores.types.len();
+                    stores.index_of.insert(id, index);
                     stores.types.push(id);
                     stores
                         .chunks
                         .push((Box::new(Chunks::<T>::new()), clear_store::<T>));
-                    stores.types.len() - 1
+                    stores.is_live.push(false);
+                    index
                 }
             };
+            if !stores.is_live[index] {
+                stores.is_live[index] = true;
+                stores.live.push(index);
+            }
             self.last.set(index);
         }
         stores.chunks[self.last.get()]
