@@ -77,7 +77,9 @@ pub trait Backprop: Clone + 'static {
     /// Whether a finished tape keeps its values of this type for the next tape of the thread
     /// to overwrite ([`Tape::recycled`](crate::Tape::recycled)) instead of dropping them at
     /// once. Worth it for types that own large storage, such as the vectors and matrices of
-    /// `backprop-linalg`, which set it; with the default, `false`, values are dropped when their
+    /// `backprop-linalg`, which set it. A kept value the next tape does not reuse is dropped
+    /// when that tape ends (inside its runner), at [`release_storage`](crate::release_storage),
+    /// or at thread exit. With the default, `false`, values are dropped when their
     /// differentiation ends.
     const RECYCLE: bool = false;
 

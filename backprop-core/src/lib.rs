@@ -63,7 +63,7 @@ pub use crate::floating::{Elementary, Floating, logistic, sign};
 pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, op3};
 pub use crate::run::{
     backprop, backprop_data, backprop_with, backprop2, eval_bp, eval_bp_data, eval_bp2, grad_bp,
-    grad_bp_data, grad_bp2,
+    grad_bp_data, grad_bp2, release_storage,
 };
 pub use crate::split::{FieldGrads, Fields, Join, Split};
 pub use crate::tape::{Backward, Tape, VarId};

@@ -258,3 +258,24 @@ where
     let (out, gx, _) = run2(f, x, data, false);
     (out, gx)
 }
+
+/// Frees what this thread keeps between differentiations: the node and gradient arrays of the
+/// last tape and its value store, with the values kept as spares ([`Tape::recycled`],
+/// [`Backprop::RECYCLE`]).
+///
+/// A thread that differentiates keeps these so the next differentiation starts with storage
+/// of the right size; they are freed when the thread exits. Call this after a large one-off
+/// differentiation on a long-lived thread to give the memory back sooner. The next
+/// differentiation on the thread allocates afresh.
+///
+/// ```
+/// use backprop_core::{grad_bp, release_storage};
+///
+/// assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
+/// release_storage();
+/// assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
+/// ```
+pub fn release_storage() {
+    Tape::release();
+    Values::release();
+}

@@ -118,13 +118,16 @@ impl<'t> Tape<'t> {
     pub(crate) fn new(values: &'t Values) -> Self {
         const NODES: usize = 64;
         // The gradient array stays in the slot for this tape's backward pass.
-        let spare = SPARE.with(|slot| {
-            slot.borrow_mut().as_mut().map(|spare| Nodes {
-                values: std::mem::take(&mut spare.values),
-                requires_grad: std::mem::take(&mut spare.requires_grad),
-                pullbacks: std::mem::take(&mut spare.pullbacks),
+        let spare = SPARE
+            .try_with(|slot| {
+                slot.borrow_mut().as_mut().map(|spare| Nodes {
+                    values: std::mem::take(&mut spare.values),
+                    requires_grad: std::mem::take(&mut spare.requires_grad),
+                    pullbacks: std::mem::take(&mut spare.pullbacks),
+                })
             })
-        });
+            .ok()
+            .flatten();
         let nodes = match spare {
             Some(nodes) if nodes.values.capacity() > 0 => nodes,
             _ => Nodes {
@@ -160,17 +163,20 @@ impl<'t> Tape<'t> {
             .into_iter()
             .map(|_| -> &'static dyn Any { unreachable!("the vector was cleared") })
             .collect();
-        SPARE.with(|slot| {
+        // Clearing the gradients runs their `Drop`s; do it before taking the slot, and drop
+        // what the slot held after releasing it, so that a `Drop` may itself differentiate.
+        let grads = gradients.map(|g| {
+            let mut grads = g.grads;
+            grads.clear();
+            grads
+        });
+        let replaced = SPARE.try_with(|slot| {
             let mut slot = slot.borrow_mut();
             // Without a backward pass, the gradient array already in the slot stays.
-            let grads = match (gradients, slot.take()) {
-                (Some(g), _) => {
-                    let mut grads = g.grads;
-                    grads.clear();
-                    grads
-                }
-                (None, Some(old)) => old.grads,
-                (None, None) => Vec::new(),
+            let (grads, replaced) = match (grads, slot.take()) {
+                (Some(grads), old) => (grads, old),
+                (None, Some(mut old)) => (std::mem::take(&mut old.grads), Some(old)),
+                (None, None) => (Vec::new(), None),
             };
             *slot = Some(Spare {
                 values,
@@ -178,7 +184,15 @@ impl<'t> Tape<'t> {
                 pullbacks,
                 grads,
             });
+            replaced
         });
+        drop(replaced);
+    }
+
+    /// Drops the node arrays kept for the next tape of this thread.
+    pub(crate) fn release() {
+        let kept = SPARE.try_with(RefCell::take);
+        drop(kept);
     }
 
     /// Number of nodes recorded so far.
@@ -243,16 +257,14 @@ impl<'t> Tape<'t> {
     /// A value of type `T` that an earlier tape of this thread has finished with, to overwrite
     /// instead of allocating a new one; `None` if there is none to spare.
     ///
-    /// When a tape's run ends, its values of types that ask for it (vectors and matrices) are
-    /// kept for the next tape of the thread, and what that tape does not reuse is dropped when
-    /// it ends. An
-    /// operation that builds a new value can take one of these and overwrite it in place, so a
-    /// loop that runs the same computation allocates nothing for its intermediates after the
-    /// first call. The contents are those of some earlier value: overwrite all of it. Its
-    /// shape is that of an earlier value of the same type, so check it unless the type fixes
-    /// it (the statically sized matrices of `backprop-linalg` do).
-    ///
-    /// Only types that ask for it keep spares ([`Backprop::RECYCLE`]).
+    /// When a tape's run ends, its values of types that ask for it ([`Backprop::RECYCLE`]:
+    /// vectors and matrices) are kept for the next tape the thread runs (not one nested inside
+    /// this tape), and what that tape does not reuse is dropped when it ends. An operation that
+    /// builds a new value can take one of these and overwrite it in place, so a loop that runs
+    /// the same computation reuses the last call's storage instead of allocating. Spares are
+    /// handed out in the order they were made. The contents are those of some earlier value:
+    /// overwrite all of it. Its shape is that of an earlier value of the same type, so check it
+    /// unless the type fixes it (the statically sized matrices of `backprop-linalg` do).
     ///
     /// ```
     /// use backprop_core::{eval_bp, Backprop, BVar};
@@ -359,12 +371,14 @@ impl<'t> Tape<'t> {
             pullbacks,
         } = &mut *nodes;
         let mut grads: Vec<Option<Grad>> = SPARE
-            .with(|spare| {
+            .try_with(|spare| {
                 spare
                     .borrow_mut()
                     .as_mut()
                     .map(|s| std::mem::take(&mut s.grads))
             })
+            .ok()
+            .flatten()
             .unwrap_or_default();
         // Gather steps read the gradients of fields recorded after them, up to the end.
         grads.resize_with(values.len(), || None);

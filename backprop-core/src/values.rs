@@ -12,9 +12,11 @@
 //! Values of types that ask for it ([`Backprop::RECYCLE`]: vectors, matrices) are not dropped at
 //! once: they stay as *spares* until the next tape of the thread ends, and an operation that
 //! builds a new value of the same type can overwrite a spare instead of allocating
-//! ([`Tape::recycled`](crate::Tape::recycled)). A forward pass run in a loop then allocates
-//! nothing for its intermediates after the first call. Spares the next tape does not use are
-//! dropped when it ends, so a thread holds at most one finished tape's values.
+//! ([`Tape::recycled`](crate::Tape::recycled)). Element-wise functions and affine layers do, so
+//! a forward pass run in a loop reuses the last call's storage for those intermediates. Spares
+//! the next tape does not use are dropped when it ends, so a thread holds one finished tape's
+//! values (two while a tape runs nested inside another), until
+//! [`release_storage`](crate::release_storage) or thread exit.
 
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
@@ -84,9 +86,13 @@ impl<T> Chunks<T> {
         self.spares.clear();
         // Chunks past the current one hold nothing.
         let used = (self.current + 1).min(self.chunks.len());
-        for chunk in &mut self.chunks[..used] {
+        // Spares are taken from the end: store them last value first, so that the next tape
+        // gets them in the order this one made them, and a value whose shape depends on the
+        // data (the dynamically sized matrices) meets a spare of its own shape when the
+        // computation repeats.
+        for chunk in self.chunks[..used].iter_mut().rev() {
             if keep_spares {
-                self.spares.append(chunk);
+                self.spares.extend(chunk.drain(..).rev());
             } else {
                 chunk.clear();
             }
@@ -162,7 +168,9 @@ impl Values {
     /// The cleared store of the last finished tape of this thread, or a new one.
     pub(crate) fn take() -> Self {
         SPARE
-            .with(|spare| spare.borrow_mut().take())
+            .try_with(|spare| spare.borrow_mut().take())
+            .ok()
+            .flatten()
             .unwrap_or_else(|| Values {
                 stores: RefCell::default(),
                 last: Cell::new(usize::MAX),
@@ -184,8 +192,17 @@ impl Values {
     }
 
     /// Hands this store, which must be cleared, to the next tape of this thread.
+    /// The store it replaces (a nested tape's) is dropped after the slot is released, so a
+    /// value's `Drop` may itself differentiate.
     pub(crate) fn give_back(self) {
-        SPARE.with(|spare| *spare.borrow_mut() = Some(self));
+        let replaced = SPARE.try_with(|spare| spare.replace(Some(self)));
+        drop(replaced);
+    }
+
+    /// Drops the store kept for the next tape of this thread, with its spares.
+    pub(crate) fn release() {
+        let kept = SPARE.try_with(RefCell::take);
+        drop(kept);
     }
 
     /// The store of values of type `T`, made if there is none yet.
