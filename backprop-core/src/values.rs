@@ -283,30 +283,25 @@ mod tests {
     #[derive(Clone, Debug, PartialEq)]
     struct Label(String);
 
-    impl Backprop for Held {
-        fn zero(&self) -> Self {
-            self.clone()
-        }
-        fn add(self, _: Self) -> Self {
-            self
-        }
-        fn one(&self) -> Self {
-            self.clone()
-        }
-        const RECYCLE: bool = true;
+    /// `Backprop` for a stored value that is never differentiated: only `RECYCLE` matters.
+    macro_rules! stored {
+        ($t:ty, $recycle:expr) => {
+            impl Backprop for $t {
+                fn zero(&self) -> Self {
+                    self.clone()
+                }
+                fn add(self, _: Self) -> Self {
+                    self
+                }
+                fn one(&self) -> Self {
+                    self.clone()
+                }
+                const RECYCLE: bool = $recycle;
+            }
+        };
     }
-
-    impl Backprop for Label {
-        fn zero(&self) -> Self {
-            self.clone()
-        }
-        fn add(self, _: Self) -> Self {
-            self
-        }
-        fn one(&self) -> Self {
-            self.clone()
-        }
-    }
+    stored!(Held, true);
+    stored!(Label, false);
 
     #[test]
     fn values_stay_put_across_chunks_types_and_reuse() {
