@@ -116,13 +116,18 @@ fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
 /// The values owned by one tape, one store per value type.
 pub(crate) struct Values {
     stores: RefCell<Stores>,
-    /// The store used last: consecutive values are often of one type. Reset by `clear`, so
-    /// that a tape's first use of each store goes through `Stores::index_of`.
-    last: Cell<usize>,
+    /// The type and index of the store used last: consecutive values are often of one type.
+    /// Reset by `clear`, so that a tape's first use of each store goes through
+    /// `Stores::index_of`.
+    last: Cell<Option<(TypeId, usize)>>,
 }
 
-/// A type-erased `Chunks<T>` and the function that clears it.
-type Store = (Box<dyn Any>, fn(&mut dyn Any) -> bool);
+/// A type-erased `Chunks<T>`, the function that clears it, and whether it is in `Stores::live`.
+struct Store {
+    chunks: Box<dyn Any>,
+    clear: fn(&mut dyn Any) -> bool,
+    live: bool,
+}
 
 /// Every store this thread has made (a program meets its value types again and again), and
 /// which of them hold anything, so that clearing costs what the tape used, not what the thread
@@ -131,14 +136,9 @@ type Store = (Box<dyn Any>, fn(&mut dyn Any) -> bool);
 struct Stores {
     /// The store of each type.
     index_of: HashMap<TypeId, usize, BuildHasherDefault<TypeIdHasher>>,
-    /// The value type of each store.
-    types: Vec<TypeId>,
-    /// One `Chunks<T>` per type, with the function that clears it.
-    chunks: Vec<Store>,
+    all: Vec<Store>,
     /// The stores used since the last `clear`, or holding spares.
     live: Vec<usize>,
-    /// Whether each store is in `live`.
-    is_live: Vec<bool>,
 }
 
 /// A `TypeId` is already a hash: keep the bits it writes.
@@ -173,7 +173,7 @@ impl Values {
             .flatten()
             .unwrap_or_else(|| Values {
                 stores: RefCell::default(),
-                last: Cell::new(usize::MAX),
+                last: Cell::new(None),
             })
     }
 
@@ -182,13 +182,12 @@ impl Values {
         let stores = self.stores.get_mut();
         let mut live = std::mem::take(&mut stores.live);
         live.retain(|&index| {
-            let (store, clear) = &mut stores.chunks[index];
-            let holds_spares = clear(&mut **store);
-            stores.is_live[index] = holds_spares;
-            holds_spares
+            let store = &mut stores.all[index];
+            store.live = (store.clear)(&mut *store.chunks);
+            store.live
         });
         stores.live = live;
-        self.last.set(usize::MAX);
+        self.last.set(None);
     }
 
     /// Hands this store, which must be cleared, to the next tape of this thread.
@@ -208,28 +207,28 @@ impl Values {
     /// The store of values of type `T`, made if there is none yet.
     fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
         let id = TypeId::of::<T>();
-        if stores.types.get(self.last.get()) != Some(&id) {
-            let index = match stores.index_of.get(&id) {
-                Some(&index) => index,
-                None => {
-                    let index = stores.types.len();
-                    stores.index_of.insert(id, index);
-                    stores.types.push(id);
-                    stores
-                        .chunks
-                        .push((Box::new(Chunks::<T>::new()), clear_store::<T>));
-                    stores.is_live.push(false);
-                    index
+        let index = match self.last.get() {
+            Some((last, index)) if last == id => index,
+            _ => {
+                let index = *stores.index_of.entry(id).or_insert_with(|| {
+                    stores.all.push(Store {
+                        chunks: Box::new(Chunks::<T>::new()),
+                        clear: clear_store::<T>,
+                        live: false,
+                    });
+                    stores.all.len() - 1
+                });
+                let store = &mut stores.all[index];
+                if !store.live {
+                    store.live = true;
+                    stores.live.push(index);
                 }
-            };
-            if !stores.is_live[index] {
-                stores.is_live[index] = true;
-                stores.live.push(index);
+                self.last.set(Some((id, index)));
+                index
             }
-            self.last.set(index);
-        }
-        stores.chunks[self.last.get()]
-            .0
+        };
+        stores.all[index]
+            .chunks
             .downcast_mut::<Chunks<T>>()
             .expect("the store listed for a type holds that type")
     }
