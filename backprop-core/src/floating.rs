@@ -164,6 +164,18 @@ pub trait Floating: Backprop {
         *out = self.map(f);
     }
 
+    /// `f` applied to every element, written into `spare` when there is one (see
+    /// [`map_into`](Floating::map_into)), else into new storage.
+    fn map_reusing(&self, spare: Option<Self>, f: impl Fn(Self::Elem) -> Self::Elem) -> Self {
+        match spare {
+            Some(mut out) => {
+                self.map_into(&mut out, f);
+                out
+            }
+            None => self.map(f),
+        }
+    }
+
     /// `f` applied to corresponding elements of `self` and `other`.
     ///
     /// # Panics
@@ -255,13 +267,7 @@ fn elementwise<'t, T: Floating>(
     df: From<impl Fn(T::Elem) -> T::Elem + 'static>,
 ) -> BVar<'t, T> {
     // A spare value from an earlier tape is overwritten instead of allocating a new one.
-    let y = match x.tape().recycled::<T>() {
-        Some(mut y) => {
-            x.value().map_into(&mut y, f);
-            y
-        }
-        None => x.value().map(f),
-    };
+    let y = x.value().map_reusing(x.tape().recycled(), f);
     let id = x.id();
     x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
         let (arg, df) = match df {

@@ -318,13 +318,7 @@ pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
 /// [`Tape::recycled`](backprop_core::Tape::recycled)) rather than into new storage: the start
 /// of an output computed in place, such as `W·x + b` from `b`.
 pub(crate) fn copy_value<T: Floating>(x: BVar<'_, T>) -> T {
-    match x.tape().recycled::<T>() {
-        Some(mut y) => {
-            x.value().map_into(&mut y, |v| v);
-            y
-        }
-        None => x.value().clone(),
-    }
+    x.value().map_reusing(x.tape().recycled(), |v| v)
 }
 
 /// `f` on every entry.
