@@ -8,16 +8,20 @@ use crate::tape::{Gradients, Tape};
 use crate::values::Values;
 use crate::{BVar, Backprop};
 
-/// `with_tape!(|tape| body)`: runs `body` with `tape` a new tape, then passes the tape's storage
+/// `with_tape!(|tape| body)`: runs `body` with `tape` a new tape (`with_tape!(records = false,
+/// |tape| body)`: one that only evaluates, see [`Tape::new`]), then passes the tape's storage
 /// on to the next tape of this thread: the node arrays, the gradient array (`body` evaluates to
 /// `(result, Option<Gradients>)`, the gradients if it ran a backward pass), and the value store,
 /// once every value on it is dropped. A macro rather than a function taking a closure, because
 /// the tape's brand must be allowed to borrow the runner's inputs.
 macro_rules! with_tape {
-    (|$tape:ident| $body:expr) => {{
+    (|$tape:ident| $body:expr) => {
+        with_tape!(records = true, |$tape| $body)
+    };
+    (records = $records:expr, |$tape:ident| $body:expr) => {{
         let mut values = Values::take();
         let out = {
-            let $tape = Tape::new(&values);
+            let $tape = Tape::new(&values, $records);
             let (out, gradients): (_, Option<Gradients>) = $body;
             $tape.recycle(gradients);
             out
@@ -30,8 +34,8 @@ macro_rules! with_tape {
 
 /// Runs `f` at `x` without differentiating it (Haskell's `evalBP`).
 ///
-/// No pullback is recorded: the cost is that of `f` on plain values plus storing each
-/// intermediate once.
+/// Nothing is recorded for a backward pass (no node, no pullback): the cost is that of `f` on
+/// plain values plus storing each intermediate once.
 ///
 /// ```
 /// use backprop_core::eval_bp;
@@ -43,7 +47,7 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
-    with_tape!(|tape| {
+    with_tape!(records = false, |tape| {
         let y = f(tape.constant_ref(x));
         (y.value().clone(), None)
     })
@@ -127,7 +131,7 @@ where
     C: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, B>) -> BVar<'t, C>,
 {
-    with_tape!(|tape| {
+    with_tape!(records = false, |tape| {
         let z = f(tape.constant_ref(x), tape.constant_ref(y));
         (z.value().clone(), None)
     })

@@ -13,7 +13,7 @@
 //! use [`Tape::record`] and [`Backward`] directly.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -71,7 +71,14 @@ struct Nodes<'t> {
 pub struct Tape<'t> {
     /// The values this tape owns; they never move or drop before the tape is gone.
     values: &'t Values,
+    /// The nodes, for the backward pass; left empty on a tape that does not record them.
     nodes: RefCell<Nodes<'t>>,
+    /// Whether nodes are recorded. A tape that only evaluates ([`eval_bp`](crate::eval_bp) and
+    /// its siblings) never runs a backward pass, so it keeps the values and numbers the nodes
+    /// but records nothing else.
+    records: bool,
+    /// Number of nodes made so far: the next node's index.
+    count: Cell<usize>,
 }
 
 /// The index of a variable on its tape, typed by its value, without the tape's lifetime.
@@ -114,9 +121,22 @@ impl<T> VarId<T> {
 static UNIT: () = ();
 
 impl<'t> Tape<'t> {
-    /// A tape whose values go to `values` (see [`Values`]).
-    pub(crate) fn new(values: &'t Values) -> Self {
+    /// A tape whose values go to `values` (see [`Values`]), recording its nodes for a backward
+    /// pass if `records`.
+    pub(crate) fn new(values: &'t Values, records: bool) -> Self {
         const NODES: usize = 64;
+        if !records {
+            return Tape {
+                values,
+                nodes: RefCell::new(Nodes {
+                    values: Vec::new(),
+                    requires_grad: Vec::new(),
+                    pullbacks: Vec::new(),
+                }),
+                records,
+                count: Cell::new(0),
+            };
+        }
         // The gradient array stays in the slot for this tape's backward pass.
         let spare = SPARE
             .try_with(|slot| {
@@ -139,6 +159,8 @@ impl<'t> Tape<'t> {
         Tape {
             values,
             nodes: RefCell::new(nodes),
+            records,
+            count: Cell::new(0),
         }
     }
 
@@ -146,6 +168,10 @@ impl<'t> Tape<'t> {
     /// with the gradient array of its backward pass if there was one. Called by the runners
     /// once they are done with the tape; the tape stays valid, and empty.
     pub(crate) fn recycle(&self, gradients: Option<Gradients>) {
+        if !self.records {
+            // Nothing was taken from the slot.
+            return;
+        }
         let mut nodes = self.nodes.borrow_mut();
         let (mut values, mut requires_grad, mut pullbacks) = (
             std::mem::take(&mut nodes.values),
@@ -197,7 +223,7 @@ impl<'t> Tape<'t> {
 
     /// Number of nodes recorded so far.
     pub fn len(&self) -> usize {
-        self.nodes.borrow().values.len()
+        self.count.get()
     }
 
     /// Whether nothing has been recorded yet.
@@ -216,16 +242,24 @@ impl<'t> Tape<'t> {
         requires_grad: bool,
         pullback: Pullback,
     ) -> BVar<'t, T> {
-        let mut nodes = self.nodes.borrow_mut();
-        let index = nodes.values.len();
-        nodes.values.push(value);
-        nodes.requires_grad.push(requires_grad);
-        nodes.pullbacks.push(pullback);
+        let index = self.count.get();
+        self.count.set(index + 1);
+        if self.records {
+            let mut nodes = self.nodes.borrow_mut();
+            debug_assert_eq!(index, nodes.values.len());
+            nodes.values.push(value);
+            nodes.requires_grad.push(requires_grad);
+            nodes.pullbacks.push(pullback);
+        }
         BVar::from_parts(self, index, value, requires_grad)
     }
 
     /// A differentiated input, borrowed from the caller.
     pub(crate) fn input<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
+        debug_assert!(
+            self.records,
+            "a differentiated input on a tape that only evaluates"
+        );
         self.push(value, true, Pullback::Leaf)
     }
 
@@ -364,6 +398,10 @@ impl<'t> Tape<'t> {
     /// every node (`None` where none arrived). Consumes the pullbacks: a tape is
     /// differentiated once.
     pub(crate) fn backward<T: Backprop>(&self, output: VarId<T>, seed: T) -> Gradients {
+        assert!(
+            self.records,
+            "a backward pass on a tape that only evaluates"
+        );
         let mut nodes = self.nodes.borrow_mut();
         let Nodes {
             values,

@@ -61,6 +61,29 @@ fn eval_bp_records_no_gradient_work() {
 }
 
 #[test]
+fn a_tape_that_only_evaluates_numbers_its_nodes_like_one_that_records() {
+    // The same function on both kinds of tape: a split (a gathering node and its parts), an
+    // operation, a constant. An evaluating tape records nothing for a backward pass, but its
+    // variables get the indices a recording tape would give them.
+    fn f<'t>(p: BVar<'t, (f64, f64)>, ids: &mut Vec<usize>) -> BVar<'t, f64> {
+        let (a, b) = p.split();
+        let y = a * b + p.tape().constant(1.0);
+        ids.extend([
+            a.id().index(),
+            b.id().index(),
+            y.id().index(),
+            p.tape().len(),
+        ]);
+        y
+    }
+    let (mut evaluated, mut recorded) = (Vec::new(), Vec::new());
+    assert_eq!(eval_bp(|p| f(p, &mut evaluated), &(2.0, 3.0)), 7.0);
+    assert_eq!(grad_bp(|p| f(p, &mut recorded), &(2.0, 3.0)), (3.0, 2.0));
+    assert_eq!(evaluated, recorded);
+    assert_eq!(evaluated, [2, 3, 6, 7]);
+}
+
+#[test]
 fn backprop_returns_value_and_gradient() {
     assert_eq!(backprop(|x| x * x * x, &2.0), (8.0, 12.0));
     assert_eq!(backprop2(|x, y| x * y + x, &3.0, &4.0), (15.0, (5.0, 3.0)));
