@@ -236,11 +236,13 @@ impl<'t> Tape<'t> {
         self.values.alloc(value)
     }
 
+    /// Makes the next node; `pullback` is called only on a tape that records nodes.
+    #[inline]
     fn push<T: 'static>(
         &'t self,
         value: &'t T,
         requires_grad: bool,
-        pullback: Pullback,
+        pullback: impl FnOnce() -> Pullback,
     ) -> BVar<'t, T> {
         let index = self.count.get();
         self.count.set(index + 1);
@@ -249,7 +251,7 @@ impl<'t> Tape<'t> {
             debug_assert_eq!(index, nodes.values.len());
             nodes.values.push(value);
             nodes.requires_grad.push(requires_grad);
-            nodes.pullbacks.push(pullback);
+            nodes.pullbacks.push(pullback());
         }
         BVar::from_parts(self, index, value, requires_grad)
     }
@@ -260,13 +262,13 @@ impl<'t> Tape<'t> {
             self.records,
             "a differentiated input on a tape that only evaluates"
         );
-        self.push(value, true, Pullback::Leaf)
+        self.push(value, true, || Pullback::Leaf)
     }
 
     /// A part of a value on this tape, whose gradient is left in place for a gathering step
     /// to collect (see [`record_gather`](Tape::record_gather)).
     pub(crate) fn part<T: Backprop>(&'t self, value: &'t T, requires_grad: bool) -> BVar<'t, T> {
-        self.push(value, requires_grad, Pullback::Leaf)
+        self.push(value, requires_grad, || Pullback::Leaf)
     }
 
     /// A constant: no gradient flows to it (Haskell's `auto`/`constVar`).
@@ -280,12 +282,12 @@ impl<'t> Tape<'t> {
     /// ```
     pub fn constant<T: Backprop>(&'t self, value: T) -> BVar<'t, T> {
         let value = self.alloc(value);
-        self.push(value, false, Pullback::Leaf)
+        self.push(value, false, || Pullback::Leaf)
     }
 
     /// A constant borrowed from outside the differentiated closure, without cloning it.
     pub fn constant_ref<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
-        self.push(value, false, Pullback::Leaf)
+        self.push(value, false, || Pullback::Leaf)
     }
 
     /// A value of type `T` that an earlier tape of this thread has finished with, to overwrite
@@ -365,7 +367,9 @@ impl<'t> Tape<'t> {
         F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
     {
         let value = self.alloc(value);
-        self.push(value, requires_grad, op_pullback(requires_grad, pullback))
+        self.push(value, requires_grad, || {
+            op_pullback(requires_grad, pullback)
+        })
     }
 
     /// Like [`record`](Tape::record), for an output that borrows from a value already on this
@@ -375,7 +379,9 @@ impl<'t> Tape<'t> {
         T: Backprop,
         F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
     {
-        self.push(value, requires_grad, op_pullback(requires_grad, pullback))
+        self.push(value, requires_grad, || {
+            op_pullback(requires_grad, pullback)
+        })
     }
 
     /// Records a gathering step: a node that runs its pullback after every node recorded later,
@@ -386,10 +392,12 @@ impl<'t> Tape<'t> {
     where
         F: FnOnce(&mut Backward<'_>, usize) + 'static,
     {
-        let pullback = if requires_grad {
-            Pullback::Gather(Box::new(gather))
-        } else {
-            Pullback::Leaf
+        let pullback = || {
+            if requires_grad {
+                Pullback::Gather(Box::new(gather))
+            } else {
+                Pullback::Leaf
+            }
         };
         self.push(&UNIT, requires_grad, pullback).id()
     }

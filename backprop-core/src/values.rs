@@ -205,6 +205,7 @@ impl Values {
     }
 
     /// The store of values of type `T`, made if there is none yet.
+    #[inline]
     fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
         let id = TypeId::of::<T>();
         let index = match self.last.get() {
@@ -235,6 +236,7 @@ impl Values {
 
     /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
     /// module docs); always `None` for types that do not ask for it ([`Backprop::RECYCLE`]).
+    #[inline]
     pub(crate) fn spare<T: Backprop>(&self) -> Option<T> {
         if !T::RECYCLE {
             return None;
@@ -243,6 +245,7 @@ impl Values {
     }
 
     /// Stores `value` for as long as `self` is borrowed.
+    #[inline]
     pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
         let value = self.chunks::<T>(&mut self.stores.borrow_mut()).push(value);
         // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
