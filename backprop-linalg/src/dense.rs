@@ -11,7 +11,7 @@
 use std::fmt::Debug;
 
 use backprop_backend::{LinalgBackend, Scalar};
-use backprop_core::{BVar, Floating};
+use backprop_core::{BVar, Backprop};
 
 use crate::backend::Backend;
 
@@ -42,6 +42,8 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn zip_apply(a: &mut Self::Data, b: &Self::Data, f: impl FnMut(S, S) -> S) -> bool;
     /// `y += alpha·x`, in place; `false` if the shapes differ.
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool;
+    /// `dst ← src`, in place; `false` if the shapes differ.
+    fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool;
 }
 
 /// Vector storage.
@@ -84,6 +86,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::vec_axpy(y, alpha, x).is_ok()
     }
+    fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool {
+        B::vec_copy_from(dst, src).is_ok()
+    }
 }
 
 impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
@@ -123,6 +128,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     }
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool {
         B::mat_axpy(y, alpha, x).is_ok()
+    }
+    fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool {
+        B::mat_copy_from(dst, src).is_ok()
     }
 }
 
@@ -317,8 +325,14 @@ pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
 /// A copy of `x`'s value, written into a spare value of an earlier tape when there is one (see
 /// [`Tape::recycled`](backprop_core::Tape::recycled)) rather than into new storage: the start
 /// of an output computed in place, such as `W·x + b` from `b`.
-pub(crate) fn copy_value<T: Floating>(x: BVar<'_, T>) -> T {
-    x.value().map_reusing(x.tape().recycled(), |v| v)
+pub(crate) fn copy_value<B: Backend, T: Dense<B> + Backprop>(x: BVar<'_, T>) -> T {
+    if let Some(mut spare) = x.tape().recycled::<T>() {
+        if T::Kind::copy_from(spare.data_mut(), x.value().data()) {
+            return spare;
+        }
+        // A spare of another shape (the dynamically sized types): allocate.
+    }
+    x.value().clone()
 }
 
 /// `f` on every entry.

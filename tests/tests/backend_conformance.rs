@@ -476,6 +476,9 @@ fn elementwise_and_reductions<B: LinalgBackend<f64>>(a: &Dense, b: &Dense, alpha
         &a.lin(1.0, b, alpha),
         1e-15,
     )?;
+    let mut y = B::mat_zeros(a.rows, a.cols);
+    B::mat_copy_from(&mut y, &bm).unwrap();
+    prop_assert_eq!(Dense::of::<B>(&y), Dense::of::<B>(&bm));
     let mut y = am.clone();
     B::mat_map_mut(&mut y, |x| 2.0 * x + 1.0);
     prop_assert_eq!(
@@ -500,6 +503,9 @@ fn elementwise_and_reductions<B: LinalgBackend<f64>>(a: &Dense, b: &Dense, alpha
         &col_dense(&want),
         1e-15,
     )?;
+    let mut vy = B::vec_zeros(b.data.len());
+    B::vec_copy_from(&mut vy, &vb).unwrap();
+    prop_assert_eq!(vecd::<B>(&vy), b.data.clone());
     // reductions against naive loops
     let n = a.data.len();
     let t = tol(n, 1.0);
@@ -729,6 +735,16 @@ fn errors_shapes<B: Factorize<f64>>() {
     assert_err(
         B::mat_axpy(&mut B::mat_zeros(2, 2), 1.0, &a23),
         "mat_axpy",
+        is_shape,
+    );
+    assert_err(
+        B::vec_copy_from(&mut B::vec_zeros(2), &B::vec_zeros(3)),
+        "vec_copy_from",
+        is_shape,
+    );
+    assert_err(
+        B::mat_copy_from(&mut B::mat_zeros(2, 2), &a23),
+        "mat_copy_from",
         is_shape,
     );
     assert_err(

@@ -270,6 +270,14 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         }
         Ok(())
     }
+    /// `dst ← src`, in place (a copy into existing storage, without allocating).
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] when the lengths differ; `dst` is left unchanged.
+    fn vec_copy_from(dst: &mut Self::Vector, src: &Self::Vector) -> Result<(), LinalgError> {
+        validate::same_len("vec_copy_from", Self::vec_len(dst), Self::vec_len(src))?;
+        Self::vec_zip_apply(dst, src, |_, x| x)
+    }
     /// `a + b`.
     ///
     /// # Errors
@@ -320,6 +328,15 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
             }
         }
         Ok(())
+    }
+
+    /// `dst ← src`, in place (a copy into existing storage, without allocating).
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] when the shapes differ; `dst` is left unchanged.
+    fn mat_copy_from(dst: &mut Self::Matrix, src: &Self::Matrix) -> Result<(), LinalgError> {
+        validate::same_shape("mat_copy_from", Self::mat_shape(dst), Self::mat_shape(src))?;
+        Self::mat_zip_apply(dst, src, |_, x| x)
     }
 
     // ----- provided: reductions -----

@@ -164,6 +164,18 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
         }
         Ok(())
     }
+    fn vec_copy_from(dst: &mut Col<T>, src: &Col<T>) -> Result<(), LinalgError> {
+        validate::same_len("vec_copy_from", dst.nrows(), src.nrows())?;
+        col_slice_mut(dst).copy_from_slice(col_slice(src));
+        Ok(())
+    }
+    fn mat_copy_from(dst: &mut Mat<T>, src: &Mat<T>) -> Result<(), LinalgError> {
+        validate::same_shape("mat_copy_from", dst.shape(), src.shape())?;
+        for j in 0..src.ncols() {
+            dst.col_as_slice_mut(j).copy_from_slice(src.col_as_slice(j));
+        }
+        Ok(())
+    }
     fn mat_transpose(a: &Mat<T>) -> Mat<T> {
         a.transpose().to_owned()
     }

@@ -165,6 +165,16 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
         y.zip_apply(x, |yi, xi| *yi += alpha * xi);
         Ok(())
     }
+    fn vec_copy_from(dst: &mut DVector<T>, src: &DVector<T>) -> Result<(), LinalgError> {
+        validate::same_len("vec_copy_from", dst.len(), src.len())?;
+        dst.copy_from(src);
+        Ok(())
+    }
+    fn mat_copy_from(dst: &mut DMatrix<T>, src: &DMatrix<T>) -> Result<(), LinalgError> {
+        validate::same_shape("mat_copy_from", dst.shape(), src.shape())?;
+        dst.copy_from(src);
+        Ok(())
+    }
     fn mat_transpose(a: &DMatrix<T>) -> DMatrix<T> {
         a.transpose()
     }

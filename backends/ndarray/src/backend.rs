@@ -154,6 +154,16 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         zip_apply(y, x, |yi, xi| yi + alpha * xi);
         Ok(())
     }
+    fn vec_copy_from(dst: &mut Array1<T>, src: &Array1<T>) -> Result<(), LinalgError> {
+        validate::same_len("vec_copy_from", dst.len(), src.len())?;
+        copy_from(dst, src);
+        Ok(())
+    }
+    fn mat_copy_from(dst: &mut Array2<T>, src: &Array2<T>) -> Result<(), LinalgError> {
+        validate::same_shape("mat_copy_from", dst.dim(), src.dim())?;
+        copy_from(dst, src);
+        Ok(())
+    }
     fn mat_axpy(y: &mut Array2<T>, alpha: T, x: &Array2<T>) -> Result<(), LinalgError> {
         validate::same_shape("mat_axpy", y.dim(), x.dim())?;
         zip_apply(y, x, |yi, xi| yi + alpha * xi);
@@ -190,11 +200,23 @@ fn zip_apply<T: Copy, D: Dimension>(
     Zip::from(a).and(b).for_each(|x, &y| *x = f(*x, y));
 }
 
+/// `dst ← src` for arrays of the same shape: one `memcpy` when both are contiguous with the
+/// same strides, else ndarray's `assign`.
+fn copy_from<T: Copy, D: Dimension>(dst: &mut Array<T, D>, src: &Array<T, D>) {
+    if dst.strides() == src.strides() {
+        if let (Some(d), Some(s)) = (dst.as_slice_memory_order_mut(), src.as_slice_memory_order()) {
+            d.copy_from_slice(s);
+            return;
+        }
+    }
+    dst.assign(src);
+}
+
 #[cfg(test)]
 mod tests {
     use ndarray::{Array2, ShapeBuilder};
 
-    use super::zip_apply;
+    use super::{copy_from, zip_apply};
 
     /// `a − 10·b` entry by entry, the reference for every layout pair.
     fn expected(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
@@ -202,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn zip_apply_pairs_entries_by_index_in_every_layout() {
+    fn zip_apply_and_copy_from_pair_entries_by_index_in_every_layout() {
         let entry = |(i, j): (usize, usize)| (7 * i + j) as f64;
         let row_major = Array2::from_shape_fn((3, 4), entry);
         let col_major = Array2::from_shape_fn((3, 4).f(), entry);
@@ -219,6 +241,15 @@ mod tests {
                     out,
                     expected(a, b),
                     "a strides {:?}, b strides {:?}",
+                    a.strides(),
+                    b.strides()
+                );
+                let mut copy = a.clone();
+                copy_from(&mut copy, b);
+                assert_eq!(
+                    &copy,
+                    b,
+                    "copy: strides {:?}, {:?}",
                     a.strides(),
                     b.strides()
                 );
