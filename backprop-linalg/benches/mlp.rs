@@ -9,86 +9,26 @@
 //! - `run`: the forward pass alone, `eval_bp` vs plain code;
 //! - `descent`: one gradient-descent step (gradient plus update).
 //!
-//! Ratios (autodiff / hand-written) measured in one run are what to compare: absolute times drift
-//! on a shared machine.
+//! Criterion times each pass on its own, one after the other: these are the absolute times.
+//! Ratios (autodiff / hand-written) are what to compare, and `benches/paired.rs` measures them
+//! with the two sides interleaved, which machine load cannot tilt.
 
-use std::hint::black_box;
-
-use backprop_linalg::typenum::{U10, U784};
-use backprop_linalg::{Backend, L, R, eval_bp_data, grad_bp_data};
+use backprop_linalg::Backend;
 use criterion::{Criterion, criterion_group};
 
 mod network;
 mod support;
 
-use network::{Batch, Net, Uniform, grad_batch_hand, grad_hand, loss, loss_batch, run_hand};
+use network::Setup;
 
 fn bench_backend<B: Backend>(c: &mut Criterion) {
-    let mut rng = Uniform(0x9e37_79b9_7f4a_7c15);
-    let net = Net::<B>::new(&mut rng);
-    let sample = (
-        R::<U784, B>::from_fn(|_| rng.next(0.0, 1.0)),
-        R::<U10, B>::from_fn(|_| rng.next(0.0, 1.0)),
-    );
-    let batch = (
-        L::<U784, Batch, B>::from_fn(|_, _| rng.next(0.0, 1.0)),
-        L::<U10, Batch, B>::from_fn(|_, _| rng.next(0.0, 1.0)),
-    );
-    // Both sides read the same buffers: where the input vector lies (its alignment against the
-    // cache lines of `W₁`'s rows) moves the GEMV of the first layer by up to 16 % on ndarray, so
-    // a copy on one side would measure placement, not autodiff.
-    let ((x, t), (xb, tb)) = (&sample, &batch);
-
-    // The two gradients agree before anything is timed.
-    let (ga, gh) = (grad_bp_data(loss, &net, &sample), grad_hand(&net, x, t));
-    let diff = (&ga.w1 - &gh.w1)
-        .to_row_major()
-        .iter()
-        .fold(0.0f64, |m, v| m.max(v.abs()));
-    assert!(
-        diff < 1e-10,
-        "{}: autodiff and hand-written gradients differ by {diff}",
-        B::NAME
-    );
-    let (ga, gh) = (
-        grad_bp_data(loss_batch, &net, &batch),
-        grad_batch_hand(&net, xb, tb),
-    );
-    let diff = (&ga.w1 - &gh.w1)
-        .to_row_major()
-        .iter()
-        .fold(0.0f64, |m, v| m.max(v.abs()));
-    assert!(diff < 1e-9, "{}: batch gradients differ by {diff}", B::NAME);
-
+    let setup = Setup::<B>::new();
+    setup.check_gradients();
     let mut g = c.benchmark_group(B::NAME);
-    g.bench_function("grad/autodiff", |b| {
-        b.iter(|| grad_bp_data(loss, black_box(&net), &sample))
-    });
-    g.bench_function("grad/hand", |b| b.iter(|| grad_hand(black_box(&net), x, t)));
-    g.bench_function("grad_batch/autodiff", |b| {
-        b.iter(|| grad_bp_data(loss_batch, black_box(&net), &batch))
-    });
-    g.bench_function("grad_batch/hand", |b| {
-        b.iter(|| grad_batch_hand(black_box(&net), xb, tb))
-    });
-    g.bench_function("run/autodiff", |b| {
-        b.iter(|| eval_bp_data(loss, black_box(&net), &sample))
-    });
-    g.bench_function("run/hand", |b| b.iter(|| run_hand(black_box(&net), x, t)));
-    let mut n1 = net.clone();
-    g.bench_function("descent/autodiff", |b| {
-        b.iter(|| {
-            let grad = grad_bp_data(loss, &n1, &sample);
-            n1.descend(&grad, 0.01);
-        })
-    });
-    let mut n2 = net.clone();
-    g.bench_function("descent/hand", |b| {
-        b.iter(|| {
-            let grad = grad_hand(&n2, x, t);
-            n2.descend(&grad, 0.01);
-        })
-    });
+    for mut m in setup.measurements() {
+        g.bench_function(format!("{}/autodiff", m.name), |b| b.iter(&mut m.autodiff));
+        g.bench_function(format!("{}/hand", m.name), |b| b.iter(&mut m.hand));
+    }
     g.finish();
 }
 

@@ -12,19 +12,18 @@
 use std::alloc::System;
 
 use backprop_linalg::backends::{Faer, Nalgebra, Ndarray};
-use backprop_linalg::typenum::{U10, U784};
-use backprop_linalg::{Backend, L, R, eval_bp, eval_bp_data, grad_bp_data, sum_elements};
+use backprop_linalg::{Backend, eval_bp, eval_bp_data, grad_bp_data, sum_elements};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-// The benchmark's network; its gradient-descent helper is not weighed here.
+// The benchmark's network and data; its measurement closures are not weighed here.
 #[allow(dead_code)]
 #[path = "../benches/network/mod.rs"]
 mod network;
 
-use network::{Batch, Net, Uniform, grad_batch_hand, grad_hand, loss, loss_batch, run_hand};
+use network::{Setup, grad_batch_hand, grad_hand, loss, loss_batch, run_hand};
 
 /// What the tape may allocate beyond the hand-written pass: its bookkeeping (node arrays, typed
 /// value stores, boxed pullbacks and gradients: a few hundred bytes per node, for a few dozen nodes)
@@ -65,29 +64,24 @@ fn compare(what: &str, autodiff: Stats, hand: Stats) {
 }
 
 fn weigh_backend<B: Backend>() {
-    let mut rng = Uniform(0x9e37_79b9_7f4a_7c15);
-    let net = Net::<B>::new(&mut rng);
-    let x = R::<U784, B>::from_fn(|_| rng.next(0.0, 1.0));
-    let t = R::<U10, B>::from_fn(|_| rng.next(0.0, 1.0));
-    let xb = L::<U784, Batch, B>::from_fn(|_, _| rng.next(0.0, 1.0));
-    let tb = L::<U10, Batch, B>::from_fn(|_, _| rng.next(0.0, 1.0));
-    let (sample, batch) = ((x.clone(), t.clone()), (xb.clone(), tb.clone()));
+    let Setup { net, sample, batch } = Setup::<B>::new();
+    let ((x, t), (xb, tb)) = (&sample, &batch);
     let name = B::NAME;
 
     compare(
         &format!("{name} grad"),
         weigh(|| grad_bp_data(loss, &net, &sample)),
-        weigh(|| grad_hand(&net, &x, &t)),
+        weigh(|| grad_hand(&net, x, t)),
     );
     compare(
         &format!("{name} grad_batch"),
         weigh(|| grad_bp_data(loss_batch, &net, &batch)),
-        weigh(|| grad_batch_hand(&net, &xb, &tb)),
+        weigh(|| grad_batch_hand(&net, xb, tb)),
     );
     compare(
         &format!("{name} run"),
         weigh(|| eval_bp_data(loss, &net, &sample)),
-        weigh(|| run_hand(&net, &x, &t)),
+        weigh(|| run_hand(&net, x, t)),
     );
 
     // A reduction reads its input where it is: summing W₁ (1.9 MB) allocates only the tape.

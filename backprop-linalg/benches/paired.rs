@@ -1,0 +1,205 @@
+//! The autodiff / hand-written ratios of the MLP benchmark (`benches/mlp.rs`), measured paired.
+//!
+//! Criterion times one pass for seconds, then the other. This machine is shared, and a change of
+//! load between the two moves their ratio by several per cent from one run to the next. Here the
+//! two passes of a measurement run in alternating blocks of a few milliseconds each (autodiff
+//! then hand-written, then the other way round), and each round gives one ratio of block times:
+//! load that drifts over seconds falls on both sides of every ratio alike. The median ratio over
+//! the rounds and its quartiles are printed, and written to
+//! `target/paired/<backend>-<measurement>.json` for `scripts/bench_table.py`.
+//!
+//! What pairing cannot remove is where a process's heap puts its buffers (cache-set conflicts,
+//! 4 KiB aliasing between a loop's loads and stores): that moves a ratio by about half a per cent
+//! from one process to the next, so compare the medians of several runs.
+//!
+//! ```text
+//! cargo bench -p backprop-linalg --all-features --bench paired -- [FILTER] [--seconds S]
+//! ```
+//!
+//! `FILTER` keeps the measurements whose name (`faer/run`, `ndarray/grad_batch`, ...) contains
+//! it; `S` is the time given to each measurement (default 3 seconds).
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+use std::process::exit;
+use std::time::Instant;
+
+use backprop_linalg::Backend;
+use backprop_linalg::backends::{Faer, Nalgebra, Ndarray};
+
+mod network;
+mod support;
+
+use network::{Measurement, Setup};
+
+/// Rounds measured at least, however long they take.
+const MIN_ROUNDS: usize = 20;
+/// A block runs a pass at least this long, in seconds (timer resolution and the cost of
+/// switching sides are then negligible).
+const MIN_BLOCK: f64 = 2e-3;
+/// Both passes run this long, in seconds, before anything is timed (spare values, heap, caches).
+const WARM_UP: f64 = 0.3;
+
+struct Options {
+    filter: Option<String>,
+    seconds: f64,
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!("paired: {problem}\nusage: paired [FILTER] [--seconds S]");
+    exit(2)
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        filter: None,
+        seconds: 3.0,
+    };
+    let mut args = env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            // Passed by `cargo bench` to every benchmark binary.
+            "--bench" => {}
+            "--seconds" => {
+                options.seconds = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|s: &f64| *s > 0.0)
+                    .unwrap_or_else(|| usage("--seconds takes a positive number"));
+            }
+            _ if arg.starts_with('-') => usage(&format!("unknown option {arg}")),
+            _ => options.filter = Some(arg),
+        }
+    }
+    options
+}
+
+/// Seconds taken by `k` calls of `pass`.
+fn time(k: u32, pass: &mut dyn FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..k {
+        pass();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// What one paired measurement found.
+struct Summary {
+    rounds: usize,
+    /// Passes per block.
+    block: u32,
+    /// Autodiff / hand-written: the median ratio of the rounds and its quartiles.
+    median: f64,
+    q1: f64,
+    q3: f64,
+    /// Median time of one pass, in nanoseconds.
+    autodiff_ns: f64,
+    hand_ns: f64,
+}
+
+/// The value at fraction `p` of the sorted `values` (nearest rank).
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn median_of(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    (
+        quantile(&values, 0.25),
+        quantile(&values, 0.5),
+        quantile(&values, 0.75),
+    )
+}
+
+/// Runs the two passes of `m` in alternating blocks for `seconds` (and at least
+/// [`MIN_ROUNDS`] rounds).
+fn paired(m: &mut Measurement<'_>, seconds: f64) -> Summary {
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < WARM_UP {
+        (m.autodiff)();
+        (m.hand)();
+    }
+    let mut block = 1;
+    while time(block, &mut m.hand) < MIN_BLOCK {
+        block *= 2;
+    }
+    let (mut ratios, mut autodiff, mut hand) = (Vec::new(), Vec::new(), Vec::new());
+    let start = Instant::now();
+    while ratios.len() < MIN_ROUNDS || start.elapsed().as_secs_f64() < seconds {
+        // Alternate which side goes first, so that neither always follows the other.
+        let (ta, th) = if ratios.len() % 2 == 0 {
+            let ta = time(block, &mut m.autodiff);
+            (ta, time(block, &mut m.hand))
+        } else {
+            let th = time(block, &mut m.hand);
+            (time(block, &mut m.autodiff), th)
+        };
+        ratios.push(ta / th);
+        autodiff.push(ta / f64::from(block) * 1e9);
+        hand.push(th / f64::from(block) * 1e9);
+    }
+    let rounds = ratios.len();
+    let (q1, median, q3) = median_of(ratios);
+    Summary {
+        rounds,
+        block,
+        median,
+        q1,
+        q3,
+        autodiff_ns: median_of(autodiff).1,
+        hand_ns: median_of(hand).1,
+    }
+}
+
+/// `target/paired` of this workspace (or of `CARGO_TARGET_DIR`).
+fn output_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("paired")
+}
+
+fn write(group: &str, measurement: &str, s: &Summary) {
+    let dir = output_dir();
+    let json = format!(
+        "{{\"group\": \"{group}\", \"measurement\": \"{measurement}\", \"median\": {}, \
+         \"q1\": {}, \"q3\": {}, \"rounds\": {}, \"block\": {}, \"autodiff_ns\": {}, \
+         \"hand_ns\": {}}}\n",
+        s.median, s.q1, s.q3, s.rounds, s.block, s.autodiff_ns, s.hand_ns
+    );
+    let path = dir.join(format!("{group}-{measurement}.json"));
+    if let Err(e) = fs::create_dir_all(&dir).and_then(|()| fs::write(&path, json)) {
+        eprintln!("paired: could not write {}: {e}", path.display());
+    }
+}
+
+fn bench_backend<B: Backend>(options: &Options) {
+    let setup = Setup::<B>::new();
+    let mut checked = false;
+    for mut m in setup.measurements() {
+        let name = format!("{}/{}", B::NAME, m.name);
+        if options.filter.as_ref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        if !checked {
+            setup.check_gradients();
+            checked = true;
+        }
+        let s = paired(&mut m, options.seconds);
+        println!(
+            "{name:<20} autodiff {:>10.0} ns  hand {:>10.0} ns  ratio {:.4}  [{:.4}, {:.4}]  \
+             ({} rounds of {})",
+            s.autodiff_ns, s.hand_ns, s.median, s.q1, s.q3, s.rounds, s.block
+        );
+        write(B::NAME, m.name, &s);
+    }
+}
+
+fn main() {
+    support::steady_heap();
+    let options = options();
+    bench_backend::<Faer>(&options);
+    bench_backend::<Nalgebra>(&options);
+    bench_backend::<Ndarray>(&options);
+}
