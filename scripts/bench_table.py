@@ -21,13 +21,21 @@ median's point estimate, in nanoseconds), as left by the last `cargo bench` run,
 A benchmark whose partner is missing is skipped. Times are printed with 3 significant digits in
 ns, µs, ms or s.
 
+(c) the paired ratios of the MLP benchmark (`benches/paired.rs`), if PAIRED_DIR (default:
+    `paired` beside CRITERION_DIR) holds any: columns group, measurement, autodiff and hand time
+    per pass (medians over the rounds), the median autodiff/hand ratio of the rounds, its
+    quartiles, and the number of rounds.
+
 --check: exit with status 1 if an autodiff/hand ratio of a `grad`, `grad_batch` or `run` row of
 the MLP benchmark (groups faer, nalgebra, ndarray) exceeds its target (grad ≤ 1.10,
-grad_batch ≤ 1.03, run ≤ 1.02), naming each such row on stderr; status 0 otherwise. The tape
-bench has no target: its ratio is the tape's cost per scalar operation.
+grad_batch ≤ 1.03, run ≤ 1.02), naming each such row on stderr; status 0 otherwise. A row's
+paired ratio is checked where there is one (it is the measurement load cannot tilt), criterion's
+ratio otherwise. The tape bench has no target: its ratio is the tape's cost per scalar
+operation.
 
 Examples:
     cargo bench -p backprop-linalg --all-features --bench mlp
+    cargo bench -p backprop-linalg --all-features --bench paired
     scripts/bench_table.py --check
     scripts/bench_table.py /tmp/other-target/criterion > tables.md
 """
@@ -78,6 +86,48 @@ def load(criterion_dir: Path) -> dict[str, tuple[str, float]]:
         if full_id not in results or results[full_id][2] < mtime:
             results[full_id] = (meta.get("group_id") or "", float(median), mtime)
     return {k: (g, t) for k, (g, t, _) in results.items()}
+
+
+def load_paired(paired_dir: Path) -> dict[tuple[str, str], dict]:
+    """Maps (group, measurement) to the summary `benches/paired.rs` wrote for it."""
+    results: dict[tuple[str, str], dict] = {}
+    if not paired_dir.is_dir():
+        return results
+    for path in sorted(paired_dir.glob("*.json")):
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+            key = (str(summary["group"]), str(summary["measurement"]))
+            for field in ("median", "q1", "q3", "autodiff_ns", "hand_ns"):
+                summary[field] = float(summary[field])
+            summary["rounds"] = int(summary["rounds"])
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f"bench_table: skipping {path}: {e}", file=sys.stderr)
+            continue
+        results[key] = summary
+    return results
+
+
+def paired_table(paired: dict[tuple[str, str], dict]) -> str:
+    keys = sorted(paired, key=lambda k: (k[0], ordered(k[1], MEASUREMENT_ORDER)))
+    rows = []
+    for g, m in keys:
+        p = paired[(g, m)]
+        rows.append(
+            [
+                g,
+                m,
+                fmt_time(p["autodiff_ns"]),
+                fmt_time(p["hand_ns"]),
+                f"{p['median']:.3f}×",
+                f"{p['q1']:.3f}–{p['q3']:.3f}",
+                str(p["rounds"]),
+            ]
+        )
+    return table(
+        ["group", "measurement", "autodiff", "hand", "ratio", "quartiles", "rounds"],
+        rows,
+        {2, 3, 4, 5, 6},
+    )
 
 
 def fmt_time(ns: float) -> str:
@@ -181,18 +231,27 @@ def main(argv: list[str] | None = None) -> int:
         help="criterion's output directory (default: %(default)s)",
     )
     parser.add_argument(
+        "--paired-dir",
+        type=Path,
+        default=None,
+        help="where benches/paired.rs wrote its results (default: `paired` beside CRITERION_DIR)",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="exit 1 if an autodiff/hand ratio of grad, grad_batch or run exceeds its target",
     )
     args = parser.parse_args(argv)
 
-    if not args.criterion_dir.is_dir():
-        print(f"bench_table: no such directory: {args.criterion_dir}", file=sys.stderr)
-        return 2
-    results = load(args.criterion_dir)
-    if not results:
-        print(f"bench_table: no criterion results under {args.criterion_dir}", file=sys.stderr)
+    paired_dir = args.paired_dir or args.criterion_dir.parent / "paired"
+    paired = load_paired(paired_dir)
+    results = load(args.criterion_dir) if args.criterion_dir.is_dir() else {}
+    if not results and not paired:
+        print(
+            f"bench_table: no criterion results under {args.criterion_dir} "
+            f"and no paired results under {paired_dir}",
+            file=sys.stderr,
+        )
         return 2
 
     ad_rows, ad_text = autodiff_table(results)
@@ -208,14 +267,23 @@ def main(argv: list[str] | None = None) -> int:
         print("## gradient / value\n")
         print(gv_text)
         printed = True
+    if paired:
+        if printed:
+            print()
+        print("## autodiff / hand-written, paired\n")
+        print(paired_table(paired))
+        printed = True
     if not printed:
         print("bench_table: no autodiff/hand or grad/value pairs found", file=sys.stderr)
 
     if args.check:
+        # The ratio of each checked row: the paired one where there is one.
+        ratios = {(g, m): a / h for g, m, a, h in ad_rows}
+        ratios.update({key: p["median"] for key, p in paired.items()})
         failures = [
-            (g, m, a / h, TARGETS[m])
-            for g, m, a, h in ad_rows
-            if g in CHECKED_GROUPS and m in TARGETS and a / h > TARGETS[m]
+            (g, m, r, TARGETS[m])
+            for (g, m), r in sorted(ratios.items())
+            if g in CHECKED_GROUPS and m in TARGETS and r > TARGETS[m]
         ]
         for g, m, r, target in failures:
             print(
@@ -224,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if failures:
             return 1
-        checked = sum(1 for g, m, _, _ in ad_rows if g in CHECKED_GROUPS and m in TARGETS)
+        checked = sum(1 for g, m in ratios if g in CHECKED_GROUPS and m in TARGETS)
         if checked:
             print(f"bench_table: all {checked} checked ratios within target", file=sys.stderr)
         else:
