@@ -236,14 +236,16 @@ impl<'t> Tape<'t> {
         self.values.alloc(value)
     }
 
-    /// Makes the next node; `pullback` is called only on a tape that records nodes.
-    #[inline]
-    fn push<T: 'static>(
+    /// Makes the next node and returns its index. Not generic, so that the code every recorded
+    /// operation runs is one copy: a forward pass through a large network stays small enough
+    /// for the instruction cache (see BENCHMARKS.md). `pullback` is called only on a tape that
+    /// records nodes.
+    fn push_node(
         &'t self,
-        value: &'t T,
+        value: &'t dyn Any,
         requires_grad: bool,
-        pullback: impl FnOnce() -> Pullback,
-    ) -> BVar<'t, T> {
+        pullback: &mut dyn FnMut() -> Pullback,
+    ) -> usize {
         let index = self.count.get();
         self.count.set(index + 1);
         if self.records {
@@ -253,6 +255,31 @@ impl<'t> Tape<'t> {
             nodes.requires_grad.push(requires_grad);
             nodes.pullbacks.push(pullback());
         }
+        index
+    }
+
+    /// A node without a pullback (an input, a constant, a projected part).
+    fn push_leaf<T: 'static>(&'t self, value: &'t T, requires_grad: bool) -> BVar<'t, T> {
+        let index = self.push_node(value, requires_grad, &mut || Pullback::Leaf);
+        BVar::from_parts(self, index, value, requires_grad)
+    }
+
+    /// A node with the pullback of an operation (boxed only if the tape records nodes and an
+    /// input needs a gradient).
+    fn push_op<T: Backprop, F>(
+        &'t self,
+        value: &'t T,
+        requires_grad: bool,
+        pullback: F,
+    ) -> BVar<'t, T>
+    where
+        F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
+    {
+        let mut pullback = Some(pullback);
+        let index = self.push_node(value, requires_grad, &mut || match pullback.take() {
+            Some(pullback) if requires_grad => op_pullback(pullback),
+            _ => Pullback::Leaf,
+        });
         BVar::from_parts(self, index, value, requires_grad)
     }
 
@@ -262,13 +289,13 @@ impl<'t> Tape<'t> {
             self.records,
             "a differentiated input on a tape that only evaluates"
         );
-        self.push(value, true, || Pullback::Leaf)
+        self.push_leaf(value, true)
     }
 
     /// A part of a value on this tape, whose gradient is left in place for a gathering step
     /// to collect (see [`record_gather`](Tape::record_gather)).
-    pub(crate) fn part<T: Backprop>(&'t self, value: &'t T, requires_grad: bool) -> BVar<'t, T> {
-        self.push(value, requires_grad, || Pullback::Leaf)
+    pub(crate) fn part(&'t self, value: &'t dyn Any, requires_grad: bool) -> usize {
+        self.push_node(value, requires_grad, &mut || Pullback::Leaf)
     }
 
     /// A constant: no gradient flows to it (Haskell's `auto`/`constVar`).
@@ -282,12 +309,12 @@ impl<'t> Tape<'t> {
     /// ```
     pub fn constant<T: Backprop>(&'t self, value: T) -> BVar<'t, T> {
         let value = self.alloc(value);
-        self.push(value, false, || Pullback::Leaf)
+        self.push_leaf(value, false)
     }
 
     /// A constant borrowed from outside the differentiated closure, without cloning it.
     pub fn constant_ref<T: Backprop>(&'t self, value: &'t T) -> BVar<'t, T> {
-        self.push(value, false, || Pullback::Leaf)
+        self.push_leaf(value, false)
     }
 
     /// A value of type `T` that an earlier tape of this thread has finished with, to overwrite
@@ -367,9 +394,7 @@ impl<'t> Tape<'t> {
         F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
     {
         let value = self.alloc(value);
-        self.push(value, requires_grad, || {
-            op_pullback(requires_grad, pullback)
-        })
+        self.push_op(value, requires_grad, pullback)
     }
 
     /// Like [`record`](Tape::record), for an output that borrows from a value already on this
@@ -379,9 +404,7 @@ impl<'t> Tape<'t> {
         T: Backprop,
         F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
     {
-        self.push(value, requires_grad, || {
-            op_pullback(requires_grad, pullback)
-        })
+        self.push_op(value, requires_grad, pullback)
     }
 
     /// Records a gathering step: a node that runs its pullback after every node recorded later,
@@ -392,14 +415,12 @@ impl<'t> Tape<'t> {
     where
         F: FnOnce(&mut Backward<'_>, usize) + 'static,
     {
-        let pullback = || {
-            if requires_grad {
-                Pullback::Gather(Box::new(gather))
-            } else {
-                Pullback::Leaf
-            }
-        };
-        self.push(&UNIT, requires_grad, pullback).id()
+        let mut gather = Some(gather);
+        let index = self.push_node(&UNIT, requires_grad, &mut || match gather.take() {
+            Some(gather) if requires_grad => Pullback::Gather(Box::new(gather)),
+            _ => Pullback::Leaf,
+        });
+        VarId::new(index)
     }
 
     /// Runs the backward pass from `output`, seeded with `seed`, and returns the gradient of
@@ -452,14 +473,14 @@ impl<'t> Tape<'t> {
     }
 }
 
-fn op_pullback<T, F>(requires_grad: bool, pullback: F) -> Pullback
+/// Boxes an operation's pullback. Out of line: a forward pass that records no pullback
+/// never runs this code, and it then takes no room among the code that does run.
+#[inline(never)]
+fn op_pullback<T, F>(pullback: F) -> Pullback
 where
     T: Backprop,
     F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
 {
-    if !requires_grad {
-        return Pullback::Leaf;
-    }
     Pullback::Op(Box::new(move |ctx, value, grad| {
         let value = value
             .downcast_ref::<T>()

@@ -113,6 +113,15 @@ fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
     }
 }
 
+/// An empty store for values of type `T`.
+fn new_store<T: Backprop>() -> Store {
+    Store {
+        chunks: Box::new(Chunks::<T>::new()),
+        clear: clear_store::<T>,
+        live: false,
+    }
+}
+
 /// The values owned by one tape, one store per value type.
 pub(crate) struct Values {
     stores: RefCell<Stores>,
@@ -205,28 +214,11 @@ impl Values {
     }
 
     /// The store of values of type `T`, made if there is none yet.
-    #[inline]
     fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
         let id = TypeId::of::<T>();
         let index = match self.last.get() {
             Some((last, index)) if last == id => index,
-            _ => {
-                let index = *stores.index_of.entry(id).or_insert_with(|| {
-                    stores.all.push(Store {
-                        chunks: Box::new(Chunks::<T>::new()),
-                        clear: clear_store::<T>,
-                        live: false,
-                    });
-                    stores.all.len() - 1
-                });
-                let store = &mut stores.all[index];
-                if !store.live {
-                    store.live = true;
-                    stores.live.push(index);
-                }
-                self.last.set(Some((id, index)));
-                index
-            }
+            _ => self.find(stores, id, new_store::<T>),
         };
         stores.all[index]
             .chunks
@@ -234,9 +226,24 @@ impl Values {
             .expect("the store listed for a type holds that type")
     }
 
+    /// The index of the store of type `id` (made by `new` if there is none yet), listed as live
+    /// and remembered as the last used. Not generic, so one copy of it serves every type.
+    fn find(&self, stores: &mut Stores, id: TypeId, new: fn() -> Store) -> usize {
+        let index = *stores.index_of.entry(id).or_insert_with(|| {
+            stores.all.push(new());
+            stores.all.len() - 1
+        });
+        let store = &mut stores.all[index];
+        if !store.live {
+            store.live = true;
+            stores.live.push(index);
+        }
+        self.last.set(Some((id, index)));
+        index
+    }
+
     /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
     /// module docs); always `None` for types that do not ask for it ([`Backprop::RECYCLE`]).
-    #[inline]
     pub(crate) fn spare<T: Backprop>(&self) -> Option<T> {
         if !T::RECYCLE {
             return None;
@@ -245,7 +252,6 @@ impl Values {
     }
 
     /// Stores `value` for as long as `self` is borrowed.
-    #[inline]
     pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
         let value = self.chunks::<T>(&mut self.stores.borrow_mut()).push(value);
         // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
