@@ -10,9 +10,10 @@
 //! gradient of the whole, moved into place, so splitting a large parameter struct costs no more
 //! than the fields' own gradients.
 
+use std::any::Any;
 use std::ops::Range;
 
-use crate::tape::{Backward, VarId};
+use crate::tape::{Backward, Tape, VarId};
 use crate::{BVar, Backprop};
 
 /// Composite values whose parts can be handed out as separate [`BVar`]s, and put back.
@@ -85,11 +86,34 @@ impl<'t, T: Split> BVar<'t, T> {
 ///
 /// Created by [`BVar::fields`]; each call of [`field`](Fields::field) makes the next part.
 pub struct Fields<'t, S> {
-    parent: BVar<'t, S>,
+    parent: &'t S,
+    parts: Parts<'t>,
+}
+
+/// The bookkeeping of [`Fields`], apart from the whole's type: one copy of its code serves
+/// every split.
+struct Parts<'t> {
+    tape: &'t Tape<'t>,
     requires_grad: bool,
     first: usize,
     count: usize,
     made: usize,
+}
+
+impl<'t> Parts<'t> {
+    /// Records the next part, borrowing `value`; returns its index.
+    #[track_caller]
+    fn next(&mut self, value: &'t dyn Any) -> usize {
+        assert!(
+            self.made < self.count,
+            "Fields: more parts made than the {} announced",
+            self.count
+        );
+        let index = self.tape.part(value, self.requires_grad);
+        debug_assert_eq!(index, self.first + self.made);
+        self.made += 1;
+        index
+    }
 }
 
 impl<'t, S: Backprop> BVar<'t, S> {
@@ -128,17 +152,20 @@ impl<'t, S: Backprop> BVar<'t, S> {
             ctx.add(parent, grad);
         });
         let mut builder = Fields {
-            parent: self,
-            requires_grad,
-            first: gather_node.index() + 1,
-            count,
-            made: 0,
+            parent: self.value(),
+            parts: Parts {
+                tape: self.tape(),
+                requires_grad,
+                first: gather_node.index() + 1,
+                count,
+                made: 0,
+            },
         };
         let parts = make(&mut builder);
         assert_eq!(
-            builder.made, count,
+            builder.parts.made, count,
             "Fields: made {} parts where {count} were announced",
-            builder.made
+            builder.parts.made
         );
         parts
     }
@@ -148,16 +175,9 @@ impl<'t, S: Backprop> Fields<'t, S> {
     /// The next part: a variable borrowing `get(whole)`. No clone.
     #[track_caller]
     pub fn field<F: Backprop>(&mut self, get: impl FnOnce(&'t S) -> &'t F) -> BVar<'t, F> {
-        assert!(
-            self.made < self.count,
-            "Fields: more parts made than the {} announced",
-            self.count
-        );
-        let value = get(self.parent.value());
-        let var = self.parent.tape().part(value, self.requires_grad);
-        debug_assert_eq!(var.id().index(), self.first + self.made);
-        self.made += 1;
-        var
+        let value = get(self.parent);
+        let index = self.parts.next(value);
+        BVar::from_parts(self.parts.tape, index, value, self.parts.requires_grad)
     }
 }
 
