@@ -59,10 +59,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn vec_zip_map(
         a: &Array1<T>,
         b: &Array1<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<Array1<T>, LinalgError> {
         validate::same_len("vec_zip_map", a.len(), b.len())?;
-        Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
+        let mut out = a.clone();
+        zip_apply(&mut out, b, f);
+        Ok(out)
     }
     fn vec_zip_apply(
         a: &mut Array1<T>,
@@ -85,10 +87,12 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn mat_zip_map(
         a: &Array2<T>,
         b: &Array2<T>,
-        mut f: impl FnMut(T, T) -> T,
+        f: impl FnMut(T, T) -> T,
     ) -> Result<Array2<T>, LinalgError> {
         validate::same_shape("mat_zip_map", a.dim(), b.dim())?;
-        Ok(Zip::from(a).and(b).map_collect(|&x, &y| f(x, y)))
+        let mut out = a.clone();
+        zip_apply(&mut out, b, f);
+        Ok(out)
     }
     fn mat_zip_apply(
         a: &mut Array2<T>,
