@@ -30,8 +30,12 @@ struct Chunks<T> {
     chunks: Vec<Vec<T>>,
     /// The chunk being filled; every chunk before it is full.
     current: usize,
-    /// Values of the previous tape, to be overwritten rather than allocated afresh.
-    spares: Vec<T>,
+    /// Values of the previous tape, to be overwritten rather than allocated afresh: the chunks
+    /// it filled, each reversed in place, so that popping from them hands the values out in the
+    /// order they were made.
+    spares: Vec<Vec<T>>,
+    /// The spare chunk values are taken from; the ones before it are used up.
+    spare_chunk: usize,
 }
 
 /// Values of a chunk type this module has not seen fill a first chunk of about this many bytes.
@@ -43,6 +47,7 @@ impl<T> Chunks<T> {
             chunks: Vec::new(),
             current: 0,
             spares: Vec::new(),
+            spare_chunk: 0,
         }
     }
 
@@ -82,22 +87,48 @@ impl<T> Chunks<T> {
 
     /// Empties the chunks, keeping their capacity. With `keep_spares`, the values become the
     /// spares (the previous spares, unused, are dropped); otherwise they are dropped.
+    ///
+    /// Spares stay where they were stored: the filled chunks are reversed in place and become
+    /// the spare chunks, and the emptied spare chunks become the chunks to fill next.
     fn clear(&mut self, keep_spares: bool) {
-        self.spares.clear();
+        for chunk in &mut self.spares {
+            chunk.clear();
+        }
         // Chunks past the current one hold nothing.
         let used = (self.current + 1).min(self.chunks.len());
-        // Spares are taken from the end: store them last value first, so that the next tape
-        // gets them in the order this one made them, and a value whose shape depends on the
-        // data (the dynamically sized matrices) meets a spare of its own shape when the
-        // computation repeats.
-        for chunk in self.chunks[..used].iter_mut().rev() {
+        for chunk in &mut self.chunks[..used] {
             if keep_spares {
-                self.spares.extend(chunk.drain(..).rev());
+                // Handed out from the end: reversed, they come out in the order they were made,
+                // so a value whose shape depends on the data (the dynamically sized matrices)
+                // meets a spare of its own shape when the computation repeats.
+                chunk.reverse();
             } else {
                 chunk.clear();
             }
         }
+        if keep_spares {
+            std::mem::swap(&mut self.chunks, &mut self.spares);
+        }
         self.current = 0;
+        self.spare_chunk = 0;
+    }
+
+    /// The next spare, in the order the previous tape made them.
+    fn spare(&mut self) -> Option<T> {
+        while let Some(chunk) = self.spares.get_mut(self.spare_chunk) {
+            if let Some(value) = chunk.pop() {
+                return Some(value);
+            }
+            self.spare_chunk += 1;
+        }
+        None
+    }
+
+    /// Whether any spare is left.
+    fn has_spares(&self) -> bool {
+        self.spares[self.spare_chunk.min(self.spares.len())..]
+            .iter()
+            .any(|chunk| !chunk.is_empty())
     }
 }
 
@@ -107,7 +138,7 @@ fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
     match store.downcast_mut::<Chunks<T>>() {
         Some(chunks) => {
             chunks.clear(T::RECYCLE);
-            !chunks.spares.is_empty()
+            chunks.has_spares()
         }
         None => false,
     }
@@ -248,7 +279,7 @@ impl Values {
         if !T::RECYCLE {
             return None;
         }
-        self.chunks::<T>(&mut self.stores.borrow_mut()).spares.pop()
+        self.chunks::<T>(&mut self.stores.borrow_mut()).spare()
     }
 
     /// Stores `value` for as long as `self` is borrowed.
@@ -313,17 +344,19 @@ mod tests {
 
     #[test]
     fn values_stay_put_across_chunks_types_and_reuse() {
+        const TAKEN: usize = 40;
         let counter = Rc::new(());
         for round in 0..3 {
             let mut values = Values::take();
             {
-                // The previous round's values of a type that asks for it are spare, whole; the
-                // others were dropped.
+                // The previous round's values of a type that asks for it are spare, whole, and
+                // handed out in the order they were made, across chunks (the first chunk holds
+                // 16); the others were dropped.
                 if round > 0 {
-                    let Held(rc, a) = values.spare::<Held>().expect("spares kept");
-                    assert!(
-                        Rc::ptr_eq(&rc, &counter) && a[0] < 2000 && a.iter().all(|v| *v == a[0])
-                    );
+                    for i in 0..TAKEN {
+                        let Held(rc, a) = values.spare::<Held>().expect("spares kept");
+                        assert!(Rc::ptr_eq(&rc, &counter) && a == [i; 7], "spare {i}: {a:?}");
+                    }
                 }
                 assert!(values.spare::<Label>().is_none());
                 assert_eq!(values.spare::<f64>(), None);
@@ -343,7 +376,7 @@ mod tests {
                     assert_eq!(h.1, [i; 7]);
                 }
                 // This round's values, and the previous round's spares not taken.
-                let spares = if round > 0 { 1999 } else { 0 };
+                let spares = if round > 0 { 2000 - TAKEN } else { 0 };
                 assert_eq!(Rc::strong_count(&counter), 1 + 2000 + spares);
             }
             values.clear();
