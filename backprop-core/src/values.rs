@@ -275,6 +275,7 @@ impl Values {
 
     /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
     /// module docs); always `None` for types that do not ask for it ([`Backprop::RECYCLE`]).
+    #[inline(never)]
     pub(crate) fn spare<T: Backprop>(&self) -> Option<T> {
         if !T::RECYCLE {
             return None;
@@ -283,6 +284,7 @@ impl Values {
     }
 
     /// Stores `value` for as long as `self` is borrowed.
+    #[inline(never)]
     pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
         let value = self.chunks::<T>(&mut self.stores.borrow_mut()).push(value);
         // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
