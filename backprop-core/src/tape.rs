@@ -221,7 +221,7 @@ impl<'t> Tape<'t> {
         drop(kept);
     }
 
-    /// Number of nodes recorded so far.
+    /// Number of nodes made so far (on a tape that only evaluates, the nodes it numbered).
     pub fn len(&self) -> usize {
         self.count.get()
     }

@@ -12,10 +12,10 @@
 //! Values of types that ask for it ([`Backprop::RECYCLE`]: vectors, matrices) are not dropped at
 //! once: they stay as *spares* until the next tape of the thread ends, and an operation that
 //! builds a new value of the same type can overwrite a spare instead of allocating
-//! ([`Tape::recycled`](crate::Tape::recycled)). Element-wise functions and affine layers do, so
-//! a forward pass run in a loop reuses the last call's storage for those intermediates. Spares
-//! the next tape does not use are dropped when it ends, so a thread holds one finished tape's
-//! values (two while a tape runs nested inside another), until
+//! ([`Tape::recycled`](crate::Tape::recycled)). Element-wise functions, `konst` and affine
+//! layers do, so a forward pass run in a loop reuses the last call's storage for those
+//! intermediates. Spares the next tape does not use are dropped when it ends, so a thread holds
+//! one finished tape's values (two while a tape runs nested inside another), until
 //! [`release_storage`](crate::release_storage) or thread exit.
 
 use std::any::{Any, TypeId};
