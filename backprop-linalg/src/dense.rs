@@ -1,6 +1,6 @@
 //! What every vector and matrix type shares (public so generic code can name it), written once:
-//! element-wise arithmetic, [`Backprop`](backprop_core::Backprop),
-//! [`Floating`], [`Coords`](backprop_core::Coords),
+//! element-wise arithmetic, [`Backprop`], [`Floating`](backprop_core::Floating),
+//! [`Coords`](backprop_core::Coords),
 //! equality and debug printing.
 //!
 //! A type says how it stores its entries by implementing [`Dense`] (its storage kind is a
