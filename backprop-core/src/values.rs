@@ -292,12 +292,17 @@ impl Values {
         // reference lives as long as the borrow of `self`, and for that long the value neither
         // moves nor changes nor is dropped:
         // - a chunk is only pushed to below its capacity, so its buffer is never reallocated;
-        //   moving the chunk's `Vec` (when the list of chunks or of stores grows) moves its
-        //   header, not its buffer; and later pushes write other slots, through `Vec::push`,
-        //   which creates no reference to the existing elements;
-        // - values are removed only by `clear` and by drop, which need `&mut self` or ownership,
-        //   so the borrow checker rules both out while this `&self` borrow lives;
-        // - no `&mut T` to a stored value is ever created.
+        //   moving the chunk's `Vec` (when the list of chunks or of stores grows, or when
+        //   `clear` swaps the chunks with the spare chunks) moves its header, not its buffer;
+        //   and later pushes write other slots, through `Vec::push`, which creates no
+        //   reference to the existing elements;
+        // - values leave the chunks being filled only through `clear` and drop, which need
+        //   `&mut self` or ownership, so the borrow checker rules both out while this `&self`
+        //   borrow lives; `spare` pops values only from the spare chunks, which `clear` filled
+        //   with an earlier tape's values and which are not pushed to before a later `clear`
+        //   makes them the chunks to fill again;
+        // - no `&mut T` to a stored value is created while `self` is borrowed (`clear` reverses
+        //   chunks through `&mut self`).
         // `Values` is neither `Send` nor `Sync` (it holds a `RefCell` and boxed stores that are
         // not `Send`), so no other thread can reach the chunks. Every test that records a value
         // on a tape runs through here; the tests below cross chunk boundaries, mix types, and
