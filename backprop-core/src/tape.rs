@@ -236,10 +236,12 @@ impl<'t> Tape<'t> {
         self.values.alloc(value)
     }
 
-    /// Makes the next node and returns its index. Not generic, so that the code every recorded
+    /// Makes the next node and returns its index. On a tape that only evaluates this is a
+    /// counter; the recording is one non-generic function, so that the code every recorded
     /// operation runs is one copy: a forward pass through a large network stays small enough
     /// for the instruction cache (see BENCHMARKS.md). `pullback` is called only on a tape that
     /// records nodes.
+    #[inline]
     fn push_node(
         &'t self,
         value: &'t dyn Any,
@@ -249,13 +251,26 @@ impl<'t> Tape<'t> {
         let index = self.count.get();
         self.count.set(index + 1);
         if self.records {
-            let mut nodes = self.nodes.borrow_mut();
-            debug_assert_eq!(index, nodes.values.len());
-            nodes.values.push(value);
-            nodes.requires_grad.push(requires_grad);
-            nodes.pullbacks.push(pullback());
+            self.record_node(index, value, requires_grad, pullback);
         }
         index
+    }
+
+    /// Records node `index` (see [`push_node`](Tape::push_node)). Out of line, so that a tape
+    /// that only evaluates pays neither its code nor its saved registers.
+    #[inline(never)]
+    fn record_node(
+        &'t self,
+        index: usize,
+        value: &'t dyn Any,
+        requires_grad: bool,
+        pullback: &mut dyn FnMut() -> Pullback,
+    ) {
+        let mut nodes = self.nodes.borrow_mut();
+        debug_assert_eq!(index, nodes.values.len());
+        nodes.values.push(value);
+        nodes.requires_grad.push(requires_grad);
+        nodes.pullbacks.push(pullback());
     }
 
     /// A node without a pullback (an input, a constant, a projected part).

@@ -19,9 +19,9 @@
 //! [`release_storage`](crate::release_storage) or thread exit.
 
 use std::any::{Any, TypeId};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use crate::Backprop;
 
@@ -155,11 +155,8 @@ fn new_store<T: Backprop>() -> Store {
 
 /// The values owned by one tape, one store per value type.
 pub(crate) struct Values {
-    stores: RefCell<Stores>,
-    /// The type and index of the store used last: consecutive values are often of one type.
-    /// Reset by `clear`, so that a tape's first use of each store goes through
-    /// `Stores::index_of`.
-    last: Cell<Option<(TypeId, usize)>>,
+    /// Boxed: `Values` moves between the thread's slot and each tape, as a pointer.
+    stores: Box<RefCell<Stores>>,
 }
 
 /// A type-erased `Chunks<T>`, the function that clears it, and whether it is in `Stores::live`.
@@ -176,9 +173,46 @@ struct Store {
 struct Stores {
     /// The store of each type.
     index_of: HashMap<TypeId, usize, BuildHasherDefault<TypeIdHasher>>,
+    /// A cache in front of `index_of`: the type and store last found in each slot, the slot
+    /// picked by the type's hash. Every value stored looks its store up, so the common case
+    /// is a load and a compare, not a hash-table probe.
+    recent: [Option<(TypeId, usize)>; RECENT],
     all: Vec<Store>,
     /// The stores used since the last `clear`, or holding spares.
     live: Vec<usize>,
+}
+
+/// Slots of `Stores::recent`: more than the value types of a typical tape.
+const RECENT: usize = 16;
+
+impl Stores {
+    /// The index of the store of type `id`, made by `new` if there is none yet, and listed as
+    /// live.
+    #[inline]
+    fn index(&mut self, id: TypeId, new: fn() -> Store) -> usize {
+        let slot = BuildHasherDefault::<TypeIdHasher>::default().hash_one(id) as usize % RECENT;
+        match self.recent[slot] {
+            Some((recent, index)) if recent == id && self.all[index].live => index,
+            _ => self.find(id, new, slot),
+        }
+    }
+
+    /// [`index`](Stores::index) through the hash table, remembered in slot `slot` of `recent`.
+    /// Not generic, so one copy of it serves every type.
+    #[inline(never)]
+    fn find(&mut self, id: TypeId, new: fn() -> Store, slot: usize) -> usize {
+        let index = *self.index_of.entry(id).or_insert_with(|| {
+            self.all.push(new());
+            self.all.len() - 1
+        });
+        let store = &mut self.all[index];
+        if !store.live {
+            store.live = true;
+            self.live.push(index);
+        }
+        self.recent[slot] = Some((id, index));
+        index
+    }
 }
 
 /// A `TypeId` is already a hash: keep the bits it writes.
@@ -212,8 +246,7 @@ impl Values {
             .ok()
             .flatten()
             .unwrap_or_else(|| Values {
-                stores: RefCell::default(),
-                last: Cell::new(None),
+                stores: Box::default(),
             })
     }
 
@@ -227,7 +260,6 @@ impl Values {
             store.live
         });
         stores.live = live;
-        self.last.set(None);
     }
 
     /// Hands this store, which must be cleared, to the next tape of this thread.
@@ -245,32 +277,13 @@ impl Values {
     }
 
     /// The store of values of type `T`, made if there is none yet.
-    fn chunks<'s, T: Backprop>(&self, stores: &'s mut Stores) -> &'s mut Chunks<T> {
-        let id = TypeId::of::<T>();
-        let index = match self.last.get() {
-            Some((last, index)) if last == id => index,
-            _ => self.find(stores, id, new_store::<T>),
-        };
+    #[inline]
+    fn chunks<T: Backprop>(stores: &mut Stores) -> &mut Chunks<T> {
+        let index = stores.index(TypeId::of::<T>(), new_store::<T>);
         stores.all[index]
             .chunks
             .downcast_mut::<Chunks<T>>()
             .expect("the store listed for a type holds that type")
-    }
-
-    /// The index of the store of type `id` (made by `new` if there is none yet), listed as live
-    /// and remembered as the last used. Not generic, so one copy of it serves every type.
-    fn find(&self, stores: &mut Stores, id: TypeId, new: fn() -> Store) -> usize {
-        let index = *stores.index_of.entry(id).or_insert_with(|| {
-            stores.all.push(new());
-            stores.all.len() - 1
-        });
-        let store = &mut stores.all[index];
-        if !store.live {
-            store.live = true;
-            stores.live.push(index);
-        }
-        self.last.set(Some((id, index)));
-        index
     }
 
     /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
@@ -280,13 +293,13 @@ impl Values {
         if !T::RECYCLE {
             return None;
         }
-        self.chunks::<T>(&mut self.stores.borrow_mut()).spare()
+        Self::chunks::<T>(&mut self.stores.borrow_mut()).spare()
     }
 
     /// Stores `value` for as long as `self` is borrowed.
     #[inline(never)]
     pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
-        let value = self.chunks::<T>(&mut self.stores.borrow_mut()).push(value);
+        let value = Self::chunks::<T>(&mut self.stores.borrow_mut()).push(value);
         // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
         // (`Chunks::push` just wrote it there, at an index below the chunk's length). The
         // reference lives as long as the borrow of `self`, and for that long the value neither
@@ -396,5 +409,33 @@ mod tests {
         values.clear();
         assert_eq!(Rc::strong_count(&counter), 1);
         values.give_back();
+    }
+
+    /// More value types than `Stores::recent` has slots, so that types share slots: each value
+    /// still lands in its own type's store, and a store emptied by `clear` is found again.
+    #[test]
+    fn many_types_share_the_recent_slots() {
+        /// Stores `[i; N]` for every `N` listed, and returns the sums of what was stored.
+        macro_rules! each_size {
+            ($values:expr, $i:expr, $($n:literal)*) => {
+                [$($values.alloc([$i as f64; $n]).iter().sum::<f64>()),*]
+            };
+        }
+        for round in 0..3 {
+            let mut values = Values::take();
+            for i in 0..50 {
+                let sums = each_size!(values, i + round, 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
+                    17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40);
+                for (n, sum) in (1..).zip(sums) {
+                    assert_eq!(sum, f64::from(n) * f64::from(i + round));
+                }
+            }
+            // Every type got its own store, and every store is listed for clearing.
+            assert_eq!(values.stores.borrow().all.len(), 40);
+            assert_eq!(values.stores.borrow().live.len(), 40);
+            values.clear();
+            assert!(values.stores.borrow().live.is_empty());
+            values.give_back();
+        }
     }
 }
