@@ -23,8 +23,10 @@ ns, µs, ms or s.
 
 (c) the paired ratios of the MLP benchmark (`benches/paired.rs`), if PAIRED_DIR (default:
     `paired` beside CRITERION_DIR) holds any: columns group, measurement, autodiff and hand time
-    per pass (medians over the rounds), the median autodiff/hand ratio of the rounds, its
-    quartiles, and the number of rounds.
+    per pass, the autodiff/hand ratio (the median over the measuring processes of each
+    process's median ratio of the rounds), the quartiles of the rounds (medians over the
+    processes), the number of processes with the lowest and highest of their ratios, and the
+    number of rounds in all.
 
 --check: exit with status 1 if an autodiff/hand ratio of a `grad`, `grad_batch` or `run` row of
 the MLP benchmark (groups faer, nalgebra, ndarray) exceeds its target (grad ≤ 1.10,
@@ -100,6 +102,10 @@ def load_paired(paired_dir: Path) -> dict[tuple[str, str], dict]:
             for field in ("median", "q1", "q3", "autodiff_ns", "hand_ns"):
                 summary[field] = float(summary[field])
             summary["rounds"] = int(summary["rounds"])
+            # Results written before the bench measured in several processes: one process.
+            summary["processes"] = int(summary.get("processes", 1))
+            summary["low"] = float(summary.get("low", summary["median"]))
+            summary["high"] = float(summary.get("high", summary["median"]))
         except (OSError, ValueError, KeyError, TypeError) as e:
             print(f"bench_table: skipping {path}: {e}", file=sys.stderr)
             continue
@@ -120,13 +126,14 @@ def paired_table(paired: dict[tuple[str, str], dict]) -> str:
                 fmt_time(p["hand_ns"]),
                 f"{p['median']:.3f}×",
                 f"{p['q1']:.3f}–{p['q3']:.3f}",
+                f"{p['processes']}: {p['low']:.3f}–{p['high']:.3f}",
                 str(p["rounds"]),
             ]
         )
     return table(
-        ["group", "measurement", "autodiff", "hand", "ratio", "quartiles", "rounds"],
+        ["group", "measurement", "autodiff", "hand", "ratio", "quartiles", "processes", "rounds"],
         rows,
-        {2, 3, 4, 5, 6},
+        {2, 3, 4, 5, 6, 7},
     )
 
 

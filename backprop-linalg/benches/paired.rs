@@ -8,21 +8,24 @@
 //! the rounds and its quartiles are printed, and written to
 //! `target/paired/<backend>-<measurement>.json` for `scripts/bench_table.py`.
 //!
-//! What pairing cannot remove is where a process's heap puts its buffers (cache-set conflicts,
-//! 4 KiB aliasing between a loop's loads and stores): that moves a ratio by about half a per cent
-//! from one process to the next, so compare the medians of several runs.
+//! What pairing cannot remove is what a process is dealt: where its buffers lie in physical
+//! memory and so in the shared caches, and what ran before (one gradient pass before the
+//! measurement moves `ndarray/run` by a per cent). The same binary gives `ndarray/run` anywhere
+//! from 1.00 to 1.05 from one process to the next. So each measurement runs in several fresh
+//! processes (`--processes`, default 5), and the result is the median of their medians, with
+//! the lowest and highest.
 //!
 //! ```text
-//! cargo bench -p backprop-linalg --all-features --bench paired -- [FILTER] [--seconds S]
+//! cargo bench -p backprop-linalg --all-features --bench paired -- [FILTER] [--seconds S] [--processes P]
 //! ```
 //!
 //! `FILTER` keeps the measurements whose name (`faer/run`, `ndarray/grad_batch`, ...) contains
-//! it; `S` is the time given to each measurement (default 3 seconds).
+//! it; `S` is the time given to each measurement in each process (default 3 seconds).
 
 use std::env;
 use std::fs;
 use std::path::PathBuf;
-use std::process::exit;
+use std::process::{Command, Stdio, exit};
 use std::time::Instant;
 
 use backprop_linalg::Backend;
@@ -41,13 +44,19 @@ const MIN_BLOCK: f64 = 2e-3;
 /// Both passes run this long, in seconds, before anything is timed (spare values, heap, caches).
 const WARM_UP: f64 = 0.3;
 
+/// Set in the processes this bench starts to measure: they measure and report, not start more.
+const CHILD: &str = "BACKPROP_PAIRED_CHILD";
+/// What a measuring process prints before each result line on its standard output.
+const RESULT: &str = "paired-result";
+
 struct Options {
     filter: Option<String>,
     seconds: f64,
+    processes: usize,
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("paired: {problem}\nusage: paired [FILTER] [--seconds S]");
+    eprintln!("paired: {problem}\nusage: paired [FILTER] [--seconds S] [--processes P]");
     exit(2)
 }
 
@@ -55,6 +64,7 @@ fn options() -> Options {
     let mut options = Options {
         filter: None,
         seconds: 3.0,
+        processes: 5,
     };
     let mut args = env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -67,6 +77,13 @@ fn options() -> Options {
                     .and_then(|s| s.parse().ok())
                     .filter(|s: &f64| *s > 0.0)
                     .unwrap_or_else(|| usage("--seconds takes a positive number"));
+            }
+            "--processes" => {
+                options.processes = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|&p: &usize| p > 0)
+                    .unwrap_or_else(|| usage("--processes takes a positive whole number"));
             }
             _ if arg.starts_with('-') => usage(&format!("unknown option {arg}")),
             _ => options.filter = Some(arg),
@@ -96,6 +113,35 @@ struct Summary {
     /// Median time of one pass, in nanoseconds.
     autodiff_ns: f64,
     hand_ns: f64,
+}
+
+impl Summary {
+    /// The line a measuring process reports `name`'s summary with.
+    fn to_line(&self, name: &str) -> String {
+        let s = self;
+        format!(
+            "{RESULT} {name} {} {} {} {} {} {} {}",
+            s.rounds, s.block, s.median, s.q1, s.q3, s.autodiff_ns, s.hand_ns
+        )
+    }
+
+    /// The name and summary of a line made by [`to_line`](Summary::to_line).
+    fn from_line(line: &str) -> Option<(String, Summary)> {
+        let mut words = line.strip_prefix(RESULT)?.split_whitespace();
+        let name = words.next()?.to_string();
+        let mut number = || words.next()?.parse::<f64>().ok();
+        let (rounds, block) = (number()? as usize, number()? as u32);
+        let summary = Summary {
+            rounds,
+            block,
+            median: number()?,
+            q1: number()?,
+            q3: number()?,
+            autodiff_ns: number()?,
+            hand_ns: number()?,
+        };
+        Some((name, summary))
+    }
 }
 
 /// The value at fraction `p` of the sorted `values` (nearest rank).
@@ -160,20 +206,38 @@ fn output_dir() -> PathBuf {
         .join("paired")
 }
 
-fn write(group: &str, measurement: &str, s: &Summary) {
-    let dir = output_dir();
+/// Writes the result of `group/measurement` over `processes` (one summary each) to
+/// `target/paired/<group>-<measurement>.json`: the median of the process medians and their
+/// range, the median quartiles of the rounds and the median times.
+fn write(group: &str, measurement: &str, processes: &[Summary]) {
+    let median = |f: fn(&Summary) -> f64| median_of(processes.iter().map(f).collect()).1;
+    let medians: Vec<f64> = processes.iter().map(|s| s.median).collect();
+    let (low, high) = medians
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &m| {
+            (l.min(m), h.max(m))
+        });
     let json = format!(
         "{{\"group\": \"{group}\", \"measurement\": \"{measurement}\", \"median\": {}, \
-         \"q1\": {}, \"q3\": {}, \"rounds\": {}, \"block\": {}, \"autodiff_ns\": {}, \
-         \"hand_ns\": {}}}\n",
-        s.median, s.q1, s.q3, s.rounds, s.block, s.autodiff_ns, s.hand_ns
+         \"q1\": {}, \"q3\": {}, \"rounds\": {}, \"autodiff_ns\": {}, \"hand_ns\": {}, \
+         \"processes\": {}, \"low\": {low}, \"high\": {high}, \"medians\": {medians:?}}}\n",
+        median(|s| s.median),
+        median(|s| s.q1),
+        median(|s| s.q3),
+        processes.iter().map(|s| s.rounds).sum::<usize>(),
+        median(|s| s.autodiff_ns),
+        median(|s| s.hand_ns),
+        processes.len(),
     );
+    let dir = output_dir();
     let path = dir.join(format!("{group}-{measurement}.json"));
     if let Err(e) = fs::create_dir_all(&dir).and_then(|()| fs::write(&path, json)) {
         eprintln!("paired: could not write {}: {e}", path.display());
     }
 }
 
+/// Measures this backend's measurements that pass the filter, in this process, and reports
+/// each on standard output (the progress goes to standard error).
 fn bench_backend<B: Backend>(options: &Options) {
     let setup = Setup::<B>::new();
     let mut checked = false;
@@ -187,18 +251,63 @@ fn bench_backend<B: Backend>(options: &Options) {
             checked = true;
         }
         let s = paired(&mut m, options.seconds);
-        println!(
+        eprintln!(
             "{name:<20} autodiff {:>10.0} ns  hand {:>10.0} ns  ratio {:.4}  [{:.4}, {:.4}]  \
              ({} rounds of {})",
             s.autodiff_ns, s.hand_ns, s.median, s.q1, s.q3, s.rounds, s.block
         );
-        write(B::NAME, m.name, &s);
+        println!("{}", s.to_line(&name));
+    }
+}
+
+/// Runs the measurements in `options.processes` fresh processes, one after the other, and
+/// prints and writes the median over the processes of each.
+fn measure_in_processes(options: &Options) {
+    let exe = env::current_exe().expect("the benchmark knows its own path");
+    let mut results: Vec<(String, Vec<Summary>)> = Vec::new();
+    for process in 1..=options.processes {
+        eprintln!("paired: process {process} of {}", options.processes);
+        let output = Command::new(&exe)
+            .args(env::args_os().skip(1))
+            .env(CHILD, "1")
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("the benchmark can run itself");
+        if !output.status.success() {
+            eprintln!("paired: a measuring process failed ({})", output.status);
+            exit(1);
+        }
+        for (name, summary) in String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(Summary::from_line)
+        {
+            match results.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, summaries)) => summaries.push(summary),
+                None => results.push((name, vec![summary])),
+            }
+        }
+    }
+    for (name, summaries) in &results {
+        let medians: Vec<f64> = summaries.iter().map(|s| s.median).collect();
+        let (_, median, _) = median_of(medians.clone());
+        let shown: Vec<String> = medians.iter().map(|m| format!("{m:.4}")).collect();
+        println!(
+            "{name:<20} ratio {median:.4}  (median of {} processes: {})",
+            summaries.len(),
+            shown.join(" ")
+        );
+        let (group, measurement) = name.split_once('/').expect("names are group/measurement");
+        write(group, measurement, summaries);
     }
 }
 
 fn main() {
     support::steady_heap();
     let options = options();
+    if env::var_os(CHILD).is_none() {
+        measure_in_processes(&options);
+        return;
+    }
     bench_backend::<Faer>(&options);
     bench_backend::<Nalgebra>(&options);
     bench_backend::<Ndarray>(&options);
