@@ -297,7 +297,7 @@ impl Values {
         // - stores are never removed from `all` nor replaced, so the index keeps its store.
         // This is `downcast_mut` without the call through the vtable for the type's id, on
         // every value stored; the debug assertion checks the same in every test build, and
-        // every test that stores a value goes through here (the unit tests below mix 43 types).
+        // every test that stores a value goes through here (a unit test below stores 40 types).
         #[allow(unsafe_code)]
         unsafe {
             &mut *(chunks as *mut dyn Any).cast::<Chunks<T>>()
