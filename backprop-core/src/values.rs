@@ -127,24 +127,15 @@ impl<T> Chunks<T> {
         }
         None
     }
-
-    /// Whether any spare is left.
-    fn has_spares(&self) -> bool {
-        self.spares[self.spare_chunk.min(self.spares.len())..]
-            .iter()
-            .any(|chunk| !chunk.is_empty())
-    }
 }
 
 /// Empties the store `store`, a `Chunks<T>`, keeping its capacity and, if `T` asks for it,
-/// its values as spares; says whether it stays live: it held values (a loop's next tape will
-/// likely store some again, and finds the store without the hash table) or holds spares now.
+/// its values as spares; says whether it stays live: whether it held values (which are now its
+/// spares, if `T` asks for them; and a loop's next tape will likely store values of `T` again,
+/// and finds the store without the hash table).
 fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
     match store.downcast_mut::<Chunks<T>>() {
-        Some(chunks) => {
-            let held = chunks.clear(T::RECYCLE);
-            held || chunks.has_spares()
-        }
+        Some(chunks) => chunks.clear(T::RECYCLE),
         None => false,
     }
 }
