@@ -208,8 +208,9 @@ fn output_dir() -> PathBuf {
 
 /// Writes the result of `group/measurement` over `processes` (one summary each) to
 /// `target/paired/<group>-<measurement>.json`: the median of the process medians and their
-/// range, the median quartiles of the rounds and the median times.
-fn write(group: &str, measurement: &str, processes: &[Summary]) {
+/// range, the median quartiles of the rounds and the median times. Returns the median of the
+/// process medians.
+fn write(group: &str, measurement: &str, processes: &[Summary]) -> f64 {
     let median = |f: fn(&Summary) -> f64| median_of(processes.iter().map(f).collect()).1;
     let medians: Vec<f64> = processes.iter().map(|s| s.median).collect();
     let (low, high) = medians
@@ -217,11 +218,12 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &m| {
             (l.min(m), h.max(m))
         });
+    let ratio = median(|s| s.median);
     let json = format!(
         "{{\"group\": \"{group}\", \"measurement\": \"{measurement}\", \"median\": {}, \
          \"q1\": {}, \"q3\": {}, \"rounds\": {}, \"autodiff_ns\": {}, \"hand_ns\": {}, \
          \"processes\": {}, \"low\": {low}, \"high\": {high}, \"medians\": {medians:?}}}\n",
-        median(|s| s.median),
+        ratio,
         median(|s| s.q1),
         median(|s| s.q3),
         processes.iter().map(|s| s.rounds).sum::<usize>(),
@@ -234,6 +236,7 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) {
     if let Err(e) = fs::create_dir_all(&dir).and_then(|()| fs::write(&path, json)) {
         eprintln!("paired: could not write {}: {e}", path.display());
     }
+    ratio
 }
 
 /// Measures this backend's measurements that pass the filter, in this process, and reports
@@ -288,16 +291,17 @@ fn measure_in_processes(options: &Options) {
         }
     }
     for (name, summaries) in &results {
-        let medians: Vec<f64> = summaries.iter().map(|s| s.median).collect();
-        let (_, median, _) = median_of(medians.clone());
-        let shown: Vec<String> = medians.iter().map(|m| format!("{m:.4}")).collect();
+        let (group, measurement) = name.split_once('/').expect("names are group/measurement");
+        let ratio = write(group, measurement, summaries);
+        let shown: Vec<String> = summaries
+            .iter()
+            .map(|s| format!("{:.4}", s.median))
+            .collect();
         println!(
-            "{name:<20} ratio {median:.4}  (median of {} processes: {})",
+            "{name:<20} ratio {ratio:.4}  (median of {} processes: {})",
             summaries.len(),
             shown.join(" ")
         );
-        let (group, measurement) = name.split_once('/').expect("names are group/measurement");
-        write(group, measurement, summaries);
     }
 }
 
