@@ -1,7 +1,7 @@
 //! The tape: every value of one differentiation, and how to send gradients back through it.
 //!
 //! A [`Tape`] lives for one call of [`grad_bp`](crate::grad_bp) (or its siblings). Values are
-//! stored once, in a per-type store that the next tape of the thread reuses (`values.rs`), and
+//! stored once, in an arena that the next tape of the thread reuses (`values.rs`), and
 //! handed out as `&'t T`; inputs passed by reference and fields
 //! projected out of a struct are borrowed, never cloned. Each recorded operation keeps a
 //! *pullback*, a `'static` closure that receives the operation's output gradient and adds the

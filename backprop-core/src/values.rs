@@ -1,232 +1,295 @@
-//! Where a tape keeps the values it owns: one store per value type, reused by the next tape of
-//! the thread.
+//! Where a tape keeps the values it owns: an arena, reused by the next tape of the thread.
 //!
 //! A value recorded on a tape is read by reference (`&'t T`) for the tape's whole life, while
-//! later values keep arriving, so a stored value must never move. [`Values`] keeps the values of
-//! each type in chunks, `Vec`s that are filled up to their capacity and never grown, and starts a
-//! new chunk, twice as large, when one is full. When a differentiation is over, [`Values::clear`]
-//! drops the values and keeps the chunks, and the runner hands the store to the next tape of its
+//! later values keep arriving, so a stored value must never move. [`Values`] places every value,
+//! whatever its type, in an [`Arena`]: blocks of raw memory that are filled front to back and
+//! never grown, a new block twice as large starting when one is full. Storing a value is a bump
+//! of an offset and a copy, with no per-type lookup; a value that needs dropping also gets an
+//! entry (its address and its drop function) in a list that [`Values::clear`] runs when the
+//! differentiation is over. The blocks stay, and the runner hands them to the next tape of its
 //! thread ([`Values::take`], [`Values::give_back`]): a program that differentiates in a loop
-//! allocates its value storage once, not a chunk and a box per value type on every call.
+//! allocates its value storage once.
 //!
 //! Values of types that ask for it ([`Backprop::RECYCLE`]: vectors, matrices) are not dropped at
 //! once: they stay as *spares* until the next tape of the thread ends, and an operation that
 //! builds a new value of the same type can overwrite a spare instead of allocating
 //! ([`Tape::recycled`](crate::Tape::recycled)). Element-wise functions, `konst` and affine
 //! layers do, so a forward pass run in a loop reuses the last call's storage for those
-//! intermediates. Spares the next tape does not use are dropped when it ends, so a thread holds
-//! one finished tape's values (two while a tape runs nested inside another), until
+//! intermediates. For this, `Values` has two arenas: the one being filled, and the one holding
+//! the previous tape's spares, which is filled again only once those are taken or dropped.
+//! Spares the next tape does not use are dropped when it ends, so a thread holds one finished
+//! tape's values (two while a tape runs nested inside another), until
 //! [`release_storage`](crate::release_storage) or thread exit.
+//!
+//! Spares are handed out in the order they were made: a computation that repeats gets back the
+//! values of its previous run one by one, each found at a cursor in the list of spares, where
+//! the last one taken was. A request the cursor does not meet looks a few entries further on
+//! ([`SPARE_WINDOW`]), so a spare left unused (a constant made by the previous run, say) does not
+//! block the ones after it; beyond that the operation allocates.
 
-use std::any::{Any, TypeId};
+use std::alloc::{self, Layout};
+use std::any::TypeId;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::mem;
+use std::ptr::NonNull;
 
 use crate::Backprop;
 
-/// The values of one type, in chunks whose buffers never move (see the module docs).
-struct Chunks<T> {
-    chunks: Vec<Vec<T>>,
-    /// The chunk being filled; every chunk before it is full.
-    current: usize,
-    /// Values of the previous tape, to be overwritten rather than allocated afresh: the chunks
-    /// it filled, each reversed in place, so that popping from them hands the values out in the
-    /// order they were made.
-    spares: Vec<Vec<T>>,
-    /// The spare chunk values are taken from; the ones before it are used up.
-    spare_chunk: usize,
+/// Size of an arena's first block; each later one is twice the last.
+const FIRST_BLOCK_BYTES: usize = 4096;
+
+/// Alignment of every block (a value that needs more gets a block of its own alignment).
+const BLOCK_ALIGN: usize = 16;
+
+/// How far past the cursor a request for a spare looks (see the module docs).
+const SPARE_WINDOW: usize = 32;
+
+/// One block of an [`Arena`]: raw memory, allocated once and never moved or grown.
+struct Block {
+    ptr: NonNull<u8>,
+    layout: Layout,
 }
 
-/// Values of a chunk type this module has not seen fill a first chunk of about this many bytes.
-const FIRST_CHUNK_BYTES: usize = 1024;
+impl Block {
+    /// A block of at least `size` bytes aligned to `align`.
+    ///
+    /// # Panics
+    /// If the size overflows `isize` (no value could need it).
+    fn new(size: usize, align: usize) -> Self {
+        let layout = Layout::from_size_align(size.max(1), align.max(BLOCK_ALIGN))
+            .expect("a tape's value store grew past isize::MAX bytes");
+        // SAFETY: `layout` has a non-zero size.
+        #[allow(unsafe_code)]
+        let ptr = unsafe { alloc::alloc(layout) };
+        let ptr = NonNull::new(ptr).unwrap_or_else(|| alloc::handle_alloc_error(layout));
+        Block { ptr, layout }
+    }
+}
 
-impl<T> Chunks<T> {
-    fn new() -> Self {
-        Chunks {
-            chunks: Vec::new(),
-            current: 0,
-            spares: Vec::new(),
-            spare_chunk: 0,
+impl Drop for Block {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` was allocated by `alloc::alloc` with `layout` (`Block::new`) and is
+        // freed only here, once.
+        #[allow(unsafe_code)]
+        unsafe {
+            alloc::dealloc(self.ptr.as_ptr(), self.layout);
         }
     }
+}
 
-    /// Stores `value` and returns where it lies. The pointer stays valid, and the value
-    /// unchanged, until [`clear`](Chunks::clear) or drop: no chunk is ever pushed to past its
-    /// capacity (so its buffer is never reallocated), and nothing is removed before then.
+/// Memory for values of any type, handed out front to back, block after block. It knows
+/// nothing of what it holds: [`Values`] drops the values before the arena is reset or dropped.
+struct Arena {
+    blocks: Vec<Block>,
+    /// How many blocks have been started: every one before the last started is full (the last
+    /// started is the current one), every one after it unused.
+    started: usize,
+    /// Where the next value goes, in the current block (dangling when none is started). Always
+    /// a multiple of [`WORD`] from the block's start: every size handed out is rounded up to it.
+    next: NonNull<u8>,
+    /// Bytes from `next` to the end of the current block.
+    room: usize,
+}
+
+/// Sizes are rounded up to this, so that a value aligned to it or less needs no padding.
+const WORD: usize = 8;
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena {
+            blocks: Vec::new(),
+            started: 0,
+            next: NonNull::dangling(),
+            room: 0,
+        }
+    }
+}
+
+impl Arena {
+    /// Room for one value of `layout` (non-zero size), valid for reads and writes of it until
+    /// the arena is reset or dropped: no byte of it is handed out again before then.
     #[inline]
-    fn push(&mut self, value: T) -> *const T {
-        if let Some(chunk) = self.chunks.get_mut(self.current) {
-            if chunk.len() < chunk.capacity() {
-                let index = chunk.len();
-                chunk.push(value);
-                // `as_ptr` creates no reference to the elements, so it leaves the references
-                // already handed out to them valid.
-                return chunk.as_ptr().wrapping_add(index);
-            }
+    fn place(&mut self, layout: Layout) -> NonNull<u8> {
+        // `Layout` keeps sizes below `isize::MAX`, so rounding up cannot overflow.
+        let size = layout.size().next_multiple_of(WORD);
+        if layout.align() <= WORD && size <= self.room {
+            let ptr = self.next;
+            // SAFETY: `size ≤ room`, the bytes from `next` to the end of the current block,
+            // so the offset stays inside the block's allocation.
+            #[allow(unsafe_code)]
+            let next = unsafe { ptr.add(size) };
+            self.next = next;
+            self.room -= size;
+            return ptr;
         }
-        self.push_to_next_chunk(value)
+        self.place_padded(layout)
     }
 
-    /// [`push`](Chunks::push) when the current chunk is full (or there is none yet): moves on
-    /// to the next chunk kept from an earlier tape, or starts one twice as large as the last.
+    /// [`place`](Arena::place) for a value aligned past [`WORD`], or when the current block is
+    /// full: pads up to the alignment, moving on to the next block kept from an earlier tape,
+    /// or to a new one twice as large as the last (and large enough), when the value does not
+    /// fit.
     #[cold]
-    fn push_to_next_chunk(&mut self, value: T) -> *const T {
-        if self.current < self.chunks.len() {
-            self.current += 1;
+    #[inline(never)]
+    fn place_padded(&mut self, layout: Layout) -> NonNull<u8> {
+        let size = layout.size().next_multiple_of(WORD);
+        loop {
+            let pad = self.next.as_ptr().addr().wrapping_neg() & (layout.align() - 1);
+            let needed = pad.saturating_add(size);
+            if needed <= self.room {
+                // SAFETY: `pad + size ≤ room`, the bytes from `next` to the end of the current
+                // block, so both offsets stay inside the block's allocation.
+                #[allow(unsafe_code)]
+                let (ptr, next) = unsafe {
+                    let ptr = self.next.add(pad);
+                    (ptr, ptr.add(size))
+                };
+                self.next = next;
+                self.room -= needed;
+                return ptr;
+            }
+            if self.started == self.blocks.len() {
+                let last = self.blocks.last().map_or(0, |block| block.layout.size());
+                let needed = size.saturating_add(layout.align());
+                let size = last.saturating_mul(2).max(FIRST_BLOCK_BYTES).max(needed);
+                self.blocks.push(Block::new(size, layout.align()));
+            }
+            let block = &self.blocks[self.started];
+            self.started += 1;
+            self.next = block.ptr;
+            self.room = block.layout.size();
         }
-        if self.current == self.chunks.len() {
-            let capacity = match self.chunks.last() {
-                Some(last) => 2 * last.capacity(),
-                None => (FIRST_CHUNK_BYTES / size_of::<T>().max(1)).max(4),
-            };
-            self.chunks.push(Vec::with_capacity(capacity));
-        }
-        self.push(value)
     }
 
-    /// Empties the chunks, keeping their capacity. With `keep_spares`, the values become the
-    /// spares (the previous spares, unused, are dropped); otherwise they are dropped.
-    ///
-    /// Spares stay where they were stored: the filled chunks are reversed in place and become
-    /// the spare chunks, and the emptied spare chunks become the chunks to fill next.
-    ///
-    /// Says whether there was any value to clear.
-    fn clear(&mut self, keep_spares: bool) -> bool {
-        for chunk in &mut self.spares {
-            chunk.clear();
+    /// Hands the whole arena out again, from the start. The caller has dropped (or moved out)
+    /// every value placed in it.
+    fn reset(&mut self) {
+        self.started = 0;
+        self.next = NonNull::dangling();
+        self.room = 0;
+    }
+}
+
+/// Drops the `T` at `ptr`: the drop function of an entry in [`Values`]' lists.
+///
+/// # Safety
+/// `ptr` points at an initialised `T` that nothing reads or drops afterwards.
+#[allow(unsafe_code)]
+unsafe fn drop_value<T>(ptr: NonNull<u8>) {
+    // SAFETY: the caller's contract.
+    unsafe { ptr.cast::<T>().drop_in_place() }
+}
+
+/// A stored value that must be dropped: where it is and how.
+#[derive(Clone, Copy)]
+struct Owned {
+    ptr: NonNull<u8>,
+    drop: unsafe fn(NonNull<u8>),
+}
+
+/// A stored value of a recycled type: a spare-to-be, then a spare. `ptr` is `None` once it has
+/// been handed out.
+struct Recyclable {
+    ptr: Option<NonNull<u8>>,
+    type_id: TypeId,
+    drop: unsafe fn(NonNull<u8>),
+}
+
+/// Drops every value listed, emptying the list (keeping its capacity). If a drop panics, the
+/// values after it are leaked, never dropped twice: they have left the list.
+fn drop_owned(list: &mut Vec<Owned>) {
+    for owned in list.drain(..) {
+        // SAFETY: every entry of an `Owned` list was made by `Values::alloc` for a value it had
+        // just written, with that type's drop function, and leaves the list (`drain`) before
+        // the value is dropped; nothing else reads or drops a value with an `Owned` entry.
+        #[allow(unsafe_code)]
+        unsafe {
+            (owned.drop)(owned.ptr);
         }
-        // Chunks past the current one hold nothing; the current one is empty only if all are.
-        let used = (self.current + 1).min(self.chunks.len());
-        let held = self.chunks.first().is_some_and(|chunk| !chunk.is_empty());
-        for chunk in &mut self.chunks[..used] {
-            if keep_spares {
-                // Handed out from the end: reversed, they come out in the order they were made,
-                // so a value whose shape depends on the data (the dynamically sized matrices)
-                // meets a spare of its own shape when the computation repeats.
-                chunk.reverse();
-            } else {
-                chunk.clear();
+    }
+}
+
+/// Drops every value listed that has not been handed out, emptying the list.
+fn drop_recyclables(list: &mut Vec<Recyclable>) {
+    for entry in list.drain(..) {
+        if let Some(ptr) = entry.ptr {
+            // SAFETY: an entry with a pointer was made by `Values::alloc` for a value it had
+            // just written, with that type's drop function; handing the value out
+            // (`Store::take_spare`) clears the pointer, and the entry leaves the list before
+            // the value is dropped, so the value is initialised and dropped once.
+            #[allow(unsafe_code)]
+            unsafe {
+                (entry.drop)(ptr);
             }
         }
-        if keep_spares {
-            std::mem::swap(&mut self.chunks, &mut self.spares);
+    }
+}
+
+/// The values owned by one tape.
+pub(crate) struct Values {
+    /// Boxed: `Values` moves between the thread's slot and each tape, as a pointer.
+    store: Box<RefCell<Store>>,
+}
+
+/// What [`Values`] holds: the two arenas, and the lists of the values in them that need
+/// dropping or may be recycled.
+#[derive(Default)]
+struct Store {
+    /// Where this tape's values go.
+    filling: Arena,
+    /// The values in `filling` that need dropping and are not recycled.
+    owned: Vec<Owned>,
+    /// The values in `filling` of recycled types: the next tape's spares.
+    recyclable: Vec<Recyclable>,
+    /// The previous tape's arena: it holds the spares, and is not filled before the next
+    /// `clear` has dropped the ones not taken.
+    spare_arena: Arena,
+    /// The previous tape's recycled values, in the order they were made.
+    spares: Vec<Recyclable>,
+    /// Where the next spare is looked for: just past the last one taken.
+    cursor: usize,
+}
+
+impl Store {
+    /// Takes the spare of type `type_id` at the cursor, or else the first one in the window
+    /// after it (see the module docs).
+    #[inline]
+    fn take_spare(&mut self, type_id: TypeId) -> Option<NonNull<u8>> {
+        if let Some(entry) = self.spares.get_mut(self.cursor) {
+            if entry.type_id == type_id && entry.ptr.is_some() {
+                self.cursor += 1;
+                return entry.ptr.take();
+            }
         }
-        self.current = 0;
-        self.spare_chunk = 0;
-        held
+        self.find_spare(type_id)
     }
 
-    /// The next spare, in the order the previous tape made them.
-    fn spare(&mut self) -> Option<T> {
-        while let Some(chunk) = self.spares.get_mut(self.spare_chunk) {
-            if let Some(value) = chunk.pop() {
-                return Some(value);
+    /// [`take_spare`](Store::take_spare) past the cursor. Not generic, out of line.
+    #[inline(never)]
+    fn find_spare(&mut self, type_id: TypeId) -> Option<NonNull<u8>> {
+        let window = self.spares.iter_mut().enumerate().skip(self.cursor);
+        for (index, entry) in window.take(SPARE_WINDOW) {
+            if entry.type_id == type_id && entry.ptr.is_some() {
+                self.cursor = index + 1;
+                return entry.ptr.take();
             }
-            self.spare_chunk += 1;
         }
         None
     }
-}
 
-/// Empties the store `store`, a `Chunks<T>`, keeping its capacity and, if `T` asks for it,
-/// its values as spares; says whether it stays live: whether it held values (which are now its
-/// spares, if `T` asks for them; and a loop's next tape will likely store values of `T` again,
-/// and finds the store without the hash table).
-fn clear_store<T: Backprop>(store: &mut dyn Any) -> bool {
-    match store.downcast_mut::<Chunks<T>>() {
-        Some(chunks) => chunks.clear(T::RECYCLE),
-        None => false,
+    /// Drops every value held, spares included, and lists none.
+    fn drop_values(&mut self) {
+        drop_owned(&mut self.owned);
+        drop_recyclables(&mut self.recyclable);
+        drop_recyclables(&mut self.spares);
+        self.cursor = 0;
     }
 }
 
-/// An empty store for values of type `T`.
-fn new_store<T: Backprop>() -> Store {
-    Store {
-        chunks: Box::new(Chunks::<T>::new()),
-        clear: clear_store::<T>,
-        live: false,
-    }
-}
-
-/// The values owned by one tape, one store per value type.
-pub(crate) struct Values {
-    /// Boxed: `Values` moves between the thread's slot and each tape, as a pointer.
-    stores: Box<RefCell<Stores>>,
-}
-
-/// A type-erased `Chunks<T>`, the function that clears it, and whether it is in `Stores::live`.
-struct Store {
-    chunks: Box<dyn Any>,
-    clear: fn(&mut dyn Any) -> bool,
-    live: bool,
-}
-
-/// Every store this thread has made (a program meets its value types again and again), and
-/// which of them hold anything, so that clearing costs what the tape used, not what the thread
-/// has seen.
-#[derive(Default)]
-struct Stores {
-    /// The store of each type.
-    index_of: HashMap<TypeId, usize, BuildHasherDefault<TypeIdHasher>>,
-    /// A cache in front of `index_of`: the type and store last found in each slot, the slot
-    /// picked by the type's hash. Every value stored looks its store up, so the common case
-    /// is a load and a compare, not a hash-table probe.
-    recent: [Option<(TypeId, usize)>; RECENT],
-    all: Vec<Store>,
-    /// The stores used since the last `clear` or the one before, or holding spares: what
-    /// `clear` goes through. A store drops out once a whole tape has left it unused.
-    live: Vec<usize>,
-}
-
-/// Slots of `Stores::recent`: more than the value types of a typical tape.
-const RECENT: usize = 16;
-
-impl Stores {
-    /// The index of the store of type `id`, made by `new` if there is none yet, and listed as
-    /// live.
-    #[inline]
-    fn index(&mut self, id: TypeId, new: fn() -> Store) -> usize {
-        let slot = BuildHasherDefault::<TypeIdHasher>::default().hash_one(id) as usize % RECENT;
-        match self.recent[slot] {
-            Some((recent, index)) if recent == id && self.all[index].live => index,
-            _ => self.find(id, new, slot),
-        }
-    }
-
-    /// [`index`](Stores::index) through the hash table, remembered in slot `slot` of `recent`.
-    /// Not generic, so one copy of it serves every type.
-    #[inline(never)]
-    fn find(&mut self, id: TypeId, new: fn() -> Store, slot: usize) -> usize {
-        let index = *self.index_of.entry(id).or_insert_with(|| {
-            self.all.push(new());
-            self.all.len() - 1
-        });
-        let store = &mut self.all[index];
-        if !store.live {
-            store.live = true;
-            self.live.push(index);
-        }
-        self.recent[slot] = Some((id, index));
-        index
-    }
-}
-
-/// A `TypeId` is already a hash: keep the bits it writes.
-#[derive(Default)]
-struct TypeIdHasher(u64);
-
-impl Hasher for TypeIdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 ^= v;
-    }
-    fn finish(&self) -> u64 {
-        self.0
+impl Drop for Store {
+    fn drop(&mut self) {
+        // The arenas are dropped after this: their values first.
+        self.drop_values();
     }
 }
 
@@ -243,20 +306,22 @@ impl Values {
             .ok()
             .flatten()
             .unwrap_or_else(|| Values {
-                stores: Box::default(),
+                store: Box::default(),
             })
     }
 
-    /// Drops every value stored here (or keeps it as a spare), keeping the storage.
+    /// Drops every value stored here, or keeps it as a spare (see the module docs), keeping
+    /// the storage.
     pub(crate) fn clear(&mut self) {
-        let stores = self.stores.get_mut();
-        let mut live = std::mem::take(&mut stores.live);
-        live.retain(|&index| {
-            let store = &mut stores.all[index];
-            store.live = (store.clear)(&mut *store.chunks);
-            store.live
-        });
-        stores.live = live;
+        let store = self.store.get_mut();
+        drop_owned(&mut store.owned);
+        // The previous tape's spares that this tape did not take, then its arena: free again.
+        drop_recyclables(&mut store.spares);
+        store.spare_arena.reset();
+        // This tape's recycled values become the spares, where they lie.
+        mem::swap(&mut store.filling, &mut store.spare_arena);
+        mem::swap(&mut store.spares, &mut store.recyclable);
+        store.cursor = 0;
     }
 
     /// Hands this store, which must be cleared, to the next tape of this thread.
@@ -273,74 +338,78 @@ impl Values {
         drop(kept);
     }
 
-    /// The store of values of type `T`, made if there is none yet.
-    #[inline]
-    fn chunks<T: Backprop>(stores: &mut Stores) -> &mut Chunks<T> {
-        let index = stores.index(TypeId::of::<T>(), new_store::<T>);
-        let chunks: &mut dyn Any = &mut *stores.all[index].chunks;
-        debug_assert!(chunks.is::<Chunks<T>>());
-        // SAFETY: the store at `index` holds a `Chunks<T>`, so the cast pointer points at a
-        // live, initialised `Chunks<T>`, uniquely borrowed for the lifetime of `stores`:
-        // - `Stores::index` returns the index `index_of` maps `TypeId::of::<T>()` to, directly
-        //   or through `recent`, whose slots only pair a type with the index `index_of` gave it;
-        // - `index_of` gets an entry for a type only in `Stores::find`, which pushes the store
-        //   made by the `new` passed with that type, here `new_store::<T>`, a `Chunks<T>`;
-        // - stores are never removed from `all` nor replaced, so the index keeps its store.
-        // This is `downcast_mut` without the call through the vtable for the type's id, on
-        // every value stored; the debug assertion checks the same in every test build, and
-        // every test that stores a value goes through here (a unit test below stores 40 types).
-        #[allow(unsafe_code)]
-        unsafe {
-            &mut *(chunks as *mut dyn Any).cast::<Chunks<T>>()
-        }
-    }
-
     /// A value of type `T` left by the previous tape of this thread, if one is spare (see the
     /// module docs); always `None` for types that do not ask for it ([`Backprop::RECYCLE`]).
-    #[inline(never)]
+    #[inline]
     pub(crate) fn spare<T: Backprop>(&self) -> Option<T> {
         if !T::RECYCLE {
             return None;
         }
-        Self::chunks::<T>(&mut self.stores.borrow_mut()).spare()
+        let ptr = self.store.borrow_mut().take_spare(TypeId::of::<T>())?;
+        // SAFETY: `take_spare` returns the pointer of a spare entry whose type is `T` (the
+        // entry was made by `alloc::<T>`, which recorded `TypeId::of::<T>()`), that was still
+        // held: it points at an initialised `T` in the spare arena, which is not filled again
+        // before the next `clear`. Taking it cleared the entry's pointer, so the value is not
+        // handed out or dropped again: reading it moves it out.
+        #[allow(unsafe_code)]
+        Some(unsafe { ptr.cast::<T>().read() })
     }
 
     /// Stores `value` for as long as `self` is borrowed.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn alloc<T: Backprop>(&self, value: T) -> &T {
-        let value = Self::chunks::<T>(&mut self.stores.borrow_mut()).push(value);
-        // SAFETY: `value` points at an initialised `T` inside a chunk's heap buffer
-        // (`Chunks::push` just wrote it there, at an index below the chunk's length). The
-        // reference lives as long as the borrow of `self`, and for that long the value neither
-        // moves nor changes nor is dropped:
-        // - a chunk is only pushed to below its capacity, so its buffer is never reallocated;
-        //   moving the chunk's `Vec` (when the list of chunks or of stores grows, or when
-        //   `clear` swaps the chunks with the spare chunks) moves its header, not its buffer;
-        //   and later pushes write other slots, through `Vec::push`, which creates no
-        //   reference to the existing elements;
-        // - values leave the chunks being filled only through `clear` and drop, which need
-        //   `&mut self` or ownership, so the borrow checker rules both out while this `&self`
-        //   borrow lives; `spare` pops values only from the spare chunks, which `clear` filled
-        //   with an earlier tape's values and which are not pushed to before a later `clear`
-        //   makes them the chunks to fill again;
-        // - no `&mut T` to a stored value is created while `self` is borrowed (`clear` reverses
-        //   chunks through `&mut self`).
-        // `Values` is neither `Send` nor `Sync` (it holds a `RefCell` and boxed stores that are
-        // not `Send`), so no other thread can reach the chunks. Every test that records a value
-        // on a tape runs through here; the tests below cross chunk boundaries, mix types, and
-        // reuse a cleared store.
+        let mut store = self.store.borrow_mut();
+        let ptr = if size_of::<T>() == 0 {
+            NonNull::<T>::dangling()
+        } else {
+            store.filling.place(Layout::new::<T>()).cast::<T>()
+        };
+        // SAFETY: `ptr` is valid for a write of `T`: aligned and non-null when `T` has no size;
+        // otherwise room for `Layout::new::<T>()` that the arena hands out to no one else
+        // before it is reset (`Arena::place`).
         #[allow(unsafe_code)]
         unsafe {
-            &*value
+            ptr.write(value);
+        }
+        if T::RECYCLE {
+            store.recyclable.push(Recyclable {
+                ptr: Some(ptr.cast()),
+                type_id: TypeId::of::<T>(),
+                drop: drop_value::<T>,
+            });
+        } else if mem::needs_drop::<T>() {
+            store.owned.push(Owned {
+                ptr: ptr.cast(),
+                drop: drop_value::<T>,
+            });
+        }
+        drop(store);
+        // SAFETY: `ptr` points at the `T` just written. The reference lives as long as the
+        // borrow of `self`, and for that long the value neither moves nor changes nor is
+        // dropped:
+        // - the arena's blocks are never reallocated, and `filling` is reset only by `clear`
+        //   (after swapping it out) and by drop, which need `&mut self` or ownership, so the
+        //   borrow checker rules both out while this `&self` borrow lives; values are dropped
+        //   only there too;
+        // - `spare` moves values out of the spare arena only, never out of `filling`;
+        // - no `&mut T` to a stored value is ever made.
+        // `Values` is neither `Send` nor `Sync` (it holds a `RefCell` and raw pointers), so no
+        // other thread can reach the arena. Every test that records a value on a tape runs
+        // through here; the tests below cross blocks, mix types and alignments, and reuse a
+        // cleared store.
+        #[allow(unsafe_code)]
+        unsafe {
+            ptr.as_ref()
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
     use std::rc::Rc;
 
-    use super::Values;
+    use super::{FIRST_BLOCK_BYTES, SPARE_WINDOW, Values};
     use crate::Backprop;
 
     /// Counted through its `Rc`; asks to be recycled.
@@ -350,6 +419,25 @@ mod tests {
     /// Owns storage but does not ask to be recycled.
     #[derive(Clone, Debug, PartialEq)]
     struct Label(String);
+
+    /// Aligned past the blocks' alignment; asks to be recycled.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    #[repr(align(64))]
+    struct Wide(u8);
+
+    /// No size, counts its drops.
+    #[derive(Clone)]
+    struct Token(Rc<Cell<usize>>);
+
+    impl Drop for Token {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    /// Like `Held`, a different type of the same layout.
+    #[derive(Clone)]
+    struct Other(Rc<()>, [usize; 7]);
 
     /// `Backprop` for a stored value that is never differentiated: only `RECYCLE` matters.
     macro_rules! stored {
@@ -370,21 +458,37 @@ mod tests {
     }
     stored!(Held, true);
     stored!(Label, false);
+    stored!(Wide, true);
+    stored!(Other, true);
+
+    impl Backprop for Token {
+        fn zero(&self) -> Self {
+            self.clone()
+        }
+        fn add(self, _: Self) -> Self {
+            self
+        }
+        fn one(&self) -> Self {
+            self.clone()
+        }
+    }
 
     #[test]
-    fn values_stay_put_across_chunks_types_and_reuse() {
+    fn values_stay_put_across_blocks_types_and_reuse() {
         const TAKEN: usize = 40;
         let counter = Rc::new(());
+        let tokens = Rc::new(Cell::new(0));
         for round in 0..3 {
             let mut values = Values::take();
             {
-                // The previous round's values of a type that asks for it are spare, whole, and
-                // handed out in the order they were made, across chunks (the first chunk holds
-                // 16); the others were dropped.
+                // The previous round's values of types that ask for it are spare, whole, and
+                // handed out in the order they were made, across blocks, to a computation that
+                // asks for them in that order; the others were dropped.
                 if round > 0 {
                     for i in 0..TAKEN {
                         let Held(rc, a) = values.spare::<Held>().expect("spares kept");
                         assert!(Rc::ptr_eq(&rc, &counter) && a == [i; 7], "spare {i}: {a:?}");
+                        assert_eq!(values.spare::<Wide>(), Some(Wide(i as u8)));
                     }
                 }
                 assert!(values.spare::<Label>().is_none());
@@ -392,25 +496,36 @@ mod tests {
                 let mut labels = Vec::new();
                 let mut floats = Vec::new();
                 let mut held = Vec::new();
-                // Many chunks of each type, the types interleaved so the last-store cache misses.
+                let mut wide = Vec::new();
+                // Many blocks' worth, the types interleaved, of every size and alignment.
                 for i in 0..2000 {
                     labels.push(values.alloc(Label(format!("{round}:{i}"))));
                     floats.push(values.alloc(i as f64 + 0.5));
                     held.push(values.alloc(Held(Rc::clone(&counter), [i; 7])));
+                    wide.push(values.alloc(Wide(i as u8)));
+                    values.alloc(Token(Rc::clone(&tokens)));
                     values.alloc(());
+                    values.alloc(i as u8);
                 }
-                for (i, ((l, f), h)) in labels.iter().zip(&floats).zip(&held).enumerate() {
+                for (i, (((l, f), h), w)) in
+                    labels.iter().zip(&floats).zip(&held).zip(&wide).enumerate()
+                {
                     assert_eq!(l.0, format!("{round}:{i}"));
                     assert_eq!(**f, i as f64 + 0.5);
                     assert_eq!(h.1, [i; 7]);
+                    assert_eq!(**w, Wide(i as u8));
+                    assert_eq!(std::ptr::from_ref(*w).addr() % 64, 0, "aligned");
                 }
                 // This round's values, and the previous round's spares not taken.
                 let spares = if round > 0 { 2000 - TAKEN } else { 0 };
                 assert_eq!(Rc::strong_count(&counter), 1 + 2000 + spares);
+                assert!(values.store.borrow().filling.started > 1, "crossed blocks");
             }
             values.clear();
-            // Clearing drops the unused spares and keeps this round's values as the new ones.
+            // Clearing drops the unused spares and keeps this round's values as the new ones;
+            // the zero-sized tokens were dropped, each once.
             assert_eq!(Rc::strong_count(&counter), 1 + 2000);
+            assert_eq!(tokens.get(), 2000 * (round + 1));
             values.give_back();
         }
         // A tape that stores nothing leaves no spares behind.
@@ -418,38 +533,101 @@ mod tests {
         values.clear();
         assert_eq!(Rc::strong_count(&counter), 1);
         values.give_back();
+        // Nor does releasing the thread's store leave anything.
+        Values::release();
+        assert_eq!(tokens.get(), 6000);
     }
 
-    /// More value types than `Stores::recent` has slots, so that types share slots: each value
-    /// still lands in its own type's store, and a store emptied by `clear` is found again.
+    /// The storage is reused: a loop of tapes that store the same values stops allocating
+    /// blocks, and the spares come back from where they were stored.
     #[test]
-    fn many_types_share_the_recent_slots() {
-        /// Stores `[i; N]` for every `N` listed, and returns the sums of what was stored.
-        macro_rules! each_size {
-            ($values:expr, $i:expr, $($n:literal)*) => {
-                [$($values.alloc([$i as f64; $n]).iter().sum::<f64>()),*]
-            };
-        }
-        for round in 0..3 {
+    fn a_repeated_tape_reuses_its_blocks_and_spares() {
+        let counter = Rc::new(());
+        let mut addresses = Vec::new();
+        let mut block_counts = Vec::new();
+        for round in 0..4 {
             let mut values = Values::take();
-            for i in 0..50 {
-                let sums = each_size!(values, i + round, 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
-                    17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40);
-                for (n, sum) in (1..).zip(sums) {
-                    assert_eq!(sum, f64::from(n) * f64::from(i + round));
-                }
+            let spare = values.spare::<Held>();
+            assert_eq!(spare.is_some(), round > 0);
+            drop(spare);
+            for i in 0..3 * FIRST_BLOCK_BYTES / size_of::<Held>() {
+                values.alloc(Held(Rc::clone(&counter), [i; 7]));
             }
-            // Every type got its own store, and every store is listed for clearing.
-            assert_eq!(values.stores.borrow().all.len(), 40);
-            assert_eq!(values.stores.borrow().live.len(), 40);
+            let first = values.alloc(1.5f64);
+            addresses.push(std::ptr::from_ref(first).addr());
+            let store = values.store.borrow();
+            block_counts.push(store.filling.blocks.len() + store.spare_arena.blocks.len());
+            drop(store);
             values.clear();
-            // Listed until a tape leaves them unused.
-            assert_eq!(values.stores.borrow().live.len(), 40);
             values.give_back();
         }
+        Values::release();
+        assert_eq!(Rc::strong_count(&counter), 1);
+        // Two arenas take turns: from the third round on, nothing new is allocated.
+        assert_eq!(block_counts[2], block_counts[3], "{block_counts:?}");
+        assert_eq!(addresses[0], addresses[2]);
+        assert_eq!(addresses[1], addresses[3]);
+    }
+
+    /// Spares are found by type at the cursor or a little after it: a spare never asked for does
+    /// not hold back the ones after it, a value of another type of the same layout is never
+    /// handed out, and past the window nothing is.
+    #[test]
+    fn spares_are_matched_by_type_near_the_cursor() {
+        let counter = Rc::new(());
         let mut values = Values::take();
+        values.alloc(Other(Rc::clone(&counter), [100; 7]));
+        for i in 0..5 {
+            values.alloc(Held(Rc::clone(&counter), [i; 7]));
+        }
+        for i in 0..SPARE_WINDOW + 1 {
+            values.alloc(Other(Rc::clone(&counter), [200 + i; 7]));
+        }
+        values.alloc(Held(Rc::clone(&counter), [5; 7]));
         values.clear();
-        assert!(values.stores.borrow().live.is_empty());
+        // Past the unused `Other`, in order.
+        for i in 0..5 {
+            assert_eq!(values.spare::<Held>().map(|h| h.1), Some([i; 7]));
+        }
+        // The last `Held` lies past the window of `Other`s.
+        assert!(values.spare::<Held>().is_none());
+        let other = values.spare::<Other>().expect("an `Other` in the window");
+        assert!(Rc::ptr_eq(&other.0, &counter) && other.1 == [200; 7]);
+        drop(other);
+        values.clear();
+        // Everything not taken was dropped.
+        assert_eq!(Rc::strong_count(&counter), 1);
+        values.give_back();
+    }
+
+    /// A panicking `Drop` leaks the values after it; it never drops one twice, and the store
+    /// stays usable.
+    #[test]
+    fn a_panicking_drop_leaks_rather_than_drops_twice() {
+        struct Bomb(Rc<Cell<usize>>, bool);
+        impl Clone for Bomb {
+            fn clone(&self) -> Self {
+                Bomb(Rc::clone(&self.0), self.1)
+            }
+        }
+        impl Drop for Bomb {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() + 1);
+                assert!(!self.1, "boom");
+            }
+        }
+        stored!(Bomb, false);
+        let drops = Rc::new(Cell::new(0));
+        let mut values = Values::take();
+        values.alloc(Bomb(Rc::clone(&drops), false));
+        values.alloc(Bomb(Rc::clone(&drops), true));
+        values.alloc(Bomb(Rc::clone(&drops), false));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| values.clear()));
+        assert!(result.is_err());
+        assert_eq!(drops.get(), 2, "the third value leaked");
+        values.alloc(Bomb(Rc::clone(&drops), false));
+        values.clear();
+        assert_eq!(drops.get(), 3);
         values.give_back();
     }
 }
