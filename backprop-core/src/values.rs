@@ -164,9 +164,14 @@ impl Arena {
     /// Hands the whole arena out again, from the start. The caller has dropped (or moved out)
     /// every value placed in it.
     fn reset(&mut self) {
-        self.started = 0;
-        self.next = NonNull::dangling();
-        self.room = 0;
+        match self.blocks.first() {
+            Some(block) => {
+                self.started = 1;
+                self.next = block.ptr;
+                self.room = block.layout.size();
+            }
+            None => *self = Arena::default(),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub fn shape_str((rows, cols): (usize, usize)) -> String {
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when the shapes differ.
+#[inline]
 pub fn same_shape(
     op: &'static str,
     a: (usize, usize),
@@ -21,11 +22,20 @@ pub fn same_shape(
     if a == b {
         Ok(())
     } else {
-        Err(LinalgError::ShapeMismatch {
-            op,
-            expected: shape_str(a),
-            found: shape_str(b),
-        })
+        Err(mismatch(op, shape_str(a), shape_str(b)))
+    }
+}
+
+/// A [`LinalgError::ShapeMismatch`]. Out of line, and the checks build their messages only on
+/// their error paths, so that a check inlines to a comparison (element-wise operations run many
+/// of them on small vectors).
+#[cold]
+#[inline(never)]
+fn mismatch(op: &'static str, expected: String, found: String) -> LinalgError {
+    LinalgError::ShapeMismatch {
+        op,
+        expected,
+        found,
     }
 }
 
@@ -33,31 +43,32 @@ pub fn same_shape(
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when `found != expected`.
+#[inline]
 pub fn same_len(op: &'static str, expected: usize, found: usize) -> Result<(), LinalgError> {
     if expected == found {
         Ok(())
     } else {
-        Err(LinalgError::ShapeMismatch {
-            op,
-            expected: format!("length {expected}"),
-            found: format!("length {found}"),
-        })
+        Err(len_mismatch(op, expected, found))
     }
+}
+
+/// The error of [`same_len`], out of line (see [`mismatch`]).
+#[cold]
+#[inline(never)]
+fn len_mismatch(op: &'static str, expected: usize, found: usize) -> LinalgError {
+    mismatch(op, format!("length {expected}"), format!("length {found}"))
 }
 
 /// Checks that a matrix is square.
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when `rows != cols`.
+#[inline]
 pub fn square(op: &'static str, shape: (usize, usize)) -> Result<usize, LinalgError> {
     if shape.0 == shape.1 {
         Ok(shape.0)
     } else {
-        Err(LinalgError::ShapeMismatch {
-            op,
-            expected: "a square matrix".to_owned(),
-            found: shape_str(shape),
-        })
+        Err(mismatch(op, "a square matrix".to_owned(), shape_str(shape)))
     }
 }
 
@@ -83,6 +94,7 @@ pub fn range(op: &'static str, r: &core::ops::Range<usize>, len: usize) -> Resul
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when the inner dimensions differ or `C` is not
 /// `m×n`.
+#[inline]
 pub fn gemm_shapes(
     op: &'static str,
     c: (usize, usize),
@@ -93,30 +105,46 @@ pub fn gemm_shapes(
 ) -> Result<(usize, usize, usize), LinalgError> {
     let (m, k) = ta.apply_shape(a);
     let (k2, n) = tb.apply_shape(b);
-    if k != k2 {
-        return Err(LinalgError::ShapeMismatch {
-            op,
-            expected: format!(
-                "op(B) with {k} rows to match op(A) of shape {}",
-                shape_str((m, k))
-            ),
-            found: format!("op(B) of shape {}", shape_str((k2, n))),
-        });
-    }
-    if c != (m, n) {
-        return Err(LinalgError::ShapeMismatch {
-            op,
-            expected: format!("output of shape {}", shape_str((m, n))),
-            found: format!("output of shape {}", shape_str(c)),
-        });
+    if k != k2 || c != (m, n) {
+        return Err(gemm_mismatch(op, c, (m, k), (k2, n)));
     }
     Ok((m, k, n))
+}
+
+/// The error of [`gemm_shapes`] for `C` of shape `c`, `op(A)` of shape `a`, `op(B)` of shape
+/// `b`, out of line (see [`mismatch`]).
+#[cold]
+#[inline(never)]
+fn gemm_mismatch(
+    op: &'static str,
+    c: (usize, usize),
+    a: (usize, usize),
+    b: (usize, usize),
+) -> LinalgError {
+    if a.1 != b.0 {
+        mismatch(
+            op,
+            format!(
+                "op(B) with {} rows to match op(A) of shape {}",
+                a.1,
+                shape_str(a)
+            ),
+            format!("op(B) of shape {}", shape_str(b)),
+        )
+    } else {
+        mismatch(
+            op,
+            format!("output of shape {}", shape_str((a.0, b.1))),
+            format!("output of shape {}", shape_str(c)),
+        )
+    }
 }
 
 /// Checks the shapes of `y = alpha·op(A)·x + beta·y` and returns `(m, n)` of `op(A)`.
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when `x` or `y` has the wrong length.
+#[inline]
 pub fn gemv_shapes(
     op: &'static str,
     y: usize,
@@ -125,24 +153,34 @@ pub fn gemv_shapes(
     x: usize,
 ) -> Result<(usize, usize), LinalgError> {
     let (m, n) = ta.apply_shape(a);
-    if x != n {
-        return Err(LinalgError::ShapeMismatch {
-            op,
-            expected: format!(
-                "a vector of length {n} to multiply op(A) of shape {}",
-                shape_str((m, n))
-            ),
-            found: format!("length {x}"),
-        });
-    }
-    if y != m {
-        return Err(LinalgError::ShapeMismatch {
-            op,
-            expected: format!("an output vector of length {m}"),
-            found: format!("length {y}"),
-        });
+    if x != n || y != m {
+        return Err(gemv_mismatch(op, y, (m, n), x));
     }
     Ok((m, n))
+}
+
+/// The error of [`gemv_shapes`] for `y` of length `y`, `op(A)` of shape `a`, `x` of length
+/// `x`, out of line (see [`mismatch`]).
+#[cold]
+#[inline(never)]
+fn gemv_mismatch(op: &'static str, y: usize, a: (usize, usize), x: usize) -> LinalgError {
+    if x != a.1 {
+        mismatch(
+            op,
+            format!(
+                "a vector of length {} to multiply op(A) of shape {}",
+                a.1,
+                shape_str(a)
+            ),
+            format!("length {x}"),
+        )
+    } else {
+        mismatch(
+            op,
+            format!("an output vector of length {}", a.0),
+            format!("length {y}"),
+        )
+    }
 }
 
 /// Checks that every entry of a matrix is finite.
