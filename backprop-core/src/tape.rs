@@ -309,6 +309,7 @@ impl<'t> Tape<'t> {
 
     /// A part of a value on this tape, whose gradient is left in place for a gathering step
     /// to collect (see [`record_gather`](Tape::record_gather)).
+    #[inline]
     pub(crate) fn part(&'t self, value: &'t dyn Any, requires_grad: bool) -> usize {
         self.push_node(value, requires_grad, &mut || Pullback::Leaf)
     }

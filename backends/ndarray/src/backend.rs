@@ -10,11 +10,15 @@
 
 use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
 use backprop_faer::kernels;
+use faer::ColRef;
 use faer::traits::ComplexField;
 use ndarray::{Array, Array1, Array2, Axis, Dimension, Zip};
 
 use crate::Ndarray;
-use crate::views::{with_col_mut, with_col_ref, with_mat_mut, with_mat_ref};
+use crate::views::{
+    ALIGNED_GEMV_ENTRIES, with_aligned_col_ref, with_col_mut, with_col_ref, with_mat_mut,
+    with_mat_ref,
+};
 
 impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     type Vector = Array1<T>;
@@ -133,8 +137,8 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         beta: T,
     ) -> Result<(), LinalgError> {
         validate::gemv_shapes("gemv", y.len(), a.dim(), ta, x.len())?;
-        with_mat_ref(a, |av| {
-            with_col_ref(x, |xv| {
+        let product = |xv: ColRef<'_, T>| {
+            with_mat_ref(a, |av| {
                 with_col_mut(y, |yv| {
                     kernels::gemm(
                         yv.as_mat_mut(),
@@ -147,7 +151,13 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
                     )
                 })
             })
-        });
+        };
+        // A row-major `A·x` reads `x` once per row: align it (see `with_aligned_col_ref`).
+        if ta == Transpose::No && a.is_standard_layout() && a.len() >= ALIGNED_GEMV_ENTRIES {
+            with_aligned_col_ref(x, product);
+        } else {
+            with_col_ref(x, product);
+        }
         Ok(())
     }
 
