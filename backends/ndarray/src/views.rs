@@ -62,7 +62,7 @@ pub fn with_col_ref<T: Clone, R>(v: &ArrayRef1<T>, f: impl FnOnce(ColRef<'_, T>)
 /// reads: the width of an AVX register. Reading `x` 16 bytes off it, that kernel ran 12 % (a
 /// 300×784 GEMV) to 25 % (100×300) slower on this project's machine; an ndarray vector lies
 /// wherever the allocator put it, 16-byte aligned.
-const READ_ALIGN: usize = 32;
+pub const READ_ALIGN: usize = 32;
 
 /// Below this many matrix entries a GEMV is too short to pay for an aligned copy of its vector.
 pub const ALIGNED_GEMV_ENTRIES: usize = 16 * 1024;
