@@ -465,18 +465,7 @@ mod tests {
     stored!(Label, false);
     stored!(Wide, true);
     stored!(Other, true);
-
-    impl Backprop for Token {
-        fn zero(&self) -> Self {
-            self.clone()
-        }
-        fn add(self, _: Self) -> Self {
-            self
-        }
-        fn one(&self) -> Self {
-            self.clone()
-        }
-    }
+    stored!(Token, false);
 
     #[test]
     fn values_stay_put_across_blocks_types_and_reuse() {
