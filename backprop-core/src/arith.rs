@@ -14,12 +14,12 @@
 //!
 //! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient. For complex values the other
 //! operand is conjugated in `*` and `/` (`x̄ = ȳ ∘ conj(y)`, ...), the conjugate Wirtinger
-//! convention of [`Backprop::conj`].
+//! convention of [`Conjugate`].
 
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::tape::{Backward, VarId};
-use crate::{BVar, Backprop};
+use crate::{BVar, Backprop, Conjugate};
 
 /// Records a two-input operation whose inputs share type `T`.
 fn binary<'t, T: Backprop>(
@@ -84,7 +84,7 @@ where
 
 impl<'t, T> Mul for BVar<'t, T>
 where
-    T: Backprop,
+    T: Conjugate,
     for<'a> &'a T: Mul<&'a T, Output = T>,
 {
     type Output = Self;
@@ -104,7 +104,7 @@ where
 
 impl<'t, T> Div for BVar<'t, T>
 where
-    T: Backprop,
+    T: Conjugate,
     for<'a> &'a T: Mul<&'a T, Output = T> + Div<&'a T, Output = T> + Neg<Output = T>,
 {
     type Output = Self;
@@ -140,19 +140,19 @@ where
 }
 
 /// `a ∘ conj(b)`: `a ∘ b` for real types, without a copy.
-fn times_conj<T: Backprop>(a: &T, b: &T) -> T
+fn times_conj<T: Conjugate>(a: &T, b: &T) -> T
 where
     for<'a> &'a T: Mul<&'a T, Output = T>,
 {
-    if T::COMPLEX { a * &b.conj() } else { a * b }
+    a * &*b.conj()
 }
 
 /// `a / conj(b)`: `a / b` for real types, without a copy.
-fn over_conj<T: Backprop>(a: &T, b: &T) -> T
+fn over_conj<T: Conjugate>(a: &T, b: &T) -> T
 where
     for<'a> &'a T: Div<&'a T, Output = T>,
 {
-    if T::COMPLEX { a / &b.conj() } else { a / b }
+    a / &*b.conj()
 }
 
 /// Records a one-input operation `x ↦ value` with pullback `dy ↦ x̄`.
@@ -194,7 +194,7 @@ where
 
 impl<'t, T> Mul<T> for BVar<'t, T>
 where
-    T: Backprop,
+    T: Conjugate,
     for<'a> &'a T: Mul<&'a T, Output = T>,
 {
     type Output = Self;
@@ -206,7 +206,7 @@ where
 
 impl<'t, T> Div<T> for BVar<'t, T>
 where
-    T: Backprop,
+    T: Conjugate,
     for<'a> &'a T: Div<&'a T, Output = T>,
 {
     type Output = Self;

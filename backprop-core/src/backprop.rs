@@ -70,29 +70,6 @@ pub trait Backprop: Clone + 'static {
     /// The seed of the backward pass when `self` is the differentiated output.
     fn one(&self) -> Self;
 
-    /// Whether the type holds complex numbers. The gradient rules of `*` and `/` conjugate
-    /// the other operand when it does (see [`conj`](Backprop::conj)).
-    const COMPLEX: bool = false;
-
-    /// Whether a finished tape keeps its values of this type for the next tape of the thread
-    /// to overwrite ([`Tape::recycled`](crate::Tape::recycled)) instead of dropping them at
-    /// once. Worth it for types that own large storage, such as the vectors and matrices of
-    /// `backprop-linalg`, which set it. A kept value the next tape does not reuse is dropped
-    /// when that tape ends (inside its runner), at [`release_storage`](crate::release_storage),
-    /// or at thread exit. With the default, `false`, values are dropped when their
-    /// differentiation ends.
-    const RECYCLE: bool = false;
-
-    /// The complex conjugate, for complex-valued types; real types keep the default (a copy,
-    /// never called when [`COMPLEX`](Backprop::COMPLEX) is false).
-    ///
-    /// Gradients of complex values follow one convention everywhere, PyTorch's conjugate
-    /// Wirtinger one: the gradient of a real loss ℓ with respect to `z = x + iy` is
-    /// `∂ℓ/∂x + i·∂ℓ/∂y`. Under it the product rule reads `x̄ = ȳ·conj(y)`.
-    fn conj(&self) -> Self {
-        self.clone()
-    }
-
     /// `*self = self.add(rhs)`, in place. Override it when the type can add without
     /// reallocating (the backward pass accumulates through it).
     fn add_assign(&mut self, rhs: Self) {
@@ -132,14 +109,6 @@ impl<T: Backprop + num_traits::Num> Backprop for Complex<T> {
     #[inline]
     fn one(&self) -> Self {
         Complex::new(num_traits::One::one(), num_traits::Zero::zero())
-    }
-    const COMPLEX: bool = true;
-    #[inline]
-    fn conj(&self) -> Self {
-        Complex::new(
-            self.re.clone(),
-            <T as num_traits::Zero>::zero() - self.im.clone(),
-        )
     }
 }
 

@@ -5,7 +5,7 @@
 //! instances do). Every function and its derivative is then written once, here, on the element
 //! type ([`Elementary`]: `f32`, `f64`, `Complex<f32>`, `Complex<f64>`), and serves every such
 //! type. For complex elements the gradient is `x̄ = ȳ·conj(f'(x))`, the conjugate Wirtinger
-//! convention of [`Backprop::conj`]; `abs`, `signum` and `logistic` are for real elements only.
+//! convention of [`Conjugate`](crate::Conjugate); `abs`, `signum` and `logistic` are for real elements only.
 //!
 //! | function | derivative used in the backward pass (y = f(x)) |
 //! |---|---|
@@ -156,26 +156,6 @@ pub trait Floating: Backprop {
     /// `f` applied to every element.
     fn map(&self, f: impl Fn(Self::Elem) -> Self::Elem) -> Self;
 
-    /// `out ← f(self)` element-wise, overwriting `out`, a value of this type that may hold
-    /// anything (a spare from an earlier tape, see [`Tape::recycled`](crate::Tape::recycled)).
-    /// The default assigns [`map`](Floating::map)'s result; types with storage override it to
-    /// write into `out`'s storage when the shapes agree.
-    fn map_into(&self, out: &mut Self, f: impl Fn(Self::Elem) -> Self::Elem) {
-        *out = self.map(f);
-    }
-
-    /// `f` applied to every element, written into `spare` when there is one (see
-    /// [`map_into`](Floating::map_into)), else into new storage.
-    fn map_reusing(&self, spare: Option<Self>, f: impl Fn(Self::Elem) -> Self::Elem) -> Self {
-        match spare {
-            Some(mut out) => {
-                self.map_into(&mut out, f);
-                out
-            }
-            None => self.map(f),
-        }
-    }
-
     /// `f` applied to corresponding elements of `self` and `other`.
     ///
     /// # Panics
@@ -266,8 +246,7 @@ fn elementwise<'t, T: Floating>(
     f: impl Fn(T::Elem) -> T::Elem,
     df: From<impl Fn(T::Elem) -> T::Elem + 'static>,
 ) -> BVar<'t, T> {
-    // A spare value from an earlier tape is overwritten instead of allocating a new one.
-    let y = x.value().map_reusing(x.tape().recycled(), f);
+    let y = x.value().map(f);
     let id = x.id();
     x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
         let (arg, df) = match df {

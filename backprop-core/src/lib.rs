@@ -33,7 +33,9 @@
 //! # Where things are
 //!
 //! - [`Backprop`] and its instances: `backprop.rs`; `#[derive(Backprop)]` from `backprop-derive`.
-//! - [`BVar`], [`Tape`] and the backward pass: `bvar.rs`, `tape.rs`; running: `run.rs`.
+//! - [`BVar`], [`Tape`] and the backward pass: `bvar.rs`, `tape.rs`; running: `run.rs`; the
+//!   per-thread storage a tape reuses: `storage.rs`.
+//! - [`Conjugate`], what `*` and `/` need of complex types: `conjugate.rs`.
 //! - Operators: `arith.rs`; elementary functions ([`Floating`]): `floating.rs`.
 //! - Custom operations ([`Op`], [`op1`], [`lift1`], [`iso_var`], [`Tape::record`]): `op.rs`.
 //! - Parts of composite values ([`Split`], [`BVar::view`]): `split.rs`.
@@ -48,16 +50,18 @@ mod arith;
 mod backprop;
 mod bvar;
 pub mod check;
+mod conjugate;
 mod coords;
 mod floating;
 mod op;
 mod run;
 mod split;
+mod storage;
 mod tape;
-mod values;
 
 pub use crate::backprop::Backprop;
 pub use crate::bvar::BVar;
+pub use crate::conjugate::Conjugate;
 pub use crate::coords::Coords;
 pub use crate::floating::{Elementary, Floating, logistic, sign};
 pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, op3};

@@ -5,29 +5,29 @@
 //! cloned once on the way out.
 
 use crate::tape::{Gradients, Tape};
-use crate::values::Values;
+use crate::storage::Storage;
 use crate::{BVar, Backprop};
 
 /// `with_tape!(|tape| body)`: runs `body` with `tape` a new tape (`with_tape!(records = false,
-/// |tape| body)`: one that only evaluates, see [`Tape::new`]), then passes the tape's storage
-/// on to the next tape of this thread: the node arrays, the gradient array (`body` evaluates to
-/// `(result, Option<Gradients>)`, the gradients if it ran a backward pass), and the value store,
-/// once every value on it is dropped. A macro rather than a function taking a closure, because
-/// the tape's brand must be allowed to borrow the runner's inputs.
+/// |tape| body)`: one that only evaluates, see [`Tape::new`]) on the thread's storage, then
+/// resets the storage and passes it on to the next tape of this thread (`body` evaluates to
+/// `(result, Option<Gradients>)`, the gradients if it ran a backward pass, whose array is kept
+/// too). A macro rather than a function taking a closure, because the tape's brand must be
+/// allowed to borrow the runner's inputs.
 macro_rules! with_tape {
     (|$tape:ident| $body:expr) => {
         with_tape!(records = true, |$tape| $body)
     };
     (records = $records:expr, |$tape:ident| $body:expr) => {{
-        let mut values = Values::take();
-        let out = {
-            let $tape = Tape::new(&values, $records);
+        let mut storage = Storage::take();
+        let nodes = storage.take_nodes();
+        let (out, nodes) = {
+            let $tape = Tape::new(&storage.values, nodes, $records);
             let (out, gradients): (_, Option<Gradients>) = $body;
-            $tape.recycle(gradients);
-            out
+            (out, $tape.take_nodes(gradients))
         };
-        values.clear();
-        values.give_back();
+        storage.reset(nodes);
+        storage.give_back();
         out
     }};
 }
@@ -263,9 +263,8 @@ where
     (out, gx)
 }
 
-/// Frees what this thread keeps between differentiations: the node and gradient arrays of the
-/// last tape and its value store, with the values kept as spares ([`Tape::recycled`],
-/// [`Backprop::RECYCLE`]).
+/// Frees what this thread keeps between differentiations: the value arena and the node and
+/// gradient arrays of its last tape.
 ///
 /// A thread that differentiates keeps these so the next differentiation starts with storage
 /// of the right size; they are freed when the thread exits. Call this after a large one-off
@@ -280,6 +279,5 @@ where
 /// assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
 /// ```
 pub fn release_storage() {
-    Tape::release();
-    Values::release();
+    Storage::release();
 }

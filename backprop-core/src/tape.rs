@@ -1,7 +1,7 @@
 //! The tape: every value of one differentiation, and how to send gradients back through it.
 //!
 //! A [`Tape`] lives for one call of [`grad_bp`](crate::grad_bp) (or its siblings). Values are
-//! stored once, in an arena that the next tape of the thread reuses (`values.rs`), and
+//! stored once, in an arena that the next tape of the thread reuses (`storage.rs`), and
 //! handed out as `&'t T`; inputs passed by reference and fields
 //! projected out of a struct are borrowed, never cloned. Each recorded operation keeps a
 //! *pullback*, a `'static` closure that receives the operation's output gradient and adds the
@@ -17,11 +17,11 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::values::Values;
+use crate::storage::{Nodes, Values};
 use crate::{BVar, Backprop};
 
 /// A type-erased gradient, as stored between pullbacks.
-type Grad = Box<dyn Any>;
+pub(crate) type Grad = Box<dyn Any>;
 
 /// The pullback of an operation: output value and output gradient in, input gradients out.
 type OpPullback = Box<dyn FnOnce(&mut Backward<'_>, &dyn Any, Grad)>;
@@ -29,34 +29,14 @@ type OpPullback = Box<dyn FnOnce(&mut Backward<'_>, &dyn Any, Grad)>;
 /// A gathering step (see [`Tape::record_gather`]).
 type GatherPullback = Box<dyn FnOnce(&mut Backward<'_>, usize)>;
 
-enum Pullback {
+/// What a node does in the backward pass.
+pub(crate) enum Pullback {
     /// An input, a constant, a projected field: nothing to propagate.
     Leaf,
     /// Runs when the node received a gradient.
     Op(OpPullback),
     /// Runs after every later node, whether or not this node received a gradient.
     Gather(GatherPullback),
-}
-
-/// Node arrays left by the last finished tape of this thread, cleared, so the next tape starts
-/// with their capacity: a program that differentiates in a loop allocates them once, instead of
-/// growing (and, for long tapes, `mmap`ping and faulting in) megabytes on every call.
-struct Spare {
-    values: Vec<&'static dyn Any>,
-    requires_grad: Vec<bool>,
-    pullbacks: Vec<Pullback>,
-    grads: Vec<Option<Grad>>,
-}
-
-thread_local! {
-    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
-}
-
-/// The nodes of a tape, stored column-wise.
-struct Nodes<'t> {
-    values: Vec<&'t dyn Any>,
-    requires_grad: Vec<bool>,
-    pullbacks: Vec<Pullback>,
 }
 
 /// The record of one differentiation.
@@ -121,41 +101,9 @@ impl<T> VarId<T> {
 static UNIT: () = ();
 
 impl<'t> Tape<'t> {
-    /// A tape whose values go to `values` (see [`Values`]), recording its nodes for a backward
-    /// pass if `records`.
-    pub(crate) fn new(values: &'t Values, records: bool) -> Self {
-        const NODES: usize = 64;
-        if !records {
-            return Tape {
-                values,
-                nodes: RefCell::new(Nodes {
-                    values: Vec::new(),
-                    requires_grad: Vec::new(),
-                    pullbacks: Vec::new(),
-                }),
-                records,
-                count: Cell::new(0),
-            };
-        }
-        // The gradient array stays in the slot for this tape's backward pass.
-        let spare = SPARE
-            .try_with(|slot| {
-                slot.borrow_mut().as_mut().map(|spare| Nodes {
-                    values: std::mem::take(&mut spare.values),
-                    requires_grad: std::mem::take(&mut spare.requires_grad),
-                    pullbacks: std::mem::take(&mut spare.pullbacks),
-                })
-            })
-            .ok()
-            .flatten();
-        let nodes = match spare {
-            Some(nodes) if nodes.values.capacity() > 0 => nodes,
-            _ => Nodes {
-                values: Vec::with_capacity(NODES),
-                requires_grad: Vec::with_capacity(NODES),
-                pullbacks: Vec::with_capacity(NODES),
-            },
-        };
+    /// A tape whose values go to `values` and whose nodes to `nodes` (empty arrays, from the
+    /// thread's storage), recording its nodes for a backward pass if `records`.
+    pub(crate) fn new(values: &'t Values, nodes: Nodes<'t>, records: bool) -> Self {
         Tape {
             values,
             nodes: RefCell::new(nodes),
@@ -164,61 +112,15 @@ impl<'t> Tape<'t> {
         }
     }
 
-    /// Hands this tape's node arrays, cleared, to the next tape of this thread (see [`Spare`]),
-    /// with the gradient array of its backward pass if there was one. Called by the runners
+    /// Empties the node arrays and hands them, free of `'t`, to the thread's storage to keep,
+    /// with the gradient array of the backward pass if there was one. Called by the runners
     /// once they are done with the tape; the tape stays valid, and empty.
-    pub(crate) fn recycle(&self, gradients: Option<Gradients>) {
-        if !self.records {
-            // Nothing was taken from the slot.
-            return;
+    pub(crate) fn take_nodes(&self, gradients: Option<Gradients>) -> Nodes<'static> {
+        let mut nodes = std::mem::take(&mut *self.nodes.borrow_mut());
+        if let Some(gradients) = gradients {
+            nodes.grads = gradients.grads;
         }
-        let mut nodes = self.nodes.borrow_mut();
-        let (mut values, mut requires_grad, mut pullbacks) = (
-            std::mem::take(&mut nodes.values),
-            std::mem::take(&mut nodes.requires_grad),
-            std::mem::take(&mut nodes.pullbacks),
-        );
-        drop(nodes);
-        values.clear();
-        requires_grad.clear();
-        pullbacks.clear();
-        // An empty vector of `&'t dyn Any` becomes one of `&'static dyn Any` with the same
-        // allocation (collecting a vector's own `IntoIter` into a vector of the same layout
-        // reuses its buffer); there is no element to convert.
-        let values: Vec<&'static dyn Any> = values
-            .into_iter()
-            .map(|_| -> &'static dyn Any { unreachable!("the vector was cleared") })
-            .collect();
-        // Clearing the gradients runs their `Drop`s; do it before taking the slot, and drop
-        // what the slot held after releasing it, so that a `Drop` may itself differentiate.
-        let grads = gradients.map(|g| {
-            let mut grads = g.grads;
-            grads.clear();
-            grads
-        });
-        let replaced = SPARE.try_with(|slot| {
-            let mut slot = slot.borrow_mut();
-            // Without a backward pass, the gradient array already in the slot stays.
-            let (grads, replaced) = match (grads, slot.take()) {
-                (Some(grads), old) => (grads, old),
-                (None, Some(mut old)) => (std::mem::take(&mut old.grads), Some(old)),
-                (None, None) => (Vec::new(), None),
-            };
-            *slot = Some(Spare {
-                values,
-                requires_grad,
-                pullbacks,
-                grads,
-            });
-            replaced
-        });
-        drop(replaced);
-    }
-
-    /// Drops the node arrays kept for the next tape of this thread.
-    pub(crate) fn release() {
-        let kept = SPARE.try_with(RefCell::take);
-        drop(kept);
+        nodes.cleared()
     }
 
     /// Number of nodes made so far (on a tape that only evaluates, the nodes it numbered).
@@ -333,53 +235,6 @@ impl<'t> Tape<'t> {
         self.push_leaf(value, false)
     }
 
-    /// A value of type `T` that an earlier tape of this thread has finished with, to overwrite
-    /// instead of allocating a new one; `None` if there is none to spare.
-    ///
-    /// When a tape's run ends, its values of types that ask for it ([`Backprop::RECYCLE`]:
-    /// vectors and matrices) are kept for the next tape the thread runs (not one nested inside
-    /// this tape), and what that tape does not reuse is dropped when it ends. An operation that
-    /// builds a new value can take one of these and overwrite it in place, so a loop that runs
-    /// the same computation reuses the last call's storage instead of allocating. Spares are
-    /// handed out in the order they were made. The contents are those of some earlier value:
-    /// overwrite all of it. Its shape is that of an earlier value of the same type, so check it
-    /// unless the type fixes it (the statically sized matrices of `backprop-linalg` do).
-    ///
-    /// ```
-    /// use backprop_core::{eval_bp, Backprop, BVar};
-    ///
-    /// /// A vector that asks to be recycled.
-    /// #[derive(Clone, Debug, PartialEq)]
-    /// struct Buf(Vec<f64>);
-    ///
-    /// impl Backprop for Buf {
-    ///     fn zero(&self) -> Self { Buf(vec![0.0; self.0.len()]) }
-    ///     fn add(self, rhs: Self) -> Self { Buf(self.0.iter().zip(&rhs.0).map(|(a, b)| a + b).collect()) }
-    ///     fn one(&self) -> Self { Buf(vec![1.0; self.0.len()]) }
-    ///     const RECYCLE: bool = true;
-    /// }
-    ///
-    /// /// `x` doubled, into a spare when one is at hand.
-    /// fn double<'t>(x: BVar<'t, Buf>) -> BVar<'t, Buf> {
-    ///     let tape = x.tape();
-    ///     let mut y = tape.recycled::<Buf>().unwrap_or(Buf(Vec::new()));
-    ///     y.0.clear(); // a spare may have any length: refill it
-    ///     y.0.extend(x.value().0.iter().map(|v| 2.0 * v));
-    ///     let id = x.id();
-    ///     tape.record(y, x.requires_grad(), move |ctx, _, dy| {
-    ///         ctx.add(id, Buf(dy.0.iter().map(|d| 2.0 * d).collect()))
-    ///     })
-    /// }
-    ///
-    /// // The first call allocates; later calls on this thread refill the last call's output.
-    /// for _ in 0..3 {
-    ///     assert_eq!(eval_bp(double, &Buf(vec![1.0, 2.0])), Buf(vec![2.0, 4.0]));
-    /// }
-    /// ```
-    pub fn recycled<T: Backprop>(&'t self) -> Option<T> {
-        self.values.spare()
-    }
-
     /// Records an operation's output and its pullback.
     ///
     /// `requires_grad` says whether any input needs a gradient (`x.requires_grad() || ...`);
@@ -452,17 +307,9 @@ impl<'t> Tape<'t> {
             values,
             requires_grad,
             pullbacks,
+            grads,
         } = &mut *nodes;
-        let mut grads: Vec<Option<Grad>> = SPARE
-            .try_with(|spare| {
-                spare
-                    .borrow_mut()
-                    .as_mut()
-                    .map(|s| std::mem::take(&mut s.grads))
-            })
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let mut grads = std::mem::take(grads);
         // Gather steps read the gradients of fields recorded after them, up to the end.
         grads.resize_with(values.len(), || None);
         if requires_grad[output.index] {

@@ -441,90 +441,76 @@ mod drop_tracking {
         assert_eq!(LIVE.with(Cell::get), before, "values leaked from the tape");
     }
 
-    /// Like [`Tracked`], but kept as a spare between tapes; its `Drop` may differentiate.
-    #[derive(Debug)]
-    struct Kept(f64);
+    impl backprop_core::Conjugate for Tracked {
+        fn conj(&self) -> std::borrow::Cow<'_, Self> {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
 
-    impl Kept {
-        fn new(x: f64) -> Self {
-            LIVE.with(|l| l.set(l.get() + 1));
-            Kept(x)
-        }
-    }
-    impl Clone for Kept {
-        fn clone(&self) -> Self {
-            Kept::new(self.0)
-        }
-    }
     thread_local! {
-        /// Whether a dropped `Kept` differentiates.
+        /// Whether a dropped `Reentrant` differentiates.
         static REENTER: Cell<bool> = const { Cell::new(false) };
     }
 
-    impl Drop for Kept {
+    /// Like [`Tracked`], but its `Drop` may differentiate.
+    #[derive(Debug)]
+    struct Reentrant(f64);
+
+    impl Reentrant {
+        fn new(x: f64) -> Self {
+            LIVE.with(|l| l.set(l.get() + 1));
+            Reentrant(x)
+        }
+    }
+    impl Clone for Reentrant {
+        fn clone(&self) -> Self {
+            Reentrant::new(self.0)
+        }
+    }
+    impl Drop for Reentrant {
         fn drop(&mut self) {
             LIVE.with(|l| l.set(l.get() - 1));
             if REENTER.with(Cell::get) {
-                // Differentiating from a destructor, while a runner hands storage on.
+                // Differentiating from a destructor, while a runner resets its storage.
                 assert_eq!(backprop_core::eval_bp(|x| x * x, &self.0), self.0 * self.0);
             }
         }
     }
-    impl Backprop for Kept {
+    impl Backprop for Reentrant {
         fn zero(&self) -> Self {
-            Kept::new(0.0)
+            Reentrant::new(0.0)
         }
         fn add(self, rhs: Self) -> Self {
-            Kept::new(self.0 + rhs.0)
+            Reentrant::new(self.0 + rhs.0)
         }
         fn one(&self) -> Self {
-            Kept::new(1.0)
+            Reentrant::new(1.0)
         }
-        const RECYCLE: bool = true;
     }
-    impl<'a> std::ops::Mul<&'a Kept> for &'a Kept {
-        type Output = Kept;
-        fn mul(self, rhs: &'a Kept) -> Kept {
-            Kept::new(self.0 * rhs.0)
+    impl backprop_core::Conjugate for Reentrant {
+        fn conj(&self) -> std::borrow::Cow<'_, Self> {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+    impl<'a> std::ops::Mul<&'a Reentrant> for &'a Reentrant {
+        type Output = Reentrant;
+        fn mul(self, rhs: &'a Reentrant) -> Reentrant {
+            Reentrant::new(self.0 * rhs.0)
         }
     }
 
     #[test]
-    fn spares_live_until_the_next_tape_ends_or_storage_is_released() {
-        backprop_core::release_storage();
-        let x = Kept::new(2.0);
-        let before = LIVE.with(Cell::get);
-        let g = backprop_core::grad_bp(|v| v * v * v, &x);
-        assert_eq!(g.0, 12.0);
-        // The two products are kept for the next tape.
-        assert_eq!(LIVE.with(Cell::get), before + 1 + 2);
-        // A tape that makes no `Kept` drops them when it ends.
-        assert_eq!(backprop_core::grad_bp(|v| v * v, &1.5), 3.0);
-        assert_eq!(LIVE.with(Cell::get), before + 1);
-        let g = backprop_core::grad_bp(|v| v * v * v, &x);
-        assert_eq!(LIVE.with(Cell::get), before + 2 + 2);
-        backprop_core::release_storage();
-        drop(g);
-        assert_eq!(
-            LIVE.with(Cell::get),
-            before + 1,
-            "only the first gradient survives"
-        );
-    }
-
-    #[test]
-    fn a_spare_whose_drop_differentiates_is_dropped_outside_the_runner() {
-        backprop_core::release_storage();
-        let x = Kept::new(3.0);
+    fn values_whose_drop_differentiates_are_dropped_when_their_tape_ends() {
+        let x = Reentrant::new(3.0);
         let before = LIVE.with(Cell::get);
         for _ in 0..3 {
             let g = backprop_core::grad_bp(
                 |v: BVar<'_, f64>| {
-                    // A tape inside the tape: its store, with a spare `Kept`, waits for the next
-                    // tape of the thread. The outer runner's hand-over replaces it, dropping the
-                    // spare, whose `Drop` then differentiates.
-                    let y = backprop_core::eval_bp(|k: BVar<'_, Kept>| k * k, &x).0;
+                    // A tape inside the tape, whose values' `Drop` differentiates when that
+                    // inner tape's runner resets its storage, and again when this one's does.
                     REENTER.with(|r| r.set(true));
+                    let y = backprop_core::eval_bp(|k: BVar<'_, Reentrant>| k * k, &x).0;
+                    assert_eq!(LIVE.with(Cell::get), before, "the inner tape dropped its values");
                     v * y
                 },
                 &1.0,
@@ -532,8 +518,9 @@ mod drop_tracking {
             REENTER.with(|r| r.set(false));
             assert_eq!(g, 9.0);
         }
-        backprop_core::release_storage();
-        assert_eq!(LIVE.with(Cell::get), before);
+        let g = backprop_core::grad_bp(|v| v * v * v, &x);
+        assert_eq!(g.0, 27.0);
+        assert_eq!(LIVE.with(Cell::get), before + 1, "only the gradient survives");
     }
 
     #[test]

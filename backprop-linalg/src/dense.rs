@@ -11,7 +11,6 @@
 use std::fmt::Debug;
 
 use backprop_backend::{LinalgBackend, Scalar};
-use backprop_core::{BVar, Backprop};
 
 use crate::backend::Backend;
 
@@ -269,18 +268,6 @@ pub(crate) mod any {
         T::wrap(T::Kind::map(a.data(), f))
     }
 
-    /// `out ← f(a)` on every entry, in `out`'s storage when the shapes agree (always, for the
-    /// statically sized types), in new storage otherwise.
-    pub(crate) fn map_into<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
-        a: &T,
-        out: &mut T,
-        f: impl Fn(S) -> S,
-    ) {
-        if !T::Kind::zip_apply(out.data_mut(), a.data(), |_, x| f(x)) {
-            *out = map::<S, B, T>(a, f);
-        }
-    }
-
     /// Shape of the storage, for messages.
     pub(crate) fn shape<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> (usize, usize) {
         T::Kind::shape(a.data())
@@ -322,19 +309,6 @@ pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
     any::filled::<f64, B, T>(like, x)
 }
 
-/// A copy of `x`'s value, written into a spare value of an earlier tape when there is one (see
-/// [`Tape::recycled`](backprop_core::Tape::recycled)) rather than into new storage: the start
-/// of an output computed in place, such as `W·x + b` from `b`.
-pub(crate) fn copy_value<B: Backend, T: Dense<B> + Backprop>(x: BVar<'_, T>) -> T {
-    if let Some(mut spare) = x.tape().recycled::<T>() {
-        if T::Kind::copy_from(spare.data_mut(), x.value().data()) {
-            return spare;
-        }
-        // A spare of another shape (the dynamically sized types): allocate.
-    }
-    x.value().clone()
-}
-
 /// `f` on every entry.
 pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> T {
     any::map::<f64, B, T>(a, f)
@@ -345,7 +319,7 @@ pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> 
 /// - `impl_dense!([generics] Type)`, a real type: `Clone`, `Debug`, `PartialEq`, `Backprop`,
 ///   `Coords`, `Floating`, and element-wise `+ - * /` and unary `-` on references and values.
 /// - `impl_dense!(complex [generics] Type)`, a `Dense<B, Complex64>` type: the same, with
-///   `Floating` over complex elements. Its `Backprop` impl says it is complex (`COMPLEX`, `conj`), so `BVar`'s
+///   `Floating` over complex elements. Its [`Conjugate`](backprop_core::Conjugate) impl conjugates, so `BVar`'s
 ///   product and quotient rules conjugate the other operand (`x̄ = ȳ∘conj(y)`), the conjugate
 ///   Wirtinger convention of the whole project.
 /// - `impl_dense!(complex_arithmetic [generics] Type)`: the complex form without `Floating`, for
@@ -372,9 +346,6 @@ macro_rules! impl_dense {
             type Elem = $s;
             fn map(&self, f: impl Fn($s) -> $s) -> Self {
                 $crate::dense::any::map::<$s, B, Self>(self, f)
-            }
-            fn map_into(&self, out: &mut Self, f: impl Fn($s) -> $s) {
-                $crate::dense::any::map_into::<$s, B, Self>(self, out, f)
             }
             #[track_caller]
             fn zip_map(&self, other: &Self, f: impl Fn($s, $s) -> $s) -> Self {
@@ -425,11 +396,6 @@ macro_rules! impl_dense {
                 let one = <$s as ::backprop_backend::Scalar>::from_f64(1.0);
                 $crate::dense::any::filled::<$s, B, Self>(self, one)
             }
-            const COMPLEX: bool = <$s as ::backprop_backend::Scalar>::IS_COMPLEX;
-            const RECYCLE: bool = true;
-            fn conj(&self) -> Self {
-                $crate::dense::any::map::<$s, B, Self>(self, ::backprop_backend::Scalar::conj)
-            }
             #[track_caller]
             fn add(mut self, rhs: Self) -> Self {
                 ::backprop_core::Backprop::add_assign(&mut self, rhs);
@@ -439,6 +405,17 @@ macro_rules! impl_dense {
             fn add_assign(&mut self, rhs: Self) {
                 let one = <$s as ::backprop_backend::Scalar>::from_f64(1.0);
                 $crate::dense::any::axpy::<$s, B, Self>(self, one, &rhs);
+            }
+        }
+
+        impl<$($gen)*> ::backprop_core::Conjugate for $ty {
+            fn conj(&self) -> ::std::borrow::Cow<'_, Self> {
+                if <$s as ::backprop_backend::Scalar>::IS_COMPLEX {
+                    let conj = ::backprop_backend::Scalar::conj;
+                    ::std::borrow::Cow::Owned($crate::dense::any::map::<$s, B, Self>(self, conj))
+                } else {
+                    ::std::borrow::Cow::Borrowed(self)
+                }
             }
         }
 

@@ -10,7 +10,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, ones, sized};
-use crate::dense::{Dense, copy_value};
+use crate::dense::Dense;
 use crate::ops::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
 
@@ -41,7 +41,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    let mut y = copy_value(b);
+    let mut y = b.value().clone();
     sized(B::gemv(
         y.data_mut(),
         1.0,
