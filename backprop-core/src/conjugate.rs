@@ -57,7 +57,9 @@ macro_rules! impl_conjugate_real {
     )*};
 }
 
-impl_conjugate_real!(f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+impl_conjugate_real!(
+    f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 impl<T: Backprop + num_traits::Num + std::ops::Neg<Output = T>> Conjugate for Complex<T> {
     #[inline]

@@ -4,8 +4,8 @@
 //! before returning. Inputs are borrowed: nothing is cloned on the way in. The output value is
 //! cloned once on the way out.
 
-use crate::tape::{Gradients, Tape};
 use crate::storage::Storage;
+use crate::tape::{Gradients, Tape};
 use crate::{BVar, Backprop};
 
 /// `with_tape!(|tape| body)`: runs `body` with `tape` a new tape (`with_tape!(records = false,

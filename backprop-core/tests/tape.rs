@@ -510,7 +510,11 @@ mod drop_tracking {
                     // inner tape's runner resets its storage, and again when this one's does.
                     REENTER.with(|r| r.set(true));
                     let y = backprop_core::eval_bp(|k: BVar<'_, Reentrant>| k * k, &x).0;
-                    assert_eq!(LIVE.with(Cell::get), before, "the inner tape dropped its values");
+                    assert_eq!(
+                        LIVE.with(Cell::get),
+                        before,
+                        "the inner tape dropped its values"
+                    );
                     v * y
                 },
                 &1.0,
@@ -520,7 +524,11 @@ mod drop_tracking {
         }
         let g = backprop_core::grad_bp(|v| v * v * v, &x);
         assert_eq!(g.0, 27.0);
-        assert_eq!(LIVE.with(Cell::get), before + 1, "only the gradient survives");
+        assert_eq!(
+            LIVE.with(Cell::get),
+            before + 1,
+            "only the gradient survives"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! What every vector and matrix type shares (public so generic code can name it), written once:
-//! element-wise arithmetic, [`Backprop`], [`Floating`](backprop_core::Floating),
+//! element-wise arithmetic, [`Backprop`](backprop_core::Backprop), [`Floating`](backprop_core::Floating),
 //! [`Coords`](backprop_core::Coords),
 //! equality and debug printing.
 //!

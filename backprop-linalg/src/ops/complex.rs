@@ -30,7 +30,7 @@ use typenum::Unsigned;
 
 use crate::backend::{ComplexBackend, sized};
 use crate::dense::{Dense, MatKind, VecKind, any};
-use crate::ops::record::{record1, record2};
+use crate::ops::support::record::{record1, record2};
 use crate::{C, Her, M, R};
 
 use Transpose::{Adjoint, No, Yes};

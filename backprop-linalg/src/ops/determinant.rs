@@ -1,5 +1,5 @@
-//! Determinants and inverses: [`det`], [`lndet`], [`invlndet`], [`inv`], each with a `try_`
-//! form.
+//! Determinants and inverses: [`det`], [`lndet`], [`invlndet`], [`slogdet`] (the
+//! log-determinant with its sign, numpy's `slogdet`), [`inv`], each with a `try_` form.
 //!
 //! A matrix is singular by the rule of
 //! [`is_singular`](backprop_backend::conventions::is_singular) (a zero pivot, or
@@ -12,8 +12,8 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
-use crate::ops::factorizations::{in_backward, relabel};
-use crate::ops::record::{add_product, add_scaled, record1};
+use crate::ops::support::record::{add_product, add_scaled, record1};
+use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -280,5 +280,42 @@ where
     let inv = L::wrap(inverse::<B>("inv", a.value().data())?);
     Ok(record1(a, inv, |ctx, ia, inv, dinv| {
         add_inverse_pullback(ctx, ia, inv.data(), dinv.data());
+    }))
+}
+
+/// `(ln|det A|, sign det A)` of an invertible square matrix, with `sign = ±1`. Split the result
+/// with `.split()`.
+///
+/// Gradient (Giles 2008, §2.2.4): `Ā = l̄·A⁻ᵀ`; the sign is piecewise constant and gets none.
+/// Unlike `ln(det A)`, it neither overflows nor underflows for large or small determinants.
+///
+/// # Panics
+/// As [`try_slogdet`].
+#[track_caller]
+pub fn slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (f64, f64)>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_slogdet(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`slogdet`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::Singular`] for a singular matrix (by the rule of
+/// [`is_singular`](backprop_backend::conventions::is_singular): its `ln|det|` is `−∞` or has
+/// no correct digits, and `A⁻ᵀ` does not exist), [`LinalgError::NonFinite`] for NaN or infinite
+/// entries; both name `slogdet`.
+pub fn try_slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, (f64, f64)>, LinalgError>
+where
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "slogdet";
+    let inv_t = L::<N, N, B>::wrap(B::mat_transpose(&inverse::<B>(OP, a.value().data())?));
+    let ln_sign = ln_abs_det::<B>(OP, a.value().data());
+    Ok(record1(a, ln_sign, move |ctx, ia, _, (dl, _)| {
+        add_scaled(ctx, ia, dl, &inv_t);
     }))
 }

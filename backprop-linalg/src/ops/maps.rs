@@ -16,8 +16,8 @@ use typenum::Unsigned;
 
 use crate::backend::Backend;
 use crate::dense::{Dense, StorageKind, entries, map, zip_map};
-use crate::ops::place::{from_scalars, scalars};
-use crate::ops::record::{record1, record2};
+use crate::ops::support::place::{from_scalars, scalars};
+use crate::ops::support::record::{record1, record2};
 use crate::{L, R};
 
 /// `f` on every entry of `x`, on the outer tape.

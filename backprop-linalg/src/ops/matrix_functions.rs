@@ -9,8 +9,8 @@ use typenum::Unsigned;
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::determinant::{inverse, ln_abs_det};
-use crate::ops::factorizations::{in_backward, relabel};
-use crate::ops::record::record1;
+use crate::ops::support::record::record1;
+use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::No;

@@ -1,69 +1,79 @@
-//! Every operation, one module per group, each a function on [`BVar`](backprop_core::BVar)s with
-//! its gradient rule in its documentation and its pullback beside its forward code.
+//! Every operation, one module per family, each a function on [`BVar`](backprop_core::BVar)s
+//! with its gradient rule in its documentation and its pullback beside its forward code.
 //!
-//! The shared suite in the workspace's `tests/` crate checks every one against finite
-//! differences on every backend.
+//! | family | operations | file |
+//! |---|---|---|
+//! | products | [`mul`], [`app`], [`dot`], [`outer`], [`cross`] | `products/mod.rs` |
+//! | | [`affine`], [`affine_cols`], [`add_to_cols`] | `products/affine.rs` |
+//! | structure | [`tr`], [`sym`], [`un_sym`], [`m_tm`], [`sum_elements`], [`trace`], [`take_diag`], [`diag_r`] | `structure.rs` |
+//! | shape | [`vec2`]…, [`vector`], [`linspace`], [`range`], [`dim`], [`append`], [`snoc`], [`split`], [`head_tail`] | `shape/vectors.rs` |
+//! | | [`row`], [`col`], [`unrow`], [`uncol`], [`hcat`], [`vcat`], [`split_rows`], [`split_cols`], [`eye`], [`diag`], [`matrix`] | `shape/matrices.rs` |
+//! | | [`to_rows`], [`to_columns`], [`from_rows`], [`from_columns`] | `shape/rows.rs` |
+//! | | [`konst`], [`extract_v`], [`extract_m`], [`create`] | `shape/sizes.rs` |
+//! | svd | [`svd`](fn@svd), [`svd_`] | `svd/mod.rs` |
+//! | | [`svd_tall`], [`svd_flat`] | `svd/thin.rs` |
+//! | | [`pinv`] | `svd/pinv.rs` |
+//! | eigen | [`eigensystem`], [`eigenvalues`] | `eigen.rs` |
+//! | cholesky | [`chol`] | `cholesky.rs` |
+//! | qr | [`qr`](fn@qr), [`lstsq`] | `qr.rs` |
+//! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
+//! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
+//! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
+//! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
+//! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
+//! | maps | [`vmap`], [`vmap_`], [`dvmap`], [`mmap`]…, [`zip_with_vector`]… | `maps.rs` |
+//! | complex | [`mul_c`], [`app_c`], [`dot_c`], [`outer_c`], [`her`], [`un_her`], [`m_hm`], [`complex`](fn@complex), [`real`]… | `complex.rs` |
+//!
+//! Each fallible operation has a `try_` form beside it. What the ops share (recording helpers,
+//! the spectral pullbacks' helpers, backend errors) is in `support/`. The shared suite in the
+//! workspace's `tests/` crate checks every one against finite differences on every backend,
+//! in test files named after the same families.
 
-mod place;
-mod record;
+mod support;
 
-pub mod affine;
+pub mod cholesky;
 pub mod complex;
-pub mod conversions;
 pub mod determinant;
-pub mod factorizations;
-pub mod least_squares;
+pub mod eigen;
 pub mod maps;
-pub mod matrices;
 pub mod matrix_functions;
-pub mod misc;
 pub mod norms;
 pub mod products;
 pub mod qr;
-pub mod slogdet;
+pub mod shape;
 pub mod solve;
 pub mod statistics;
 pub mod structure;
-pub mod thin_svd;
-pub mod trace;
-pub mod vectors;
+pub mod svd;
 
-pub use affine::{add_to_cols, affine, affine_cols};
+pub use cholesky::{chol, try_chol};
 pub use complex::{
     app_c, complex, dot_c, from_complex, her, imag, m_hm, magnitude, mul_c, outer_c, real,
     sq_magnitude, to_complex, un_her,
 };
-pub use conversions::{
-    from_columns, from_rows, to_columns, to_rows, try_from_columns, try_from_rows,
+pub use determinant::{
+    det, inv, invlndet, lndet, slogdet, try_det, try_inv, try_invlndet, try_lndet, try_slogdet,
 };
-pub use determinant::{det, inv, invlndet, lndet, try_det, try_inv, try_invlndet, try_lndet};
-pub use factorizations::{
-    chol, eigensystem, eigenvalues, svd, svd_, try_chol, try_eigensystem, try_eigenvalues, try_svd,
-    try_svd_,
-};
-pub use least_squares::{lstsq, pinv, try_lstsq, try_pinv};
+pub use eigen::{eigensystem, eigenvalues, try_eigensystem, try_eigenvalues};
 pub use maps::{
     dmmap, dvmap, dzip_with_vector, mmap, mmap_, vmap, vmap_, zip_with_vector, zip_with_vector_,
 };
-pub use matrices::{
-    col, diag, eye, hcat, matrix, row, split_cols, split_rows, try_matrix, uncol, unrow, vcat,
-};
 pub use matrix_functions::{expm, sqrtm, try_expm, try_sqrtm};
-pub use misc::{
-    StaticallySized, create, diag_r, extract_m, extract_v, konst, take_diag, try_create,
-};
 pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
-pub use products::{app, cross, dot, mul, outer};
-pub use qr::{qr, try_qr};
-pub use slogdet::{slogdet, try_slogdet};
+pub use products::{add_to_cols, affine, affine_cols, app, cross, dot, mul, outer};
+pub use qr::{lstsq, qr, try_lstsq, try_qr};
+pub use shape::{
+    StaticallySized, append, col, create, diag, dim, extract_m, extract_v, eye, from_columns,
+    from_rows, hcat, head_tail, konst, linspace, matrix, range, row, snoc, split, split_cols,
+    split_rows, to_columns, to_rows, try_create, try_from_columns, try_from_rows, try_matrix,
+    try_vector, uncol, unrow, vcat, vec2, vec3, vec4, vector,
+};
 pub use solve::{
     Triangle, chol_solve, lin_solve, lin_solve_v, triangular_solve, try_chol_solve, try_lin_solve,
     try_lin_solve_v, try_triangular_solve,
 };
 pub use statistics::{cov, mean, mean_cov, mean_l};
-pub use structure::{m_tm, sum_elements, sym, tr, un_sym};
-pub use thin_svd::{svd_flat, svd_tall, try_svd_flat, try_svd_tall};
-pub use trace::trace;
-pub use vectors::{
-    append, dim, head_tail, linspace, range, snoc, split, try_vector, vec2, vec3, vec4, vector,
+pub use structure::{diag_r, m_tm, sum_elements, sym, take_diag, tr, trace, un_sym};
+pub use svd::{
+    pinv, svd, svd_, svd_flat, svd_tall, try_pinv, try_svd, try_svd_, try_svd_flat, try_svd_tall,
 };

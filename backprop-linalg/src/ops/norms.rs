@@ -13,8 +13,8 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
 use crate::dense::{Dense, StorageKind, entries};
-use crate::ops::factorizations::{in_backward, relabel};
-use crate::ops::record::{add_outer, add_scaled, record1};
+use crate::ops::support::record::{add_outer, add_scaled, record1};
+use crate::ops::support::{in_backward, relabel};
 use crate::{L, R};
 
 /// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).

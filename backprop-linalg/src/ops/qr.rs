@@ -1,15 +1,20 @@
 //! [`qr`]: the reduced QR decomposition of a tall or square matrix, with gradients through both
 //! factors (hmatrix-backprop lists `qr` as not lifted).
+//!
+//! Least squares through it: [`lstsq`] (hmatrix's `<\>`) for a tall full-rank matrix, with a
+//! `try_` form. At a rank-deficient matrix the solution is discontinuous (an arbitrarily small
+//! perturbation raises the rank), so no derivative exists: it is refused with
+//! [`LinalgError::Singular`] naming the operation.
 
-use backprop_backend::Transpose;
+use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
 use typenum::{IsLessOrEqual, True, Unsigned};
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
-use crate::ops::factorizations::{in_backward, relabel};
-use crate::ops::record::record1;
 use crate::ops::solve::{Triangle, triangle};
+use crate::ops::support::record::{add_product, record1, record2};
+use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -132,4 +137,80 @@ fn qr_pullback<B: Backend>(
         B::solve_triangular(r, &B::mat_transpose(&t), Triangle::Upper, No),
     );
     B::mat_transpose(&at)
+}
+
+// ----- least squares -----
+
+/// The least-squares solution `X = argmin ‖A·X − B‖_F` for a tall (or square) `A` of full
+/// column rank (hmatrix's `<\>`), computed from the thin QR `A = Q·R` as `X = R⁻¹·Qᵀ·B`.
+///
+/// Gradient (the normal equations `AᵀA·X = AᵀB` differentiated; PyTorch's
+/// `linalg_lstsq_backward`): with `Y = (AᵀA)⁻¹·X̄ = R⁻¹·R⁻ᵀ·X̄` and the residual `E = B − A·X`,
+/// `B̄ = A·Y`, `Ā = E·Yᵀ − A·Y·Xᵀ`. The residual term vanishes for a consistent system (square
+/// `A`, where this is [`lin_solve`](crate::lin_solve)'s rule).
+///
+/// # Panics
+/// As [`try_lstsq`].
+#[track_caller]
+pub fn lstsq<'t, M, N, K, B>(
+    a: BVar<'t, L<M, N, B>>,
+    b: BVar<'t, L<M, K, B>>,
+) -> BVar<'t, L<N, K, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    try_lstsq(a, b).unwrap_or_else(|e| fail(e))
+}
+
+/// [`lstsq`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if `A` is numerically rank deficient (the smallest entry of the
+///   diagonal of its `R` factor is zero or at most `10·M·ε` times the largest): the minimiser
+///   is then not unique.
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries in `A` or `B`.
+///
+/// Both name `lstsq`.
+pub fn try_lstsq<'t, M, N, K, B>(
+    a: BVar<'t, L<M, N, B>>,
+    b: BVar<'t, L<M, K, B>>,
+) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    K: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "lstsq";
+    let f = full_rank_qr::<B>(OP, a.value().data())?;
+    validate::finite_matrix::<f64, B>(OP, b.value().data())?;
+    let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));
+    let r = f.r;
+    let x = L::wrap(r_solve::<B>(OP, &r, &qtb, No)?);
+    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
+        let (a, b) = (ctx.value(ia).data(), ctx.value(ib).data());
+        let w = in_backward(OP, r_solve::<B>(OP, &r, dx.data(), Yes));
+        let y = in_backward(OP, r_solve::<B>(OP, &r, &w, No));
+        let ay = sized(B::matmul(a, No, &y, No));
+        if ctx.wants(ia) {
+            let mut residual = b.clone();
+            sized(B::gemm(&mut residual, -1.0, a, No, x.data(), No, 1.0));
+            add_product(ctx, ia, &residual, No, &y, Yes);
+            add_product(ctx, ia, &B::mat_neg(&ay), No, x.data(), Yes);
+        }
+        ctx.add(ib, L::wrap(ay));
+    }))
+}
+
+/// `op(R)⁻¹·rhs` for the upper triangular `r`.
+fn r_solve<B: Backend>(
+    op: &'static str,
+    r: &RealMatrix<B>,
+    rhs: &RealMatrix<B>,
+    trans: Transpose,
+) -> Result<RealMatrix<B>, LinalgError> {
+    B::solve_triangular(r, rhs, Triangle::Upper, trans).map_err(|e| relabel(e, op))
 }

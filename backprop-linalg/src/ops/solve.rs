@@ -13,9 +13,9 @@ use typenum::{U1, Unsigned};
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
-use crate::ops::factorizations::{in_backward, relabel};
-use crate::ops::matrices::{col, uncol};
-use crate::ops::record::{add_product, record2};
+use crate::ops::shape::matrices::{col, uncol};
+use crate::ops::support::record::{add_product, record2};
+use crate::ops::support::{in_backward, relabel};
 use crate::{L, R, Sq};
 
 pub use backprop_backend::Triangle;

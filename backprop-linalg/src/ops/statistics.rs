@@ -9,7 +9,7 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, RealMatrix, ones, sized};
 use crate::dense::{Dense, filled};
-use crate::ops::record::{add_outer, add_product, record1};
+use crate::ops::support::record::{add_outer, add_product, record1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sym};
 

@@ -12,8 +12,8 @@ use typenum::{Diff, IsLessOrEqual, Sum, True, U1, Unsigned};
 
 use crate::backend::{Backend, LinalgError, fail, sized};
 use crate::dense::Dense;
-use crate::ops::place::{gathered_tape, record_concat, record_gather, record_parts};
-use crate::ops::record::record1;
+use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
+use crate::ops::support::record::record1;
 use crate::{L, R, Sq};
 
 /// Records a reshaping of `x` (a linear bijection between storages): `to` on the way

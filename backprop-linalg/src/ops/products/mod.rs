@@ -1,4 +1,9 @@
-//! Products: [`mul`] (`<>`), [`app`] (`#>`), [`dot`] (`<.>`), [`outer`], [`cross`].
+//! Products: [`mul`] (`<>`), [`app`] (`#>`), [`dot`] (`<.>`), [`outer`], [`cross`], and the
+//! affine layers of a network ([`affine`], [`affine_cols`], [`add_to_cols`], in `affine.rs`).
+
+mod affine;
+
+pub use affine::{add_to_cols, affine, affine_cols};
 
 use backprop_backend::Transpose;
 use backprop_core::BVar;
@@ -6,7 +11,7 @@ use typenum::{U3, Unsigned};
 
 use crate::backend::{Backend, sized};
 use crate::dense::Dense;
-use crate::ops::record::{add_matvec, add_outer, add_product, add_scaled, record2};
+use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
 
 use Transpose::{No, Yes};

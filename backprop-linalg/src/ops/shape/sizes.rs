@@ -1,14 +1,14 @@
-//! Miscellaneous operations: [`konst`], [`extract_v`], [`extract_m`], [`create`],
-//! [`take_diag`], [`diag_r`], and the [`StaticallySized`] trait that relates a statically sized
-//! type to its run-time sized counterpart (hmatrix's `Sized` class).
+//! Sizes: [`konst`], [`extract_v`], [`extract_m`], [`create`], and the [`StaticallySized`]
+//! trait that relates a statically sized type to its run-time sized counterpart (hmatrix's
+//! `Sized` class).
 
 use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
 use crate::dense::{Dense, StorageKind, sum};
-use crate::ops::record::{record1, record2};
-use crate::{L, Matrix, R, Sq, Vector};
+use crate::ops::support::record::record1;
+use crate::{L, Matrix, R, Vector};
 
 /// A statically sized vector or matrix and its dynamically sized counterpart, with the same
 /// storage (hmatrix's `Sized` class): [`R<N>`](R) ↔ [`Vector`], [`L<M, N>`](L) ↔ [`Matrix`].
@@ -171,66 +171,4 @@ where
     B: Backend,
 {
     try_create(d).unwrap_or_else(|e| fail(e))
-}
-
-/// The diagonal of a square matrix (hmatrix's `takeDiag`).
-///
-/// Gradient: `Ā = diag(ȳ)`, added onto the diagonal of `A`'s gradient in place.
-pub fn take_diag<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, R<N, B>>
-where
-    N: Unsigned + 'static,
-    B: Backend,
-{
-    let value = R::wrap(B::mat_diag(a.value().data()));
-    record1(a, value, |ctx, ia, _, dy: R<N, B>| {
-        ctx.accumulate(
-            ia,
-            |g| {
-                let g = g.data_mut();
-                for i in 0..N::USIZE {
-                    let v = B::mat_get(g, i, i) + dy.get(i);
-                    B::mat_set(g, i, i, v);
-                }
-            },
-            || L::wrap(B::mat_from_diag(dy.data())),
-        );
-    })
-}
-
-/// The `M×N` matrix with `v` on its diagonal and `c` everywhere else (hmatrix's `diagR`).
-///
-/// With `d = min(K, M, N)`: `Yᵢᵢ = vᵢ` for `i < d`, every other entry is `c`. So when `v` is
-/// shorter than the diagonal (`K < min(M, N)`) the rest of the diagonal is `c`, and when it is
-/// longer its entries past `min(M, N)` are not used (this is hmatrix's `diagRect`).
-///
-/// Gradient: `v̄ᵢ = Ȳᵢᵢ` for `i < d` and `0` for the unused entries; `c̄ = Σ Ȳ` over every cell
-/// not holding an entry of `v`. hmatrix-backprop crashes when `K ≠ min(M, N)`.
-///
-/// ```
-/// use backprop_linalg::{eval_bp, diag_r, R, L, typenum::{U2, U3}};
-/// let v: R<U2> = R::from_slice(&[1.0, 2.0]);
-/// let y: L<U3, U3> = eval_bp(|v| diag_r(v.tape().constant(9.0), v), &v);
-/// assert_eq!(y.to_row_major(), vec![1.0, 9.0, 9.0, 9.0, 2.0, 9.0, 9.0, 9.0, 9.0]);
-/// ```
-#[doc(alias = "diagR")]
-pub fn diag_r<'t, M, N, K, B>(c: BVar<'t, f64>, v: BVar<'t, R<K, B>>) -> BVar<'t, L<M, N, B>>
-where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
-    B: Backend,
-{
-    let d = K::USIZE.min(M::USIZE).min(N::USIZE);
-    let (cv, vv) = (*c.value(), v.value());
-    let value = L::from_fn(|i, j| if i == j && i < d { vv.get(i) } else { cv });
-    record2(c, v, value, move |ctx, ic, iv, _, dy: L<M, N, B>| {
-        let on_diagonal = |i| if i < d { dy.get(i, i) } else { 0.0 };
-        if ctx.wants(ic) {
-            let diagonal: f64 = (0..d).map(on_diagonal).sum();
-            ctx.add(ic, sum::<B, _>(&dy) - diagonal);
-        }
-        if ctx.wants(iv) {
-            ctx.add(iv, R::from_fn(on_diagonal));
-        }
-    })
 }

@@ -14,10 +14,11 @@
 use backprop_core::BVar;
 use typenum::{IsLessOrEqual, True, Unsigned};
 
+use super::thin_svd_pullback;
 use crate::backend::{Backend, LinalgError, fail};
 use crate::dense::Dense;
-use crate::ops::factorizations::{relabel, thin_svd_pullback};
-use crate::ops::record::record1;
+use crate::ops::support::record::record1;
+use crate::ops::support::relabel;
 use crate::{L, R, Sq};
 
 /// The thin SVD `A = U·diag(σ)·Vᵀ` of a tall (or square) `M×N` matrix, `N ≤ M` (hmatrix's
@@ -32,7 +33,7 @@ use crate::{L, R, Sq};
 ///
 /// # Panics
 /// - As [`try_svd_tall`] for bad input.
-/// - In the backward pass at degenerate singular values (see the [module docs](self)).
+/// - In the backward pass at degenerate singular values (see the [module docs](mod@crate::ops::svd)).
 #[track_caller]
 #[allow(clippy::type_complexity)]
 pub fn svd_tall<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, N, B>, R<N, B>, Sq<N, B>)>
@@ -70,7 +71,7 @@ where
 ///
 /// # Panics
 /// - As [`try_svd_flat`] for bad input.
-/// - In the backward pass at degenerate singular values (see the [module docs](self)).
+/// - In the backward pass at degenerate singular values (see the [module docs](mod@crate::ops::svd)).
 #[track_caller]
 #[allow(clippy::type_complexity)]
 pub fn svd_flat<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (Sq<M, B>, R<M, B>, L<N, M, B>)>

@@ -7,7 +7,7 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail, sized};
 use crate::dense::Dense;
-use crate::ops::place::{gathered_tape, record_gather, record_parts};
+use crate::ops::support::place::{gathered_tape, record_gather, record_parts};
 use crate::{L, R};
 
 /// The rows of `a`.

@@ -11,7 +11,7 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, ones, sized};
 use crate::dense::Dense;
-use crate::ops::record::{add_matvec, add_outer, add_product, record2, record3};
+use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
 
 use backprop_backend::Transpose::{No, Yes};

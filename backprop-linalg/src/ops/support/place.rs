@@ -9,7 +9,7 @@ use crate::dense::{Dense, StorageKind};
 
 /// Records `value`, assembled from the pieces `vars`: its pullback gives piece `i` the
 /// cotangent `piece(&ȳ, i)` (skipped for constant pieces).
-pub(super) fn record_gather<'t, P: Backprop, C: Backprop>(
+pub(crate) fn record_gather<'t, P: Backprop, C: Backprop>(
     tape: &'t Tape<'t>,
     vars: &[BVar<'t, P>],
     value: C,
@@ -31,7 +31,7 @@ pub(super) fn record_gather<'t, P: Backprop, C: Backprop>(
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when the count differs, or when there is no
 /// variable to find the tape from.
-pub(super) fn gathered_tape<'t, P>(
+pub(crate) fn gathered_tape<'t, P>(
     op: &'static str,
     vars: &[BVar<'t, P>],
     expected: usize,
@@ -52,7 +52,7 @@ pub(super) fn gathered_tape<'t, P>(
 
 /// The entries of a vector or matrix variable as scalar variables, row-major (one node for the
 /// entries, and one per entry; their cotangents are gathered back into one gradient).
-pub(super) fn scalars<'t, B, T>(x: BVar<'t, T>) -> Vec<BVar<'t, f64>>
+pub(crate) fn scalars<'t, B, T>(x: BVar<'t, T>) -> Vec<BVar<'t, f64>>
 where
     B: Backend,
     T: Dense<B> + Backprop,
@@ -67,7 +67,7 @@ where
 
 /// A value shaped like `like` whose row-major entry `k` is `vars[k]`, recorded from the scalar
 /// variables `vars` (which must be as many as `like` has entries).
-pub(super) fn from_scalars<'t, B, T>(
+pub(crate) fn from_scalars<'t, B, T>(
     tape: &'t Tape<'t>,
     vars: &[BVar<'t, f64>],
     like: &T,
@@ -83,7 +83,7 @@ where
 
 /// Records `value = x ⧺ y` (a concatenation): its pullback cuts the cotangent in two with `cut`
 /// and hands each part to its input.
-pub(super) fn record_concat<'t, X, Y, C>(
+pub(crate) fn record_concat<'t, X, Y, C>(
     x: BVar<'t, X>,
     y: BVar<'t, Y>,
     value: C,
@@ -104,7 +104,7 @@ where
 /// Records `parts`, the pieces of `x` as one variable (to be taken apart with
 /// [`BVar::split`]): its pullback puts the parts' cotangents back together with `join` (a part
 /// that received none contributes zero).
-pub(super) fn record_parts<'t, X, P>(
+pub(crate) fn record_parts<'t, X, P>(
     x: BVar<'t, X>,
     parts: P,
     join: impl FnOnce(P) -> X + 'static,

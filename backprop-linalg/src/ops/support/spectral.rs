@@ -1,0 +1,57 @@
+//! Helpers of the spectral pullbacks (SVD, symmetric eigendecomposition): the matrix `F` of
+//! inverse value gaps, and the check that values are separated before it is formed.
+
+use crate::backend::{Backend, RealMatrix, sized};
+
+/// `A·diag(d)`: column `j` of `a` scaled by `d(j)`.
+pub(crate) fn scale_columns<B: Backend>(
+    a: &RealMatrix<B>,
+    d: impl Fn(usize) -> f64,
+) -> RealMatrix<B> {
+    let (r, c) = B::mat_shape(a);
+    B::mat_from_fn(r, c, |i, j| B::mat_get(a, i, j) * d(j))
+}
+
+/// Whether any entry is non-zero (a cotangent that actually reaches the vectors).
+pub(crate) fn any_nonzero<B: Backend>(a: &RealMatrix<B>) -> bool {
+    B::mat_fold(a, false, |acc, x| acc || x != 0.0)
+}
+
+/// Panics if two of the (descending) `values` coincide to within rounding: the vectors'
+/// derivative is undefined there.
+#[track_caller]
+pub(crate) fn assert_separated(op: &'static str, what: &str, values: &[f64]) {
+    let k = values.len();
+    let scale = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let tol = 4.0 * k as f64 * f64::EPSILON * scale;
+    for i in 1..k {
+        if (values[i - 1] - values[i]).abs() <= tol {
+            panic!(
+                "{op}: the gradient through the {what} vectors is undefined at repeated {what} \
+                 values ({} and {} at positions {} and {}); differentiate only the values, or \
+                 perturb the input",
+                values[i - 1],
+                values[i],
+                i - 1,
+                i
+            );
+        }
+    }
+}
+
+/// `Fᵢⱼ·Xᵢⱼ` with `Fᵢⱼ = 1/(dⱼ − dᵢ)` off the diagonal and `0` on it.
+pub(crate) fn f_hadamard<B: Backend>(x: &RealMatrix<B>, d: &[f64]) -> RealMatrix<B> {
+    let (r, c) = B::mat_shape(x);
+    B::mat_from_fn(r, c, |i, j| {
+        if i == j {
+            0.0
+        } else {
+            B::mat_get(x, i, j) / (d[j] - d[i])
+        }
+    })
+}
+
+/// `a − b`, same shapes.
+pub(crate) fn sub<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
+    sized(B::mat_sub(a, b))
+}

@@ -1,0 +1,87 @@
+//! The Moore–Penrose pseudo-inverse [`pinv`] of a full-rank matrix, through the thin SVD.
+
+use backprop_backend::Transpose;
+use backprop_core::BVar;
+use typenum::Unsigned;
+
+use crate::L;
+use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::dense::Dense;
+use crate::ops::qr::rank_deficient;
+use crate::ops::support::record::record1;
+use crate::ops::support::relabel;
+
+use Transpose::{No, Yes};
+
+// ----- pseudo-inverse -----
+
+/// The Moore–Penrose pseudo-inverse `A⁺` of an `M×N` matrix of full rank `min(M, N)` (hmatrix's
+/// `pinv`), computed from the thin SVD as `A⁺ = V·S⁻¹·Uᵀ`: `(AᵀA)⁻¹Aᵀ` for a tall `A`,
+/// `Aᵀ(AAᵀ)⁻¹` for a wide one, `A⁻¹` for a square one.
+///
+/// Gradient (Golub & Pereyra 1973, SIAM J. Numer. Anal. 10(2), Thm 4.3):
+/// `Ā = −A⁺ᵀ·Ḡ·A⁺ᵀ + (I − A·A⁺)·Ḡᵀ·A⁺·A⁺ᵀ + A⁺ᵀ·A⁺·Ḡᵀ·(I − A⁺·A)`.
+///
+/// # Panics
+/// As [`try_pinv`].
+#[track_caller]
+pub fn pinv<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<N, M, B>>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    try_pinv(a).unwrap_or_else(|e| fail(e))
+}
+
+/// [`pinv`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if `A` is numerically rank deficient: its smallest singular
+///   value is zero or at most `100·max(M, N)·ε` times the largest. hmatrix's `pinv` truncates
+///   such singular values instead, which gives a value but no derivative.
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
+///   the SVD does not converge.
+///
+/// All name `pinv`.
+pub fn try_pinv<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, L<N, M, B>>, LinalgError>
+where
+    M: Unsigned + 'static,
+    N: Unsigned + 'static,
+    B: Backend,
+{
+    const OP: &str = "pinv";
+    let f = B::svd_thin(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let s = B::vec_to_vec(&f.s);
+    if rank_deficient(&s, M::USIZE.max(N::USIZE)) {
+        return Err(LinalgError::Singular { op: OP });
+    }
+    let (n, k) = B::mat_shape(&f.v);
+    let v_sinv = B::mat_from_fn(n, k, |i, j| B::mat_get(&f.v, i, j) / s[j]);
+    let p = L::wrap(sized(B::matmul(&v_sinv, No, &f.u, Yes)));
+    Ok(record1(a, p, |ctx, ia, p, dp| {
+        let a = ctx.value(ia).data();
+        let g = pinv_pullback::<B>(a, p.data(), dp.data());
+        ctx.add(ia, L::wrap(g));
+    }))
+}
+
+/// The rule of [`pinv`], for `a` (`m×n`), `p = A⁺` (`n×m`) and its cotangent `dp` (`n×m`).
+fn pinv_pullback<B: Backend>(
+    a: &RealMatrix<B>,
+    p: &RealMatrix<B>,
+    dp: &RealMatrix<B>,
+) -> RealMatrix<B> {
+    let mm = |x: &RealMatrix<B>, tx, y: &RealMatrix<B>, ty| sized(B::matmul(x, tx, y, ty));
+    // −A⁺ᵀ·Ḡ·A⁺ᵀ
+    let mut g = B::mat_neg(&mm(p, Yes, &mm(dp, No, p, Yes), No));
+    // (I − A·A⁺)·W with W = Ḡᵀ·A⁺·A⁺ᵀ (m×n): W − A·(A⁺·W).
+    let w = mm(dp, Yes, &mm(p, No, p, Yes), No);
+    sized(B::mat_axpy(&mut g, 1.0, &w));
+    sized(B::gemm(&mut g, -1.0, a, No, &mm(p, No, &w, No), No, 1.0));
+    // Z·(I − A⁺·A) with Z = A⁺ᵀ·A⁺·Ḡᵀ (m×n): Z − (Z·A⁺)·A.
+    let z = mm(&mm(p, Yes, p, No), No, dp, Yes);
+    sized(B::mat_axpy(&mut g, 1.0, &z));
+    sized(B::gemm(&mut g, -1.0, &mm(&z, No, p, No), No, a, No, 1.0));
+    g
+}
