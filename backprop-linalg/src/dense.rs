@@ -43,6 +43,8 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn axpy(y: &mut Self::Data, alpha: S, x: &Self::Data) -> bool;
     /// `dst ← src`, in place; `false` if the shapes differ.
     fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool;
+    /// Storage without entries (no allocation).
+    fn empty() -> Self::Data;
 }
 
 /// Vector storage.
@@ -88,6 +90,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool {
         B::vec_copy_from(dst, src).is_ok()
     }
+    fn empty() -> Self::Data {
+        B::vec_from_fn(0, |_| S::from_f64(0.0))
+    }
 }
 
 impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
@@ -131,6 +136,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool {
         B::mat_copy_from(dst, src).is_ok()
     }
+    fn empty() -> Self::Data {
+        B::mat_from_fn(0, 0, |_, _| S::from_f64(0.0))
+    }
 }
 
 /// A value stored as one backend vector or matrix of scalars `S` (`f64` unless named: the
@@ -160,6 +168,7 @@ pub(crate) mod any {
     use backprop_core::Coords;
 
     use super::{Dense, StorageKind};
+    use crate::pool;
 
     /// `f` on corresponding entries.
     ///
@@ -255,17 +264,63 @@ pub(crate) mod any {
         T::wrap(T::Kind::from_fn_like(like.data(), |k| read[k])).normalize()
     }
 
-    /// The same shape filled with `x`.
+    /// The same shape filled with `x` (in storage from the [pool](crate::pool) when it has some).
     pub(crate) fn filled<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(like: &T, x: S) -> T {
-        T::wrap(T::Kind::from_fn_like(like.data(), |_| x))
+        match pool::take::<S, B, T::Kind>(T::Kind::shape(like.data())) {
+            Some(mut spare) => {
+                T::Kind::map_mut(&mut spare, |_| x);
+                T::wrap(spare)
+            }
+            None => T::wrap(T::Kind::from_fn_like(like.data(), |_| x)),
+        }
     }
 
-    /// `f` on every entry.
+    /// Storage of `shape` with every entry `x`, from the [pool](crate::pool); `None` if it has
+    /// none of that shape.
+    pub(crate) fn pooled_konst<S: Scalar, B: LinalgBackend<S>, K: StorageKind<B, S>>(
+        shape: (usize, usize),
+        x: S,
+    ) -> Option<K::Data> {
+        let mut spare = pool::take::<S, B, K>(shape)?;
+        K::map_mut(&mut spare, |_| x);
+        Some(spare)
+    }
+
+    /// `f` on every entry (in storage from the [pool](crate::pool) when it has some).
     pub(crate) fn map<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
         a: &T,
-        f: impl FnMut(S) -> S,
+        mut f: impl FnMut(S) -> S,
     ) -> T {
-        T::wrap(T::Kind::map(a.data(), f))
+        match pool::take::<S, B, T::Kind>(T::Kind::shape(a.data())) {
+            Some(mut spare) => {
+                T::Kind::zip_apply(&mut spare, a.data(), |_, x| f(x));
+                T::wrap(spare)
+            }
+            None => T::wrap(T::Kind::map(a.data(), f)),
+        }
+    }
+
+    /// A copy (in storage from the [pool](crate::pool) when it has some).
+    pub(crate) fn copy<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> T {
+        match pool::take::<S, B, T::Kind>(T::Kind::shape(a.data())) {
+            Some(mut spare) => {
+                T::Kind::copy_from(&mut spare, a.data());
+                T::wrap(spare)
+            }
+            None => T::wrap(a.data().clone()),
+        }
+    }
+
+    /// The storage, moved out (the value is left without entries, which the pool ignores).
+    pub(crate) fn into_data<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        mut a: T,
+    ) -> <T::Kind as StorageKind<B, S>>::Data {
+        std::mem::replace(a.data_mut(), T::Kind::empty())
+    }
+
+    /// Gives the storage of a value being dropped to the [pool](crate::pool).
+    pub(crate) fn recycle<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &mut T) {
+        pool::give::<S, B, T::Kind>(std::mem::replace(a.data_mut(), T::Kind::empty()));
     }
 
     /// Shape of the storage, for messages.
@@ -364,9 +419,15 @@ macro_rules! impl_dense {
     (@shared $s:ty; [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> Clone for $ty {
             fn clone(&self) -> Self {
-                <$ty as $crate::dense::Dense<B, $s>>::wrap(
-                    $crate::dense::Dense::<B, $s>::data(self).clone(),
-                )
+                $crate::dense::any::copy::<$s, B, Self>(self)
+            }
+        }
+
+        /// Gives the storage to the thread's [pool](crate::pool), for the next value of its
+        /// shape.
+        impl<$($gen)*> Drop for $ty {
+            fn drop(&mut self) {
+                $crate::dense::any::recycle::<$s, B, Self>(self);
             }
         }
 

@@ -28,6 +28,7 @@ mod aliases;
 pub mod backend;
 pub mod dense;
 pub mod ops;
+pub mod pool;
 pub mod types;
 
 pub use backprop_core::*;
@@ -47,6 +48,21 @@ pub use crate::types::her::Her;
 pub use crate::types::matrix::{L, Sq};
 pub use crate::types::sym::Sym;
 pub use crate::types::vector::R;
+
+/// Frees what this thread keeps between differentiations: the tape's storage
+/// ([`backprop_core::release_storage`]) and the [pool](crate::pool) of vector and matrix storage.
+///
+/// ```
+/// use backprop_linalg::{R, dot, grad_bp, release_storage, typenum::U3};
+///
+/// let x: R<U3> = R::konst(1.0);
+/// assert_eq!(grad_bp(|x| dot(x, x), &x).to_vec(), [2.0, 2.0, 2.0]);
+/// release_storage();
+/// ```
+pub fn release_storage() {
+    backprop_core::release_storage();
+    pool::release();
+}
 
 /// The backends, re-exported so a type can name one: `R<U3, backends::Nalgebra>`.
 pub mod backends {

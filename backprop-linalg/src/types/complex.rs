@@ -35,7 +35,7 @@ use backprop_backend::LinalgBackend;
 /// assert_eq!(z.get(1), Complex64::new(2.0, 4.0));
 /// assert_eq!(z.im().to_vec(), vec![3.0, 4.0]);
 /// ```
-pub struct C<N: Unsigned, B: ComplexBackend = crate::DefaultBackend> {
+pub struct C<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend> {
     data: ComplexVector<B>,
     _len: PhantomData<fn() -> N>,
 }
@@ -50,7 +50,11 @@ pub struct C<N: Unsigned, B: ComplexBackend = crate::DefaultBackend> {
 /// assert_eq!(a.get(1, 2), Complex64::new(1.0, 2.0));
 /// assert_eq!(a.re().get(1, 2), 1.0);
 /// ```
-pub struct M<Rows: Unsigned, Cols: Unsigned, B: ComplexBackend = crate::DefaultBackend> {
+pub struct M<
+    Rows: Unsigned + 'static,
+    Cols: Unsigned + 'static,
+    B: ComplexBackend = crate::DefaultBackend,
+> {
     data: ComplexMatrix<B>,
     _shape: PhantomData<fn() -> (Rows, Cols)>,
 }
@@ -165,7 +169,7 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
 
     /// The backend's storage.
     pub fn into_data(self) -> ComplexVector<B> {
-        self.data
+        crate::dense::any::into_data(self)
     }
 
     /// Entry `i`.
@@ -271,7 +275,7 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
 
     /// The backend's storage.
     pub fn into_data(self) -> ComplexMatrix<B> {
-        self.data
+        crate::dense::any::into_data(self)
     }
 
     /// Entry `(i, j)`.

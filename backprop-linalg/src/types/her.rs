@@ -42,7 +42,7 @@ use crate::types::complex::M;
 /// assert_eq!(h.get(0, 1), Complex64::new(1.0, -1.0)); // (a₀₁ + conj a₁₀)/2
 /// assert_eq!(h.get(1, 0), h.get(0, 1).conj());
 /// ```
-pub struct Her<N: Unsigned, B: ComplexBackend = crate::DefaultBackend> {
+pub struct Her<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend> {
     data: ComplexMatrix<B>,
     _size: PhantomData<fn() -> N>,
 }

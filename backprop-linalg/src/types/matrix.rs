@@ -17,7 +17,7 @@ use crate::dense::{Dense, MatKind, impl_dense};
 /// let a: L<U2, U3> = L::from_row_major(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// assert_eq!(a.get(1, 2), 6.0);
 /// ```
-pub struct L<M: Unsigned, N: Unsigned, B: Backend = crate::DefaultBackend> {
+pub struct L<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
     data: RealMatrix<B>,
     _shape: PhantomData<fn() -> (M, N)>,
 }
@@ -56,7 +56,10 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
 
     /// All entries equal to `x` (hmatrix's `konst`).
     pub fn konst(x: f64) -> Self {
-        Self::from_fn(|_, _| x)
+        match crate::dense::any::pooled_konst::<f64, B, MatKind>((M::USIZE, N::USIZE), x) {
+            Some(data) => Self::wrap(data),
+            None => Self::from_fn(|_, _| x),
+        }
     }
 
     /// All zeros.
@@ -107,7 +110,7 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
 
     /// The backend's storage.
     pub fn into_data(self) -> RealMatrix<B> {
-        self.data
+        crate::dense::any::into_data(self)
     }
 
     /// Entry `(i, j)`.

@@ -13,7 +13,7 @@ use crate::types::matrix::Sq;
 /// Every constructor symmetrises, so a `Sym` is always symmetric; gradients with respect to a
 /// `Sym` are symmetric too: the gradient of `f(A)` is `sym(G) = (G + Gᵀ)/2`, where `G` is the
 /// gradient `f` would have if `A` were unconstrained.
-pub struct Sym<N: Unsigned, B: Backend = crate::DefaultBackend> {
+pub struct Sym<N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
     data: RealMatrix<B>,
     _size: PhantomData<fn() -> N>,
 }

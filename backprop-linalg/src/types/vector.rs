@@ -17,7 +17,7 @@ use crate::dense::{Dense, VecKind, impl_dense};
 /// let v: R<U3> = R::from_slice(&[1.0, 2.0, 3.0]);
 /// assert_eq!((&v * &v).to_vec(), vec![1.0, 4.0, 9.0]);
 /// ```
-pub struct R<N: Unsigned, B: Backend = crate::DefaultBackend> {
+pub struct R<N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
     data: RealVector<B>,
     _len: PhantomData<fn() -> N>,
 }
@@ -51,7 +51,10 @@ impl<N: Unsigned + 'static, B: Backend> R<N, B> {
 
     /// All entries equal to `x` (hmatrix's `konst`).
     pub fn konst(x: f64) -> Self {
-        Self::from_fn(|_| x)
+        match crate::dense::any::pooled_konst::<f64, B, VecKind>((N::USIZE, 1), x) {
+            Some(data) => Self::wrap(data),
+            None => Self::from_fn(|_| x),
+        }
     }
 
     /// All zeros.
@@ -106,7 +109,7 @@ impl<N: Unsigned + 'static, B: Backend> R<N, B> {
 
     /// The backend's storage.
     pub fn into_data(self) -> RealVector<B> {
-        self.data
+        crate::dense::any::into_data(self)
     }
 
     /// Entry `i`.
