@@ -454,7 +454,7 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         let (m, _) = ta.apply_shape(Self::mat_shape(a));
         let (_, n) = tb.apply_shape(Self::mat_shape(b));
         let mut c = Self::mat_zeros(m, n);
-        Self::gemm(&mut c, T::one(), a, ta, b, tb, T::zero()).map_err(|e| rename(e, "matmul"))?;
+        Self::gemm(&mut c, T::one(), a, ta, b, tb, T::zero()).map_err(|e| e.with_op("matmul"))?;
         Ok(c)
     }
     /// `op(A)·x` in a new vector.
@@ -468,7 +468,7 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     ) -> Result<Self::Vector, LinalgError> {
         let (m, _) = ta.apply_shape(Self::mat_shape(a));
         let mut y = Self::vec_zeros(m);
-        Self::gemv(&mut y, T::one(), a, ta, x, T::zero()).map_err(|e| rename(e, "matvec"))?;
+        Self::gemv(&mut y, T::one(), a, ta, x, T::zero()).map_err(|e| e.with_op("matvec"))?;
         Ok(y)
     }
     /// Outer product `x·yᵀ` (no conjugation).
@@ -650,30 +650,5 @@ fn max_nan<R: RealScalar>(a: R, b: R) -> R {
         b
     } else {
         a
-    }
-}
-
-/// Re-labels the operation of an error raised by a helper on behalf of a public method.
-pub(crate) fn rename(e: LinalgError, op: &'static str) -> LinalgError {
-    match e {
-        LinalgError::ShapeMismatch {
-            expected, found, ..
-        } => LinalgError::ShapeMismatch {
-            op,
-            expected,
-            found,
-        },
-        LinalgError::OutOfBounds {
-            start, end, len, ..
-        } => LinalgError::OutOfBounds {
-            op,
-            start,
-            end,
-            len,
-        },
-        LinalgError::Singular { .. } => LinalgError::Singular { op },
-        LinalgError::NotPositiveDefinite { .. } => LinalgError::NotPositiveDefinite { op },
-        LinalgError::NonFinite { .. } => LinalgError::NonFinite { op },
-        LinalgError::NoConvergence { .. } => LinalgError::NoConvergence { op },
     }
 }
