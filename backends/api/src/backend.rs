@@ -1,4 +1,7 @@
 //! [`LinalgBackend`]: storage, element-wise arithmetic, reductions, products and structure.
+//!
+//! A new backend implements these hooks; the provided methods validate: see "The contract" in
+//! the documentation of [`LinalgBackend`], the same split as [`Factorize`](crate::Factorize)'s.
 
 use core::fmt::Debug;
 use core::ops::Range;
@@ -13,11 +16,31 @@ use crate::{LinalgError, RealScalar, Scalar, Transpose, validate};
 /// the library's owned vector and matrix. Functions take no `self`: call them as
 /// `B::mat_zeros(2, 3)` in code generic over `B: LinalgBackend<T>`.
 ///
-/// # Which methods a backend writes
-/// Required methods adapt the library: construction, element access, maps, folds and the two
-/// BLAS-style products. Every other method has a generic default built on those, written once
-/// here; a backend overrides a default only to call a faster routine of its library, and must
-/// keep the documented behaviour exactly.
+/// # The contract: a backend implements the hooks, the provided methods validate
+/// The split is the one of [`Factorize`](crate::Factorize):
+///
+/// - **Hooks** are what a backend writes: adapters to its library (construction, element
+///   access, maps, folds) and the numerics of the operations on several operands. A hook named
+///   `*_unchecked` serves the provided method of the same name without the suffix (the public
+///   [`gemm`](Self::gemm) validates, then calls the hook [`gemm_unchecked`](Self::gemm_unchecked)).
+///   It is called with shapes already checked by the caller, so it checks nothing and cannot
+///   fail: it returns its result, not a `Result`. Called directly with shapes that do not fit,
+///   it may panic or compute a wrong result (it is a safe function, nothing worse).
+/// - **Required hooks**: construction and access, maps and folds, and
+///   [`vec_zip_apply_unchecked`](Self::vec_zip_apply_unchecked),
+///   [`mat_zip_apply_unchecked`](Self::mat_zip_apply_unchecked),
+///   [`gemm_unchecked`](Self::gemm_unchecked), [`gemv_unchecked`](Self::gemv_unchecked).
+/// - **Optional hooks** have generic defaults built on the required ones:
+///   `vec_zip_map_unchecked`, `mat_zip_map_unchecked`, `vec_axpy_unchecked`,
+///   `mat_axpy_unchecked`, `vec_copy_from_unchecked`, `mat_copy_from_unchecked`,
+///   `ger_unchecked`, and the methods that cannot fail (`outer`, `mat_transpose`, the norms,
+///   ...). A backend overrides one only to call a faster routine of its library, and must keep
+///   the documented behaviour exactly.
+/// - **Provided methods** are the public API (`backprop-linalg` and user code call them); a
+///   backend never overrides one that returns a `Result`. Each checks its operands once, with
+///   [`crate::validate`] (a check inlines to a comparison; its message is built out of line, on
+///   the error path only), then calls a hook that does not check again. So every backend
+///   refuses the same input with the same [`LinalgError`], and no hook calls `validate::`.
 ///
 /// # Conventions (identical on every backend)
 /// - Matrices are indexed `(row, column)`, from zero. "Row-major slice" means row 0 first.
@@ -78,6 +101,112 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     fn vec_map(v: &Self::Vector, f: impl FnMut(T) -> T) -> Self::Vector;
     /// `f` applied to every entry, in place.
     fn vec_map_mut(v: &mut Self::Vector, f: impl FnMut(T) -> T);
+    /// Folds the entries in index order.
+    fn vec_fold<A>(v: &Self::Vector, init: A, f: impl FnMut(A, T) -> A) -> A;
+    /// `f` applied to every entry.
+    fn mat_map(a: &Self::Matrix, f: impl FnMut(T) -> T) -> Self::Matrix;
+    /// `f` applied to every entry, in place.
+    fn mat_map_mut(a: &mut Self::Matrix, f: impl FnMut(T) -> T);
+    /// Folds the entries, in an order the backend chooses (use it only for order-insensitive
+    /// reductions, up to rounding).
+    fn mat_fold<A>(a: &Self::Matrix, init: A, f: impl FnMut(A, T) -> A) -> A;
+
+    // ----- hooks: several operands, shapes already checked by the caller (required) -----
+
+    /// Hook of [`vec_zip_apply`](Self::vec_zip_apply): `aᵢ ← f(aᵢ, bᵢ)` for every `i`, in
+    /// place. The lengths are equal (already checked by the caller).
+    fn vec_zip_apply_unchecked(a: &mut Self::Vector, b: &Self::Vector, f: impl FnMut(T, T) -> T);
+    /// Hook of [`mat_zip_apply`](Self::mat_zip_apply): `aᵢⱼ ← f(aᵢⱼ, bᵢⱼ)` for every entry, in
+    /// place. The shapes are equal (already checked by the caller).
+    fn mat_zip_apply_unchecked(a: &mut Self::Matrix, b: &Self::Matrix, f: impl FnMut(T, T) -> T);
+
+    /// Hook of [`gemm`](Self::gemm): `C = alpha·op(A)·op(B) + beta·C`, in place, without
+    /// materialising transposes. The shapes fit (already checked by the caller). With
+    /// `beta = 0` the previous contents of `C` must not be read (NaN included).
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_unchecked(
+        c: &mut Self::Matrix,
+        alpha: T,
+        a: &Self::Matrix,
+        ta: Transpose,
+        b: &Self::Matrix,
+        tb: Transpose,
+        beta: T,
+    );
+
+    /// Hook of [`gemv`](Self::gemv): `y = alpha·op(A)·x + beta·y`, in place. The lengths fit
+    /// (already checked by the caller). With `beta = 0` the previous contents of `y` must not be
+    /// read.
+    fn gemv_unchecked(
+        y: &mut Self::Vector,
+        alpha: T,
+        a: &Self::Matrix,
+        ta: Transpose,
+        x: &Self::Vector,
+        beta: T,
+    );
+
+    // ----- hooks with generic defaults: shapes already checked by the caller (optional) -----
+
+    /// Hook of [`vec_zip_map`](Self::vec_zip_map): `f(aᵢ, bᵢ)` for every `i`, lengths already
+    /// checked by the caller. Default: a copy of `a` updated by
+    /// [`vec_zip_apply_unchecked`](Self::vec_zip_apply_unchecked).
+    fn vec_zip_map_unchecked(
+        a: &Self::Vector,
+        b: &Self::Vector,
+        f: impl FnMut(T, T) -> T,
+    ) -> Self::Vector {
+        let mut out = a.clone();
+        Self::vec_zip_apply_unchecked(&mut out, b, f);
+        out
+    }
+    /// Hook of [`mat_zip_map`](Self::mat_zip_map): `f(aᵢⱼ, bᵢⱼ)` for every entry, shapes already
+    /// checked by the caller. Default: a copy of `a` updated by
+    /// [`mat_zip_apply_unchecked`](Self::mat_zip_apply_unchecked).
+    fn mat_zip_map_unchecked(
+        a: &Self::Matrix,
+        b: &Self::Matrix,
+        f: impl FnMut(T, T) -> T,
+    ) -> Self::Matrix {
+        let mut out = a.clone();
+        Self::mat_zip_apply_unchecked(&mut out, b, f);
+        out
+    }
+    /// Hook of [`vec_axpy`](Self::vec_axpy): `y += alpha·x`, lengths already checked by the
+    /// caller.
+    fn vec_axpy_unchecked(y: &mut Self::Vector, alpha: T, x: &Self::Vector) {
+        Self::vec_zip_apply_unchecked(y, x, |yi, xi| yi + alpha * xi);
+    }
+    /// Hook of [`mat_axpy`](Self::mat_axpy): `y += alpha·x`, shapes already checked by the
+    /// caller.
+    fn mat_axpy_unchecked(y: &mut Self::Matrix, alpha: T, x: &Self::Matrix) {
+        Self::mat_zip_apply_unchecked(y, x, |yi, xi| yi + alpha * xi);
+    }
+    /// Hook of [`vec_copy_from`](Self::vec_copy_from): `dst ← src` without allocating, lengths
+    /// already checked by the caller.
+    fn vec_copy_from_unchecked(dst: &mut Self::Vector, src: &Self::Vector) {
+        Self::vec_zip_apply_unchecked(dst, src, |_, x| x);
+    }
+    /// Hook of [`mat_copy_from`](Self::mat_copy_from): `dst ← src` without allocating, shapes
+    /// already checked by the caller.
+    fn mat_copy_from_unchecked(dst: &mut Self::Matrix, src: &Self::Matrix) {
+        Self::mat_zip_apply_unchecked(dst, src, |_, x| x);
+    }
+    /// Hook of [`ger`](Self::ger): `A += alpha·x·yᵀ` (no conjugation), `A` already checked by
+    /// the caller to be `len(x)×len(y)`.
+    fn ger_unchecked(a: &mut Self::Matrix, alpha: T, x: &Self::Vector, y: &Self::Vector) {
+        let (r, c) = (Self::vec_len(x), Self::vec_len(y));
+        for j in 0..c {
+            let yj = alpha * Self::vec_get(y, j);
+            for i in 0..r {
+                let v = Self::mat_get(a, i, j) + Self::vec_get(x, i) * yj;
+                Self::mat_set(a, i, j, v);
+            }
+        }
+    }
+
+    // ----- provided: element-wise operands and products, validated once -----
+
     /// `f(aᵢ, bᵢ)` for every `i`.
     ///
     /// # Errors
@@ -86,7 +215,10 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         a: &Self::Vector,
         b: &Self::Vector,
         f: impl FnMut(T, T) -> T,
-    ) -> Result<Self::Vector, LinalgError>;
+    ) -> Result<Self::Vector, LinalgError> {
+        validate::same_len("vec_zip_map", Self::vec_len(a), Self::vec_len(b))?;
+        Ok(Self::vec_zip_map_unchecked(a, b, f))
+    }
     /// `aᵢ ← f(aᵢ, bᵢ)` for every `i`, in place.
     ///
     /// # Errors
@@ -95,13 +227,11 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         a: &mut Self::Vector,
         b: &Self::Vector,
         f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError>;
-    /// Folds the entries in index order.
-    fn vec_fold<A>(v: &Self::Vector, init: A, f: impl FnMut(A, T) -> A) -> A;
-    /// `f` applied to every entry.
-    fn mat_map(a: &Self::Matrix, f: impl FnMut(T) -> T) -> Self::Matrix;
-    /// `f` applied to every entry, in place.
-    fn mat_map_mut(a: &mut Self::Matrix, f: impl FnMut(T) -> T);
+    ) -> Result<(), LinalgError> {
+        validate::same_len("vec_zip_apply", Self::vec_len(a), Self::vec_len(b))?;
+        Self::vec_zip_apply_unchecked(a, b, f);
+        Ok(())
+    }
     /// `f(aᵢⱼ, bᵢⱼ)` for every entry.
     ///
     /// # Errors
@@ -110,7 +240,10 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         a: &Self::Matrix,
         b: &Self::Matrix,
         f: impl FnMut(T, T) -> T,
-    ) -> Result<Self::Matrix, LinalgError>;
+    ) -> Result<Self::Matrix, LinalgError> {
+        validate::same_shape("mat_zip_map", Self::mat_shape(a), Self::mat_shape(b))?;
+        Ok(Self::mat_zip_map_unchecked(a, b, f))
+    }
     /// `aᵢⱼ ← f(aᵢⱼ, bᵢⱼ)` for every entry, in place.
     ///
     /// # Errors
@@ -119,12 +252,11 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         a: &mut Self::Matrix,
         b: &Self::Matrix,
         f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError>;
-    /// Folds the entries, in an order the backend chooses (use it only for order-insensitive
-    /// reductions, up to rounding).
-    fn mat_fold<A>(a: &Self::Matrix, init: A, f: impl FnMut(A, T) -> A) -> A;
-
-    // ----- products (required) -----
+    ) -> Result<(), LinalgError> {
+        validate::same_shape("mat_zip_apply", Self::mat_shape(a), Self::mat_shape(b))?;
+        Self::mat_zip_apply_unchecked(a, b, f);
+        Ok(())
+    }
 
     /// GEMM: `C = alpha·op(A)·op(B) + beta·C`, in place, without materialising transposes.
     ///
@@ -142,7 +274,12 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         b: &Self::Matrix,
         tb: Transpose,
         beta: T,
-    ) -> Result<(), LinalgError>;
+    ) -> Result<(), LinalgError> {
+        let (sc, sa, sb) = (Self::mat_shape(c), Self::mat_shape(a), Self::mat_shape(b));
+        validate::gemm_shapes("gemm", sc, sa, ta, sb, tb)?;
+        Self::gemm_unchecked(c, alpha, a, ta, b, tb, beta);
+        Ok(())
+    }
 
     /// GEMV: `y = alpha·op(A)·x + beta·y`, in place.
     ///
@@ -157,7 +294,12 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         ta: Transpose,
         x: &Self::Vector,
         beta: T,
-    ) -> Result<(), LinalgError>;
+    ) -> Result<(), LinalgError> {
+        let (ny, sa, nx) = (Self::vec_len(y), Self::mat_shape(a), Self::vec_len(x));
+        validate::gemv_shapes("gemv", ny, sa, ta, nx)?;
+        Self::gemv_unchecked(y, alpha, a, ta, x, beta);
+        Ok(())
+    }
 
     // ----- provided: construction and conversion -----
 
@@ -264,10 +406,7 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     /// [`LinalgError::ShapeMismatch`] when the lengths differ; `y` is left unchanged.
     fn vec_axpy(y: &mut Self::Vector, alpha: T, x: &Self::Vector) -> Result<(), LinalgError> {
         validate::same_len("vec_axpy", Self::vec_len(y), Self::vec_len(x))?;
-        for i in 0..Self::vec_len(x) {
-            let v = Self::vec_get(y, i) + alpha * Self::vec_get(x, i);
-            Self::vec_set(y, i, v);
-        }
+        Self::vec_axpy_unchecked(y, alpha, x);
         Ok(())
     }
     /// `dst ← src`, in place (a copy into existing storage, without allocating).
@@ -276,7 +415,8 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     /// [`LinalgError::ShapeMismatch`] when the lengths differ; `dst` is left unchanged.
     fn vec_copy_from(dst: &mut Self::Vector, src: &Self::Vector) -> Result<(), LinalgError> {
         validate::same_len("vec_copy_from", Self::vec_len(dst), Self::vec_len(src))?;
-        Self::vec_zip_apply(dst, src, |_, x| x)
+        Self::vec_copy_from_unchecked(dst, src);
+        Ok(())
     }
     /// `a + b`.
     ///
@@ -319,14 +459,8 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] when the shapes differ; `y` is left unchanged.
     fn mat_axpy(y: &mut Self::Matrix, alpha: T, x: &Self::Matrix) -> Result<(), LinalgError> {
-        let (r, c) = Self::mat_shape(x);
-        validate::same_shape("mat_axpy", Self::mat_shape(y), (r, c))?;
-        for j in 0..c {
-            for i in 0..r {
-                let v = Self::mat_get(y, i, j) + alpha * Self::mat_get(x, i, j);
-                Self::mat_set(y, i, j, v);
-            }
-        }
+        validate::same_shape("mat_axpy", Self::mat_shape(y), Self::mat_shape(x))?;
+        Self::mat_axpy_unchecked(y, alpha, x);
         Ok(())
     }
 
@@ -336,7 +470,8 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     /// [`LinalgError::ShapeMismatch`] when the shapes differ; `dst` is left unchanged.
     fn mat_copy_from(dst: &mut Self::Matrix, src: &Self::Matrix) -> Result<(), LinalgError> {
         validate::same_shape("mat_copy_from", Self::mat_shape(dst), Self::mat_shape(src))?;
-        Self::mat_zip_apply(dst, src, |_, x| x)
+        Self::mat_copy_from_unchecked(dst, src);
+        Ok(())
     }
 
     // ----- provided: reductions -----
@@ -451,10 +586,12 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         b: &Self::Matrix,
         tb: Transpose,
     ) -> Result<Self::Matrix, LinalgError> {
-        let (m, _) = ta.apply_shape(Self::mat_shape(a));
-        let (_, n) = tb.apply_shape(Self::mat_shape(b));
+        let (sa, sb) = (Self::mat_shape(a), Self::mat_shape(b));
+        // The output is made `m×n`, so only the inner dimensions can mismatch.
+        let out = (ta.apply_shape(sa).0, tb.apply_shape(sb).1);
+        let (m, _, n) = validate::gemm_shapes("matmul", out, sa, ta, sb, tb)?;
         let mut c = Self::mat_zeros(m, n);
-        Self::gemm(&mut c, T::one(), a, ta, b, tb, T::zero()).map_err(|e| rename(e, "matmul"))?;
+        Self::gemm_unchecked(&mut c, T::one(), a, ta, b, tb, T::zero());
         Ok(c)
     }
     /// `op(A)·x` in a new vector.
@@ -466,9 +603,12 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         ta: Transpose,
         x: &Self::Vector,
     ) -> Result<Self::Vector, LinalgError> {
-        let (m, _) = ta.apply_shape(Self::mat_shape(a));
+        let sa = Self::mat_shape(a);
+        // The output is made of length `m`, so only `x` can have the wrong length.
+        let (m, _) =
+            validate::gemv_shapes("matvec", ta.apply_shape(sa).0, sa, ta, Self::vec_len(x))?;
         let mut y = Self::vec_zeros(m);
-        Self::gemv(&mut y, T::one(), a, ta, x, T::zero()).map_err(|e| rename(e, "matvec"))?;
+        Self::gemv_unchecked(&mut y, T::one(), a, ta, x, T::zero());
         Ok(y)
     }
     /// Outer product `x·yᵀ` (no conjugation).
@@ -487,15 +627,9 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         x: &Self::Vector,
         y: &Self::Vector,
     ) -> Result<(), LinalgError> {
-        let (r, c) = (Self::vec_len(x), Self::vec_len(y));
-        validate::same_shape("ger", Self::mat_shape(a), (r, c))?;
-        for j in 0..c {
-            let yj = alpha * Self::vec_get(y, j);
-            for i in 0..r {
-                let v = Self::mat_get(a, i, j) + Self::vec_get(x, i) * yj;
-                Self::mat_set(a, i, j, v);
-            }
-        }
+        let outer = (Self::vec_len(x), Self::vec_len(y));
+        validate::same_shape("ger", Self::mat_shape(a), outer)?;
+        Self::ger_unchecked(a, alpha, x, y);
         Ok(())
     }
 
@@ -653,27 +787,5 @@ fn max_nan<R: RealScalar>(a: R, b: R) -> R {
     }
 }
 
-/// Re-labels the operation of an error raised by a helper on behalf of a public method.
-pub(crate) fn rename(e: LinalgError, op: &'static str) -> LinalgError {
-    match e {
-        LinalgError::ShapeMismatch {
-            expected, found, ..
-        } => LinalgError::ShapeMismatch {
-            op,
-            expected,
-            found,
-        },
-        LinalgError::OutOfBounds {
-            start, end, len, ..
-        } => LinalgError::OutOfBounds {
-            op,
-            start,
-            end,
-            len,
-        },
-        LinalgError::Singular { .. } => LinalgError::Singular { op },
-        LinalgError::NotPositiveDefinite { .. } => LinalgError::NotPositiveDefinite { op },
-        LinalgError::NonFinite { .. } => LinalgError::NonFinite { op },
-        LinalgError::NoConvergence { .. } => LinalgError::NoConvergence { op },
-    }
-}
+#[cfg(test)]
+mod tests;

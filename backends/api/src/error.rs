@@ -72,4 +72,69 @@ impl LinalgError {
             | Self::NoConvergence { op } => op,
         }
     }
+
+    /// The same error, naming `op` instead: for an operation that reports, under its own name,
+    /// an error raised by a primitive it is built on (`matmul` on `gemm`, say). Every variant
+    /// keeps all its other fields.
+    ///
+    /// ```
+    /// use backprop_backend::LinalgError;
+    ///
+    /// let e = LinalgError::OutOfBounds { op: "mat_rows", start: 1, end: 4, len: 3 };
+    /// let e = e.with_op("submatrix");
+    /// assert_eq!(e, LinalgError::OutOfBounds { op: "submatrix", start: 1, end: 4, len: 3 });
+    /// ```
+    #[must_use]
+    pub fn with_op(mut self, op: &'static str) -> Self {
+        match &mut self {
+            Self::ShapeMismatch { op: old, .. }
+            | Self::OutOfBounds { op: old, .. }
+            | Self::Singular { op: old }
+            | Self::NotPositiveDefinite { op: old }
+            | Self::NonFinite { op: old }
+            | Self::NoConvergence { op: old } => *old = op,
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LinalgError;
+
+    /// One error of each variant, every field other than `op` set to something recognisable.
+    fn one_of_each(op: &'static str) -> [LinalgError; 6] {
+        [
+            LinalgError::ShapeMismatch {
+                op,
+                expected: "3×2".to_owned(),
+                found: "2×3".to_owned(),
+            },
+            LinalgError::OutOfBounds {
+                op,
+                start: 1,
+                end: 5,
+                len: 4,
+            },
+            LinalgError::Singular { op },
+            LinalgError::NotPositiveDefinite { op },
+            LinalgError::NonFinite { op },
+            LinalgError::NoConvergence { op },
+        ]
+    }
+
+    #[test]
+    fn with_op_renames_every_variant_and_keeps_the_rest() {
+        for (e, want) in one_of_each("gemm").into_iter().zip(one_of_each("matmul")) {
+            let message = e.to_string();
+            let renamed = e.with_op("matmul");
+            assert_eq!(renamed, want);
+            assert_eq!(renamed.op(), "matmul");
+            assert_eq!(
+                renamed.to_string(),
+                message.replacen("gemm", "matmul", 1),
+                "only the name changes in the message"
+            );
+        }
+    }
 }

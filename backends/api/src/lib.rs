@@ -7,7 +7,9 @@
 //! - [`Scalar`] / [`RealScalar`]: `f32`, `f64`, `Complex<f32>`, `Complex<f64>` / `f32`, `f64`.
 //! - [`LinalgBackend`]: owned storage, construction, element-wise arithmetic and maps,
 //!   reductions and norms, GEMM/GEMV with transpose flags, outer products, transposes, slicing,
-//!   concatenation, diagonals. For every [`Scalar`], complex included.
+//!   concatenation, diagonals. For every [`Scalar`], complex included. A backend implements its
+//!   hooks (adapters, and `*_unchecked` numerics on shapes already checked); the provided
+//!   methods validate once and call them.
 //! - [`Factorize`]: LU (solve, inverse, determinant, log-determinant), triangular solve,
 //!   Cholesky, symmetric eigendecomposition, SVD (thin and full), QR (thin and full). For
 //!   [`RealScalar`]s. Its documentation lists the conventions (orderings, signs, singularity)
@@ -40,22 +42,18 @@
 //! #     fn mat_set(a: &mut Self::Matrix, i: usize, j: usize, x: f64) { a.2[i * a.1 + j] = x }
 //! #     fn vec_map(v: &Vec<f64>, f: impl FnMut(f64) -> f64) -> Vec<f64> { v.iter().copied().map(f).collect() }
 //! #     fn vec_map_mut(v: &mut Vec<f64>, mut f: impl FnMut(f64) -> f64) { v.iter_mut().for_each(|x| *x = f(*x)) }
-//! #     fn vec_zip_map(a: &Vec<f64>, b: &Vec<f64>, mut f: impl FnMut(f64, f64) -> f64) -> Result<Vec<f64>, LinalgError> {
-//! #         Ok(a.iter().zip(b).map(|(x, y)| f(*x, *y)).collect()) }
-//! #     fn vec_zip_apply(a: &mut Vec<f64>, b: &Vec<f64>, mut f: impl FnMut(f64, f64) -> f64) -> Result<(), LinalgError> {
-//! #         a.iter_mut().zip(b).for_each(|(x, y)| *x = f(*x, *y)); Ok(()) }
+//! #     fn vec_zip_apply_unchecked(a: &mut Vec<f64>, b: &Vec<f64>, mut f: impl FnMut(f64, f64) -> f64) {
+//! #         a.iter_mut().zip(b).for_each(|(x, y)| *x = f(*x, *y)) }
 //! #     fn vec_fold<A>(v: &Vec<f64>, i: A, f: impl FnMut(A, f64) -> A) -> A { v.iter().copied().fold(i, f) }
 //! #     fn mat_map(a: &Self::Matrix, f: impl FnMut(f64) -> f64) -> Self::Matrix { (a.0, a.1, a.2.iter().copied().map(f).collect()) }
 //! #     fn mat_map_mut(a: &mut Self::Matrix, mut f: impl FnMut(f64) -> f64) { a.2.iter_mut().for_each(|x| *x = f(*x)) }
-//! #     fn mat_zip_map(a: &Self::Matrix, b: &Self::Matrix, mut f: impl FnMut(f64, f64) -> f64) -> Result<Self::Matrix, LinalgError> {
-//! #         Ok((a.0, a.1, a.2.iter().zip(&b.2).map(|(x, y)| f(*x, *y)).collect())) }
-//! #     fn mat_zip_apply(a: &mut Self::Matrix, b: &Self::Matrix, mut f: impl FnMut(f64, f64) -> f64) -> Result<(), LinalgError> {
-//! #         a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x = f(*x, *y)); Ok(()) }
+//! #     fn mat_zip_apply_unchecked(a: &mut Self::Matrix, b: &Self::Matrix, mut f: impl FnMut(f64, f64) -> f64) {
+//! #         a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x = f(*x, *y)) }
 //! #     fn mat_fold<A>(a: &Self::Matrix, i: A, f: impl FnMut(A, f64) -> A) -> A { a.2.iter().copied().fold(i, f) }
-//! #     fn gemm(_: &mut Self::Matrix, _: f64, _: &Self::Matrix, _: backprop_backend::Transpose, _: &Self::Matrix,
-//! #         _: backprop_backend::Transpose, _: f64) -> Result<(), LinalgError> { unimplemented!() }
-//! #     fn gemv(_: &mut Vec<f64>, _: f64, _: &Self::Matrix, _: backprop_backend::Transpose, _: &Vec<f64>, _: f64)
-//! #         -> Result<(), LinalgError> { unimplemented!() }
+//! #     fn gemm_unchecked(_: &mut Self::Matrix, _: f64, _: &Self::Matrix, _: backprop_backend::Transpose,
+//! #         _: &Self::Matrix, _: backprop_backend::Transpose, _: f64) { unimplemented!() }
+//! #     fn gemv_unchecked(_: &mut Vec<f64>, _: f64, _: &Self::Matrix, _: backprop_backend::Transpose, _: &Vec<f64>,
+//! #         _: f64) { unimplemented!() }
 //! # }
 //! # impl Factorize<f64> for NoBackend {
 //! #     fn lu_raw(_: &Self::Matrix) -> backprop_backend::Lu<Self::Matrix, f64> { unimplemented!() }

@@ -1,6 +1,6 @@
 //! `LinalgBackend` for [`Faer`]: storage is `faer::Mat` / `faer::Col`, products are faer's GEMM.
 
-use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
+use backprop_backend::{LinalgBackend, Scalar, Transpose};
 use faer::traits::ComplexField;
 use faer::{Col, Mat};
 
@@ -49,25 +49,6 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             *x = f(*x);
         }
     }
-    fn vec_zip_map(
-        a: &Col<T>,
-        b: &Col<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<Col<T>, LinalgError> {
-        validate::same_len("vec_zip_map", a.nrows(), b.nrows())?;
-        let mut out = a.clone();
-        zip_slices(col_slice_mut(&mut out), col_slice(b), f);
-        Ok(out)
-    }
-    fn vec_zip_apply(
-        a: &mut Col<T>,
-        b: &Col<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_len("vec_zip_apply", a.nrows(), b.nrows())?;
-        zip_slices(col_slice_mut(a), col_slice(b), f);
-        Ok(())
-    }
     fn vec_fold<A>(v: &Col<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
@@ -83,25 +64,6 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             }
         }
     }
-    fn mat_zip_map(
-        a: &Mat<T>,
-        b: &Mat<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<Mat<T>, LinalgError> {
-        validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
-        let mut out = a.clone();
-        zip_columns(&mut out, b, f);
-        Ok(out)
-    }
-    fn mat_zip_apply(
-        a: &mut Mat<T>,
-        b: &Mat<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_shape("mat_zip_apply", a.shape(), b.shape())?;
-        zip_columns(a, b, f);
-        Ok(())
-    }
     fn mat_fold<A>(a: &Mat<T>, init: A, mut f: impl FnMut(A, T) -> A) -> A {
         let mut acc = init;
         for j in 0..a.ncols() {
@@ -112,7 +74,17 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
         acc
     }
 
-    fn gemm(
+    // Hooks: the shapes are checked by the provided methods that call them.
+
+    fn vec_zip_apply_unchecked(a: &mut Col<T>, b: &Col<T>, f: impl FnMut(T, T) -> T) {
+        zip_slices(col_slice_mut(a), col_slice(b), f);
+    }
+    fn mat_zip_apply_unchecked(a: &mut Mat<T>, b: &Mat<T>, mut f: impl FnMut(T, T) -> T) {
+        for j in 0..b.ncols() {
+            zip_slices(a.col_as_slice_mut(j), b.col_as_slice(j), &mut f);
+        }
+    }
+    fn gemm_unchecked(
         c: &mut Mat<T>,
         alpha: T,
         a: &Mat<T>,
@@ -120,20 +92,10 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
         b: &Mat<T>,
         tb: Transpose,
         beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemm_shapes("gemm", c.shape(), a.shape(), ta, b.shape(), tb)?;
+    ) {
         kernels::gemm(c.as_mut(), alpha, a.as_ref(), ta, b.as_ref(), tb, beta);
-        Ok(())
     }
-    fn gemv(
-        y: &mut Col<T>,
-        alpha: T,
-        a: &Mat<T>,
-        ta: Transpose,
-        x: &Col<T>,
-        beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemv_shapes("gemv", y.nrows(), a.shape(), ta, x.nrows())?;
+    fn gemv_unchecked(y: &mut Col<T>, alpha: T, a: &Mat<T>, ta: Transpose, x: &Col<T>, beta: T) {
         kernels::gemm(
             y.as_mat_mut(),
             alpha,
@@ -143,38 +105,29 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             Transpose::No,
             beta,
         );
-        Ok(())
     }
 
-    // Faster library forms of provided methods.
+    // Faster library forms of optional hooks and provided methods.
 
-    fn vec_axpy(y: &mut Col<T>, alpha: T, x: &Col<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_axpy", y.nrows(), x.nrows())?;
+    fn vec_axpy_unchecked(y: &mut Col<T>, alpha: T, x: &Col<T>) {
         for (yi, &xi) in y.iter_mut().zip(x.iter()) {
             *yi += alpha * xi;
         }
-        Ok(())
     }
-    fn mat_axpy(y: &mut Mat<T>, alpha: T, x: &Mat<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_axpy", y.shape(), x.shape())?;
+    fn mat_axpy_unchecked(y: &mut Mat<T>, alpha: T, x: &Mat<T>) {
         for j in 0..x.ncols() {
             for (yi, &xi) in y.col_mut(j).iter_mut().zip(x.col(j).iter()) {
                 *yi += alpha * xi;
             }
         }
-        Ok(())
     }
-    fn vec_copy_from(dst: &mut Col<T>, src: &Col<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_copy_from", dst.nrows(), src.nrows())?;
+    fn vec_copy_from_unchecked(dst: &mut Col<T>, src: &Col<T>) {
         col_slice_mut(dst).copy_from_slice(col_slice(src));
-        Ok(())
     }
-    fn mat_copy_from(dst: &mut Mat<T>, src: &Mat<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_copy_from", dst.shape(), src.shape())?;
+    fn mat_copy_from_unchecked(dst: &mut Mat<T>, src: &Mat<T>) {
         for j in 0..src.ncols() {
             dst.col_as_slice_mut(j).copy_from_slice(src.col_as_slice(j));
         }
-        Ok(())
     }
     fn mat_transpose(a: &Mat<T>) -> Mat<T> {
         a.transpose().to_owned()
@@ -193,8 +146,7 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
         );
         a
     }
-    fn ger(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) -> Result<(), LinalgError> {
-        validate::same_shape("ger", a.shape(), (x.nrows(), y.nrows()))?;
+    fn ger_unchecked(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) {
         kernels::gemm(
             a.as_mut(),
             alpha,
@@ -204,7 +156,6 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
             Transpose::Yes,
             T::one(),
         );
-        Ok(())
     }
 }
 
@@ -227,12 +178,5 @@ fn col_slice_mut<T>(v: &mut Col<T>) -> &mut [T] {
 fn zip_slices<T: Copy>(a: &mut [T], b: &[T], mut f: impl FnMut(T, T) -> T) {
     for (x, &y) in a.iter_mut().zip(b) {
         *x = f(*x, y);
-    }
-}
-
-/// `aᵢⱼ ← f(aᵢⱼ, bᵢⱼ)`, column by column; the shapes are checked by the caller.
-fn zip_columns<T: Copy>(a: &mut Mat<T>, b: &Mat<T>, mut f: impl FnMut(T, T) -> T) {
-    for j in 0..b.ncols() {
-        zip_slices(a.col_as_slice_mut(j), b.col_as_slice(j), &mut f);
     }
 }

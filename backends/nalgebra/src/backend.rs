@@ -2,7 +2,7 @@
 //! BLAS-style `gemm`/`gemv` and their
 //! transposed-left forms `gemm_tr`/`gemm_ad`/`gemv_tr`/`gemv_ad`.
 
-use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
+use backprop_backend::{LinalgBackend, Scalar, Transpose};
 use std::borrow::Cow;
 
 use nalgebra::{ComplexField, DMatrix, DVector};
@@ -64,23 +64,6 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn vec_map_mut(v: &mut DVector<T>, mut f: impl FnMut(T) -> T) {
         v.apply(|x| *x = f(*x));
     }
-    fn vec_zip_map(
-        a: &DVector<T>,
-        b: &DVector<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<DVector<T>, LinalgError> {
-        validate::same_len("vec_zip_map", a.len(), b.len())?;
-        Ok(a.zip_map(b, f))
-    }
-    fn vec_zip_apply(
-        a: &mut DVector<T>,
-        b: &DVector<T>,
-        mut f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_len("vec_zip_apply", a.len(), b.len())?;
-        a.zip_apply(b, |x, y| *x = f(*x, y));
-        Ok(())
-    }
     fn vec_fold<A>(v: &DVector<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
@@ -90,28 +73,19 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn mat_map_mut(a: &mut DMatrix<T>, mut f: impl FnMut(T) -> T) {
         a.apply(|x| *x = f(*x));
     }
-    fn mat_zip_map(
-        a: &DMatrix<T>,
-        b: &DMatrix<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<DMatrix<T>, LinalgError> {
-        validate::same_shape("mat_zip_map", a.shape(), b.shape())?;
-        Ok(a.zip_map(b, f))
-    }
-    fn mat_zip_apply(
-        a: &mut DMatrix<T>,
-        b: &DMatrix<T>,
-        mut f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_shape("mat_zip_apply", a.shape(), b.shape())?;
-        a.zip_apply(b, |x, y| *x = f(*x, y));
-        Ok(())
-    }
     fn mat_fold<A>(a: &DMatrix<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         a.iter().copied().fold(init, f)
     }
 
-    fn gemm(
+    // Hooks: the shapes are checked by the provided methods that call them.
+
+    fn vec_zip_apply_unchecked(a: &mut DVector<T>, b: &DVector<T>, mut f: impl FnMut(T, T) -> T) {
+        a.zip_apply(b, |x, y| *x = f(*x, y));
+    }
+    fn mat_zip_apply_unchecked(a: &mut DMatrix<T>, b: &DMatrix<T>, mut f: impl FnMut(T, T) -> T) {
+        a.zip_apply(b, |x, y| *x = f(*x, y));
+    }
+    fn gemm_unchecked(
         c: &mut DMatrix<T>,
         alpha: T,
         a: &DMatrix<T>,
@@ -119,8 +93,7 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
         b: &DMatrix<T>,
         tb: Transpose,
         beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemm_shapes("gemm", c.shape(), a.shape(), ta, b.shape(), tb)?;
+    ) {
         if beta == T::zero() {
             // BLAS semantics: with beta = 0 the old contents (NaN included) must not leak in.
             c.fill(T::zero());
@@ -131,17 +104,15 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
             Transpose::Yes => c.gemm_tr(alpha, a, &*b, beta),
             Transpose::Adjoint => c.gemm_ad(alpha, a, &*b, beta),
         }
-        Ok(())
     }
-    fn gemv(
+    fn gemv_unchecked(
         y: &mut DVector<T>,
         alpha: T,
         a: &DMatrix<T>,
         ta: Transpose,
         x: &DVector<T>,
         beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemv_shapes("gemv", y.len(), a.shape(), ta, x.len())?;
+    ) {
         if beta == T::zero() {
             y.fill(T::zero());
         }
@@ -150,30 +121,32 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
             Transpose::Yes => y.gemv_tr(alpha, a, x, beta),
             Transpose::Adjoint => y.gemv_ad(alpha, a, x, beta),
         }
-        Ok(())
     }
 
-    // Faster library forms of provided methods.
+    // Faster library forms of optional hooks and provided methods.
 
-    fn vec_axpy(y: &mut DVector<T>, alpha: T, x: &DVector<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_axpy", y.len(), x.len())?;
+    fn vec_zip_map_unchecked(
+        a: &DVector<T>,
+        b: &DVector<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> DVector<T> {
+        a.zip_map(b, f)
+    }
+    fn mat_zip_map_unchecked(
+        a: &DMatrix<T>,
+        b: &DMatrix<T>,
+        f: impl FnMut(T, T) -> T,
+    ) -> DMatrix<T> {
+        a.zip_map(b, f)
+    }
+    fn vec_axpy_unchecked(y: &mut DVector<T>, alpha: T, x: &DVector<T>) {
         y.axpy(alpha, x, T::one());
-        Ok(())
     }
-    fn mat_axpy(y: &mut DMatrix<T>, alpha: T, x: &DMatrix<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_axpy", y.shape(), x.shape())?;
-        y.zip_apply(x, |yi, xi| *yi += alpha * xi);
-        Ok(())
-    }
-    fn vec_copy_from(dst: &mut DVector<T>, src: &DVector<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_copy_from", dst.len(), src.len())?;
+    fn vec_copy_from_unchecked(dst: &mut DVector<T>, src: &DVector<T>) {
         dst.copy_from(src);
-        Ok(())
     }
-    fn mat_copy_from(dst: &mut DMatrix<T>, src: &DMatrix<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_copy_from", dst.shape(), src.shape())?;
+    fn mat_copy_from_unchecked(dst: &mut DMatrix<T>, src: &DMatrix<T>) {
         dst.copy_from(src);
-        Ok(())
     }
     fn mat_transpose(a: &DMatrix<T>) -> DMatrix<T> {
         a.transpose()
@@ -181,14 +154,7 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
     fn outer(x: &DVector<T>, y: &DVector<T>) -> DMatrix<T> {
         x * y.transpose()
     }
-    fn ger(
-        a: &mut DMatrix<T>,
-        alpha: T,
-        x: &DVector<T>,
-        y: &DVector<T>,
-    ) -> Result<(), LinalgError> {
-        validate::same_shape("ger", a.shape(), (x.len(), y.len()))?;
+    fn ger_unchecked(a: &mut DMatrix<T>, alpha: T, x: &DVector<T>, y: &DVector<T>) {
         a.ger(alpha, x, y, T::one());
-        Ok(())
     }
 }

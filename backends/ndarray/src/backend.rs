@@ -8,7 +8,7 @@
 //! matrices costs nothing for contiguous arrays (see [`crate::views`]), so GEMM and GEMV are
 //! routed through faer and the ndarray backend does not leave half the machine unused.
 
-use backprop_backend::{LinalgBackend, LinalgError, Scalar, Transpose, validate};
+use backprop_backend::{LinalgBackend, Scalar, Transpose};
 use backprop_faer::kernels;
 use faer::ColRef;
 use faer::traits::ComplexField;
@@ -60,25 +60,6 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn vec_map_mut(v: &mut Array1<T>, f: impl FnMut(T) -> T) {
         v.mapv_inplace(f);
     }
-    fn vec_zip_map(
-        a: &Array1<T>,
-        b: &Array1<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<Array1<T>, LinalgError> {
-        validate::same_len("vec_zip_map", a.len(), b.len())?;
-        let mut out = a.clone();
-        zip_apply(&mut out, b, f);
-        Ok(out)
-    }
-    fn vec_zip_apply(
-        a: &mut Array1<T>,
-        b: &Array1<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_len("vec_zip_apply", a.len(), b.len())?;
-        zip_apply(a, b, f);
-        Ok(())
-    }
     fn vec_fold<A>(v: &Array1<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         v.iter().copied().fold(init, f)
     }
@@ -88,30 +69,19 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
     fn mat_map_mut(a: &mut Array2<T>, f: impl FnMut(T) -> T) {
         a.mapv_inplace(f);
     }
-    fn mat_zip_map(
-        a: &Array2<T>,
-        b: &Array2<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<Array2<T>, LinalgError> {
-        validate::same_shape("mat_zip_map", a.dim(), b.dim())?;
-        let mut out = a.clone();
-        zip_apply(&mut out, b, f);
-        Ok(out)
-    }
-    fn mat_zip_apply(
-        a: &mut Array2<T>,
-        b: &Array2<T>,
-        f: impl FnMut(T, T) -> T,
-    ) -> Result<(), LinalgError> {
-        validate::same_shape("mat_zip_apply", a.dim(), b.dim())?;
-        zip_apply(a, b, f);
-        Ok(())
-    }
     fn mat_fold<A>(a: &Array2<T>, init: A, f: impl FnMut(A, T) -> A) -> A {
         a.iter().copied().fold(init, f)
     }
 
-    fn gemm(
+    // Hooks: the shapes are checked by the provided methods that call them.
+
+    fn vec_zip_apply_unchecked(a: &mut Array1<T>, b: &Array1<T>, f: impl FnMut(T, T) -> T) {
+        zip_apply(a, b, f);
+    }
+    fn mat_zip_apply_unchecked(a: &mut Array2<T>, b: &Array2<T>, f: impl FnMut(T, T) -> T) {
+        zip_apply(a, b, f);
+    }
+    fn gemm_unchecked(
         c: &mut Array2<T>,
         alpha: T,
         a: &Array2<T>,
@@ -119,24 +89,21 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         b: &Array2<T>,
         tb: Transpose,
         beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemm_shapes("gemm", c.dim(), a.dim(), ta, b.dim(), tb)?;
+    ) {
         with_mat_ref(a, |av| {
             with_mat_ref(b, |bv| {
                 with_mat_mut(c, |cv| kernels::gemm(cv, alpha, av, ta, bv, tb, beta))
             })
         });
-        Ok(())
     }
-    fn gemv(
+    fn gemv_unchecked(
         y: &mut Array1<T>,
         alpha: T,
         a: &Array2<T>,
         ta: Transpose,
         x: &Array1<T>,
         beta: T,
-    ) -> Result<(), LinalgError> {
-        validate::gemv_shapes("gemv", y.len(), a.dim(), ta, x.len())?;
+    ) {
         let product = |xv: ColRef<'_, T>| {
             with_mat_ref(a, |av| {
                 with_col_mut(y, |yv| {
@@ -158,30 +125,16 @@ impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
         } else {
             with_col_ref(x, product);
         }
-        Ok(())
     }
 
-    // Faster library forms of provided methods.
+    // Faster library forms of optional hooks and provided methods (`vec_axpy` and `mat_axpy`
+    // are the defaults: `zip_apply` through the hooks above).
 
-    fn vec_axpy(y: &mut Array1<T>, alpha: T, x: &Array1<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_axpy", y.len(), x.len())?;
-        zip_apply(y, x, |yi, xi| yi + alpha * xi);
-        Ok(())
-    }
-    fn vec_copy_from(dst: &mut Array1<T>, src: &Array1<T>) -> Result<(), LinalgError> {
-        validate::same_len("vec_copy_from", dst.len(), src.len())?;
+    fn vec_copy_from_unchecked(dst: &mut Array1<T>, src: &Array1<T>) {
         copy_from(dst, src);
-        Ok(())
     }
-    fn mat_copy_from(dst: &mut Array2<T>, src: &Array2<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_copy_from", dst.dim(), src.dim())?;
+    fn mat_copy_from_unchecked(dst: &mut Array2<T>, src: &Array2<T>) {
         copy_from(dst, src);
-        Ok(())
-    }
-    fn mat_axpy(y: &mut Array2<T>, alpha: T, x: &Array2<T>) -> Result<(), LinalgError> {
-        validate::same_shape("mat_axpy", y.dim(), x.dim())?;
-        zip_apply(y, x, |yi, xi| yi + alpha * xi);
-        Ok(())
     }
     fn outer(x: &Array1<T>, y: &Array1<T>) -> Array2<T> {
         // Broadcasting a column against a row: one vectorised pass.
