@@ -38,14 +38,14 @@ pub type DefaultBackend = backprop_nalgebra::Nalgebra;
 #[cfg(all(not(feature = "faer"), not(feature = "nalgebra"), feature = "ndarray"))]
 pub type DefaultBackend = backprop_ndarray::Ndarray;
 
-/// Panics with `error`'s message, naming the operation. The plain forms of fallible operations
-/// use it, so they fail with the same message their `try_` forms return.
-#[track_caller]
 /// The vector of `n` ones: `M·1` sums each row of `M`, `v·1ᵀ` copies `v` into every column.
 pub(crate) fn ones<B: Backend>(n: usize) -> RealVector<B> {
     B::vec_from_fn(n, |_| 1.0)
 }
 
+/// Panics with `error`'s message, naming the operation. The plain forms of fallible operations
+/// use it, so they fail with the same message their `try_` forms return.
+#[track_caller]
 pub(crate) fn fail(error: LinalgError) -> ! {
     panic!("{error}")
 }

@@ -8,8 +8,8 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
+use crate::ops::support::in_backward;
 use crate::ops::support::record::record1;
-use crate::ops::support::{in_backward, relabel};
 use crate::types::sym::symmetrize;
 use crate::{L, Sq, Sym};
 
@@ -50,7 +50,7 @@ where
     B: Backend,
 {
     const OP: &str = "chol";
-    let lower = B::cholesky(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let lower = B::cholesky(a.value().data()).map_err(|e| e.with_op(OP))?;
     let r = L::wrap(B::mat_transpose(&lower));
     Ok(record1(a, r, |ctx, ia, r, dr| {
         let r = r.data();

@@ -12,8 +12,8 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
+use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, add_scaled, record1};
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -50,7 +50,7 @@ where
     B: Backend,
 {
     const OP: &str = "det";
-    let d = B::det(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let d = B::det(a.value().data()).map_err(|e| e.with_op(OP))?;
     Ok(record1(a, d, |ctx, ia, _, dd| {
         let a = ctx.value(ia).data();
         let cofactors = cofactors_by_lu::<B>(a).unwrap_or_else(|| cofactors_by_qr::<B>(a));
@@ -152,7 +152,7 @@ pub(crate) fn inverse<B: Backend>(
     op: &'static str,
     a: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
-    B::inverse(a).map_err(|e| relabel(e, op))
+    B::inverse(a).map_err(|e| e.with_op(op))
 }
 
 /// `ln|det A|` of an invertible `A`, with the sign of `det A`.

@@ -20,7 +20,6 @@ use typenum::Unsigned;
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::support::record::record1;
-use crate::ops::support::relabel;
 use crate::ops::support::spectral::{any_nonzero, assert_separated, f_hadamard};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
@@ -64,7 +63,7 @@ where
     B: Backend,
 {
     const OP: &str = "eigensystem";
-    let e = B::sym_eigen(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let e = B::sym_eigen(a.value().data()).map_err(|e| e.with_op(OP))?;
     let out = (R::wrap(e.values), L::wrap(e.vectors));
     Ok(record1(a, out, |ctx, ia, (lambda, v), (dlambda, dv)| {
         let lambda = lambda.to_vec();
@@ -121,7 +120,7 @@ where
     B: Backend,
 {
     const OP: &str = "eigenvalues";
-    let e = B::sym_eigen(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let e = B::sym_eigen(a.value().data()).map_err(|e| e.with_op(OP))?;
     let vectors = e.vectors;
     Ok(record1(a, R::wrap(e.values), move |ctx, ia, _, dlambda| {
         add_sym_sandwich(ctx, ia, &vectors, &B::mat_from_diag(dlambda.data()));

@@ -9,8 +9,8 @@ use typenum::Unsigned;
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::determinant::{inverse, ln_abs_det};
+use crate::ops::support::in_backward;
 use crate::ops::support::record::record1;
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::No;
@@ -83,7 +83,7 @@ fn expm_matrix<B: Backend>(
     sized(B::gemm(&mut v, 1.0, &a6, No, &v_high, No, 1.0));
     let p = sized(B::mat_add(&v, &u));
     let q = sized(B::mat_sub(&v, &u));
-    let mut r = B::solve(&q, &p).map_err(|e| relabel(e, op))?;
+    let mut r = B::solve(&q, &p).map_err(|e| e.with_op(op))?;
     for _ in 0..s {
         r = mm::<B>(&r, &r);
     }
@@ -285,6 +285,6 @@ fn sylvester_adjoint<B: Backend>(
         v
     });
     let rhs = B::mat_from_fn(n * n, 1, |row, _| B::mat_get(g, row % n, row / n));
-    let x = B::solve(&kron, &rhs).map_err(|e| relabel(e, op))?;
+    let x = B::solve(&kron, &rhs).map_err(|e| e.with_op(op))?;
     Ok(B::mat_from_fn(n, n, |i, j| B::mat_get(&x, i + j * n, 0)))
 }

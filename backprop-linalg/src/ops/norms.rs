@@ -13,8 +13,8 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
 use crate::dense::{Dense, StorageKind, entries};
+use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_outer, add_scaled, record1};
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, R};
 
 /// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).
@@ -190,7 +190,7 @@ where
     B: Backend,
 {
     const OP: &str = "norm_2m";
-    let s = B::mat_norm_2(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let s = B::mat_norm_2(a.value().data()).map_err(|e| e.with_op(OP))?;
     Ok(record1(a, s, |ctx, ia, _, dy| {
         let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
         let u1 = in_backward(OP, B::mat_col(&f.u, 0));

@@ -13,8 +13,8 @@ use typenum::{IsLessOrEqual, True, Unsigned};
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::solve::{Triangle, triangle};
+use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1, record2};
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -91,9 +91,9 @@ pub(crate) fn full_rank_qr<B: Backend>(
     op: &'static str,
     a: &RealMatrix<B>,
 ) -> Result<backprop_backend::Qr<RealMatrix<B>>, LinalgError> {
-    let f = B::qr_thin(a).map_err(|e| relabel(e, op))?;
+    let f = B::qr_thin(a).map_err(|e| e.with_op(op))?;
     let (m, n) = B::mat_shape(a);
-    let sigma = B::singular_values(a).map_err(|e| relabel(e, op))?;
+    let sigma = B::singular_values(a).map_err(|e| e.with_op(op))?;
     if rank_deficient(&B::vec_to_vec(&sigma), m.max(n)) {
         return Err(LinalgError::Singular { op });
     }
@@ -212,5 +212,5 @@ fn r_solve<B: Backend>(
     rhs: &RealMatrix<B>,
     trans: Transpose,
 ) -> Result<RealMatrix<B>, LinalgError> {
-    B::solve_triangular(r, rhs, Triangle::Upper, trans).map_err(|e| relabel(e, op))
+    B::solve_triangular(r, rhs, Triangle::Upper, trans).map_err(|e| e.with_op(op))
 }

@@ -14,8 +14,8 @@ use typenum::{U1, Unsigned};
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::shape::matrices::{col, uncol};
+use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record2};
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, R, Sq};
 
 pub use backprop_backend::Triangle;
@@ -29,7 +29,7 @@ struct LuFactors<B: Backend>(Lu<RealMatrix<B>, f64>);
 impl<B: Backend> LuFactors<B> {
     /// Factorizes `a`, or fails (naming `op`) if it is not finite or singular.
     fn new(op: &'static str, a: &RealMatrix<B>) -> Result<Self, LinalgError> {
-        let lu = B::lu(a).map_err(|e| relabel(e, op))?;
+        let lu = B::lu(a).map_err(|e| e.with_op(op))?;
         if is_singular(&B::vec_to_vec(&B::mat_diag(&lu.u))) {
             return Err(LinalgError::Singular { op });
         }
@@ -46,7 +46,7 @@ impl<B: Backend> LuFactors<B> {
     ) -> Result<RealMatrix<B>, LinalgError> {
         let Lu { l, u, perm, .. } = &self.0;
         let tri = |a, b: &RealMatrix<B>, t, tr| {
-            B::solve_triangular(a, b, t, tr).map_err(|e| relabel(e, op))
+            B::solve_triangular(a, b, t, tr).map_err(|e| e.with_op(op))
         };
         let (n, k) = B::mat_shape(rhs);
         if trans.is_transposed() {
@@ -201,7 +201,7 @@ where
 {
     const OP: &str = "triangular_solve";
     let x = B::solve_triangular(a.value().data(), b.value().data(), tri, No)
-        .map_err(|e| relabel(e, OP))?;
+        .map_err(|e| e.with_op(OP))?;
     Ok(record2(a, b, L::wrap(x), move |ctx, ia, ib, x, dx| {
         let a = ctx.value(ia).data();
         let db = in_backward(OP, B::solve_triangular(a, dx.data(), tri, Yes));
@@ -279,7 +279,7 @@ fn spd_solve<B: Backend>(
     rhs: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
     let tri = |b: &RealMatrix<B>, t| {
-        B::solve_triangular(r, b, Triangle::Upper, t).map_err(|e| relabel(e, op))
+        B::solve_triangular(r, b, Triangle::Upper, t).map_err(|e| e.with_op(op))
     };
     tri(&tri(rhs, Yes)?, No)
 }

@@ -240,7 +240,7 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
     pub fn try_from_row_major(s: &[Complex64]) -> Result<Self, LinalgError> {
         <B as LinalgBackend<Complex64>>::mat_from_row_major(Rows::USIZE, Cols::USIZE, s)
             .map(Self::wrap)
-            .map_err(super::named("M::from_row_major"))
+            .map_err(|e| e.with_op("M::from_row_major"))
     }
 
     /// From `Rows·Cols` entries in row-major order.

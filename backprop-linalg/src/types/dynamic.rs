@@ -92,7 +92,7 @@ impl<B: Backend> Matrix<B> {
     pub fn try_from_row_major(rows: usize, cols: usize, s: &[f64]) -> Result<Self, LinalgError> {
         B::mat_from_row_major(rows, cols, s)
             .map(Self::wrap)
-            .map_err(super::named("Matrix::from_row_major"))
+            .map_err(|e| e.with_op("Matrix::from_row_major"))
     }
 
     /// From `rows·cols` entries in row-major order.

@@ -75,7 +75,7 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     pub fn try_from_row_major(s: &[f64]) -> Result<Self, LinalgError> {
         B::mat_from_row_major(M::USIZE, N::USIZE, s)
             .map(Self::wrap)
-            .map_err(super::named("L::from_row_major"))
+            .map_err(|e| e.with_op("L::from_row_major"))
     }
 
     /// From `M·N` entries in row-major order.

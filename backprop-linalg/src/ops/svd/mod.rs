@@ -25,11 +25,11 @@ use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
+use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1};
 use crate::ops::support::spectral::{
     any_nonzero, assert_separated, f_hadamard, scale_columns, sub,
 };
-use crate::ops::support::{in_backward, relabel};
 use crate::{L, R};
 
 use Transpose::{No, Yes};
@@ -70,7 +70,7 @@ where
     B: Backend,
 {
     const OP: &str = "svd";
-    let s = B::singular_values(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let s = B::singular_values(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&s);
     let padded = R::from_fn(|i| if i < k { B::vec_get(&s, i) } else { 0.0 });
     Ok(record1(a, padded, move |ctx, ia, _, ds| {
@@ -132,7 +132,7 @@ where
     B: Backend,
 {
     const OP: &str = "svd_";
-    let f = B::svd(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let f = B::svd(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&f.s);
     let s = R::from_fn(|i| if i < k { B::vec_get(&f.s, i) } else { 0.0 });
     let out = (L::wrap(f.u), s, L::wrap(f.v));

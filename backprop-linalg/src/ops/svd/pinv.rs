@@ -9,7 +9,6 @@ use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
 use crate::dense::Dense;
 use crate::ops::qr::rank_deficient;
 use crate::ops::support::record::record1;
-use crate::ops::support::relabel;
 
 use Transpose::{No, Yes};
 
@@ -51,7 +50,7 @@ where
     B: Backend,
 {
     const OP: &str = "pinv";
-    let f = B::svd_thin(a.value().data()).map_err(|e| relabel(e, OP))?;
+    let f = B::svd_thin(a.value().data()).map_err(|e| e.with_op(OP))?;
     let s = B::vec_to_vec(&f.s);
     if rank_deficient(&s, M::USIZE.max(N::USIZE)) {
         return Err(LinalgError::Singular { op: OP });

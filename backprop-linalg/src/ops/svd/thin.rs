@@ -18,7 +18,6 @@ use super::thin_svd_pullback;
 use crate::backend::{Backend, LinalgError, fail};
 use crate::dense::Dense;
 use crate::ops::support::record::record1;
-use crate::ops::support::relabel;
 use crate::{L, R, Sq};
 
 /// The thin SVD `A = U·diag(σ)·Vᵀ` of a tall (or square) `M×N` matrix, `N ≤ M` (hmatrix's
@@ -112,7 +111,7 @@ where
     K: Unsigned + 'static,
     B: Backend,
 {
-    let f = B::svd_thin(a.value().data()).map_err(|e| relabel(e, op))?;
+    let f = B::svd_thin(a.value().data()).map_err(|e| e.with_op(op))?;
     let out = (L::wrap(f.u), R::wrap(f.s), L::wrap(f.v));
     Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
         let g = thin_svd_pullback::<B>(
