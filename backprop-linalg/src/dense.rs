@@ -143,21 +143,47 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
 
 /// A value stored as one backend vector or matrix of scalars `S` (`f64` unless named: the
 /// complex types [`C`](crate::C) and [`M`](crate::M) are `Dense<B, Complex64>`).
-pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
-    /// Its storage kind.
-    type Kind: StorageKind<B, S>;
+///
+/// Sealed: only this crate's types implement it, and only this crate builds one from raw
+/// storage or writes its storage through it ([`Construct`]), so the invariants the types promise
+/// hold (a [`Sym`](crate::Sym) is symmetric, a [`Her`](crate::Her) Hermitian, a statically sized
+/// value has its size). The unconstrained types offer an update of their storage in place
+/// ([`R::update_data`](crate::R::update_data), ...), which keeps the shape; `Sym` and `Her` are
+/// built from raw storage only by their explicitly named `from_data_unchecked`.
+///
+/// ```compile_fail
+/// use backprop_linalg::{L, Sym, typenum::U2};
+/// // Not callable outside the crate: a `Sym` could be wrapped around a non-symmetric matrix.
+/// let s: Sym<U2> = Sym::wrap(L::<U2, U2>::from_row_major(&[1.0, 2.0, 3.0, 4.0]).into_data());
+/// ```
+pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Construct<B, S> {
     /// The storage.
     fn data(&self) -> &<Self::Kind as StorageKind<B, S>>::Data;
-    /// The storage, mutably. Implementations keep their invariants (size; symmetry for `Sym`,
-    /// Hermitian symmetry for `Her`)
-    /// only through the shared impls, which preserve them.
-    fn data_mut(&mut self) -> &mut <Self::Kind as StorageKind<B, S>>::Data;
-    /// Wraps storage of the right shape.
-    fn wrap(data: <Self::Kind as StorageKind<B, S>>::Data) -> Self;
-    /// Restores the type's invariant after an arbitrary change of entries (symmetrises a
-    /// `Sym`, hermitises a `Her`); the identity for the other types.
-    fn normalize(self) -> Self {
-        self
+}
+
+pub(crate) use sealed::Construct;
+
+mod sealed {
+    use backprop_backend::{LinalgBackend, Scalar};
+
+    use super::StorageKind;
+
+    /// How this crate builds and rewrites a [`Dense`](super::Dense) value: not nameable outside
+    /// the crate, so no one else can wrap storage that breaks a type's invariant.
+    pub trait Construct<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
+        /// Its storage kind.
+        type Kind: StorageKind<B, S>;
+        /// The storage, mutably. Implementations keep their invariants (size; symmetry for
+        /// `Sym`, Hermitian symmetry for `Her`) only through the shared impls, which preserve
+        /// them.
+        fn data_mut(&mut self) -> &mut <Self::Kind as StorageKind<B, S>>::Data;
+        /// Wraps storage of the right shape (and, for `Sym` and `Her`, symmetric).
+        fn wrap(data: <Self::Kind as StorageKind<B, S>>::Data) -> Self;
+        /// Restores the type's invariant after an arbitrary change of entries (symmetrises a
+        /// `Sym`, hermitises a `Her`); the identity for the other types.
+        fn normalize(self) -> Self {
+            self
+        }
     }
 }
 
@@ -309,6 +335,26 @@ pub(crate) mod any {
             }
             None => T::wrap(a.data().clone()),
         }
+    }
+
+    /// `f` on the storage, mutably, checking that it keeps its shape.
+    #[track_caller]
+    pub(crate) fn update_data<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>, R>(
+        a: &mut T,
+        f: impl FnOnce(&mut <T::Kind as StorageKind<B, S>>::Data) -> R,
+    ) -> R {
+        let shape = T::Kind::shape(a.data());
+        let out = f(a.data_mut());
+        let after = T::Kind::shape(a.data());
+        assert!(
+            after == shape,
+            "update_data: the storage changed shape from {}×{} to {}×{}",
+            shape.0,
+            shape.1,
+            after.0,
+            after.1
+        );
+        out
     }
 
     /// The storage, moved out (the value is left without entries, which the pool ignores).

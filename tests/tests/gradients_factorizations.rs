@@ -10,7 +10,6 @@
 //! rule hmatrix-backprop gets wrong; deterministic tests pin the subgradient conventions and
 //! the error paths.
 
-use backprop_linalg::dense::Dense;
 use backprop_linalg::{
     BVar, Backend, Join, L, LinalgError, R, Sq, Sym, backprop_with, chol, cov, det, eigensystem,
     eigenvalues, eval_bp, grad_bp, inv, invlndet, lndet, mean, mean_cov, mean_l, mul, norm_0,
@@ -104,10 +103,11 @@ fn frobenius<N: Unsigned + 'static, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> 
         .sum()
 }
 
-/// A non-symmetric cotangent for a `Sym` output, as only `Dense::wrap` can build one.
+/// A non-symmetric cotangent for a `Sym` output, as only `Sym::from_data_unchecked` can build
+/// one.
 fn non_symmetric<N: Unsigned + 'static, B: Backend>() -> (Sq<N, B>, Sym<N, B>) {
     let c = Sq::<N, B>::from_fn(|i, j| 0.3 + i as f64 - 1.7 * j as f64 + 0.2 * (i * j) as f64);
-    let wrapped = Sym::wrap(c.clone().into_data());
+    let wrapped = Sym::from_data_unchecked(c.clone().into_data());
     (c, wrapped)
 }
 

@@ -6,7 +6,6 @@
 use std::hint::black_box;
 
 use backprop_backend::{LinalgBackend, Transpose};
-use backprop_linalg::dense::Dense;
 use backprop_linalg::typenum::{U1, U10, U100, U128, U300, U784};
 use backprop_linalg::{
     BVar, Backend, Backprop, L, R, affine, affine_cols, dot, eval_bp_data, grad_bp_data, konst,
@@ -59,12 +58,24 @@ impl<B: Backend> Net<B> {
 
     /// `self − rate·grad`, in place.
     pub fn descend(&mut self, grad: &Self, rate: f64) {
-        B::mat_axpy(self.w1.data_mut(), -rate, grad.w1.data()).unwrap();
-        B::vec_axpy(self.b1.data_mut(), -rate, grad.b1.data()).unwrap();
-        B::mat_axpy(self.w2.data_mut(), -rate, grad.w2.data()).unwrap();
-        B::vec_axpy(self.b2.data_mut(), -rate, grad.b2.data()).unwrap();
-        B::mat_axpy(self.w3.data_mut(), -rate, grad.w3.data()).unwrap();
-        B::vec_axpy(self.b3.data_mut(), -rate, grad.b3.data()).unwrap();
+        self.w1
+            .update_data(|d| B::mat_axpy(d, -rate, grad.w1.as_data()))
+            .unwrap();
+        self.b1
+            .update_data(|d| B::vec_axpy(d, -rate, grad.b1.as_data()))
+            .unwrap();
+        self.w2
+            .update_data(|d| B::mat_axpy(d, -rate, grad.w2.as_data()))
+            .unwrap();
+        self.b2
+            .update_data(|d| B::vec_axpy(d, -rate, grad.b2.as_data()))
+            .unwrap();
+        self.w3
+            .update_data(|d| B::mat_axpy(d, -rate, grad.w3.as_data()))
+            .unwrap();
+        self.b3
+            .update_data(|d| B::vec_axpy(d, -rate, grad.b3.as_data()))
+            .unwrap();
     }
 }
 

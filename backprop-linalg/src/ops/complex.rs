@@ -29,7 +29,7 @@ use num_complex::Complex64;
 use typenum::Unsigned;
 
 use crate::backend::{ComplexBackend, sized};
-use crate::dense::{Dense, MatKind, VecKind, any};
+use crate::dense::{Construct, Dense, MatKind, VecKind, any};
 use crate::ops::support::record::{record1, record2};
 use crate::{C, Her, M, R};
 

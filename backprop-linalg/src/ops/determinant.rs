@@ -11,7 +11,7 @@ use backprop_core::{BVar, Backward, VarId};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, add_scaled, record1};
 use crate::{L, Sq};

@@ -18,7 +18,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
 use crate::ops::support::spectral::{any_nonzero, assert_separated, f_hadamard};
 use crate::types::sym::symmetrize;

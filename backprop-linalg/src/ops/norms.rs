@@ -12,7 +12,7 @@ use backprop_core::{BVar, Backprop, sign};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
-use crate::dense::{Dense, StorageKind, entries};
+use crate::dense::{Construct, Dense, StorageKind, entries};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_outer, add_scaled, record1};
 use crate::{L, R};

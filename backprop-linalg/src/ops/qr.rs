@@ -11,7 +11,7 @@ use backprop_core::BVar;
 use typenum::{IsLessOrEqual, True, Unsigned};
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::solve::{Triangle, triangle};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1, record2};

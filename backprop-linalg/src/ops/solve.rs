@@ -12,7 +12,7 @@ use backprop_core::BVar;
 use typenum::{U1, Unsigned};
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record2};

@@ -8,7 +8,7 @@ use backprop_core::{BVar, Backward, VarId};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, RealMatrix, ones, sized};
-use crate::dense::{Dense, filled};
+use crate::dense::{Construct, Dense, filled};
 use crate::ops::support::record::{add_outer, add_product, record1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sym};

@@ -6,7 +6,7 @@ use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, sized};
-use crate::dense::{Dense, add_to_entries, filled, sum};
+use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::support::record::{add_product, add_scaled, record1, record2};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};

@@ -20,7 +20,7 @@ use num_complex::Complex64;
 use typenum::Unsigned;
 
 use crate::backend::{ComplexBackend, ComplexMatrix, ComplexVector, LinalgError, fail};
-use crate::dense::{Dense, MatKind, VecKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, VecKind, impl_dense};
 use crate::{L, R};
 
 use backprop_backend::LinalgBackend;
@@ -59,11 +59,8 @@ pub struct M<
     _shape: PhantomData<fn() -> (Rows, Cols)>,
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
+impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for C<N, B> {
     type Kind = VecKind;
-    fn data(&self) -> &ComplexVector<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut ComplexVector<B> {
         &mut self.data
     }
@@ -75,13 +72,24 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
     }
 }
 
+impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
+    fn data(&self) -> &ComplexVector<B> {
+        &self.data
+    }
+}
+
 impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64>
     for M<Rows, Cols, B>
 {
-    type Kind = MatKind;
     fn data(&self) -> &ComplexMatrix<B> {
         &self.data
     }
+}
+
+impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64>
+    for M<Rows, Cols, B>
+{
+    type Kind = MatKind;
     fn data_mut(&mut self) -> &mut ComplexMatrix<B> {
         &mut self.data
     }
@@ -165,6 +173,16 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &ComplexVector<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut ComplexVector<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// The backend's storage.
@@ -271,6 +289,16 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &ComplexMatrix<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut ComplexMatrix<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// The backend's storage.

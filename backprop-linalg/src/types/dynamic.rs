@@ -5,7 +5,7 @@
 //! shapes; constructors have `try_` forms.
 
 use crate::backend::{Backend, LinalgError, RealMatrix, RealVector, fail};
-use crate::dense::{Dense, MatKind, VecKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, VecKind, impl_dense};
 
 /// A real vector of run-time length.
 pub struct Vector<B: Backend = crate::DefaultBackend> {
@@ -17,11 +17,8 @@ pub struct Matrix<B: Backend = crate::DefaultBackend> {
     data: RealMatrix<B>,
 }
 
-impl<B: Backend> Dense<B> for Vector<B> {
+impl<B: Backend> Construct<B> for Vector<B> {
     type Kind = VecKind;
-    fn data(&self) -> &RealVector<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut RealVector<B> {
         &mut self.data
     }
@@ -30,16 +27,25 @@ impl<B: Backend> Dense<B> for Vector<B> {
     }
 }
 
-impl<B: Backend> Dense<B> for Matrix<B> {
-    type Kind = MatKind;
-    fn data(&self) -> &RealMatrix<B> {
+impl<B: Backend> Dense<B> for Vector<B> {
+    fn data(&self) -> &RealVector<B> {
         &self.data
     }
+}
+
+impl<B: Backend> Construct<B> for Matrix<B> {
+    type Kind = MatKind;
     fn data_mut(&mut self) -> &mut RealMatrix<B> {
         &mut self.data
     }
     fn wrap(data: RealMatrix<B>) -> Self {
         Matrix { data }
+    }
+}
+
+impl<B: Backend> Dense<B> for Matrix<B> {
+    fn data(&self) -> &RealMatrix<B> {
+        &self.data
     }
 }
 
@@ -65,6 +71,16 @@ impl<B: Backend> Vector<B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &RealVector<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut RealVector<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// The length.
@@ -117,6 +133,16 @@ impl<B: Backend> Matrix<B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &RealMatrix<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut RealMatrix<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// `(rows, cols)`.

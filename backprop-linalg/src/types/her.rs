@@ -9,7 +9,7 @@ use typenum::Unsigned;
 use backprop_backend::LinalgBackend;
 
 use crate::backend::{ComplexBackend, ComplexMatrix};
-use crate::dense::{Dense, MatKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, impl_dense};
 use crate::types::complex::M;
 
 /// A Hermitian `N×N` complex matrix, `A = Aᴴ` (hmatrix's `Her n`), stored by backend `B`.
@@ -47,11 +47,8 @@ pub struct Her<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend>
     _size: PhantomData<fn() -> N>,
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for Her<N, B> {
+impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for Her<N, B> {
     type Kind = MatKind;
-    fn data(&self) -> &ComplexMatrix<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut ComplexMatrix<B> {
         &mut self.data
     }
@@ -63,6 +60,12 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for Her<N, B>
     }
     fn normalize(self) -> Self {
         Self::wrap(hermitize::<B>(&self.data))
+    }
+}
+
+impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for Her<N, B> {
+    fn data(&self) -> &ComplexMatrix<B> {
+        &self.data
     }
 }
 
@@ -96,6 +99,26 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Her<N, B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &ComplexMatrix<B> {
         &self.data
+    }
+
+    /// Wraps the backend's storage as it is, without hermitising it: the caller promises it is
+    /// Hermitian and `N×N`. For tests and for storage known to be Hermitian already; every other
+    /// constructor hermitises. A matrix that is not Hermitian breaks the type's promise:
+    /// results are then unspecified (never unsafe).
+    ///
+    /// # Panics
+    /// If the storage is not `N×N`.
+    #[track_caller]
+    pub fn from_data_unchecked(data: ComplexMatrix<B>) -> Self {
+        let shape = <B as LinalgBackend<Complex64>>::mat_shape(&data);
+        assert!(
+            shape == (N::USIZE, N::USIZE),
+            "Her::from_data_unchecked: shape mismatch: expected {0}×{0}, found {1}×{2}",
+            N::USIZE,
+            shape.0,
+            shape.1
+        );
+        Self::wrap(data)
     }
 
     /// Entry `(i, j)`.

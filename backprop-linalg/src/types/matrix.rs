@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail};
-use crate::dense::{Dense, MatKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, impl_dense};
 
 /// A real `M×N` matrix (hmatrix's `L m n`), stored by backend `B`.
 ///
@@ -25,11 +25,8 @@ pub struct L<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend = crate::D
 /// A square `N×N` matrix (hmatrix's `Sq n`).
 pub type Sq<N, B = crate::DefaultBackend> = L<N, N, B>;
 
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Dense<B> for L<M, N, B> {
+impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Construct<B> for L<M, N, B> {
     type Kind = MatKind;
-    fn data(&self) -> &RealMatrix<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut RealMatrix<B> {
         &mut self.data
     }
@@ -38,6 +35,12 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Dense<B> for L<M,
             data,
             _shape: PhantomData,
         }
+    }
+}
+
+impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Dense<B> for L<M, N, B> {
+    fn data(&self) -> &RealMatrix<B> {
+        &self.data
     }
 }
 
@@ -106,6 +109,16 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &RealMatrix<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut RealMatrix<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// The backend's storage.

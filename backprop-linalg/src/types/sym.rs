@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, RealMatrix};
-use crate::dense::{Dense, MatKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, impl_dense};
 use crate::types::matrix::Sq;
 
 /// A symmetric `N×N` matrix (hmatrix's `Sym n`).
@@ -18,11 +18,8 @@ pub struct Sym<N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
     _size: PhantomData<fn() -> N>,
 }
 
-impl<N: Unsigned + 'static, B: Backend> Dense<B> for Sym<N, B> {
+impl<N: Unsigned + 'static, B: Backend> Construct<B> for Sym<N, B> {
     type Kind = MatKind;
-    fn data(&self) -> &RealMatrix<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut RealMatrix<B> {
         &mut self.data
     }
@@ -34,6 +31,12 @@ impl<N: Unsigned + 'static, B: Backend> Dense<B> for Sym<N, B> {
     }
     fn normalize(self) -> Self {
         Self::wrap(symmetrize::<B>(&self.data))
+    }
+}
+
+impl<N: Unsigned + 'static, B: Backend> Dense<B> for Sym<N, B> {
+    fn data(&self) -> &RealMatrix<B> {
+        &self.data
     }
 }
 
@@ -66,6 +69,26 @@ impl<N: Unsigned + 'static, B: Backend> Sym<N, B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &RealMatrix<B> {
         &self.data
+    }
+
+    /// Wraps the backend's storage as it is, without symmetrising it: the caller promises it is
+    /// symmetric and `N×N`. For tests and for storage known to be symmetric already; every other
+    /// constructor symmetrises. A matrix that is not symmetric breaks the type's promise:
+    /// results are then unspecified (never unsafe).
+    ///
+    /// # Panics
+    /// If the storage is not `N×N`.
+    #[track_caller]
+    pub fn from_data_unchecked(data: RealMatrix<B>) -> Self {
+        let shape = B::mat_shape(&data);
+        assert!(
+            shape == (N::USIZE, N::USIZE),
+            "Sym::from_data_unchecked: shape mismatch: expected {0}×{0}, found {1}×{2}",
+            N::USIZE,
+            shape.0,
+            shape.1
+        );
+        Self::wrap(data)
     }
 
     /// Entry `(i, j)`.

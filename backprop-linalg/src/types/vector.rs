@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealVector, fail};
-use crate::dense::{Dense, VecKind, impl_dense};
+use crate::dense::{Construct, Dense, VecKind, impl_dense};
 
 /// A real vector of length `N` (hmatrix's `R n`), stored by backend `B`.
 ///
@@ -22,11 +22,8 @@ pub struct R<N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
     _len: PhantomData<fn() -> N>,
 }
 
-impl<N: Unsigned + 'static, B: Backend> Dense<B> for R<N, B> {
+impl<N: Unsigned + 'static, B: Backend> Construct<B> for R<N, B> {
     type Kind = VecKind;
-    fn data(&self) -> &RealVector<B> {
-        &self.data
-    }
     fn data_mut(&mut self) -> &mut RealVector<B> {
         &mut self.data
     }
@@ -35,6 +32,12 @@ impl<N: Unsigned + 'static, B: Backend> Dense<B> for R<N, B> {
             data,
             _len: PhantomData,
         }
+    }
+}
+
+impl<N: Unsigned + 'static, B: Backend> Dense<B> for R<N, B> {
+    fn data(&self) -> &RealVector<B> {
+        &self.data
     }
 }
 
@@ -105,6 +108,16 @@ impl<N: Unsigned + 'static, B: Backend> R<N, B> {
     /// The backend's storage, borrowed.
     pub fn as_data(&self) -> &RealVector<B> {
         &self.data
+    }
+
+    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
+    /// routines (an optimiser's step, say).
+    ///
+    /// # Panics
+    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    #[track_caller]
+    pub fn update_data<T>(&mut self, f: impl FnOnce(&mut RealVector<B>) -> T) -> T {
+        crate::dense::any::update_data(self, f)
     }
 
     /// The backend's storage.

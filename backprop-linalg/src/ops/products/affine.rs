@@ -10,7 +10,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, ones, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
 

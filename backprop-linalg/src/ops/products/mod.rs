@@ -10,7 +10,7 @@ use backprop_core::BVar;
 use typenum::{U3, Unsigned};
 
 use crate::backend::{Backend, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
 

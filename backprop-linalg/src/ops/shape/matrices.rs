@@ -11,7 +11,7 @@ use backprop_core::BVar;
 use typenum::{Diff, IsLessOrEqual, Sum, True, U1, Unsigned};
 
 use crate::backend::{Backend, LinalgError, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
 use crate::ops::support::record::record1;
 use crate::{L, R, Sq};

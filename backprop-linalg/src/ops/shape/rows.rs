@@ -6,7 +6,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_gather, record_parts};
 use crate::{L, R};
 

@@ -6,7 +6,7 @@ use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, fail};
-use crate::dense::{Dense, StorageKind, sum};
+use crate::dense::{Construct, Dense, StorageKind, sum};
 use crate::ops::support::record::record1;
 use crate::{L, Matrix, R, Vector};
 

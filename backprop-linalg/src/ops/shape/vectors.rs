@@ -12,7 +12,7 @@ use typenum::{Add1, B1, Diff, IsLessOrEqual, Sub1, Sum, True, U1, U2, U3, U4, Un
 
 use crate::R;
 use crate::backend::{Backend, LinalgError, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
 use crate::ops::support::record::record2;
 

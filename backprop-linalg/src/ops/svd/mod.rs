@@ -24,7 +24,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1};
 use crate::ops::support::spectral::{

@@ -6,7 +6,7 @@ use typenum::Unsigned;
 
 use crate::L;
 use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::qr::rank_deficient;
 use crate::ops::support::record::record1;
 

@@ -16,7 +16,7 @@ use typenum::{IsLessOrEqual, True, Unsigned};
 
 use super::thin_svd_pullback;
 use crate::backend::{Backend, LinalgError, fail};
-use crate::dense::Dense;
+use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
 use crate::{L, R, Sq};
 
