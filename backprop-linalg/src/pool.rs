@@ -33,28 +33,35 @@ struct Group {
     shape: (usize, usize),
     /// Bytes of one buffer.
     bytes: usize,
-    /// When the group was last given or taken a buffer (the pool's clock).
-    used: u64,
     /// How many buffers `spares` holds.
     count: usize,
     /// A `Vec<D>` of the storage type `D` whose id is `type_id`.
     spares: Box<dyn Any>,
 }
 
-#[derive(Default)]
 struct Pool {
     groups: Vec<Group>,
     /// Bytes held, over every group.
     bytes: usize,
-    clock: u64,
-}
-
-thread_local! {
-    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
 }
 
 impl Pool {
-    /// The index of the group of `D` and `shape`, marked as used now.
+    const fn new() -> Self {
+        Pool {
+            groups: Vec::new(),
+            bytes: 0,
+        }
+    }
+}
+
+thread_local! {
+    static POOL: RefCell<Pool> = const { RefCell::new(Pool::new()) };
+}
+
+impl Pool {
+    /// The index of the group of `D` and `shape`, after moving it to the front: the groups
+    /// stay in order of use, most recent first, so a loop finds its shapes at once and the
+    /// group used least recently is the last.
     #[inline]
     fn find<D: 'static>(&mut self, shape: (usize, usize)) -> Option<usize> {
         let type_id = TypeId::of::<D>();
@@ -62,11 +69,13 @@ impl Pool {
             .groups
             .iter()
             .position(|g| g.shape == shape && g.type_id == type_id)?;
-        self.clock += 1;
-        self.groups[index].used = self.clock;
-        Some(index)
+        if index > 0 {
+            self.groups[..=index].rotate_right(1);
+        }
+        Some(0)
     }
 
+    #[inline]
     fn take<D: 'static>(&mut self, shape: (usize, usize)) -> Option<D> {
         let index = self.find::<D>(shape)?;
         let group = &mut self.groups[index];
@@ -78,36 +87,25 @@ impl Pool {
 
     /// Keeps `data` (of `shape`, `bytes` long) if there is room; otherwise hands it back, with
     /// whatever was freed to make room, for the caller to drop outside the pool's borrow.
+    #[inline]
     fn keep<D: 'static>(
         &mut self,
         data: D,
         shape: (usize, usize),
         bytes: usize,
     ) -> (Option<D>, Vec<Group>) {
+        let mut freed = Vec::new();
+        if self.bytes + bytes > MAX_BYTES {
+            freed = self.make_room(bytes, TypeId::of::<D>(), shape);
+        }
         let index = match self.find::<D>(shape) {
             Some(index) => index,
-            None => {
-                self.clock += 1;
-                self.groups.push(Group {
-                    type_id: TypeId::of::<D>(),
-                    shape,
-                    bytes,
-                    used: self.clock,
-                    count: 0,
-                    spares: Box::new(Vec::<D>::new()),
-                });
-                self.groups.len() - 1
-            }
+            None => self.add_group::<D>(shape, bytes),
         };
-        if self.groups[index].count >= MAX_PER_SHAPE {
-            return (Some(data), Vec::new());
-        }
-        let freed = self.make_room(bytes, index);
-        // Freeing moved groups: find this one again (it was kept).
-        let index = self
-            .find::<D>(shape)
-            .expect("the group being filled is kept");
         let group = &mut self.groups[index];
+        if group.count >= MAX_PER_SHAPE || self.bytes + bytes > MAX_BYTES {
+            return (Some(data), freed);
+        }
         match group.spares.downcast_mut::<Vec<D>>() {
             Some(spares) => {
                 spares.push(data);
@@ -119,22 +117,34 @@ impl Pool {
         }
     }
 
-    /// Removes whole groups, least recently used first, never the one at `keep`, until `bytes`
-    /// more fit under [`MAX_BYTES`]; returns them.
-    fn make_room(&mut self, bytes: usize, keep: usize) -> Vec<Group> {
+    /// A new, empty group of `D` and `shape`, at the front; its index.
+    #[cold]
+    fn add_group<D: 'static>(&mut self, shape: (usize, usize), bytes: usize) -> usize {
+        self.groups.insert(
+            0,
+            Group {
+                type_id: TypeId::of::<D>(),
+                shape,
+                bytes,
+                count: 0,
+                spares: Box::new(Vec::<D>::new()),
+            },
+        );
+        0
+    }
+
+    /// Removes whole groups, least recently used first (from the back), never the one of
+    /// `type_id` and `shape`, until `bytes` more fit under [`MAX_BYTES`]; returns them.
+    #[cold]
+    fn make_room(&mut self, bytes: usize, type_id: TypeId, shape: (usize, usize)) -> Vec<Group> {
         let mut freed = Vec::new();
-        let kept = self.groups[keep].type_id;
-        let kept_shape = self.groups[keep].shape;
         while self.bytes + bytes > MAX_BYTES {
             let victim = self
                 .groups
                 .iter()
-                .enumerate()
-                .filter(|(_, g)| !(g.type_id == kept && g.shape == kept_shape) && g.count > 0)
-                .min_by_key(|(_, g)| g.used)
-                .map(|(i, _)| i);
+                .rposition(|g| !(g.type_id == type_id && g.shape == shape) && g.count > 0);
             let Some(victim) = victim else { break };
-            let group = self.groups.swap_remove(victim);
+            let group = self.groups.remove(victim);
             self.bytes -= group.bytes * group.count;
             freed.push(group);
         }
@@ -174,7 +184,7 @@ where
 
 /// Frees every buffer the pool of this thread holds.
 pub(crate) fn release() {
-    let held = POOL.try_with(|pool| std::mem::take(&mut *pool.borrow_mut()));
+    let held = POOL.try_with(|pool| std::mem::replace(&mut *pool.borrow_mut(), Pool::new()));
     drop(held);
 }
 
