@@ -101,17 +101,20 @@ macro_rules! cases {
     };
 }
 
-/// A suite of families (the modules `family.rs` beside the suite's `main.rs`, each holding one
-/// [`cases!`]), instantiated on every backend of [`for_each_backend!`]: the test
-/// `backend::family::case`, e.g. `faer::svd::svd_3x2`.
+/// Instantiates a suite's families (modules of the crate root, each holding one [`cases!`]) on
+/// every backend of [`for_each_backend!`]: the test `backend::family::case`, e.g.
+/// `faer::svd::svd_3x2`. The modules are declared beside it as usual (so rustfmt sees them).
 ///
 /// ```text
-/// backprop_tests::families!(products, structure, svd);
+/// mod products;
+/// mod svd;
+/// backprop_tests::families!(products, svd);
 /// ```
+// `crate::family` is the suite's module, in the crate that calls the macro.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! families {
     ($($family:ident),* $(,)?) => {
-        $(mod $family;)*
         $crate::for_each_backend!($crate::families, @backends [$($family),*]);
     };
     ([@backends $families:tt] $($backend:ident: $ty:ty),* $(,)?) => {
@@ -123,35 +126,6 @@ macro_rules! families {
             $(
                 mod $family {
                     crate::$family::instantiate!(crate::$family, $ty);
-                }
-            )*
-        }
-    };
-}
-
-/// Instantiates a suite file's generic cases (`cases::name::<B>()`) once per backend, in
-/// modules named after it, so the tests read `faer::name`, `nalgebra::name`, `ndarray::name`.
-///
-/// ```text
-/// mod cases {
-///     pub fn mul_3x2_2x3<B: backprop_linalg::Backend>() { /* ... */ }
-/// }
-/// backprop_tests::per_backend!(mul_3x2_2x3);
-/// ```
-#[macro_export]
-macro_rules! per_backend {
-    ($($case:ident),* $(,)?) => {
-        $crate::for_each_backend!($crate::per_backend, @cases [$($case),*]);
-    };
-    ([@cases $cases:tt] $($module:ident: $backend:ty),* $(,)?) => {
-        $($crate::per_backend!(@backend $module, $backend; $cases);)*
-    };
-    (@backend $module:ident, $backend:ty; [$($case:ident),*]) => {
-        mod $module {
-            $(
-                #[test]
-                fn $case() {
-                    super::cases::$case::<$backend>();
                 }
             )*
         }
