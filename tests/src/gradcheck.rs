@@ -2,8 +2,9 @@
 //! the linalg types, and the gradient assertion (the core checker, relative tolerance 1e-6).
 //!
 //! A case is a generic function `fn name<B: Backend>()` that calls [`run`] with a strategy and a
-//! property; the suite files instantiate every case once per backend in a module named after it
-//! (`faer::mul_3x2_2x3`), so a new backend gets every case by one line.
+//! property, written once inside a family's [`cases!`](crate::cases) block; the gradient suite
+//! instantiates every case once per backend (`faer::products::mul_3x2_2x3`), so a new backend
+//! gets every case by one line in [`for_each_backend!`](crate::for_each_backend).
 
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_core::{BVar, Backprop, Coords};
@@ -466,6 +467,34 @@ pub fn panic_message(f: impl FnOnce()) -> Option<String> {
             .downcast::<&str>()
             .map_or_else(|_| "<non-string panic>".to_owned(), |s| (*s).to_owned()),
     })
+}
+
+/// The panic message of `f`, which must panic.
+#[track_caller]
+pub fn expect_panic(f: impl FnOnce()) -> String {
+    panic_message(f).expect("expected a panic")
+}
+
+/// Asserts `|found − expected| ≤ tol` entry-wise.
+#[track_caller]
+pub fn assert_close(found: &[f64], expected: &[f64], tol: f64) {
+    assert_eq!(found.len(), expected.len());
+    for (k, (f, e)) in found.iter().zip(expected).enumerate() {
+        assert!((f - e).abs() <= tol, "entry {k}: {f} vs {e} ({found:?})");
+    }
+}
+
+/// Asserts that a gradient equals `expected` (row-major) to 1e-12.
+#[track_caller]
+pub fn assert_entries(found: &[f64], expected: &[f64]) {
+    assert_close(found, expected, 1e-12);
+}
+
+/// Naive row-major product of `a` (`m×k`) and `b` (`k×n`).
+pub fn naive_mul(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> Vec<f64> {
+    (0..m * n)
+        .map(|ij| (0..k).map(|l| a[ij / n * k + l] * b[l * n + ij % n]).sum())
+        .collect()
 }
 
 /// Asserts that `try_f` fails at `x` with `expected`, and that the plain form `f` panics with

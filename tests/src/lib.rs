@@ -1,40 +1,131 @@
-//! Shared test support for backprop-rs: proptest generators of well-conditioned inputs, a
-//! small reference dense matrix type with naive (triple-loop) operations to check backends
-//! against, and the gradient-suite harness ([`gradcheck`]).
+//! Shared test support for backprop-rs: the one list of backends every suite runs on
+//! ([`for_each_backend!`]), the macros that turn generic cases into per-backend tests
+//! ([`cases!`], [`families!`]), proptest generators of well-conditioned inputs, a small reference
+//! dense matrix type with naive (triple-loop) operations to check backends against, and the
+//! gradient-suite harness ([`gradcheck`], [`gauge`]).
 //!
-//! The test suites live in `tests/`; this library holds what they share.
+//! # The suites (`tests/tests/`)
+//!
+//! | binary | what it checks | a test's name |
+//! |---|---|---|
+//! | `gradients` (`gradients/main.rs`, one module per operation family) | every differentiable op's gradient against the core checker, regressions, error paths, robustness sweeps | `faer::svd::svd_3x2` |
+//! | `backend_conformance` | each backend's primitives (factorizations, GEMM, errors) against naive references | `faer::lu_inverse_roundtrip` |
+//! | `cross_backend` | every exported op gives the same value and gradient on every backend as on the reference (faer) | `agree::svd_` |
+//! | `allocations` | the tape copies no value it only reads (a counting global allocator; one test) | `autodiff_allocates_what_the_hand_written_passes_do` |
+//!
+//! The gradient suite's families follow `backprop-linalg/src/ops/`: `products`, `structure`,
+//! `maps`, `svd`, `eigen`, `cholesky`, `qr`, `solve`, `determinant`, `matrix_functions`,
+//! `statistics`, `norms`, `complex`, and `robustness` (the bad-input sweeps across every op).
+//!
+//! Filters: `cargo test -p backprop-tests faer::` runs one backend, `faer::chol` the Cholesky
+//! family on it (`faer::cholesky::…`), `svd::` one family on every backend, and a case's own
+//! name (`mean_zero_entry_regression`) that case on every backend.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod dense;
+pub mod gauge;
 pub mod generators;
 pub mod gradcheck;
 
 pub use dense::Dense;
 
-/// Instantiates a suite file's generic cases (`cases::name::<B>()`) once per backend, in
-/// modules named after it, so the tests read `faer::name`, `nalgebra::name`, `ndarray::name`.
-/// A backend added later gets every suite by one more line here.
+/// The backends every suite runs on, listed once: adding a backend here gives it the gradient,
+/// conformance, agreement and allocation suites.
+///
+/// `for_each_backend!(callback)` (or `for_each_backend!(path::to::callback, args…)`) expands to
 ///
 /// ```text
-/// mod cases {
-///     pub fn mul_3x2_2x3<B: backprop_linalg::Backend>() { /* ... */ }
+/// callback! { [args…] faer: Faer, nalgebra: Nalgebra, ndarray: Ndarray, }
+/// ```
+///
+/// each backend as `module_name: Type`, the reference backend (faer, the one the agreement
+/// suite compares the others with) first. The callback decides what to build from the list.
+#[macro_export]
+macro_rules! for_each_backend {
+    ($($callback:ident)::+ $(, $($args:tt)*)?) => {
+        $($callback)::+! {
+            [$($($args)*)?]
+            faer: ::backprop_linalg::backends::Faer,
+            nalgebra: ::backprop_linalg::backends::Nalgebra,
+            ndarray: ::backprop_linalg::backends::Ndarray,
+        }
+    };
+}
+
+/// A family's test cases, each named once: every `fn name<B: Bound>() { … }` becomes the
+/// generic function `cases::name`, and the family's `instantiate!` macro (used by
+/// [`families!`]) makes it a `#[test] fn name` per backend. The cases see the family module's
+/// items (`use super::*`), so helpers live beside them in the family file.
+///
+/// ```text
+/// backprop_tests::cases! {
+///     /// `A·B` for a 3×2 times a 2×3.
+///     fn mul_3x2_2x3<B: Backend>() { mul_case::<B, U3, U2, U3>(); }
+///     fn values_are_send<B: Backend>() where R<U3, B>: Send { … }
 /// }
-/// backprop_tests::per_backend!(mul_3x2_2x3);
 /// ```
 #[macro_export]
-macro_rules! per_backend {
-    ($($case:ident),* $(,)?) => {
-        $crate::per_backend!(@backend faer, ::backprop_linalg::backends::Faer; $($case),*);
-        $crate::per_backend!(@backend nalgebra, ::backprop_linalg::backends::Nalgebra; $($case),*);
-        $crate::per_backend!(@backend ndarray, ::backprop_linalg::backends::Ndarray; $($case),*);
-    };
-    (@backend $module:ident, $backend:ty; $($case:ident),*) => {
-        mod $module {
+macro_rules! cases {
+    ($(
+        $(#[$attr:meta])*
+        fn $case:ident<$B:ident: $bound:path>()
+        $(where $($wty:ty: $wb:ident $(+ $wbs:ident)*),+ $(,)?)?
+        $body:block
+    )*) => {
+        /// The generic cases, instantiated once per backend by `instantiate!`.
+        pub(crate) mod cases {
+            #[allow(clippy::wildcard_imports)]
+            use super::*;
             $(
-                #[test]
-                fn $case() {
-                    super::cases::$case::<$backend>();
+                $(#[$attr])*
+                pub fn $case<$B: $bound>() $(where $($wty: $wb $(+ $wbs)*),+)? $body
+            )*
+        }
+        $crate::cases!(@instantiate ($) $($case)*);
+    };
+    // `$d` is a `$`, so the generated macro can have metavariables of its own.
+    (@instantiate ($d:tt) $($case:ident)*) => {
+        /// `instantiate!(path::to::family, Backend)`: one `#[test]` per case on `Backend`.
+        macro_rules! instantiate {
+            ($d($d family:ident)::+, $d backend:ty) => {
+                $(
+                    #[test]
+                    fn $case() {
+                        $d($d family)::+::cases::$case::<$d backend>();
+                    }
+                )*
+            };
+        }
+        pub(crate) use instantiate;
+    };
+}
+
+/// Instantiates a suite's families (modules of the crate root, each holding one [`cases!`]) on
+/// every backend of [`for_each_backend!`]: the test `backend::family::case`, e.g.
+/// `faer::svd::svd_3x2`. The modules are declared beside it as usual (so rustfmt sees them).
+///
+/// ```text
+/// mod products;
+/// mod svd;
+/// backprop_tests::families!(products, svd);
+/// ```
+// `crate::family` is the suite's module, in the crate that calls the macro.
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! families {
+    ($($family:ident),* $(,)?) => {
+        $crate::for_each_backend!($crate::families, @backends [$($family),*]);
+    };
+    ([@backends $families:tt] $($backend:ident: $ty:ty),* $(,)?) => {
+        $($crate::families!(@backend $backend, $ty, $families);)*
+    };
+    (@backend $backend:ident, $ty:ty, [$($family:ident),*]) => {
+        /// Every family's cases on this backend.
+        mod $backend {
+            $(
+                mod $family {
+                    crate::$family::instantiate!(crate::$family, $ty);
                 }
             )*
         }

@@ -1,7 +1,9 @@
 //! One conformance suite for every backend: each property is a generic function over
 //! `B: Factorize<f64>`, and `conformance!` instantiates all of them in a module named after the
-//! backend (`faer::lu_inverse_roundtrip`, `nalgebra::...`, `ndarray::...`). A new backend gets
-//! the whole suite with one more `conformance!` line.
+//! backend (`faer::lu_inverse_roundtrip`, `nalgebra::...`, `ndarray::...`) for every backend of
+//! `backprop_tests::for_each_backend!`, the one list of backends. At the end, the checks across
+//! backends: `cross_backend::all_backends_agree` (every backend's factors against the reference's,
+//! faer's) and a regression run on every backend.
 //!
 //! Inputs are built from parameters (see `backprop_tests::generators`) so they stay
 //! well-conditioned while shrinking. Tolerances scale with size: `1e-10·n·max(1, ‖A‖)`.
@@ -830,8 +832,12 @@ fn complex_conventions<B: LinalgBackend<num_complex::Complex<f64>>>() {
     assert!((B::vec_norm_2(&x) - 6.0f64.sqrt()).abs() < 1e-15);
 }
 
+/// Every property of this file on each backend of the list, in a module named after it.
 macro_rules! conformance {
-    ($name:ident, $backend:ty) => {
+    ([] $($name:ident: $backend:ty),* $(,)?) => {
+        $(conformance!(@backend $name, $backend);)*
+    };
+    (@backend $name:ident, $backend:ty) => {
         mod $name {
             use super::*;
             type B = $backend;
@@ -935,17 +941,12 @@ macro_rules! conformance {
     };
 }
 
-conformance!(faer, backprop_faer::Faer);
-conformance!(nalgebra, backprop_nalgebra::Nalgebra);
-conformance!(ndarray, backprop_ndarray::Ndarray);
+backprop_tests::for_each_backend!(conformance);
 
 /// The same input gives the same results on every backend (values, and decomposition factors
 /// once the shared sign conventions are applied), within a size-scaled tolerance.
 mod cross_backend {
     use super::*;
-    use backprop_faer::Faer;
-    use backprop_nalgebra::Nalgebra;
-    use backprop_ndarray::Ndarray;
 
     /// Everything one backend computes from `(a, spd, sym, rect)`, as `Dense` values.
     fn results<B: Factorize<f64>>(
@@ -1012,19 +1013,27 @@ mod cross_backend {
         Ok(())
     }
 
-    proptest! {
-        #[test]
-        fn all_backends_agree(
-            (a, spd, (sym, _), (rect, _)) in (dim(), dim()).prop_flat_map(|(n, m)| {
-                (diag_dominant(n), spd(n), symmetric_separated(n), separated_singular(m, n))
-            })
-        ) {
-            let n = a.rows.max(rect.rows);
-            let f = results::<Faer>(&a, &spd, &sym, &rect);
-            agree(&f, &results::<Nalgebra>(&a, &spd, &sym, &rect), n, "faer vs nalgebra")?;
-            agree(&f, &results::<Ndarray>(&a, &spd, &sym, &rect), n, "faer vs ndarray")?;
-        }
+    /// `all_backends_agree`: every backend of the list against the first (the reference).
+    macro_rules! all_backends_agree {
+        ([] $reference:ident: $r:ty, $($name:ident: $b:ty),* $(,)?) => {
+            proptest! {
+                #[test]
+                fn all_backends_agree(
+                    (a, spd, (sym, _), (rect, _)) in (dim(), dim()).prop_flat_map(|(n, m)| {
+                        (diag_dominant(n), spd(n), symmetric_separated(n), separated_singular(m, n))
+                    })
+                ) {
+                    let n = a.rows.max(rect.rows);
+                    let f = results::<$r>(&a, &spd, &sym, &rect);
+                    $(
+                        let which = concat!(stringify!($reference), " vs ", stringify!($name));
+                        agree(&f, &results::<$b>(&a, &spd, &sym, &rect), n, which)?;
+                    )*
+                }
+            }
+        };
     }
+    backprop_tests::for_each_backend!(all_backends_agree);
 }
 
 /// Regression: nalgebra 0.35's SVD returned orthonormal factors whose product missed this
@@ -1078,9 +1087,13 @@ fn svd_close_singular_values<B: Factorize<f64>>() {
     }
 }
 
-#[test]
-fn svd_close_singular_values_reconstructs_on_every_backend() {
-    svd_close_singular_values::<backprop_faer::Faer>();
-    svd_close_singular_values::<backprop_nalgebra::Nalgebra>();
-    svd_close_singular_values::<backprop_ndarray::Ndarray>();
+/// `svd_close_singular_values` on every backend of the list, in one test.
+macro_rules! svd_close_singular_values_on_every_backend {
+    ([] $($name:ident: $backend:ty),* $(,)?) => {
+        #[test]
+        fn svd_close_singular_values_reconstructs_on_every_backend() {
+            $(svd_close_singular_values::<$backend>();)*
+        }
+    };
 }
+backprop_tests::for_each_backend!(svd_close_singular_values_on_every_backend);

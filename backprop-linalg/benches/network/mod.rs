@@ -1,7 +1,7 @@
 //! The network of Haskell `backprop`'s bench/bench.hs (784 → 300 → 100 → 10, f64, logistic
 //! hidden layers, softmax output, cross-entropy against a target in [0, 1]¹⁰), its loss written
 //! once over `BVar`s, and the same forward and backward passes written by hand on the backend's
-//! primitives: what `benches/mlp.rs` times and `tests/allocations.rs` weighs.
+//! primitives: what `benches/mlp.rs` times and the workspace's `tests/tests/allocations.rs` weighs.
 
 use std::hint::black_box;
 

@@ -1,11 +1,12 @@
-//! Gradient suite, complex: every complex op checked on every backend with the core gradient
-//! checker, which perturbs the real and imaginary part of every entry independently (through
-//! `Coords`). Under the crate's convention (PyTorch's conjugate Wirtinger: `z̄ = ∂ℓ/∂Re z +
-//! i·∂ℓ/∂Im z`) that is exactly the gradient the ops return, so the checker tests the convention
-//! directly. A second family writes `dot`, `mul`, `app` and `outer` out in real arithmetic on the
-//! (re, im) parts and demands the same gradients; the `Backprop` laws hold for `C`, `M` and
-//! `Her`. Gradients with respect to a Hermitian `Her` input are Hermitian (the checker perturbs
-//! its coordinates through `Coords`, which hermitises, so it sees only Hermitian directions).
+//! Complex and Hermitian ops, checked with the core gradient checker, which perturbs the real
+//! and imaginary part of every entry independently (through `Coords`). Under the crate's
+//! convention (PyTorch's conjugate Wirtinger: `z̄ = ∂ℓ/∂Re z + i·∂ℓ/∂Im z`) that is exactly the
+//! gradient the ops return, so the checker tests the convention directly. A second family writes
+//! `dot`, `mul`, `app` and `outer` out in real arithmetic on the (re, im) parts and demands the
+//! same gradients; the `Backprop` laws hold for `C`, `M` and `Her`. Gradients with respect to a
+//! Hermitian `Her` input are Hermitian (the checker perturbs its coordinates through `Coords`,
+//! which hermitises, so it sees only Hermitian directions), and the checker is shown to reject
+//! hmatrix-backprop's unconjugated `dot` rule (`checker_rejects_unconjugated_dot`).
 
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_linalg::{
@@ -224,11 +225,25 @@ where
     });
 }
 
-/// Generic cases; each is instantiated once per backend below.
-mod cases {
-    use super::*;
+/// `Σ conj(xₖ)·yₖ` with hmatrix-backprop's complex-blind rule `x̄ = s̄·y`, `ȳ = s̄·x`.
+fn wrong_dot<'t, B: ComplexBackend>(
+    x: backprop_linalg::BVar<'t, C<U3, B>>,
+    y: backprop_linalg::BVar<'t, C<U3, B>>,
+) -> backprop_linalg::BVar<'t, Complex64> {
+    let s = (0..3).fold(Complex64::new(0.0, 0.0), |acc, k| {
+        acc + x.value().get(k).conj() * y.value().get(k)
+    });
+    let (ix, iy) = (x.id(), y.id());
+    let wants = x.requires_grad() || y.requires_grad();
+    x.tape().record(s, wants, move |ctx, _, ds| {
+        let (xv, yv) = (ctx.value(ix).clone(), ctx.value(iy).clone());
+        ctx.add(ix, C::from_fn(|k| ds * yv.get(k)));
+        ctx.add(iy, C::from_fn(|k| ds * xv.get(k)));
+    })
+}
 
-    pub fn to_complex_3<B: ComplexBackend>() {
+backprop_tests::cases! {
+    fn to_complex_3<B: ComplexBackend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -239,11 +254,11 @@ mod cases {
             )
         });
     }
-    pub fn from_complex_3<B: ComplexBackend>() {
+    fn from_complex_3<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(from_complex, &z));
     }
     /// Only the imaginary part used: the real part's missing cotangent counts as zero.
-    pub fn from_complex_one_part<B: ComplexBackend>() {
+    fn from_complex_one_part<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| {
             grad_ok(
                 |z| {
@@ -254,25 +269,25 @@ mod cases {
             )
         });
     }
-    pub fn complex_3<B: ComplexBackend>() {
+    fn complex_3<B: ComplexBackend>() {
         run(vector::<U3, B>(), |x| grad_ok(complex, &x));
     }
-    pub fn real_3<B: ComplexBackend>() {
+    fn real_3<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(real, &z));
     }
-    pub fn imag_3<B: ComplexBackend>() {
+    fn imag_3<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(imag, &z));
     }
-    pub fn sq_magnitude_3<B: ComplexBackend>() {
+    fn sq_magnitude_3<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(sq_magnitude, &z));
     }
-    pub fn magnitude_3<B: ComplexBackend>() {
+    fn magnitude_3<B: ComplexBackend>() {
         run(nonzero_complex_vector::<U3, B>(), |z| {
             grad_ok(magnitude, &z)
         });
     }
     /// At `z = 0` the gradient of `|z|` is the subgradient 0, never NaN; elsewhere `z/|z|`.
-    pub fn magnitude_at_zero<B: ComplexBackend>() {
+    fn magnitude_at_zero<B: ComplexBackend>() {
         let z: C<U3, B> = C::from_slice(&[
             Complex64::new(0.0, 0.0),
             Complex64::new(3.0, -4.0),
@@ -287,7 +302,7 @@ mod cases {
             "{got:?}"
         );
     }
-    pub fn dot_c_3<B: ComplexBackend>() {
+    fn dot_c_3<B: ComplexBackend>() {
         run(
             (complex_vector::<U3, B>(), complex_vector::<U3, B>()),
             |xy| {
@@ -302,44 +317,44 @@ mod cases {
         );
     }
     /// `dot_c(x, x) = ‖x‖²` (real): `x̄ = 2·Re(s̄)·x`, both contributions accumulated.
-    pub fn dot_c_same_vector_twice<B: ComplexBackend>() {
+    fn dot_c_same_vector_twice<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |x| grad_ok(|x| dot_c(x, x), &x));
     }
-    pub fn mul_c_3x2_2x3<B: ComplexBackend>() {
+    fn mul_c_3x2_2x3<B: ComplexBackend>() {
         mul_c_case::<B, U3, U2, U3>();
     }
-    pub fn mul_c_2x3_3x2<B: ComplexBackend>() {
+    fn mul_c_2x3_3x2<B: ComplexBackend>() {
         mul_c_case::<B, U2, U3, U2>();
     }
-    pub fn mul_c_5x2_2x3<B: ComplexBackend>() {
+    fn mul_c_5x2_2x3<B: ComplexBackend>() {
         mul_c_case::<B, U5, U2, U3>();
     }
     /// `A·A` accumulates both contributions into one gradient (GEMM with β = 1).
-    pub fn mul_c_same_matrix_twice<B: ComplexBackend>() {
+    fn mul_c_same_matrix_twice<B: ComplexBackend>() {
         run(complex_matrix::<U3, U3, B>(), |a| {
             grad_ok(|a| mul_c(a, a), &a)
         });
     }
-    pub fn app_c_3x2<B: ComplexBackend>() {
+    fn app_c_3x2<B: ComplexBackend>() {
         app_c_case::<B, U3, U2>();
     }
-    pub fn app_c_2x3<B: ComplexBackend>() {
+    fn app_c_2x3<B: ComplexBackend>() {
         app_c_case::<B, U2, U3>();
     }
-    pub fn app_c_5x2<B: ComplexBackend>() {
+    fn app_c_5x2<B: ComplexBackend>() {
         app_c_case::<B, U5, U2>();
     }
-    pub fn outer_c_3x2<B: ComplexBackend>() {
+    fn outer_c_3x2<B: ComplexBackend>() {
         outer_c_case::<B, U3, U2>();
     }
-    pub fn outer_c_2x3<B: ComplexBackend>() {
+    fn outer_c_2x3<B: ComplexBackend>() {
         outer_c_case::<B, U2, U3>();
     }
-    pub fn outer_c_5x2<B: ComplexBackend>() {
+    fn outer_c_5x2<B: ComplexBackend>() {
         outer_c_case::<B, U5, U2>();
     }
     /// Element-wise `+`, `-` and unary `-` on `BVar`s of complex matrices.
-    pub fn elementwise_add_sub_neg_3x2<B: ComplexBackend>() {
+    fn elementwise_add_sub_neg_3x2<B: ComplexBackend>() {
         run(
             (complex_matrix::<U3, U2, B>(), complex_matrix::<U3, U2, B>()),
             |ab| {
@@ -355,7 +370,7 @@ mod cases {
     }
     /// Element-wise `*` and `/` on complex matrices: the core's product and quotient rules
     /// conjugate the other operand for complex types.
-    pub fn elementwise_mul_div_3x2<B: ComplexBackend>() {
+    fn elementwise_mul_div_3x2<B: ComplexBackend>() {
         run(
             (
                 complex_matrix::<U3, U2, B>(),
@@ -373,7 +388,7 @@ mod cases {
         );
     }
     /// Elementary functions act element-wise on complex vectors, with `x̄ = ȳ·conj(f'(x))`.
-    pub fn floating_functions_c3<B: ComplexBackend>() {
+    fn floating_functions_c3<B: ComplexBackend>() {
         run(right_half_complex_vector::<U3, B>(), |z| {
             grad_ok(
                 |z| {
@@ -390,7 +405,7 @@ mod cases {
     }
     /// A real function of real inputs through complex intermediates: `|A·(x + 0i)|²` with `A`
     /// complex, `x` real.
-    pub fn chain_real_through_complex<B: ComplexBackend>() {
+    fn chain_real_through_complex<B: ComplexBackend>() {
         run((complex_matrix::<U3, U2, B>(), vector::<U2, B>()), |ax| {
             grad_ok(
                 |v| {
@@ -403,7 +418,7 @@ mod cases {
     }
     /// Complex dot's forward semantics (the first argument is conjugated) and its gradient
     /// against the real expansion `conj(x)·y = (xr·yr + xi·yi) + i(xr·yi − xi·yr)`.
-    pub fn dot_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn dot_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
         let i = Complex64::new(0.0, 1.0);
         let x: C<U2, B> = C::from_slice(&[i, Complex64::new(1.0, 0.0)]);
         let s = backprop_linalg::eval_bp2(dot_c, &x, &C::konst(Complex64::new(1.0, 0.0)));
@@ -440,25 +455,25 @@ mod cases {
             agree(&gy, &C::from_parts(&gyr, &gyi))
         });
     }
-    pub fn mul_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn mul_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
         mul_c_agrees_case::<B, U3, U2, U3>();
         mul_c_agrees_case::<B, U5, U2, U3>();
     }
-    pub fn app_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn app_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
         app_c_agrees_case::<B, U3, U2>();
     }
-    pub fn outer_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn outer_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
         outer_c_agrees_case::<B, U3, U2>();
         outer_c_agrees_case::<B, U2, U5>();
     }
-    pub fn backprop_laws_c<B: ComplexBackend>() {
+    fn backprop_laws_c<B: ComplexBackend>() {
         laws_case((complex_vector::<U3, B>(), complex_vector::<U3, B>()));
     }
-    pub fn backprop_laws_m<B: ComplexBackend>() {
+    fn backprop_laws_m<B: ComplexBackend>() {
         laws_case((complex_matrix::<U3, U2, B>(), complex_matrix::<U3, U2, B>()));
     }
     /// Coordinates are `(Re, Im)` per entry, row-major, and read back what they wrote.
-    pub fn coords_layout<B: ComplexBackend>() {
+    fn coords_layout<B: ComplexBackend>() {
         let a: M<U2, U2, B> = M::from_fn(|i, j| Complex64::new((2 * i + j) as f64, -1.0));
         assert_eq!(
             a.to_coords(),
@@ -469,27 +484,27 @@ mod cases {
         let r: R<U2, B> = R::from_slice(&[1.0, 2.0]);
         assert_eq!(C::from_parts(&r, &r).re(), r);
     }
-    pub fn her_3<B: ComplexBackend>() {
+    fn her_3<B: ComplexBackend>() {
         run(complex_matrix::<U3, U3, B>(), |a| grad_ok(her, &a));
     }
-    pub fn un_her_3<B: ComplexBackend>() {
+    fn un_her_3<B: ComplexBackend>() {
         run(hermitian::<U3, B>(), |h| grad_ok(un_her, &h));
     }
-    pub fn m_hm_3x2<B: ComplexBackend>() {
+    fn m_hm_3x2<B: ComplexBackend>() {
         run(complex_matrix::<U3, U2, B>(), |x| grad_ok(m_hm, &x));
     }
-    pub fn m_hm_5x2<B: ComplexBackend>() {
+    fn m_hm_5x2<B: ComplexBackend>() {
         run(complex_matrix::<U5, U2, B>(), |x| grad_ok(m_hm, &x));
     }
     /// `m_hm` reached by a non-Hermitian cotangent through `un_her` (the complex form of
     /// `m_tm_then_un_sym_regression`): `un_her` hermitises it, so `2·X·D` is right.
-    pub fn m_hm_then_un_her<B: ComplexBackend>() {
+    fn m_hm_then_un_her<B: ComplexBackend>() {
         run(complex_matrix::<U3, U2, B>(), |x| {
             grad_ok(|x| un_her(m_hm(x)), &x)
         });
     }
     /// A Hermitian matrix consumed by a complex product, whose cotangent is not Hermitian.
-    pub fn mul_c_un_her_3x3_3x2<B: ComplexBackend>() {
+    fn mul_c_un_her_3x3_3x2<B: ComplexBackend>() {
         run(
             (hermitian::<U3, B>(), complex_matrix::<U3, U2, B>()),
             |hc| {
@@ -503,7 +518,7 @@ mod cases {
             },
         );
     }
-    pub fn app_c_un_her_3<B: ComplexBackend>() {
+    fn app_c_un_her_3<B: ComplexBackend>() {
         run((hermitian::<U3, B>(), complex_vector::<U3, B>()), |hx| {
             grad_ok(
                 |v| {
@@ -515,7 +530,7 @@ mod cases {
         });
     }
     /// Element-wise `+ - * /` on `BVar`s of Hermitian matrices, which stay Hermitian.
-    pub fn her_elementwise_arithmetic_3<B: ComplexBackend>() {
+    fn her_elementwise_arithmetic_3<B: ComplexBackend>() {
         run(
             (
                 hermitian::<U3, B>(),
@@ -536,7 +551,7 @@ mod cases {
     /// The gradient with respect to a `Her` input, read from its storage, is Hermitian
     /// (`G = Gᴴ`), and it is the Hermitian part of the gradient the same function has with
     /// respect to an unconstrained `M`.
-    pub fn gradient_wrt_her_is_hermitian<B: ComplexBackend>() {
+    fn gradient_wrt_her_is_hermitian<B: ComplexBackend>() {
         let inputs = (
             hermitian::<U3, B>(),
             complex_matrix::<U3, U2, B>(),
@@ -577,12 +592,12 @@ mod cases {
             agree(&gh, &Her::from_m(&gm))
         });
     }
-    pub fn backprop_laws_her<B: ComplexBackend>() {
+    fn backprop_laws_her<B: ComplexBackend>() {
         laws_case((hermitian::<U3, B>(), hermitian::<U3, B>()));
     }
     /// Coordinates read back into a `Her` are hermitised: the diagonal's imaginary parts are
     /// dropped and off-diagonal pairs averaged into conjugates.
-    pub fn her_coords_hermitise<B: ComplexBackend>() {
+    fn her_coords_hermitise<B: ComplexBackend>() {
         let h: Her<U2, B> = Her::from_fn(|_, _| Complex64::new(0.0, 0.0));
         let read = h.with_coords(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         assert_eq!(read.get(0, 0), Complex64::new(1.0, 0.0));
@@ -592,7 +607,7 @@ mod cases {
     }
     /// The checker is sharp here: a gradient missing the conjugate in `dot_c` (hmatrix-backprop's
     /// `x̄ = s̄·y`) is rejected. Built as a deliberately wrong op from the public API.
-    pub fn checker_rejects_unconjugated_dot<B: ComplexBackend>() {
+    fn checker_rejects_unconjugated_dot<B: ComplexBackend>() {
         run(
             (complex_vector::<U3, B>(), complex_vector::<U3, B>()),
             |xy| {
@@ -610,67 +625,3 @@ mod cases {
         );
     }
 }
-
-/// `Σ conj(xₖ)·yₖ` with hmatrix-backprop's complex-blind rule `x̄ = s̄·y`, `ȳ = s̄·x`.
-fn wrong_dot<'t, B: ComplexBackend>(
-    x: backprop_linalg::BVar<'t, C<U3, B>>,
-    y: backprop_linalg::BVar<'t, C<U3, B>>,
-) -> backprop_linalg::BVar<'t, Complex64> {
-    let s = (0..3).fold(Complex64::new(0.0, 0.0), |acc, k| {
-        acc + x.value().get(k).conj() * y.value().get(k)
-    });
-    let (ix, iy) = (x.id(), y.id());
-    let wants = x.requires_grad() || y.requires_grad();
-    x.tape().record(s, wants, move |ctx, _, ds| {
-        let (xv, yv) = (ctx.value(ix).clone(), ctx.value(iy).clone());
-        ctx.add(ix, C::from_fn(|k| ds * yv.get(k)));
-        ctx.add(iy, C::from_fn(|k| ds * xv.get(k)));
-    })
-}
-
-backprop_tests::per_backend!(
-    to_complex_3,
-    from_complex_3,
-    from_complex_one_part,
-    complex_3,
-    real_3,
-    imag_3,
-    sq_magnitude_3,
-    magnitude_3,
-    magnitude_at_zero,
-    dot_c_3,
-    dot_c_same_vector_twice,
-    mul_c_3x2_2x3,
-    mul_c_2x3_3x2,
-    mul_c_5x2_2x3,
-    mul_c_same_matrix_twice,
-    app_c_3x2,
-    app_c_2x3,
-    app_c_5x2,
-    outer_c_3x2,
-    outer_c_2x3,
-    outer_c_5x2,
-    elementwise_add_sub_neg_3x2,
-    elementwise_mul_div_3x2,
-    floating_functions_c3,
-    chain_real_through_complex,
-    dot_c_agrees_with_real_arithmetic,
-    mul_c_agrees_with_real_arithmetic,
-    app_c_agrees_with_real_arithmetic,
-    outer_c_agrees_with_real_arithmetic,
-    backprop_laws_c,
-    backprop_laws_m,
-    coords_layout,
-    checker_rejects_unconjugated_dot,
-    her_3,
-    un_her_3,
-    m_hm_3x2,
-    m_hm_5x2,
-    m_hm_then_un_her,
-    mul_c_un_her_3x3_3x2,
-    app_c_un_her_3,
-    her_elementwise_arithmetic_3,
-    gradient_wrt_her_is_hermitian,
-    backprop_laws_her,
-    her_coords_hermitise,
-);

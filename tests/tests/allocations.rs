@@ -6,12 +6,13 @@
 //! 128 columns). Its weight matrices are large (`W₁` is 1.9 MB), so one needless copy of a
 //! weight, of its gradient, or of a batch activation shows up as megabytes, far above the
 //! tape's own bookkeeping (node arrays, value stores, boxed pullbacks: kilobytes). Counted by a
-//! wrapping global allocator, so this file is one test: tests running in parallel would be
-//! counted together.
+//! wrapping global allocator, so this file is one test (every backend of
+//! `backprop_tests::for_each_backend!` in turn): tests running in parallel would be counted
+//! together. It lives in the tests crate to share that list; the network is
+//! `backprop-linalg/benches/network/mod.rs`, read by path.
 
 use std::alloc::System;
 
-use backprop_linalg::backends::{Faer, Nalgebra, Ndarray};
 use backprop_linalg::{Backend, eval_bp, eval_bp_data, grad_bp_data, sum_elements};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
@@ -20,7 +21,7 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 // The benchmark's network and data; its measurement closures are not weighed here.
 #[allow(dead_code)]
-#[path = "../benches/network/mod.rs"]
+#[path = "../../backprop-linalg/benches/network/mod.rs"]
 mod network;
 
 use network::{Setup, grad_batch_hand, grad_hand, loss, loss_batch, run_hand};
@@ -93,9 +94,13 @@ fn weigh_backend<B: Backend>() {
     );
 }
 
-#[test]
-fn autodiff_allocates_what_the_hand_written_passes_do() {
-    weigh_backend::<Faer>();
-    weigh_backend::<Nalgebra>();
-    weigh_backend::<Ndarray>();
+/// The one test: every backend of the list, one after the other.
+macro_rules! weigh_every_backend {
+    ([] $($name:ident: $backend:ty),* $(,)?) => {
+        #[test]
+        fn autodiff_allocates_what_the_hand_written_passes_do() {
+            $(weigh_backend::<$backend>();)*
+        }
+    };
 }
+backprop_tests::for_each_backend!(weigh_every_backend);

@@ -1,5 +1,6 @@
-//! Robustness suite (issue 8, "Bad input never becomes a silent wrong number"), on every
-//! backend:
+//! Robustness (issue 8, "Bad input never becomes a silent wrong number"): the sweeps across
+//! every op, on every backend. The error paths of one family's ops are also pinned beside it
+//! (`solve::singular_solve_errors`, `cholesky::chol_not_positive_definite_error`, …).
 //!
 //! 1. **Error sweep.** Every fallible entry point (each exported `try_` op and the `try_`
 //!    constructors) is fed singular, nearly singular (condition number ~1e16),
@@ -17,10 +18,13 @@
 //!    every value type is `Send + Sync` (checked at compile time).
 //! 5. **Unwinding.** A panic inside a user closure (or a plain op) during `grad_bp` unwinds, and
 //!    the next `grad_bp` on the same thread gives the right gradient.
+//! 6. **NaN inputs, op by op.** A NaN in one input of each fallible op of the factorizations,
+//!    inverses, solves and matrix functions: `NonFinite` naming the op, and the plain form
+//!    panics with its message.
 
 use backprop_backend::LinalgBackend;
 use backprop_linalg::{
-    BVar, Backend, Backprop, C, ComplexBackend, Coords, L, LinalgError, M, Matrix, R, Sq, Sym,
+    BVar, Backend, Backprop, C, ComplexBackend, Coords, Her, L, LinalgError, M, Matrix, R, Sq, Sym,
     Triangle, Vector, app, backprop_with, chol, chol_solve, cov, create, cross, det, dot,
     eigensystem, eigenvalues, eval_bp, expm, from_columns, from_rows, grad_bp, inv, invlndet,
     konst, lin_solve, lin_solve_v, lndet, lstsq, m_tm, matrix, mean, mean_cov, mmap, mul, norm_1m,
@@ -41,7 +45,7 @@ use backprop_tests::gradcheck::{
 use num_complex::Complex64;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use typenum::{U2, U3};
+use typenum::{U1, U2, U3};
 
 type Sq3<B> = Sq<U3, B>;
 
@@ -325,15 +329,23 @@ fn apply<'t, B: Backend>(
     }
 }
 
-/// Generic cases; each is instantiated once per backend below.
-mod cases {
-    use super::*;
+/// The entries of `A + 3·I` (a well-conditioned triangle, either one).
+fn shifted<B: Backend>(a: &Sq3<B>) -> impl Fn(usize, usize) -> f64 + '_ {
+    move |i, j| a.get(i, j) + if i == j { 3.0 } else { 0.0 }
+}
+
+/// `Aᵀ` as a value.
+fn tr_value<B: Backend>(a: &Sq3<B>) -> Sq3<B> {
+    L::from_fn(|i, j| a.get(j, i))
+}
+
+backprop_tests::cases! {
 
     // ----- 1. error sweep -----
 
     /// Exactly singular square inputs: refused by every op that needs an inverse,
     /// with `Singular` naming it.
-    pub fn singular_inputs_are_refused<B: Backend>() {
+    fn singular_inputs_are_refused<B: Backend>() {
         run(
             (
                 exactly_singular::<B>(),
@@ -406,7 +418,7 @@ mod cases {
     /// Where an op is defined on a singular matrix, it gives the documented, finite result:
     /// `det` ≈ 0 with the cofactor matrix as gradient, the SVDs and the symmetric eigensolvers
     /// a zero singular value or eigenvalue, `norm_2m`/`expm` their values; gradients finite.
-    pub fn defined_on_singular_inputs<B: Backend>() {
+    fn defined_on_singular_inputs<B: Backend>() {
         run((singular::<U3, B>(), entries(8)), |(a, seed)| {
             prop_assert!(error_of(&a, try_det).is_none());
             let (d, g) = backprop_linalg::backprop(det, &a);
@@ -452,7 +464,7 @@ mod cases {
     /// Condition number 1e16: refused as singular, or answered finitely (value and gradient).
     /// `pinv`'s threshold (`10·max(M, N)·ε` on the singular values) is far above 1e-16, so it
     /// always refuses.
-    pub fn nearly_singular_inputs<B: Backend>() {
+    fn nearly_singular_inputs<B: Backend>() {
         run(
             (with_condition::<B>(1e-16), any_matrix::<U3, U2, B>()),
             |(a, b)| {
@@ -493,7 +505,7 @@ mod cases {
     }
 
     /// A NaN or ±∞ anywhere an op reads: `NonFinite` naming the op, from every fallible op.
-    pub fn non_finite_inputs_are_refused<B: Backend>() {
+    fn non_finite_inputs_are_refused<B: Backend>() {
         run(
             (
                 invertible::<U3, B>(),
@@ -600,19 +612,9 @@ mod cases {
         );
     }
 
-    /// The entries of `A + 3·I` (a well-conditioned triangle, either one).
-    fn shifted<B: Backend>(a: &Sq3<B>) -> impl Fn(usize, usize) -> f64 + '_ {
-        move |i, j| a.get(i, j) + if i == j { 3.0 } else { 0.0 }
-    }
-
-    /// `Aᵀ` as a value.
-    fn tr_value<B: Backend>(a: &Sq3<B>) -> Sq3<B> {
-        L::from_fn(|i, j| a.get(j, i))
-    }
-
     /// Symmetric matrices with a negative eigenvalue: `chol` refuses them; `sqrtm` finds no principal root of one with a negative
     /// eigenvalue (or calls it singular at a zero one).
-    pub fn not_positive_definite_is_refused<B: Backend>() {
+    fn not_positive_definite_is_refused<B: Backend>() {
         let negative = prop_oneof![-2.0f64..-0.01, Just(-1e-3), Just(-1e-8)];
         run(with_eigenvalue::<B>(negative), |a| {
             assert_fails(&a, &not_pd("chol"), try_chol, chol);
@@ -639,7 +641,7 @@ mod cases {
     /// Every constructor given the wrong number of entries (or of variables, or a wrongly
     /// shaped dynamic value, empty included) fails with `ShapeMismatch` naming it; the plain
     /// forms panic with the same message.
-    pub fn wrong_shapes_are_refused<B: ComplexBackend>() {
+    fn wrong_shapes_are_refused<B: ComplexBackend>() {
         run((0usize..10, 0usize..5, 0usize..5), |(len, r, c)| {
             let xs: Vec<f64> = (0..len).map(|k| k as f64).collect();
             let zs: Vec<Complex64> = xs.iter().map(|&x| Complex64::new(x, -x)).collect();
@@ -731,7 +733,7 @@ mod cases {
 
     /// The gradient of a random scalarisation of every differentiable op, on inputs where it
     /// is smooth and well conditioned, is finite in every coordinate.
-    pub fn backward_is_finite<B: Backend>() {
+    fn backward_is_finite<B: Backend>() {
         run(
             (
                 (
@@ -820,7 +822,7 @@ mod cases {
     /// one case is a full-Jacobian check (12 inputs, 9 outputs) of a chain of up to ten ops,
     /// about 50 times the cost of a single-op case; 64 random chains per backend (192 in all)
     /// still draw each of the 18 steps hundreds of times.
-    pub fn fuzzed_chains<B: Backend>() {
+    fn fuzzed_chains<B: Backend>() {
         let steps = proptest::collection::vec(proptest::sample::select(STEPS.to_vec()), 3..=10);
         let config = proptest::test_runner::Config {
             cases: 64,
@@ -847,7 +849,7 @@ mod cases {
 
     /// `d/dA Σ(A·A)` for four inputs, each on its own thread (20 times over, so the tapes
     /// interleave), equals the sequential results.
-    pub fn gradients_on_threads<B: Backend>()
+    fn gradients_on_threads<B: Backend>()
     where
         Sq3<B>: Send + Sync,
     {
@@ -886,7 +888,7 @@ mod cases {
 
     /// A panic in a user closure, inside a map's closure, or from a plain op during `grad_bp`
     /// unwinds with its own message; `grad_bp` on the same thread afterwards is unaffected.
-    pub fn panic_in_closure_unwinds<B: Backend>() {
+    fn panic_in_closure_unwinds<B: Backend>() {
         let a =
             Sq3::<B>::from_fn(|i, j| 0.25 * (i * 3 + j) as f64 + if i == j { 3.0 } else { 0.0 });
         let f = loss::<B>;
@@ -933,6 +935,101 @@ mod cases {
         assert_eq!(message, Some(singular_err("inv").to_string()));
         assert_eq!(grad_bp(f, &a), before);
     }
+
+    // ----- 4. threads (continued) -----
+
+    /// Every value type may be sent to and shared between threads: the bounds are checked at
+    /// compile time where the case is instantiated on a backend.
+    fn values_are_send_sync<B: ComplexBackend>()
+    where
+        R<U3, B>: Send + Sync,
+        L<U2, U3, B>: Send + Sync,
+        Sym<U3, B>: Send + Sync,
+        C<U3, B>: Send + Sync,
+        M<U2, U3, B>: Send + Sync,
+        Her<U3, B>: Send + Sync,
+        Vector<B>: Send + Sync,
+        Matrix<B>: Send + Sync,
+    {
+        assert_send_sync::<R<U3, B>>();
+        assert_send_sync::<L<U2, U3, B>>();
+        assert_send_sync::<Sym<U3, B>>();
+        assert_send_sync::<C<U3, B>>();
+        assert_send_sync::<M<U2, U3, B>>();
+        assert_send_sync::<Her<U3, B>>();
+        assert_send_sync::<Vector<B>>();
+        assert_send_sync::<Matrix<B>>();
+    }
+
+    // ----- 6. NaN inputs, op by op -----
+
+    fn nan_inputs_to_inverses_and_factorizations_are_refused<B: Backend>() {
+        let a = Sq::<U2, B>::from_row_major(&[1.0, f64::NAN, 0.0, 1.0]);
+        let s = Sym::<U2, B>::from_fn(|i, j| if i == j { f64::NAN } else { 0.0 });
+        let nan = |op| LinalgError::NonFinite { op };
+        assert_fails(&a, &nan("inv"), try_inv, inv);
+        assert_fails(&a, &nan("det"), try_det, det);
+        assert_fails(&a, &nan("lndet"), try_lndet, lndet);
+        assert_fails(&a, &nan("invlndet"), try_invlndet, invlndet);
+        assert_fails(&a, &nan("svd"), try_svd, svd);
+        assert_fails(&a, &nan("svd_"), try_svd_, svd_);
+        assert_fails(&a, &nan("norm_2m"), try_norm_2m, super::norm_2m);
+        assert_fails(&s, &nan("eigensystem"), try_eigensystem, eigensystem);
+        assert_fails(&s, &nan("eigenvalues"), try_eigenvalues, eigenvalues);
+        assert_fails(&s, &nan("chol"), try_chol, chol);
+    }
+    fn nan_inputs_to_solves_and_matrix_functions_are_refused<B: Backend>() {
+        let nan = |op| LinalgError::NonFinite { op };
+        let a = Sq::<U2, B>::from_row_major(&[1.0, f64::NAN, 0.0, 1.0]);
+        let tall = L::<U3, U2, B>::from_row_major(&[1.0, 0.0, f64::NAN, 1.0, 0.0, 0.0]);
+        let b = L::<U2, U1, B>::from_row_major(&[1.0, 1.0]);
+        let b_nan = L::<U2, U1, B>::from_row_major(&[f64::NAN, 1.0]);
+        for ab in [(a.clone(), b.clone()), (Sq::eye(), b_nan.clone())] {
+            assert_fails(
+                &ab,
+                &nan("lin_solve"),
+                |v| try_lin_solve(v.split().0, v.split().1),
+                |v| lin_solve(v.split().0, v.split().1),
+            );
+        }
+        // `a`'s NaN is above the diagonal: read by an upper solve, ignored by a lower one.
+        let upper = Triangle::Upper;
+        for ab in [(a.clone(), b.clone()), (Sq::eye(), b_nan.clone())] {
+            assert_fails(
+                &ab,
+                &nan("triangular_solve"),
+                |v| try_triangular_solve(v.split().0, v.split().1, upper),
+                |v| triangular_solve(v.split().0, v.split().1, upper),
+            );
+            assert_fails(
+                &ab,
+                &nan("chol_solve"),
+                |v| try_chol_solve(v.split().0, v.split().1),
+                |v| chol_solve(v.split().0, v.split().1),
+            );
+        }
+        let lower = lower_solve_values(&a, &b);
+        assert!(lower.iter().all(|x| x.is_finite()));
+        assert_fails(&a, &nan("slogdet"), try_slogdet, slogdet);
+        assert_fails(&a, &nan("expm"), try_expm, expm);
+        assert_fails(&a, &nan("sqrtm"), try_sqrtm, sqrtm);
+        assert_fails(&tall, &nan("qr"), try_qr, qr);
+        assert_fails(&tall, &nan("pinv"), try_pinv, pinv);
+        assert_fails(&tall, &nan("svd_tall"), try_svd_tall, svd_tall);
+        let wide = L::<U2, U3, B>::from_row_major(&[1.0, 0.0, f64::NAN, 1.0, 0.0, 0.0]);
+        assert_fails(&wide, &nan("svd_flat"), try_svd_flat, svd_flat);
+        let good = L::<U3, U2, B>::from_row_major(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+        let b3_nan = L::<U3, U1, B>::from_row_major(&[1.0, f64::NAN, 0.0]);
+        let b3 = L::<U3, U1, B>::from_row_major(&[1.0, 0.0, 0.0]);
+        for ab in [(tall.clone(), b3), (good, b3_nan)] {
+            assert_fails(
+                &ab,
+                &nan("lstsq"),
+                |v| try_lstsq(v.split().0, v.split().1),
+                |v| lstsq(v.split().0, v.split().1),
+            );
+        }
+    }
 }
 
 /// `Σ(A⁻¹∘tanh A)`, the loss of the unwinding case.
@@ -943,48 +1040,7 @@ fn loss<B: Backend>(a: BVar<'_, Sq3<B>>) -> BVar<'_, f64> {
 /// Fails to compile unless `T` may be sent to and shared between threads.
 fn assert_send_sync<T: Send + Sync>() {}
 
-macro_rules! instantiate {
-    ($B:ty => $($case:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $case() {
-                super::cases::$case::<$B>();
-            }
-        )*
-    };
-}
-
-/// Every case of this file for one backend.
-macro_rules! suite {
-    ($B:ty) => {
-        instantiate!($B =>
-            singular_inputs_are_refused, defined_on_singular_inputs, nearly_singular_inputs,
-            non_finite_inputs_are_refused, not_positive_definite_is_refused,
-            wrong_shapes_are_refused, backward_is_finite, fuzzed_chains, gradients_on_threads,
-            panic_in_closure_unwinds,
-        );
-
-        #[test]
-        fn values_are_send_sync() {
-            use typenum::{U2, U3};
-            super::assert_send_sync::<backprop_linalg::R<U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::L<U2, U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::Sym<U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::C<U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::M<U2, U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::Her<U3, $B>>();
-            super::assert_send_sync::<backprop_linalg::Vector<$B>>();
-            super::assert_send_sync::<backprop_linalg::Matrix<$B>>();
-        }
-    };
-}
-
-mod faer {
-    suite!(backprop_linalg::backends::Faer);
-}
-mod nalgebra {
-    suite!(backprop_linalg::backends::Nalgebra);
-}
-mod ndarray {
-    suite!(backprop_linalg::backends::Ndarray);
+/// The solution of a lower triangular solve.
+fn lower_solve_values<B: Backend>(a: &Sq<U2, B>, b: &L<U2, U1, B>) -> Vec<f64> {
+    backprop_linalg::eval_bp2(|a, b| triangular_solve(a, b, Triangle::Lower), a, b).to_row_major()
 }

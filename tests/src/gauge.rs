@@ -1,0 +1,65 @@
+//! Gauge-invariant functions of decomposition factors: singular vectors and eigenvectors are
+//! unique only up to the sign of each column (and up to a rotation among columns of one
+//! singular value, such as the extra columns of a full SVD's `U`), so the suites check them
+//! through functions that do not see that freedom.
+
+use backprop_linalg::{BVar, Backend, L, Sq, mul, tr};
+use typenum::Unsigned;
+
+/// Weights for [`sandwich`]: distinct on the first `k` columns, one common weight on the rest.
+fn weight(j: usize, k: usize) -> f64 {
+    if j < k { 1.3 - 0.9 * j as f64 } else { 0.45 }
+}
+
+/// `Q·diag(w)·Qᵀ` with distinct weights on the first `k` columns of `Q` and one common weight on
+/// the rest: invariant under sign flips of columns and rotations among the extra columns.
+pub fn sandwich<'t, N: Unsigned + 'static, B: Backend>(
+    q: BVar<'t, Sq<N, B>>,
+    k: usize,
+) -> BVar<'t, Sq<N, B>> {
+    let d = q.tape().constant(Sq::<N, B>::from_fn(
+        |i, j| {
+            if i == j { weight(i, k) } else { 0.0 }
+        },
+    ));
+    mul(mul(q, d), tr(q))
+}
+
+/// `Q∘Q` on the columns `j` with `keep(j)`, zero elsewhere (sign-invariant; smooth, unlike `|Q|`,
+/// which has a kink where an entry of a random orthogonal matrix crosses zero).
+pub fn squares<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+    q: BVar<'t, L<M, N, B>>,
+    keep: impl Fn(usize) -> bool,
+) -> BVar<'t, L<M, N, B>> {
+    let mask = L::<M, N, B>::from_fn(|_, j| if keep(j) { 1.0 } else { 0.0 });
+    q * q * mask
+}
+
+/// `U₁·V₁ᵀ = U·E·Vᵀ` with `E` the `M×N` rectangular identity (gauge-invariant).
+pub fn u_vt<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+    u: BVar<'t, Sq<M, B>>,
+    v: BVar<'t, Sq<N, B>>,
+) -> BVar<'t, L<M, N, B>> {
+    let e = u
+        .tape()
+        .constant(L::<M, N, B>::from_fn(|i, j| if i == j { 1.0 } else { 0.0 }));
+    mul(mul(u, e), tr(v))
+}
+
+/// `Q·diag(w)·Qᵀ` for a thin factor (`M×K`, orthonormal columns) with distinct weights `w`:
+/// invariant under the sign of each column.
+pub fn thin_sandwich<'t, M: Unsigned + 'static, K: Unsigned + 'static, B: Backend>(
+    q: BVar<'t, L<M, K, B>>,
+) -> BVar<'t, Sq<M, B>> {
+    let d = q.tape().constant(Sq::<K, B>::from_fn(|i, j| {
+        if i == j { 1.3 - 0.7 * i as f64 } else { 0.0 }
+    }));
+    mul(mul(q, d), tr(q))
+}
+
+/// `Q∘Q` for a thin factor, sign-invariant and smooth.
+pub fn thin_squares<'t, M: Unsigned + 'static, K: Unsigned + 'static, B: Backend>(
+    q: BVar<'t, L<M, K, B>>,
+) -> BVar<'t, L<M, K, B>> {
+    q * q
+}

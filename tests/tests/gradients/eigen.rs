@@ -1,0 +1,71 @@
+//! Symmetric eigendecomposition: `eigensystem` and `eigenvalues`, on inputs with eigenvalues
+//! pairwise at least 0.5 apart; eigenvectors through gauge-invariant functions. Regression:
+//! hmatrix-backprop's `Fᵢⱼ = λⱼ − λᵢ` (`eigensystem_random_v_cotangent_regression`). At a
+//! repeated eigenvalue the eigenvalues' gradient is finite and a cotangent on the vectors panics
+//! with a message.
+
+use backprop_linalg::{Backend, Join, Sym, eigensystem, eigenvalues, grad_bp};
+use backprop_tests::gauge::{sandwich, squares};
+use backprop_tests::gradcheck::{assert_entries, grad_ok, panic_message, run, sym_separated};
+use typenum::{U2, U3, U4, Unsigned};
+
+fn eigensystem_case<B: Backend, N: Unsigned + 'static>() {
+    let n = N::USIZE;
+    run(sym_separated::<N, B>(), |a| {
+        grad_ok(
+            |a| {
+                let (lambda, v) = eigensystem(a).split();
+                (lambda, sandwich(v, n), squares(v, |_| true)).join()
+            },
+            &a,
+        )?;
+        grad_ok(|a| eigensystem(a).split().0, &a)?;
+        grad_ok(|a| sandwich(eigensystem(a).split().1, n), &a)
+    });
+}
+
+backprop_tests::cases! {
+    fn eigensystem_sym2<B: Backend>() {
+        eigensystem_case::<B, U2>();
+    }
+    fn eigensystem_sym3<B: Backend>() {
+        eigensystem_case::<B, U3>();
+    }
+    fn eigensystem_sym4<B: Backend>() {
+        eigensystem_case::<B, U4>();
+    }
+    /// Regression (hmatrix-backprop uses `Fᵢⱼ = λⱼ − λᵢ`): a random cotangent reaching the
+    /// eigenvectors directly, through `V∘V` (sign-invariant), with nothing on `λ`.
+    fn eigensystem_random_v_cotangent_regression<B: Backend>() {
+        run(sym_separated::<U3, B>(), |a| {
+            grad_ok(|a| squares(eigensystem(a).split().1, |_| true), &a)
+        });
+    }
+    fn eigenvalues_sym2<B: Backend>() {
+        run(sym_separated::<U2, B>(), |a| grad_ok(eigenvalues, &a));
+    }
+    fn eigenvalues_sym3<B: Backend>() {
+        run(sym_separated::<U3, B>(), |a| grad_ok(eigenvalues, &a));
+    }
+    /// At a repeated eigenvalue, the eigenvalues' gradient is finite (here `sum λ = tr A` has
+    /// gradient `I`), and a cotangent on the eigenvectors panics with a message.
+    fn eigensystem_repeated_eigenvalues<B: Backend>() {
+        let a = Sym::<U3, B>::from_fn(|i, j| if i == j { 1.0 } else { 0.0 });
+        let g = grad_bp(eigenvalues, &a);
+        assert_entries(
+            &g.to_sq().to_row_major(),
+            &[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        );
+        let g = grad_bp(|a| eigensystem(a).split().0, &a);
+        assert_entries(
+            &g.to_sq().to_row_major(),
+            &[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        );
+        let message = panic_message(|| {
+            grad_bp(|a| eigensystem(a).split().1, &a);
+        });
+        let message = message.expect("the backward pass panics");
+        assert!(message.starts_with("eigensystem: "), "{message}");
+        assert!(message.contains("repeated eigen values"), "{message}");
+    }
+}

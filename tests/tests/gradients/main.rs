@@ -1,0 +1,64 @@
+//! The gradient suite: every differentiable operation of `backprop-linalg` checked on every
+//! backend with the core gradient checker (random cotangents on every output, random
+//! directions, central differences, relative tolerance 1e-6; the full Jacobian for small
+//! inputs), plus the regressions for the rules hmatrix-backprop gets wrong, the subgradient
+//! conventions, the error paths and the robustness sweeps.
+//!
+//! One module per operation family, as `backprop-linalg/src/ops/` is laid out; each holds its
+//! helpers and one `backprop_tests::cases!` block of generic cases, and `families!` below runs
+//! every case on every backend of `backprop_tests::for_each_backend!`. A test is named
+//! `backend::family::case`:
+//!
+//! | module | operations |
+//! |---|---|
+//! | [`products`] | `mul`, `app`, `dot`, `outer`, `cross`, `affine`, `affine_cols`, `add_to_cols`, element-wise arithmetic |
+//! | [`structure`] | `sum_elements`, `tr`, `sym`, `un_sym`, `m_tm`, `trace`, `take_diag`, `diag`, `diag_r`, `eye`, `konst`, `extract_*`/`create`, vectors and matrices built, joined and split, `to_rows`/`from_rows`/…, `linspace`, `range`; gradients with respect to `Sym` inputs |
+//! | [`maps`] | `vmap`, `mmap`, `zip_with_vector`, their `_` (isolated) and `d` (closed-form) forms |
+//! | [`svd`] | `svd`, `svd_`, `svd_tall`, `svd_flat`, `pinv` |
+//! | [`eigen`] | `eigensystem`, `eigenvalues` |
+//! | [`cholesky`] | `chol`, `chol_solve` |
+//! | [`qr`] | `qr`, `lstsq` |
+//! | [`solve`] | `lin_solve`, `lin_solve_v`, `triangular_solve` |
+//! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
+//! | [`matrix_functions`] | `expm`, `sqrtm` |
+//! | [`statistics`] | `mean`, `cov`, `mean_cov`, `mean_l` |
+//! | [`norms`] | `norm_0`, `norm_1v`, `norm_2v`, `norm_inf_v`, `norm_1m`, `norm_2m`, `norm_inf_m` |
+//! | [`complex`] | the complex ops (`C`, `M`) and the Hermitian ones (`Her`) |
+//! | [`robustness`] | bad input across every op: singular, nearly singular, non-positive-definite, NaN/∞ and mis-shaped inputs; finite backward passes; fuzzed chains; threads; unwinding |
+//!
+//! Filters: `cargo test -p backprop-tests faer::` (one backend), `faer::chol` (the Cholesky
+//! family on faer), `svd::` (one family, every backend), `mean_zero_entry_regression` (one case,
+//! every backend).
+
+mod cholesky;
+mod complex;
+mod determinant;
+mod eigen;
+mod maps;
+mod matrix_functions;
+mod norms;
+mod products;
+mod qr;
+mod robustness;
+mod solve;
+mod statistics;
+mod structure;
+mod svd;
+
+// Every family above, on every backend: `backend::family::case`.
+backprop_tests::families!(
+    products,
+    structure,
+    maps,
+    svd,
+    eigen,
+    cholesky,
+    qr,
+    solve,
+    determinant,
+    matrix_functions,
+    statistics,
+    norms,
+    complex,
+    robustness,
+);
