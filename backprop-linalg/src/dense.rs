@@ -145,7 +145,7 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
 /// complex types [`C`](crate::C) and [`M`](crate::M) are `Dense<B, Complex64>`).
 ///
 /// Sealed: only this crate's types implement it, and only this crate builds one from raw
-/// storage or writes its storage through it ([`Construct`]), so the invariants the types promise
+/// storage or writes its storage through it (the crate-private `Construct`), so the invariants the types promise
 /// hold (a [`Sym`](crate::Sym) is symmetric, a [`Her`](crate::Her) Hermitian, a statically sized
 /// value has its size). The unconstrained types offer an update of their storage in place
 /// ([`R::update_data`](crate::R::update_data), ...), which keeps the shape; `Sym` and `Her` are

@@ -50,7 +50,7 @@ pub use crate::types::sym::Sym;
 pub use crate::types::vector::R;
 
 /// Frees what this thread keeps between differentiations: the tape's storage
-/// ([`backprop_core::release_storage`]) and the [pool](crate::pool) of vector and matrix storage.
+/// ([`backprop_core::release_storage`]) and the [`pool`] of vector and matrix storage.
 ///
 /// ```
 /// use backprop_linalg::{R, dot, grad_bp, release_storage, typenum::U3};
