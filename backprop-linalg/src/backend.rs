@@ -50,6 +50,18 @@ pub(crate) fn fail(error: LinalgError) -> ! {
     panic!("{error}")
 }
 
+/// The value of a `try_` form's result, or a panic with its error's message ([`fail`]): how
+/// every plain form is written from its `try_` form. `#[track_caller]` here and on the plain
+/// form (a `match`, not a closure, which would lose the location) makes the panic report the
+/// user's line.
+#[track_caller]
+pub(crate) fn or_fail<T>(result: Result<T, LinalgError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => fail(error),
+    }
+}
+
 /// Unwraps a backend result whose failure would be a bug in this crate (the static sizes make it
 /// impossible), with a message saying so.
 #[track_caller]

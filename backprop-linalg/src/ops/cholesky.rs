@@ -6,7 +6,7 @@ use backprop_backend::{Transpose, Triangle};
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::record1;
@@ -36,7 +36,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_chol(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_chol(a))
 }
 
 /// [`chol`], returning an error instead of panicking.

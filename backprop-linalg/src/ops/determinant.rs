@@ -10,7 +10,7 @@ use backprop_backend::{Transpose, Triangle};
 use backprop_core::{BVar, Backward, VarId};
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, add_scaled, record1};
@@ -36,7 +36,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_det(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_det(a))
 }
 
 /// [`det`], returning an error instead of panicking.
@@ -186,7 +186,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_lndet(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_lndet(a))
 }
 
 /// [`lndet`], returning an error instead of panicking.
@@ -220,7 +220,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_invlndet(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_invlndet(a))
 }
 
 /// [`invlndet`], returning an error instead of panicking.
@@ -264,7 +264,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_inv(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_inv(a))
 }
 
 /// [`inv`], returning an error instead of panicking.
@@ -297,7 +297,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_slogdet(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_slogdet(a))
 }
 
 /// [`slogdet`], returning an error instead of panicking.

@@ -17,7 +17,7 @@ use backprop_backend::Transpose;
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
 use crate::ops::support::spectral::{any_nonzero, assert_separated, f_hadamard};
@@ -46,7 +46,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_eigensystem(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_eigensystem(a))
 }
 
 /// [`eigensystem`], returning an error instead of panicking.
@@ -106,7 +106,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_eigenvalues(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_eigenvalues(a))
 }
 
 /// [`eigenvalues`], returning an error instead of panicking.

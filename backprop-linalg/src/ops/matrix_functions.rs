@@ -6,7 +6,7 @@ use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::determinant::{inverse, ln_abs_det};
 use crate::ops::support::in_backward;
@@ -140,7 +140,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_expm(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_expm(a))
 }
 
 /// [`expm`], returning an error instead of panicking.
@@ -237,7 +237,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_sqrtm(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_sqrtm(a))
 }
 
 /// [`sqrtm`], returning an error instead of panicking.

@@ -11,7 +11,7 @@
 use backprop_core::{BVar, Backprop, sign};
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, fail};
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, entries};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_outer, add_scaled, record1};
@@ -175,7 +175,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_norm_2m(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_norm_2m(a))
 }
 
 /// [`norm_2m`], returning an error instead of panicking.

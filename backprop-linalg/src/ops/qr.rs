@@ -10,7 +10,7 @@ use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
 use typenum::{IsLessOrEqual, True, Unsigned};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::solve::{Triangle, triangle};
 use crate::ops::support::in_backward;
@@ -49,7 +49,7 @@ where
     N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
     B: Backend,
 {
-    try_qr(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_qr(a))
 }
 
 /// [`qr`], returning an error instead of panicking.
@@ -162,7 +162,7 @@ where
     K: Unsigned + 'static,
     B: Backend,
 {
-    try_lstsq(a, b).unwrap_or_else(|e| fail(e))
+    or_fail(try_lstsq(a, b))
 }
 
 /// [`lstsq`], returning an error instead of panicking.

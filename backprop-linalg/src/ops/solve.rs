@@ -11,7 +11,7 @@ use backprop_backend::{Lu, Transpose};
 use backprop_core::BVar;
 use typenum::{U1, Unsigned};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
 use crate::ops::support::in_backward;
@@ -99,7 +99,7 @@ where
     K: Unsigned + 'static,
     B: Backend,
 {
-    try_lin_solve(a, b).unwrap_or_else(|e| fail(e))
+    or_fail(try_lin_solve(a, b))
 }
 
 /// [`lin_solve`], returning an error instead of panicking.
@@ -140,7 +140,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_lin_solve_v(a, b).unwrap_or_else(|e| fail(e))
+    or_fail(try_lin_solve_v(a, b))
 }
 
 /// [`lin_solve_v`], returning an error instead of panicking.
@@ -180,7 +180,7 @@ where
     K: Unsigned + 'static,
     B: Backend,
 {
-    try_triangular_solve(a, b, tri).unwrap_or_else(|e| fail(e))
+    or_fail(try_triangular_solve(a, b, tri))
 }
 
 /// [`triangular_solve`], returning an error instead of panicking.
@@ -236,7 +236,7 @@ where
     K: Unsigned + 'static,
     B: Backend,
 {
-    try_chol_solve(r, b).unwrap_or_else(|e| fail(e))
+    or_fail(try_chol_solve(r, b))
 }
 
 /// [`chol_solve`], returning an error instead of panicking.

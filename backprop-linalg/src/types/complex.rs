@@ -19,7 +19,7 @@ use std::marker::PhantomData;
 use num_complex::Complex64;
 use typenum::Unsigned;
 
-use crate::backend::{ComplexBackend, ComplexMatrix, ComplexVector, LinalgError, fail};
+use crate::backend::{ComplexBackend, ComplexMatrix, ComplexVector, LinalgError, or_fail};
 use crate::dense::{Construct, Dense, MatKind, VecKind, impl_dense};
 use crate::{L, R};
 
@@ -151,7 +151,7 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
     /// If the slice's length is not `N`, with the message of [`C::try_from_slice`].
     #[track_caller]
     pub fn from_slice(s: &[Complex64]) -> Self {
-        Self::try_from_slice(s).unwrap_or_else(|e| fail(e))
+        or_fail(Self::try_from_slice(s))
     }
 
     /// From the backend's complex vector storage.
@@ -267,7 +267,7 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
     /// If the slice's length is not `Rows·Cols`, with the message of [`M::try_from_row_major`].
     #[track_caller]
     pub fn from_row_major(s: &[Complex64]) -> Self {
-        Self::try_from_row_major(s).unwrap_or_else(|e| fail(e))
+        or_fail(Self::try_from_row_major(s))
     }
 
     /// From the backend's complex matrix storage.

@@ -4,7 +4,7 @@
 //! Element-wise operations between values of different shapes panic with a message giving both
 //! shapes; constructors have `try_` forms.
 
-use crate::backend::{Backend, LinalgError, RealMatrix, RealVector, fail};
+use crate::backend::{Backend, LinalgError, RealMatrix, RealVector, or_fail};
 use crate::dense::{Construct, Dense, MatKind, VecKind, impl_dense};
 
 /// A real vector of run-time length.
@@ -117,7 +117,7 @@ impl<B: Backend> Matrix<B> {
     /// If the slice's length is not `rows·cols`.
     #[track_caller]
     pub fn from_row_major(rows: usize, cols: usize, s: &[f64]) -> Self {
-        Self::try_from_row_major(rows, cols, s).unwrap_or_else(|e| fail(e))
+        or_fail(Self::try_from_row_major(rows, cols, s))
     }
 
     /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`.

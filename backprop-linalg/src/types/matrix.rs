@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
 use crate::dense::{Construct, Dense, MatKind, impl_dense};
 
 /// A real `M×N` matrix (hmatrix's `L m n`), stored by backend `B`.
@@ -87,7 +87,7 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     /// If the slice's length is not `M·N`, with the message of [`L::try_from_row_major`].
     #[track_caller]
     pub fn from_row_major(s: &[f64]) -> Self {
-        Self::try_from_row_major(s).unwrap_or_else(|e| fail(e))
+        or_fail(Self::try_from_row_major(s))
     }
 
     /// From the backend's storage (a `faer::Mat`, `DMatrix`, `Array2`).

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealVector, fail};
+use crate::backend::{Backend, LinalgError, RealVector, or_fail};
 use crate::dense::{Construct, Dense, VecKind, impl_dense};
 
 /// A real vector of length `N` (hmatrix's `R n`), stored by backend `B`.
@@ -86,7 +86,7 @@ impl<N: Unsigned + 'static, B: Backend> R<N, B> {
     /// If the slice's length is not `N`, with the message of [`R::try_from_slice`].
     #[track_caller]
     pub fn from_slice(s: &[f64]) -> Self {
-        Self::try_from_slice(s).unwrap_or_else(|e| fail(e))
+        or_fail(Self::try_from_slice(s))
     }
 
     /// From the backend's storage (a `faer::Col`, `DVector`, `Array1`).

@@ -1030,6 +1030,61 @@ backprop_tests::cases! {
             );
         }
     }
+
+    // ----- 7. panics point at the caller -----
+
+    /// A plain form's panic reports the line that called it, in this file, not a line of
+    /// backprop-linalg: inside a differentiated closure, on plain values, and from a
+    /// constructor. (Passed by name, `eval_bp(inv, ..)`, the caller is the standard library's
+    /// `FnOnce` shim: `#[track_caller]` cannot see through a function pointer.)
+    fn plain_forms_panic_at_the_callers_line<B: Backend>() {
+        let not_pd = Sym::<U2, B>::from_fn(|i, j| if i == j { -1.0 } else { 0.0 });
+        let (file, line) = panic_location(|| {
+            grad_bp(|a| sum_elements(chol(a)), &not_pd);
+        });
+        assert_eq!((file.as_str(), line), (file!(), line!() - 2), "chol");
+        let singular = Sq::<U2, B>::from_row_major(&[1.0, 2.0, 2.0, 4.0]);
+        let (file, line) = panic_location(|| {
+            eval_bp(|a| inv(a), &singular);
+        });
+        assert_eq!((file.as_str(), line), (file!(), line!() - 2), "inv");
+        let (file, line) = panic_location(|| {
+            let b = L::<U2, U1, B>::from_row_major(&[1.0, 1.0]);
+            backprop_linalg::eval_bp2(|a, b| lin_solve(a, b), &singular, &b);
+        });
+        assert_eq!((file.as_str(), line), (file!(), line!() - 2), "lin_solve");
+        let (file, line) = panic_location(|| {
+            Sq::<U2, B>::from_row_major(&[1.0, 2.0, 3.0]);
+        });
+        assert_eq!((file.as_str(), line), (file!(), line!() - 2), "from_row_major");
+    }
+}
+
+/// Where the panic of `f` was reported: file and line, recorded by a panic hook for this
+/// thread (the hook forwards every panic to the one it replaced, so other tests are unaffected).
+fn panic_location(f: impl FnOnce()) -> (String, u32) {
+    use std::cell::RefCell;
+    use std::sync::Once;
+    thread_local! {
+        static LOCATION: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Some(l) = info.location() {
+                let here = (l.file().to_string(), l.line());
+                let _ = LOCATION.try_with(|c| *c.borrow_mut() = Some(here));
+            }
+            previous(info);
+        }));
+    });
+    LOCATION.with(|c| c.borrow_mut().take());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    assert!(result.is_err(), "expected a panic");
+    LOCATION
+        .with(|c| c.borrow_mut().take())
+        .expect("the hook recorded where the panic was reported")
 }
 
 /// `Σ(A⁻¹∘tanh A)`, the loss of the unwinding case.

@@ -10,7 +10,7 @@ use std::ops::{Add, Sub};
 use backprop_core::BVar;
 use typenum::{Diff, IsLessOrEqual, Sum, True, U1, Unsigned};
 
-use crate::backend::{Backend, LinalgError, fail, sized};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
 use crate::ops::support::record::record1;
@@ -275,5 +275,5 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_matrix(xs).unwrap_or_else(|e| fail(e))
+    or_fail(try_matrix(xs))
 }

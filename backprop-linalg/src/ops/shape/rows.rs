@@ -5,7 +5,7 @@
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, fail, sized};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_gather, record_parts};
 use crate::{L, R};
@@ -143,7 +143,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_from_rows(rows).unwrap_or_else(|e| fail(e))
+    or_fail(try_from_rows(rows))
 }
 
 /// The `M×N` matrix whose columns are `columns` (hmatrix's `fromColumns`).
@@ -179,5 +179,5 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_from_columns(columns).unwrap_or_else(|e| fail(e))
+    or_fail(try_from_columns(columns))
 }

@@ -5,7 +5,7 @@
 use backprop_core::{BVar, Backprop};
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, fail};
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, sum};
 use crate::ops::support::record::record1;
 use crate::{L, Matrix, R, Vector};
@@ -170,5 +170,5 @@ where
     T: StaticallySized<B>,
     B: Backend,
 {
-    try_create(d).unwrap_or_else(|e| fail(e))
+    or_fail(try_create(d))
 }

@@ -11,7 +11,7 @@ use backprop_core::BVar;
 use typenum::{Add1, B1, Diff, IsLessOrEqual, Sub1, Sum, True, U1, U2, U3, U4, Unsigned};
 
 use crate::R;
-use crate::backend::{Backend, LinalgError, fail, sized};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
 use crate::ops::support::record::record2;
@@ -84,7 +84,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_vector(xs).unwrap_or_else(|e| fail(e))
+    or_fail(try_vector(xs))
 }
 
 /// `x` with `s` appended (hmatrix's `&`).

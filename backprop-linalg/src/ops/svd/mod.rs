@@ -23,7 +23,7 @@ use backprop_backend::Transpose;
 use backprop_core::BVar;
 use typenum::Unsigned;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1};
@@ -55,7 +55,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_svd(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_svd(a))
 }
 
 /// [`svd`], returning an error instead of panicking.
@@ -114,7 +114,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_svd_(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_svd_(a))
 }
 
 /// [`svd_`], returning an error instead of panicking.

@@ -5,7 +5,7 @@ use backprop_core::BVar;
 use typenum::Unsigned;
 
 use crate::L;
-use crate::backend::{Backend, LinalgError, RealMatrix, fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::qr::rank_deficient;
 use crate::ops::support::record::record1;
@@ -30,7 +30,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_pinv(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_pinv(a))
 }
 
 /// [`pinv`], returning an error instead of panicking.

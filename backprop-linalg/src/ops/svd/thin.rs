@@ -15,7 +15,7 @@ use backprop_core::BVar;
 use typenum::{IsLessOrEqual, True, Unsigned};
 
 use super::thin_svd_pullback;
-use crate::backend::{Backend, LinalgError, fail};
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
 use crate::{L, R, Sq};
@@ -41,7 +41,7 @@ where
     N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
     B: Backend,
 {
-    try_svd_tall(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_svd_tall(a))
 }
 
 /// [`svd_tall`], returning an error instead of panicking.
@@ -79,7 +79,7 @@ where
     N: Unsigned + 'static,
     B: Backend,
 {
-    try_svd_flat(a).unwrap_or_else(|e| fail(e))
+    or_fail(try_svd_flat(a))
 }
 
 /// [`svd_flat`], returning an error instead of panicking.
