@@ -290,51 +290,58 @@ pub(crate) mod any {
         T::wrap(T::Kind::from_fn_like(like.data(), |k| read[k])).normalize()
     }
 
-    /// The same shape filled with `x` (in storage from the [pool](crate::pool) when it has some).
-    pub(crate) fn filled<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(like: &T, x: S) -> T {
-        match pool::take::<S, B, T::Kind>(T::Kind::shape(like.data())) {
+    /// Storage of `shape`: a buffer from the [pool](crate::pool) that `fill` overwrites, or, when
+    /// the pool has none of that shape, `fresh()`. Every constructor that writes every entry
+    /// goes through here.
+    pub(crate) fn reuse_or<S: Scalar, B: LinalgBackend<S>, K: StorageKind<B, S>>(
+        shape: (usize, usize),
+        fill: impl FnOnce(&mut K::Data),
+        fresh: impl FnOnce() -> K::Data,
+    ) -> K::Data {
+        match pool::take::<S, B, K>(shape) {
             Some(mut spare) => {
-                T::Kind::map_mut(&mut spare, |_| x);
-                T::wrap(spare)
+                fill(&mut spare);
+                spare
             }
-            None => T::wrap(T::Kind::from_fn_like(like.data(), |_| x)),
+            None => fresh(),
         }
     }
 
-    /// Storage of `shape` with every entry `x`, from the [pool](crate::pool); `None` if it has
-    /// none of that shape.
-    pub(crate) fn pooled_konst<S: Scalar, B: LinalgBackend<S>, K: StorageKind<B, S>>(
-        shape: (usize, usize),
-        x: S,
-    ) -> Option<K::Data> {
-        let mut spare = pool::take::<S, B, K>(shape)?;
-        K::map_mut(&mut spare, |_| x);
-        Some(spare)
+    /// The same shape filled with `x`.
+    pub(crate) fn filled<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(like: &T, x: S) -> T {
+        let like = like.data();
+        T::wrap(reuse_or::<S, B, T::Kind>(
+            T::Kind::shape(like),
+            |d| T::Kind::map_mut(d, |_| x),
+            || T::Kind::from_fn_like(like, |_| x),
+        ))
     }
 
-    /// `f` on every entry (in storage from the [pool](crate::pool) when it has some).
+    /// `f` on every entry.
     pub(crate) fn map<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
         a: &T,
-        mut f: impl FnMut(S) -> S,
+        f: impl Fn(S) -> S,
     ) -> T {
-        match pool::take::<S, B, T::Kind>(T::Kind::shape(a.data())) {
-            Some(mut spare) => {
-                T::Kind::zip_apply(&mut spare, a.data(), |_, x| f(x));
-                T::wrap(spare)
-            }
-            None => T::wrap(T::Kind::map(a.data(), f)),
-        }
+        let a = a.data();
+        T::wrap(reuse_or::<S, B, T::Kind>(
+            T::Kind::shape(a),
+            |d| {
+                T::Kind::zip_apply(d, a, |_, x| f(x));
+            },
+            || T::Kind::map(a, &f),
+        ))
     }
 
-    /// A copy (in storage from the [pool](crate::pool) when it has some).
+    /// A copy.
     pub(crate) fn copy<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T) -> T {
-        match pool::take::<S, B, T::Kind>(T::Kind::shape(a.data())) {
-            Some(mut spare) => {
-                T::Kind::copy_from(&mut spare, a.data());
-                T::wrap(spare)
-            }
-            None => T::wrap(a.data().clone()),
-        }
+        let a = a.data();
+        T::wrap(reuse_or::<S, B, T::Kind>(
+            T::Kind::shape(a),
+            |d| {
+                T::Kind::copy_from(d, a);
+            },
+            || a.clone(),
+        ))
     }
 
     /// `f` on the storage, mutably, checking that it keeps its shape.
@@ -357,16 +364,24 @@ pub(crate) mod any {
         out
     }
 
-    /// The storage, moved out (the value is left without entries, which the pool ignores).
-    pub(crate) fn into_data<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
-        mut a: T,
+    /// The storage, moved out; `a` is left without entries (which the pool ignores when `a` is
+    /// dropped).
+    pub(crate) fn take_data<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        a: &mut T,
     ) -> <T::Kind as StorageKind<B, S>>::Data {
         std::mem::replace(a.data_mut(), T::Kind::empty())
     }
 
+    /// The storage of `a`, by value.
+    pub(crate) fn into_data<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        mut a: T,
+    ) -> <T::Kind as StorageKind<B, S>>::Data {
+        take_data(&mut a)
+    }
+
     /// Gives the storage of a value being dropped to the [pool](crate::pool).
     pub(crate) fn recycle<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &mut T) {
-        pool::give::<S, B, T::Kind>(std::mem::replace(a.data_mut(), T::Kind::empty()));
+        pool::give::<S, B, T::Kind>(take_data(a));
     }
 
     /// Shape of the storage, for messages.
@@ -411,7 +426,7 @@ pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
 }
 
 /// `f` on every entry.
-pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl FnMut(f64) -> f64) -> T {
+pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl Fn(f64) -> f64) -> T {
     any::map::<f64, B, T>(a, f)
 }
 

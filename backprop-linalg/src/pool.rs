@@ -59,26 +59,31 @@ thread_local! {
 }
 
 impl Pool {
-    /// The index of the group of `D` and `shape`, after moving it to the front: the groups
-    /// stay in order of use, most recent first, so a loop finds its shapes at once and the
-    /// group used least recently is the last.
+    /// Whether there is a group of `D` and `shape`; if so it is moved to the front,
+    /// `groups[0]`: the groups stay in order of use, most recent first, so a loop finds its
+    /// shapes at once and the group used least recently is the last.
     #[inline]
-    fn find<D: 'static>(&mut self, shape: (usize, usize)) -> Option<usize> {
+    fn bring_to_front<D: 'static>(&mut self, shape: (usize, usize)) -> bool {
         let type_id = TypeId::of::<D>();
-        let index = self
+        match self
             .groups
             .iter()
-            .position(|g| g.shape == shape && g.type_id == type_id)?;
-        if index > 0 {
-            self.groups[..=index].rotate_right(1);
+            .position(|g| g.shape == shape && g.type_id == type_id)
+        {
+            Some(index) => {
+                self.groups[..=index].rotate_right(1);
+                true
+            }
+            None => false,
         }
-        Some(0)
     }
 
     #[inline]
     fn take<D: 'static>(&mut self, shape: (usize, usize)) -> Option<D> {
-        let index = self.find::<D>(shape)?;
-        let group = &mut self.groups[index];
+        if !self.bring_to_front::<D>(shape) {
+            return None;
+        }
+        let group = &mut self.groups[0];
         let data = group.spares.downcast_mut::<Vec<D>>()?.pop()?;
         group.count -= 1;
         self.bytes -= group.bytes;
@@ -98,11 +103,10 @@ impl Pool {
         if self.bytes + bytes > MAX_BYTES {
             freed = self.make_room(bytes, TypeId::of::<D>(), shape);
         }
-        let index = match self.find::<D>(shape) {
-            Some(index) => index,
-            None => self.add_group::<D>(shape, bytes),
-        };
-        let group = &mut self.groups[index];
+        if !self.bring_to_front::<D>(shape) {
+            self.add_group::<D>(shape, bytes);
+        }
+        let group = &mut self.groups[0];
         if group.count >= MAX_PER_SHAPE || self.bytes + bytes > MAX_BYTES {
             return (Some(data), freed);
         }
@@ -117,9 +121,9 @@ impl Pool {
         }
     }
 
-    /// A new, empty group of `D` and `shape`, at the front; its index.
+    /// A new, empty group of `D` and `shape`, at the front.
     #[cold]
-    fn add_group<D: 'static>(&mut self, shape: (usize, usize), bytes: usize) -> usize {
+    fn add_group<D: 'static>(&mut self, shape: (usize, usize), bytes: usize) {
         self.groups.insert(
             0,
             Group {
@@ -130,7 +134,6 @@ impl Pool {
                 spares: Box::new(Vec::<D>::new()),
             },
         );
-        0
     }
 
     /// Removes whole groups, least recently used first (from the back), never the one of

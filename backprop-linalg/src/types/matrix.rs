@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
-use crate::dense::{Construct, Dense, MatKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, StorageKind, impl_dense};
 
 /// A real `M×N` matrix (hmatrix's `L m n`), stored by backend `B`.
 ///
@@ -59,10 +59,11 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
 
     /// All entries equal to `x` (hmatrix's `konst`).
     pub fn konst(x: f64) -> Self {
-        match crate::dense::any::pooled_konst::<f64, B, MatKind>((M::USIZE, N::USIZE), x) {
-            Some(data) => Self::wrap(data),
-            None => Self::from_fn(|_, _| x),
-        }
+        Self::wrap(crate::dense::any::reuse_or::<f64, B, MatKind>(
+            (M::USIZE, N::USIZE),
+            |d| <MatKind as StorageKind<B>>::map_mut(d, |_| x),
+            || B::mat_from_fn(M::USIZE, N::USIZE, |_, _| x),
+        ))
     }
 
     /// All zeros.

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealVector, or_fail};
-use crate::dense::{Construct, Dense, VecKind, impl_dense};
+use crate::dense::{Construct, Dense, StorageKind, VecKind, impl_dense};
 
 /// A real vector of length `N` (hmatrix's `R n`), stored by backend `B`.
 ///
@@ -54,10 +54,11 @@ impl<N: Unsigned + 'static, B: Backend> R<N, B> {
 
     /// All entries equal to `x` (hmatrix's `konst`).
     pub fn konst(x: f64) -> Self {
-        match crate::dense::any::pooled_konst::<f64, B, VecKind>((N::USIZE, 1), x) {
-            Some(data) => Self::wrap(data),
-            None => Self::from_fn(|_| x),
-        }
+        Self::wrap(crate::dense::any::reuse_or::<f64, B, VecKind>(
+            (N::USIZE, 1),
+            |d| <VecKind as StorageKind<B>>::map_mut(d, |_| x),
+            || B::vec_from_fn(N::USIZE, |_| x),
+        ))
     }
 
     /// All zeros.
