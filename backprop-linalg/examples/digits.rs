@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use backprop_linalg::typenum::{U1, U10, U32, U64, Unsigned};
+use backprop_linalg::StaticDim;
+use backprop_linalg::typenum::{U1, U10, U32, U64};
 use backprop_linalg::{
     BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, affine_cols, app, backprop,
     eval_bp, sum_elements, tr,
@@ -65,7 +66,7 @@ fn logits<'t, N, B>(
     x: BVar<'t, L<Pixels, N, B>>,
 ) -> BVar<'t, L<Digits, N, B>>
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
     let NetVars { w1, b1, w2, b2 } = net.split();
@@ -77,15 +78,15 @@ where
 /// mean over samples j of `log Σₖ exp(zₖⱼ) − Σₖ yₖⱼ zₖⱼ`.
 fn cross_entropy<'t, N, B>(z: BVar<'t, L<Digits, N, B>>, y: L<Digits, N, B>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
     let tape = z.tape();
     // Each column is shifted by its maximum before `exp`, so it cannot overflow; the shift is
     // a constant, added back after the log, so neither value nor gradient changes.
-    let max: Vec<f64> = (0..N::USIZE)
+    let max: Vec<f64> = (0..N::SIZE)
         .map(|j| {
-            (0..Digits::USIZE)
+            (0..Digits::SIZE)
                 .map(|k| z.value().get(k, j))
                 .fold(f64::MIN, f64::max)
         })
@@ -94,13 +95,13 @@ where
     let column_sums = app(tr(shifted.exp()), tape.constant(R::konst(1.0)));
     let log_sum_exp = sum_elements(column_sums.ln()) + max.iter().sum::<f64>();
     let label_scores = sum_elements(z * tape.constant(y));
-    (log_sum_exp - label_scores) / N::USIZE as f64
+    (log_sum_exp - label_scores) / N::SIZE as f64
 }
 
 /// The training loss: cross-entropy of the network on the columns of `x` (labels `y`).
 fn loss<'t, N, B>(net: BVar<'t, Net<B>>, x: L<Pixels, N, B>, y: L<Digits, N, B>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
     let x = net.tape().constant(x);
@@ -153,14 +154,14 @@ fn parse_row(line: &str) -> Result<Sample, String> {
 /// The samples `idx` as the columns of an input matrix and of a one-hot label matrix.
 fn batch<N, B>(data: &[Sample], idx: &[usize]) -> (L<Pixels, N, B>, L<Digits, N, B>)
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
     assert_eq!(
         idx.len(),
-        N::USIZE,
+        N::SIZE,
         "a batch of {} needs as many samples",
-        N::USIZE
+        N::SIZE
     );
     let x = L::from_fn(|i, j| data[idx[j]].pixels[i]);
     let y = L::from_fn(|k, j| f64::from(u8::from(data[idx[j]].label == k)));
@@ -196,10 +197,8 @@ impl Rng {
 
 /// Weights uniform in ±√(6/(fan_in + fan_out)) (Glorot), biases zero.
 fn init<B: Backend>(rng: &mut Rng) -> Net<B> {
-    fn glorot<O: Unsigned + 'static, I: Unsigned + 'static, B: Backend>(
-        rng: &mut Rng,
-    ) -> L<O, I, B> {
-        let scale = (6.0 / (I::USIZE + O::USIZE) as f64).sqrt();
+    fn glorot<O: StaticDim, I: StaticDim, B: Backend>(rng: &mut Rng) -> L<O, I, B> {
+        let scale = (6.0 / (I::SIZE + O::SIZE) as f64).sqrt();
         L::from_fn(|_, _| scale * rng.symmetric())
     }
     Net {
@@ -264,7 +263,7 @@ fn evaluate<B: Backend>(net: &Net<B>, data: &[Sample], samples: &[usize]) -> (f6
         );
         total += l;
         let scores = z.to_row_major();
-        let guess = (0..Digits::USIZE).max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+        let guess = (0..Digits::SIZE).max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
         correct += usize::from(guess == Some(data[i].label));
     }
     (
@@ -288,13 +287,13 @@ fn train<B: Backend>(data: &[Sample], epochs: usize) -> Result<History, Box<dyn 
     let n_test = (data.len() as f64 * TEST_SHARE).round() as usize;
     let (test, train) = order.split_at(n_test);
     let mut train = train.to_vec();
-    let steps_per_epoch = train.len() / Batch::USIZE;
+    let steps_per_epoch = train.len() / Batch::SIZE;
     println!(
         "{} training / {} test images; 64-{}-10 tanh network, minibatches of {}, backend {}",
         train.len(),
         test.len(),
-        Hidden::USIZE,
-        Batch::USIZE,
+        Hidden::SIZE,
+        Batch::SIZE,
         std::any::type_name::<B>()
     );
 
@@ -313,7 +312,7 @@ fn train<B: Backend>(data: &[Sample], epochs: usize) -> Result<History, Box<dyn 
     for epoch in 1..=epochs {
         rng.shuffle(&mut train);
         let mut epoch_loss = 0.0;
-        for idx in train.chunks_exact(Batch::USIZE) {
+        for idx in train.chunks_exact(Batch::SIZE) {
             let (x, y) = batch::<Batch, B>(data, idx);
             let (l, grad) = backprop(|net| loss(net, x, y), &net);
             net = adam.update(&net, &grad);

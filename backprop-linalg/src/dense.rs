@@ -45,6 +45,10 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool;
     /// Storage without entries (no allocation).
     fn empty() -> Self::Data;
+    /// A shape as messages write it: `3 entries` for a vector, `3×2` for a matrix.
+    fn describe(shape: (usize, usize)) -> String;
+    /// Sizes as messages write them, `any` for a run-time size: `any entries`, `3×any`.
+    fn describe_sizes(rows: &str, cols: &str) -> String;
 }
 
 /// Vector storage.
@@ -93,6 +97,12 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     fn empty() -> Self::Data {
         B::vec_from_fn(0, |_| S::from_f64(0.0))
     }
+    fn describe((n, _): (usize, usize)) -> String {
+        format!("{n} entries")
+    }
+    fn describe_sizes(rows: &str, _: &str) -> String {
+        format!("{rows} entries")
+    }
 }
 
 impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
@@ -139,6 +149,12 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     fn empty() -> Self::Data {
         B::mat_from_fn(0, 0, |_, _| S::from_f64(0.0))
     }
+    fn describe((rows, cols): (usize, usize)) -> String {
+        format!("{rows}×{cols}")
+    }
+    fn describe_sizes(rows: &str, cols: &str) -> String {
+        format!("{rows}×{cols}")
+    }
 }
 
 /// A value stored as one backend vector or matrix of scalars `S` (`f64` unless named: the
@@ -166,6 +182,8 @@ pub(crate) use sealed::Construct;
 mod sealed {
     use backprop_backend::{LinalgBackend, Scalar};
 
+    use crate::dim::Dim;
+
     use super::StorageKind;
 
     /// How this crate builds and rewrites a [`Dense`](super::Dense) value: not nameable outside
@@ -173,6 +191,13 @@ mod sealed {
     pub trait Construct<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
         /// Its storage kind.
         type Kind: StorageKind<B, S>;
+        /// Its number of rows (a vector's length).
+        type Rows: Dim;
+        /// Its number of columns (`U1` for a vector).
+        type Cols: Dim;
+        /// Whether it is square whatever its size (`Sym`, `Her`), which a [`Dyn`](crate::Dyn)
+        /// size does not say.
+        const SQUARE: bool = false;
         /// The storage, mutably. Implementations keep their invariants (size; symmetry for
         /// `Sym`, Hermitian symmetry for `Her`) only through the shared impls, which preserve
         /// them.
@@ -190,10 +215,11 @@ mod sealed {
 /// The shared entry-wise operations, for any scalar. The functions of the same names one level
 /// up are their real (`f64`) forms, which the ops call.
 pub(crate) mod any {
-    use backprop_backend::{LinalgBackend, Scalar};
+    use backprop_backend::{LinalgBackend, LinalgError, Scalar};
     use backprop_core::Coords;
 
     use super::{Dense, StorageKind};
+    use crate::dim::Dim;
     use crate::pool;
 
     /// `f` on corresponding entries.
@@ -382,6 +408,59 @@ pub(crate) mod any {
     /// Gives the storage of a value being dropped to the [pool](crate::pool).
     pub(crate) fn recycle<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &mut T) {
         pool::give::<S, B, T::Kind>(take_data(a));
+    }
+
+    /// Whether storage of `shape` has the sizes `T` promises.
+    pub(crate) fn fits<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        shape: (usize, usize),
+    ) -> bool {
+        T::Rows::admits(shape.0) && T::Cols::admits(shape.1) && (!T::SQUARE || shape.0 == shape.1)
+    }
+
+    /// The sizes `T` promises, as messages write them (`3×2`, `any entries`, `3×any`,
+    /// `n×n` for a run-time sized `Sym`).
+    pub(crate) fn expected<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>() -> String {
+        if T::SQUARE && T::Rows::STATIC.is_none() {
+            return T::Kind::describe_sizes("n", "n");
+        }
+        T::Kind::describe_sizes(&T::Rows::describe(), &T::Cols::describe())
+    }
+
+    /// `data` as a `T`, if its shape has the sizes `T` promises; the error names `op`.
+    pub(crate) fn try_wrap<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        op: &'static str,
+        data: <T::Kind as StorageKind<B, S>>::Data,
+    ) -> Result<T, LinalgError> {
+        let shape = T::Kind::shape(&data);
+        if fits::<S, B, T>(shape) {
+            Ok(T::wrap(data))
+        } else {
+            Err(mismatch::<S, B, T>(op, shape))
+        }
+    }
+
+    /// The error of `op` for storage of `shape` where a `T` is needed.
+    pub(crate) fn mismatch<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        op: &'static str,
+        shape: (usize, usize),
+    ) -> LinalgError {
+        LinalgError::ShapeMismatch {
+            op,
+            expected: expected::<S, B, T>(),
+            found: T::Kind::describe(shape),
+        }
+    }
+
+    /// `a`'s storage as a `U` (the same storage, other sizes: `R<U3>` as `R<Dyn>` or back),
+    /// if it has the sizes `U` promises; the error names `op`. No copy.
+    pub(crate) fn try_recast<S, B, T, U>(op: &'static str, mut a: T) -> Result<U, LinalgError>
+    where
+        S: Scalar,
+        B: LinalgBackend<S>,
+        T: Dense<B, S>,
+        U: Dense<B, S, Kind = T::Kind>,
+    {
+        try_wrap::<S, B, U>(op, take_data(&mut a))
     }
 
     /// Shape of the storage, for messages.

@@ -27,6 +27,7 @@ compile_error!(
 mod aliases;
 pub mod backend;
 pub mod dense;
+pub mod dim;
 pub mod ops;
 pub mod pool;
 pub mod types;
@@ -41,13 +42,13 @@ pub use crate::aliases::nalgebra;
 #[cfg(feature = "ndarray")]
 pub use crate::aliases::ndarray;
 pub use crate::backend::{Backend, ComplexBackend, DefaultBackend, LinalgError};
+pub use crate::dim::{Dim, DimAdd, DimDiff, DimLe, DimSub, DimSum, Dyn, StaticDim};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};
-pub use crate::types::dynamic::{Matrix, Vector};
 pub use crate::types::her::Her;
-pub use crate::types::matrix::{L, Sq};
+pub use crate::types::matrix::{L, Matrix, Sq};
 pub use crate::types::sym::Sym;
-pub use crate::types::vector::R;
+pub use crate::types::vector::{R, Vector};
 
 /// Frees what this thread keeps between differentiations: the tape's storage
 /// ([`backprop_core::release_storage`]) and the [`pool`] of vector and matrix storage.

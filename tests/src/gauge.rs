@@ -3,8 +3,8 @@
 //! singular value, such as the extra columns of a full SVD's `U`), so the suites check them
 //! through functions that do not see that freedom.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{BVar, Backend, L, Sq, mul, tr};
-use typenum::Unsigned;
 
 /// Weights for [`sandwich`]: distinct on the first `k` columns, one common weight on the rest.
 fn weight(j: usize, k: usize) -> f64 {
@@ -13,7 +13,7 @@ fn weight(j: usize, k: usize) -> f64 {
 
 /// `Q·diag(w)·Qᵀ` with distinct weights on the first `k` columns of `Q` and one common weight on
 /// the rest: invariant under sign flips of columns and rotations among the extra columns.
-pub fn sandwich<'t, N: Unsigned + 'static, B: Backend>(
+pub fn sandwich<'t, N: StaticDim, B: Backend>(
     q: BVar<'t, Sq<N, B>>,
     k: usize,
 ) -> BVar<'t, Sq<N, B>> {
@@ -27,7 +27,7 @@ pub fn sandwich<'t, N: Unsigned + 'static, B: Backend>(
 
 /// `Q∘Q` on the columns `j` with `keep(j)`, zero elsewhere (sign-invariant; smooth, unlike `|Q|`,
 /// which has a kink where an entry of a random orthogonal matrix crosses zero).
-pub fn squares<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+pub fn squares<'t, M: StaticDim, N: StaticDim, B: Backend>(
     q: BVar<'t, L<M, N, B>>,
     keep: impl Fn(usize) -> bool,
 ) -> BVar<'t, L<M, N, B>> {
@@ -36,7 +36,7 @@ pub fn squares<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 }
 
 /// `U₁·V₁ᵀ = U·E·Vᵀ` with `E` the `M×N` rectangular identity (gauge-invariant).
-pub fn u_vt<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+pub fn u_vt<'t, M: StaticDim, N: StaticDim, B: Backend>(
     u: BVar<'t, Sq<M, B>>,
     v: BVar<'t, Sq<N, B>>,
 ) -> BVar<'t, L<M, N, B>> {
@@ -48,7 +48,7 @@ pub fn u_vt<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 
 /// `Q·diag(w)·Qᵀ` for a thin factor (`M×K`, orthonormal columns) with distinct weights `w`:
 /// invariant under the sign of each column.
-pub fn thin_sandwich<'t, M: Unsigned + 'static, K: Unsigned + 'static, B: Backend>(
+pub fn thin_sandwich<'t, M: StaticDim, K: StaticDim, B: Backend>(
     q: BVar<'t, L<M, K, B>>,
 ) -> BVar<'t, Sq<M, B>> {
     let d = q.tape().constant(Sq::<K, B>::from_fn(|i, j| {
@@ -58,7 +58,7 @@ pub fn thin_sandwich<'t, M: Unsigned + 'static, K: Unsigned + 'static, B: Backen
 }
 
 /// `Q∘Q` for a thin factor, sign-invariant and smooth.
-pub fn thin_squares<'t, M: Unsigned + 'static, K: Unsigned + 'static, B: Backend>(
+pub fn thin_squares<'t, M: StaticDim, K: StaticDim, B: Backend>(
     q: BVar<'t, L<M, K, B>>,
 ) -> BVar<'t, L<M, K, B>> {
     q * q

@@ -8,10 +8,10 @@
 
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_core::{BVar, Backprop, Coords};
+use backprop_linalg::StaticDim;
 use backprop_linalg::{Backend, L, R, Sym};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use typenum::Unsigned;
 
 /// The relative tolerance of every gradient check with well-conditioned inputs.
 pub const TOL: f64 = 1e-6;
@@ -110,16 +110,16 @@ pub fn entries(n: usize) -> impl Strategy<Value = Vec<f64>> {
 }
 
 /// A vector with entries in `[-2, 2]`.
-pub fn vector<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = R<N, B>> {
-    entries(N::USIZE).prop_map(|v| R::from_slice(&v))
+pub fn vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+    entries(N::SIZE).prop_map(|v| R::from_slice(&v))
 }
 
 /// A vector whose entries are at least 0.1 away from zero, and from each other in absolute
 /// value, so sign- and max-based functions are smooth around it.
-pub fn separated_vector<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+pub fn separated_vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
     (
-        Just((0..N::USIZE).collect::<Vec<usize>>()).prop_shuffle(),
-        proptest::collection::vec(any::<bool>(), N::USIZE),
+        Just((0..N::SIZE).collect::<Vec<usize>>()).prop_shuffle(),
+        proptest::collection::vec(any::<bool>(), N::SIZE),
         0.0f64..0.05,
     )
         .prop_map(|(order, signs, jitter)| {
@@ -131,27 +131,26 @@ pub fn separated_vector<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Va
 }
 
 /// A matrix with entries in `[-2, 2]`.
-pub fn matrix<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
--> impl Strategy<Value = L<M, N, B>> {
-    entries(M::USIZE * N::USIZE).prop_map(|v| L::from_row_major(&v))
+pub fn matrix<M: StaticDim, N: StaticDim, B: Backend>() -> impl Strategy<Value = L<M, N, B>> {
+    entries(M::SIZE * N::SIZE).prop_map(|v| L::from_row_major(&v))
 }
 
 /// A symmetric matrix with entries in `[-2, 2]`.
-pub fn symmetric<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
-    entries(N::USIZE * N::USIZE).prop_map(|v| Sym::from_sq(&L::from_row_major(&v)))
+pub fn symmetric<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    entries(N::SIZE * N::SIZE).prop_map(|v| Sym::from_sq(&L::from_row_major(&v)))
 }
 
 // ----- factorizations, determinants, norms, statistics -----
 
 /// A `Dense` as a statically sized matrix.
-fn to_l<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(d: &crate::Dense) -> L<M, N, B> {
+fn to_l<M: StaticDim, N: StaticDim, B: Backend>(d: &crate::Dense) -> L<M, N, B> {
     L::from_row_major(&d.data)
 }
 
 /// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` with `λ ∈ [0.5, 4]` and `Q` orthogonal
 /// (condition number at most 8).
-pub fn spd<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
-    let n = N::USIZE;
+pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..4.0, n),
         crate::generators::orthogonal(n),
@@ -164,23 +163,23 @@ pub fn spd<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, 
 
 /// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
 /// eigenvectors are smooth functions of it.
-pub fn sym_separated<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
-    crate::generators::symmetric_separated(N::USIZE).prop_map(|(a, _)| Sym::from_sq(&to_l(&a)))
+pub fn sym_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    crate::generators::symmetric_separated(N::SIZE).prop_map(|(a, _)| Sym::from_sq(&to_l(&a)))
 }
 
 /// An `M×N` matrix `U·Σ·Vᵀ` whose singular values are at least 0.5 and pairwise at least 0.5
 /// apart, so singular vectors are smooth functions of it.
-pub fn separated_singular<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
+pub fn separated_singular<M: StaticDim, N: StaticDim, B: Backend>()
 -> impl Strategy<Value = L<M, N, B>> {
-    crate::generators::separated_singular(M::USIZE, N::USIZE).prop_map(|(a, _)| to_l(&a))
+    crate::generators::separated_singular(M::SIZE, N::SIZE).prop_map(|(a, _)| to_l(&a))
 }
 
 /// `U·diag(σ)·Vᵀ` with `U`, `V` orthogonal, `σᵢ ∈ [0.5, 2]` and the first one negated half of
 /// the time (both signs of the determinant occur). With `singular`, the last `σ` is 0.
-fn from_singular_values<N: Unsigned + 'static, B: Backend>(
+fn from_singular_values<N: StaticDim, B: Backend>(
     singular: bool,
 ) -> impl Strategy<Value = L<N, N, B>> {
-    let n = N::USIZE;
+    let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..2.0, n),
         any::<bool>(),
@@ -200,12 +199,12 @@ fn from_singular_values<N: Unsigned + 'static, B: Backend>(
 
 /// An invertible, well-conditioned matrix (singular values in `[0.5, 2]`), of either
 /// determinant sign, generally neither symmetric nor definite.
-pub fn invertible<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn invertible<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(false)
 }
 
 /// A matrix of rank `N − 1` (one zero singular value, the others in `[0.5, 2]`).
-pub fn singular<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn singular<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(true)
 }
 
@@ -218,9 +217,9 @@ fn max_separated(values: &[f64], gap: f64) -> bool {
 /// A matrix whose entries are at least 0.1 away from zero and whose largest absolute column
 /// sum and largest absolute row sum each exceed the runner-up by at least 0.1, so `‖A‖₁` and
 /// `‖A‖∞` are smooth around it.
-pub fn separated_matrix<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>()
+pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Backend>()
 -> impl Strategy<Value = L<M, N, B>> {
-    let (m, n) = (M::USIZE, N::USIZE);
+    let (m, n) = (M::SIZE, N::SIZE);
     (
         proptest::collection::vec(0.1f64..2.0, m * n),
         proptest::collection::vec(any::<bool>(), m * n),
@@ -245,33 +244,27 @@ pub fn separated_matrix<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend
 }
 
 /// A vector with entries in `[-2, 2]`, about a third of them exactly zero.
-pub fn vector_with_zeros<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = R<N, B>> {
-    (
-        entries(N::USIZE),
-        proptest::collection::vec(0u8..3, N::USIZE),
-    )
+pub fn vector_with_zeros<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+    (entries(N::SIZE), proptest::collection::vec(0u8..3, N::SIZE))
         .prop_map(|(v, keep)| R::from_fn(|i| if keep[i] == 0 { 0.0 } else { v[i] }))
 }
 
 // ----- complex -----
 
 /// A complex vector with real and imaginary parts in `[-2, 2]`.
-pub fn complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+pub fn complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
-    entries(2 * N::USIZE).prop_map(|v| {
+    entries(2 * N::SIZE).prop_map(|v| {
         backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(v[2 * k], v[2 * k + 1]))
     })
 }
 
 /// A complex matrix with real and imaginary parts in `[-2, 2]`.
-pub fn complex_matrix<
-    Rows: Unsigned + 'static,
-    Cols: Unsigned + 'static,
-    B: backprop_linalg::ComplexBackend,
->() -> impl Strategy<Value = backprop_linalg::M<Rows, Cols, B>> {
-    entries(2 * Rows::USIZE * Cols::USIZE).prop_map(|v| {
+pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::M<Rows, Cols, B>> {
+    entries(2 * Rows::SIZE * Cols::SIZE).prop_map(|v| {
         backprop_linalg::M::from_fn(|i, j| {
-            let k = 2 * (i * Cols::USIZE + j);
+            let k = 2 * (i * Cols::SIZE + j);
             num_complex::Complex64::new(v[k], v[k + 1])
         })
     })
@@ -279,9 +272,9 @@ pub fn complex_matrix<
 
 /// A complex vector whose entries have modulus in `[0.3, 2]` and any phase, so the modulus is
 /// smooth around it.
-pub fn nonzero_complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+pub fn nonzero_complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
-    proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), N::USIZE).prop_map(
+    proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), N::SIZE).prop_map(
         |polar| {
             backprop_linalg::C::from_fn(|k| {
                 num_complex::Complex64::from_polar(polar[k].0, polar[k].1)
@@ -307,22 +300,20 @@ pub fn dyn_matrix<B: Backend>(
     rows: usize,
     cols: usize,
 ) -> impl Strategy<Value = backprop_linalg::Matrix<B>> {
-    entries(rows * cols).prop_map(move |v| backprop_linalg::Matrix::from_row_major(rows, cols, &v))
+    entries(rows * cols)
+        .prop_map(move |v| backprop_linalg::Matrix::from_row_major_shape(rows, cols, &v))
 }
 
 /// A complex matrix whose entries have modulus in `[0.3, 2]`, safe to divide by.
-pub fn nonzero_complex_matrix<
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
-    B: backprop_linalg::ComplexBackend,
->() -> impl Strategy<Value = backprop_linalg::M<M, N, B>> {
+pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: backprop_linalg::ComplexBackend>()
+-> impl Strategy<Value = backprop_linalg::M<M, N, B>> {
     proptest::collection::vec(
         (0.3f64..2.0, 0.0f64..std::f64::consts::TAU),
-        M::USIZE * N::USIZE,
+        M::SIZE * N::SIZE,
     )
     .prop_map(|polar| {
         backprop_linalg::M::from_fn(|i, j| {
-            let (r, t) = polar[i * N::USIZE + j];
+            let (r, t) = polar[i * N::SIZE + j];
             num_complex::Complex64::from_polar(r, t)
         })
     })
@@ -330,9 +321,9 @@ pub fn nonzero_complex_matrix<
 
 /// A complex vector with entries in the right half plane (real part in `[0.3, 2]`), away from
 /// the branch cuts of `ln`, `sqrt` and complex powers.
-pub fn right_half_complex_vector<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+pub fn right_half_complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
-    proptest::collection::vec((0.3f64..2.0, -1.5f64..1.5), N::USIZE).prop_map(|parts| {
+    proptest::collection::vec((0.3f64..2.0, -1.5f64..1.5), N::SIZE).prop_map(|parts| {
         backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(parts[k].0, parts[k].1))
     })
 }
@@ -351,10 +342,10 @@ pub fn small_integers(n: usize) -> impl Strategy<Value = Vec<f64>> {
 /// A square matrix whose `tri` triangle is well conditioned (diagonal magnitudes in `[0.5, 2]`
 /// of either sign, other entries of the triangle in `[-0.5, 0.5]`) and whose other triangle
 /// holds arbitrary entries in `[-2, 2]`, which a triangular solve must ignore.
-pub fn triangular<N: Unsigned + 'static, B: Backend>(
+pub fn triangular<N: StaticDim, B: Backend>(
     tri: backprop_linalg::Triangle,
 ) -> impl Strategy<Value = L<N, N, B>> {
-    let n = N::USIZE;
+    let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..2.0, n),
         proptest::collection::vec(any::<bool>(), n),
@@ -381,10 +372,8 @@ pub fn triangular<N: Unsigned + 'static, B: Backend>(
 /// A square matrix with Frobenius norm (hence 2-norm) at most 2. With `non_normal`, `λ·I + U`
 /// for a strictly upper triangular `U` (as far from normal as its norm allows); otherwise a
 /// rescaled matrix of independent entries (generically non-normal too).
-pub fn small_norm<N: Unsigned + 'static, B: Backend>(
-    non_normal: bool,
-) -> impl Strategy<Value = L<N, N, B>> {
-    let n = N::USIZE;
+pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::SIZE;
     (entries(n * n), -1.0f64..1.0).prop_map(move |(e, lambda)| {
         let a = crate::Dense::from_fn(n, n, |i, j| match (non_normal, i.cmp(&j)) {
             (false, _) => e[i * n + j],
@@ -406,9 +395,8 @@ pub fn small_norm<N: Unsigned + 'static, B: Backend>(
 /// block diagonal with eigenvalues of real part in `[0.5, 3]`: real ones, or (drawn half of the
 /// time, for `N ≥ 2`) a leading block `[[a, b], [−b, a]]` with eigenvalues `a ± ib`,
 /// `b ∈ [0.2, 1.5]`. Such a matrix has a principal square root, well conditioned.
-pub fn principal_root_input<N: Unsigned + 'static, B: Backend>() -> impl Strategy<Value = L<N, N, B>>
-{
-    let n = N::USIZE;
+pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..3.0, n),
         0.2f64..1.5,
@@ -522,16 +510,16 @@ pub fn assert_fails<A, O1, O2>(
 
 /// A Hermitian matrix: the Hermitian part of a complex matrix with real and imaginary parts in
 /// `[-2, 2]`.
-pub fn hermitian<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+pub fn hermitian<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
     complex_matrix::<N, N, B>().prop_map(|a| backprop_linalg::Her::from_m(&a))
 }
 
 /// A Hermitian matrix whose entries have modulus in `[0.3, 2]` (a real diagonal of either sign,
 /// off-diagonal entries of any phase, mirrored as conjugates), safe to divide by.
-pub fn nonzero_hermitian<N: Unsigned + 'static, B: backprop_linalg::ComplexBackend>()
+pub fn nonzero_hermitian<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
-    let n = N::USIZE;
+    let n = N::SIZE;
     (
         proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), n * n),
         proptest::collection::vec(any::<bool>(), n),

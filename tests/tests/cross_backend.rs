@@ -22,6 +22,7 @@
 //! subgradient conventions) are exercised, exactly. `regressions` pins, as fixed inputs, the
 //! disagreements found.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::*;
 use backprop_tests::gauge::sandwich;
 use backprop_tests::gradcheck::{
@@ -32,7 +33,7 @@ use backprop_tests::gradcheck::{
 };
 use proptest::strategy::{BoxedStrategy, Strategy};
 use proptest::test_runner::TestCaseError;
-use typenum::{U1, U2, U3, U4, U5, Unsigned};
+use typenum::{U1, U2, U3, U4, U5};
 
 /// Relative tolerance: the backends compute the same quantities along different (and supposedly
 /// backward-stable) routes, on inputs with condition numbers of at most about 10. Observed:
@@ -59,29 +60,27 @@ impl Template for f64 {
         0.0
     }
 }
-impl<N: Unsigned + 'static, B: Backend> Template for R<N, B> {
+impl<N: StaticDim, B: Backend> Template for R<N, B> {
     fn template() -> Self {
         R::zeros()
     }
 }
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Template for L<M, N, B> {
+impl<M: StaticDim, N: StaticDim, B: Backend> Template for L<M, N, B> {
     fn template() -> Self {
         L::zeros()
     }
 }
-impl<N: Unsigned + 'static, B: Backend> Template for Sym<N, B> {
+impl<N: StaticDim, B: Backend> Template for Sym<N, B> {
     fn template() -> Self {
         Sym::from_fn(|_, _| 0.0)
     }
 }
-impl<N: Unsigned + 'static, B: ComplexBackend> Template for C<N, B> {
+impl<N: StaticDim, B: ComplexBackend> Template for C<N, B> {
     fn template() -> Self {
         C::zeros()
     }
 }
-impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Template
-    for M<Rows, Cols, B>
-{
+impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> Template for M<Rows, Cols, B> {
     fn template() -> Self {
         M::zeros()
     }
@@ -270,7 +269,7 @@ macro_rules! agree {
 // ----- helpers for the bodies -----
 
 /// The first `k` columns of `q`, the rest zeroed.
-fn first_columns<'t, M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+fn first_columns<'t, M: StaticDim, N: StaticDim, B: Backend>(
     q: BVar<'t, L<M, N, B>>,
     k: usize,
 ) -> BVar<'t, L<M, N, B>> {
@@ -398,12 +397,12 @@ agree! {
     // ----- misc -----
     konst (v: f64) => (konst::<R<U3, B>, B>(v), konst::<L<U3, U2, B>, B>(v)).join();
     create (v: (Vector<B>, Matrix<B>)
-        = (Vector::from_slice(&[0.0; 3]), Matrix::from_row_major(3, 2, &[0.0; 6]))) => {
+        = (Vector::from_slice(&[0.0; 3]), Matrix::from_row_major_shape(3, 2, &[0.0; 6]))) => {
         let (x, a) = v.split();
         (create::<R<U3, B>, B>(x), create::<L<U3, U2, B>, B>(a)).join()
     };
     try_create (v: (Vector<B>, Matrix<B>)
-        = (Vector::from_slice(&[0.0; 3]), Matrix::from_row_major(2, 3, &[0.0; 6]))) => {
+        = (Vector::from_slice(&[0.0; 3]), Matrix::from_row_major_shape(2, 3, &[0.0; 6]))) => {
         let (x, a) = v.split();
         let x = try_create::<R<U3, B>, B>(x).expect("a length-3 vector");
         (x, try_create::<L<U2, U3, B>, B>(a).expect("a 2×3 matrix")).join()

@@ -2,9 +2,9 @@
 //! `A = RᵀR`, as hmatrix returns it. Solving with the factor is
 //! [`chol_solve`](crate::chol_solve), in `solve.rs`.
 
+use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -33,7 +33,7 @@ use Transpose::{No, Yes};
 #[track_caller]
 pub fn chol<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_chol(a))
@@ -46,7 +46,7 @@ where
 /// [`LinalgError::NonFinite`] for NaN or infinite entries; both name `chol`.
 pub fn try_chol<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "chol";

@@ -23,14 +23,15 @@
 //! Real cotangents (of `R` outputs) are ordinary gradients; a complex-valued *output* seeded
 //! with `one` (`1 + 0i`) differentiates its real part.
 
+use crate::dim::Dim;
 use backprop_backend::{LinalgBackend, Transpose};
 use backprop_core::{BVar, Backprop, Backward, VarId};
 use num_complex::Complex64;
-use typenum::Unsigned;
 
-use crate::backend::{ComplexBackend, sized};
-use crate::dense::{Construct, Dense, MatKind, VecKind, any};
+use crate::backend::{ComplexBackend, LinalgError, or_fail, sized};
+use crate::dense::{Construct, Dense, MatKind, VecKind, any, filled};
 use crate::ops::support::record::{record1, record2};
+use crate::ops::support::shapes;
 use crate::{C, Her, M, R};
 
 use Transpose::{Adjoint, No, Yes};
@@ -41,20 +42,42 @@ const ONE: Complex64 = Complex64::new(1.0, 0.0);
 /// `re + i·im` entry by entry (hmatrix's `toComplex`, with the pair as two arguments).
 ///
 /// Gradient: `r̄ = Re z̄`, `ī = Im z̄`.
+///
+/// # Panics
+/// As [`try_to_complex`].
+#[track_caller]
 pub fn to_complex<'t, N, B>(re: BVar<'t, R<N, B>>, im: BVar<'t, R<N, B>>) -> BVar<'t, C<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
+    or_fail(try_to_complex(re, im))
+}
+
+/// [`to_complex`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"to_complex"`) if the parts' lengths differ (possible
+/// only for a run-time `N`).
+pub fn try_to_complex<'t, N, B>(
+    re: BVar<'t, R<N, B>>,
+    im: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, C<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: ComplexBackend,
+{
+    let (n, m) = (re.value().len(), im.value().len());
+    shapes::same("to_complex", (n, 1), (m, 1), true)?;
     let z = C::from_parts(re.value(), im.value());
-    record2(re, im, z, |ctx, ir, ii, _, dz| {
+    Ok(record2(re, im, z, |ctx, ir, ii, _, dz| {
         if ctx.wants(ir) {
             ctx.add(ir, dz.re());
         }
         if ctx.wants(ii) {
             ctx.add(ii, dz.im());
         }
-    })
+    }))
 }
 
 /// The real and imaginary parts as a pair (hmatrix's `fromComplex`); `.split()` it for two
@@ -63,7 +86,7 @@ where
 /// Gradient: `z̄ = r̄ + i·ī` (a part that is not used contributes zero).
 pub fn from_complex<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, (R<N, B>, R<N, B>)>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let parts = (z.value().re(), z.value().im());
@@ -77,10 +100,10 @@ where
 /// Gradient: `x̄ = Re z̄`.
 pub fn complex<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, C<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
-    let z = C::from_parts(x.value(), &R::zeros());
+    let z = C::from_parts(x.value(), &filled(x.value(), 0.0));
     record1(x, z, |ctx, ix, _, dz| ctx.add(ix, dz.re()))
 }
 
@@ -89,12 +112,12 @@ where
 /// Gradient: `z̄ = r̄ + 0i`.
 pub fn real<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let r = z.value().re();
     record1(z, r, |ctx, iz, _, dr| {
-        ctx.add(iz, C::from_parts(&dr, &R::zeros()));
+        ctx.add(iz, C::from_parts(&dr, &filled(&dr, 0.0)));
     })
 }
 
@@ -103,12 +126,12 @@ where
 /// Gradient: `z̄ = 0 + i·ī`.
 pub fn imag<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let i = z.value().im();
     record1(z, i, |ctx, iz, _, di| {
-        ctx.add(iz, C::from_parts(&R::zeros(), &di));
+        ctx.add(iz, C::from_parts(&filled(&di, 0.0), &di));
     })
 }
 
@@ -117,14 +140,14 @@ where
 /// Gradient: `z̄ₖ = 2·ȳₖ·zₖ`.
 pub fn sq_magnitude<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let zv = z.value();
-    let s = R::from_fn(|k| zv.get(k).norm_sqr());
+    let s = R::build(zv.len(), |k| zv.get(k).norm_sqr());
     record1(z, s, |ctx, iz, _, ds| {
         let z = ctx.value(iz);
-        ctx.add(iz, C::from_fn(|k| z.get(k) * (2.0 * ds.get(k))));
+        ctx.add(iz, C::build(z.len(), |k| z.get(k) * (2.0 * ds.get(k))));
     })
 }
 
@@ -138,16 +161,16 @@ where
 /// `√(sqMagnitude)`, gives NaN there).
 pub fn magnitude<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let zv = z.value();
-    let m = R::from_fn(|k| zv.get(k).norm());
+    let m = R::build(zv.len(), |k| zv.get(k).norm());
     record1(z, m, |ctx, iz, m, dm| {
         let z = ctx.value(iz);
         ctx.add(
             iz,
-            C::from_fn(|k| {
+            C::build(z.len(), |k| {
                 let mk = m.get(k);
                 if mk == 0.0 {
                     Complex64::new(0.0, 0.0)
@@ -164,42 +187,80 @@ where
 ///
 /// Gradient: `x̄ = conj(s̄)·y`, `ȳ = s̄·x`. (`s` is antilinear in `x`, hence the conjugate on
 /// `s̄`; hmatrix-backprop uses `s̄·y`, which is wrong for complex values.)
+///
+/// # Panics
+/// As [`try_dot_c`].
+#[track_caller]
 pub fn dot_c<'t, N, B>(x: BVar<'t, C<N, B>>, y: BVar<'t, C<N, B>>) -> BVar<'t, Complex64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
-    let s = sized(<B as LinalgBackend<Complex64>>::vec_dot(
-        x.value().data(),
-        y.value().data(),
-    ));
-    record2(x, y, s, |ctx, ix, iy, _, ds| {
+    or_fail(try_dot_c(x, y))
+}
+
+/// [`dot_c`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"dot_c"`) if the lengths differ (possible only for a
+/// run-time `N`).
+pub fn try_dot_c<'t, N, B>(
+    x: BVar<'t, C<N, B>>,
+    y: BVar<'t, C<N, B>>,
+) -> Result<BVar<'t, Complex64>, LinalgError>
+where
+    N: Dim,
+    B: ComplexBackend,
+{
+    let s = <B as LinalgBackend<Complex64>>::vec_dot(x.value().data(), y.value().data())
+        .map_err(|e| e.with_op("dot_c"))?;
+    Ok(record2(x, y, s, |ctx, ix, iy, _, ds| {
         let (x, y) = (ctx.value(ix), ctx.value(iy));
         add_scaled(ctx, ix, ds.conj(), y);
         add_scaled(ctx, iy, ds, x);
-    })
+    }))
 }
 
 /// The complex matrix product `P = A·B` (hmatrix's `<>`).
 ///
 /// Gradient: `Ā = P̄·Bᴴ`, `B̄ = Aᴴ·P̄`.
+///
+/// # Panics
+/// As [`try_mul_c`].
+#[track_caller]
 pub fn mul_c<'t, Rows, K, Cols, B>(
     a: BVar<'t, M<Rows, K, B>>,
     b: BVar<'t, M<K, Cols, B>>,
 ) -> BVar<'t, M<Rows, Cols, B>>
 where
-    Rows: Unsigned + 'static,
-    K: Unsigned + 'static,
-    Cols: Unsigned + 'static,
+    Rows: Dim,
+    K: Dim,
+    Cols: Dim,
     B: ComplexBackend,
 {
-    let p = M::wrap(sized(<B as LinalgBackend<Complex64>>::matmul(
-        a.value().data(),
-        No,
-        b.value().data(),
-        No,
-    )));
-    record2(a, b, p, |ctx, ia, ib, _, dp| {
+    or_fail(try_mul_c(a, b))
+}
+
+/// [`mul_c`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"mul_c"`) if the inner sizes differ (possible only for
+/// a run-time `K`).
+pub fn try_mul_c<'t, Rows, K, Cols, B>(
+    a: BVar<'t, M<Rows, K, B>>,
+    b: BVar<'t, M<K, Cols, B>>,
+) -> Result<BVar<'t, M<Rows, Cols, B>>, LinalgError>
+where
+    Rows: Dim,
+    K: Dim,
+    Cols: Dim,
+    B: ComplexBackend,
+{
+    let p = M::wrap(
+        <B as LinalgBackend<Complex64>>::matmul(a.value().data(), No, b.value().data(), No)
+            .map_err(|e| e.with_op("mul_c"))?,
+    );
+    Ok(record2(a, b, p, |ctx, ia, ib, _, dp| {
         let (a, b) = (ctx.value(ia), ctx.value(ib));
         if ctx.wants(ia) {
             add_product(ctx, ia, dp.data(), No, b.data(), Adjoint);
@@ -207,27 +268,47 @@ where
         if ctx.wants(ib) {
             add_product(ctx, ib, a.data(), Adjoint, dp.data(), No);
         }
-    })
+    }))
 }
 
 /// The complex matrix-vector product `y = A·x` (hmatrix's `#>`).
 ///
 /// Gradient: `Ā = ȳ·xᴴ`, `x̄ = Aᴴ·ȳ`.
+///
+/// # Panics
+/// As [`try_app_c`].
+#[track_caller]
 pub fn app_c<'t, Rows, Cols, B>(
     a: BVar<'t, M<Rows, Cols, B>>,
     x: BVar<'t, C<Cols, B>>,
 ) -> BVar<'t, C<Rows, B>>
 where
-    Rows: Unsigned + 'static,
-    Cols: Unsigned + 'static,
+    Rows: Dim,
+    Cols: Dim,
     B: ComplexBackend,
 {
-    let y = C::wrap(sized(<B as LinalgBackend<Complex64>>::matvec(
-        a.value().data(),
-        No,
-        x.value().data(),
-    )));
-    record2(a, x, y, |ctx, ia, ix, _, dy| {
+    or_fail(try_app_c(a, x))
+}
+
+/// [`app_c`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"app_c"`) if `x`'s length is not `A`'s number of
+/// columns (possible only for a run-time `Cols`).
+pub fn try_app_c<'t, Rows, Cols, B>(
+    a: BVar<'t, M<Rows, Cols, B>>,
+    x: BVar<'t, C<Cols, B>>,
+) -> Result<BVar<'t, C<Rows, B>>, LinalgError>
+where
+    Rows: Dim,
+    Cols: Dim,
+    B: ComplexBackend,
+{
+    let y = C::wrap(
+        <B as LinalgBackend<Complex64>>::matvec(a.value().data(), No, x.value().data())
+            .map_err(|e| e.with_op("app_c"))?,
+    );
+    Ok(record2(a, x, y, |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
             add_outer(ctx, ia, dy.data(), &conj::<B>(x.data()));
@@ -235,7 +316,7 @@ where
         if ctx.wants(ix) {
             add_matvec(ctx, ix, a.data(), Adjoint, dy.data());
         }
-    })
+    }))
 }
 
 /// The outer product `A = x·yᵀ`, conjugating nothing (as hmatrix's `outer`).
@@ -246,8 +327,8 @@ pub fn outer_c<'t, Rows, Cols, B>(
     y: BVar<'t, C<Cols, B>>,
 ) -> BVar<'t, M<Rows, Cols, B>>
 where
-    Rows: Unsigned + 'static,
-    Cols: Unsigned + 'static,
+    Rows: Dim,
+    Cols: Dim,
     B: ComplexBackend,
 {
     let a = M::wrap(<B as LinalgBackend<Complex64>>::outer(
@@ -268,13 +349,32 @@ where
 /// The Hermitian part `herm(A) = (A + Aᴴ)/2` (hmatrix's `her`).
 ///
 /// Gradient: `Ā = herm(Ȳ)`; a `Her` cotangent is already Hermitian, so `Ā = Ȳ`.
+///
+/// # Panics
+/// As [`try_her`].
+#[track_caller]
 pub fn her<'t, N, B>(a: BVar<'t, M<N, N, B>>) -> BVar<'t, Her<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
-    let h = Her::from_m(a.value());
-    record1(a, h, |ctx, ia, _, dh: Her<N, B>| ctx.add(ia, dh.to_m()))
+    or_fail(try_her(a))
+}
+
+/// [`her`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"her"`) if `A` is not square (possible only for a
+/// run-time `N`).
+pub fn try_her<'t, N, B>(a: BVar<'t, M<N, N, B>>) -> Result<BVar<'t, Her<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: ComplexBackend,
+{
+    let h = Her::try_from_m(a.value()).map_err(|e| e.with_op("her"))?;
+    Ok(record1(a, h, |ctx, ia, _, dh: Her<N, B>| {
+        ctx.add(ia, dh.to_m())
+    }))
 }
 
 /// A Hermitian matrix as an unconstrained square complex one (the complex `unSym`).
@@ -283,7 +383,7 @@ where
 /// Hermitian; its Hermitian part is the gradient with respect to the Hermitian input.
 pub fn un_her<'t, N, B>(a: BVar<'t, Her<N, B>>) -> BVar<'t, M<N, N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: ComplexBackend,
 {
     let m = a.value().to_m();
@@ -299,8 +399,8 @@ where
 /// `⟨D, Xᴴ·dX⟩ = ⟨X·D, dX⟩` under the real inner product `⟨a, b⟩ = Re tr(aᴴ·b)`.)
 pub fn m_hm<'t, Rows, N, B>(x: BVar<'t, M<Rows, N, B>>) -> BVar<'t, Her<N, B>>
 where
-    Rows: Unsigned + 'static,
-    N: Unsigned + 'static,
+    Rows: Dim,
+    N: Dim,
     B: ComplexBackend,
 {
     let xv = x.value().data();

@@ -6,9 +6,9 @@
 //! smallest/largest pivot ≤ n·ε). [`det`] is defined and differentiable everywhere, singular
 //! matrices included; the others refuse a singular matrix with [`LinalgError::Singular`].
 
+use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
 use backprop_core::{BVar, Backward, VarId};
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -33,7 +33,7 @@ use Transpose::{No, Yes};
 #[track_caller]
 pub fn det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_det(a))
@@ -46,7 +46,7 @@ where
 /// not an error: its determinant is 0.
 pub fn try_det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "det";
@@ -162,7 +162,7 @@ pub(crate) fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (f6
 }
 
 /// Adds `−A⁻ᵀ·Ȳ·A⁻ᵀ` (the gradient of `A⁻¹` for the cotangent `Ȳ`) to the gradient of `ia`.
-fn add_inverse_pullback<N: Unsigned + 'static, B: Backend>(
+fn add_inverse_pullback<N: Dim, B: Backend>(
     ctx: &mut Backward<'_>,
     ia: VarId<Sq<N, B>>,
     inv: &RealMatrix<B>,
@@ -183,7 +183,7 @@ fn add_inverse_pullback<N: Unsigned + 'static, B: Backend>(
 #[track_caller]
 pub fn lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_lndet(a))
@@ -196,7 +196,7 @@ where
 /// [`LinalgError::NonFinite`] for NaN or infinite entries; both name `lndet`.
 pub fn try_lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "lndet";
@@ -217,7 +217,7 @@ where
 #[track_caller]
 pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (f64, f64))>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_invlndet(a))
@@ -233,7 +233,7 @@ pub fn try_invlndet<'t, N, B>(
     a: BVar<'t, Sq<N, B>>,
 ) -> Result<BVar<'t, (Sq<N, B>, (f64, f64))>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "invlndet";
@@ -261,7 +261,7 @@ where
 #[track_caller]
 pub fn inv<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_inv(a))
@@ -274,7 +274,7 @@ where
 /// infinite entries; both name `inv`.
 pub fn try_inv<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let inv = L::wrap(inverse::<B>("inv", a.value().data())?);
@@ -294,7 +294,7 @@ where
 #[track_caller]
 pub fn slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (f64, f64)>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_slogdet(a))
@@ -309,7 +309,7 @@ where
 /// entries; both name `slogdet`.
 pub fn try_slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, (f64, f64)>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "slogdet";

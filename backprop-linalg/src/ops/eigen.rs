@@ -13,9 +13,9 @@
 //! NaN. Values-only gradients ([`eigenvalues`], or a cotangent on the values only) are always
 //! finite.
 
+use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -43,7 +43,7 @@ use Transpose::{No, Yes};
 #[track_caller]
 pub fn eigensystem<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> BVar<'t, (R<N, B>, Sq<N, B>)>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_eigensystem(a))
@@ -59,7 +59,7 @@ pub fn try_eigensystem<'t, N, B>(
     a: BVar<'t, Sym<N, B>>,
 ) -> Result<BVar<'t, (R<N, B>, Sq<N, B>)>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "eigensystem";
@@ -82,7 +82,7 @@ where
 }
 
 /// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`.
-fn add_sym_sandwich<N: Unsigned + 'static, B: Backend>(
+fn add_sym_sandwich<N: Dim, B: Backend>(
     ctx: &mut backprop_core::Backward<'_>,
     ia: backprop_core::VarId<Sym<N, B>>,
     v: &RealMatrix<B>,
@@ -103,7 +103,7 @@ fn add_sym_sandwich<N: Unsigned + 'static, B: Backend>(
 #[track_caller]
 pub fn eigenvalues<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_eigenvalues(a))
@@ -116,7 +116,7 @@ where
 /// the eigensolver does not converge; both name `eigenvalues`.
 pub fn try_eigenvalues<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> Result<BVar<'t, R<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "eigenvalues";

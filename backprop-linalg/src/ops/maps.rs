@@ -11,10 +11,10 @@
 //! use when the function depends on other variables (a learned scale, say). When nothing needs
 //! a gradient, the closed forms only evaluate the function ([`eval_bp`]).
 
+use crate::dim::Dim;
 use backprop_core::{BVar, Backprop, backprop, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
-use typenum::Unsigned;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Dense, StorageKind, entries, map, zip_map};
 use crate::ops::support::place::{from_scalars, scalars};
 use crate::ops::support::record::{record1, record2};
@@ -100,7 +100,7 @@ pub fn vmap<'t, N, B>(
     x: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     map_outer(f, x)
@@ -120,7 +120,7 @@ where
 /// ```
 pub fn vmap_<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
 {
@@ -134,7 +134,7 @@ where
 /// Gradient: `x̄ = ȳ ∘ f'(x)`.
 pub fn dvmap<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
 {
@@ -150,8 +150,8 @@ pub fn mmap<'t, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     map_outer(f, a)
@@ -163,8 +163,8 @@ where
 /// Gradient: `Ā = Ȳ ∘ f'(A)`.
 pub fn mmap_<'t, M, N, B, F>(f: F, a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
 {
@@ -177,12 +177,22 @@ where
 /// Gradient: `Ā = Ȳ ∘ f'(A)`.
 pub fn dmmap<'t, M, N, B, F>(f: F, a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
 {
     map_deferred(f, a)
+}
+
+/// `Ok` if `x` and `y` have the same length.
+fn same_len<N: Dim, B: Backend>(
+    op: &'static str,
+    x: &BVar<'_, R<N, B>>,
+    y: &BVar<'_, R<N, B>>,
+) -> Result<(), LinalgError> {
+    let (n, m) = (x.value().len(), y.value().len());
+    crate::ops::support::shapes::same(op, (n, 1), (m, 1), true)
 }
 
 /// Records `zᵢ = f(xᵢ, yᵢ)`, whose partial derivatives `(∂₁f, ∂₂f)` are given by `partials`
@@ -194,7 +204,7 @@ fn record_zip<'t, N, B>(
     partials: impl FnOnce(&R<N, B>, &R<N, B>) -> (R<N, B>, R<N, B>) + 'static,
 ) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     record2(x, y, value, |ctx, ix, iy, _, dz| {
@@ -209,21 +219,45 @@ where
 ///
 /// Gradient: `x̄ᵢ = z̄ᵢ·∂₁f(xᵢ, yᵢ)`, `ȳᵢ = z̄ᵢ·∂₂f(xᵢ, yᵢ)`, plus whatever `f` sends to the
 /// variables it captured.
+///
+/// # Panics
+/// As [`try_zip_with_vector`].
+#[track_caller]
 pub fn zip_with_vector<'t, N, B>(
-    mut f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
+    f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
-    let zs: Vec<_> = scalars::<B, _>(x)
-        .into_iter()
-        .zip(scalars::<B, _>(y))
-        .map(|(a, b)| f(a, b))
-        .collect();
-    from_scalars(x.tape(), &zs, x.value())
+    or_fail(try_zip_with_vector(f, x, y))
+}
+
+/// [`zip_with_vector`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"zip_with_vector"`) if the lengths differ (possible only for a
+/// run-time `N`).
+pub fn try_zip_with_vector<'t, N, B>(
+    mut f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    same_len("zip_with_vector", &x, &y)?;
+    Ok({
+        let zs: Vec<_> = scalars::<B, _>(x)
+            .into_iter()
+            .zip(scalars::<B, _>(y))
+            .map(|(a, b)| f(a, b))
+            .collect();
+        from_scalars(x.tape(), &zs, x.value())
+    })
 }
 
 /// `f` on corresponding entries of `x` and `y`, recorded as one node (hmatrix-backprop's
@@ -231,55 +265,110 @@ where
 /// tape with [`backprop2`] in the forward pass.
 ///
 /// Gradient: `x̄ = z̄ ∘ ∂₁f(x, y)`, `ȳ = z̄ ∘ ∂₂f(x, y)`.
+///
+/// # Panics
+/// As [`try_zip_with_vector_`].
+#[track_caller]
 pub fn zip_with_vector_<'t, N, B, F>(
     f: F,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64>,
 {
-    let (xv, yv) = (x.value(), y.value());
-    if !(x.requires_grad() || y.requires_grad()) {
-        let z = zip_map::<B, _>(xv, yv, |a, b| eval_bp2(&f, &a, &b));
-        return x.tape().constant(z);
-    }
-    let (xs, ys) = (xv.to_vec(), yv.to_vec());
-    let triples: Vec<(f64, (f64, f64))> = xs
-        .iter()
-        .zip(&ys)
-        .map(|(a, b)| backprop2(&f, a, b))
-        .collect();
-    let value = R::from_fn(|i| triples[i].0);
-    let dx = R::from_fn(|i| triples[i].1.0);
-    let dy = R::from_fn(|i| triples[i].1.1);
-    record_zip(x, y, value, move |_, _| (dx, dy))
+    or_fail(try_zip_with_vector_(f, x, y))
+}
+
+/// [`zip_with_vector_`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"zip_with_vector_"`) if the lengths differ (possible only for a
+/// run-time `N`).
+pub fn try_zip_with_vector_<'t, N, B, F>(
+    f: F,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64>,
+{
+    same_len("zip_with_vector_", &x, &y)?;
+    Ok({
+        let (xv, yv) = (x.value(), y.value());
+        if !(x.requires_grad() || y.requires_grad()) {
+            let z = zip_map::<B, _>(xv, yv, |a, b| eval_bp2(&f, &a, &b));
+            return Ok(x.tape().constant(z));
+        }
+        let (xs, ys) = (xv.to_vec(), yv.to_vec());
+        let triples: Vec<(f64, (f64, f64))> = xs
+            .iter()
+            .zip(&ys)
+            .map(|(a, b)| backprop2(&f, a, b))
+            .collect();
+        let n = triples.len();
+        let value = R::build(n, |i| triples[i].0);
+        let dx = R::build(n, |i| triples[i].1.0);
+        let dy = R::build(n, |i| triples[i].1.1);
+        record_zip(x, y, value, move |_, _| (dx, dy))
+    })
 }
 
 /// `f` on corresponding entries of `x` and `y`, differentiated pair by pair only in the backward
 /// pass with [`grad_bp2`] (hmatrix-backprop's `dzipWithVector`); `f` is kept until then.
 ///
 /// Gradient: `x̄ = z̄ ∘ ∂₁f(x, y)`, `ȳ = z̄ ∘ ∂₂f(x, y)`.
+///
+/// # Panics
+/// As [`try_dzip_with_vector`].
+#[track_caller]
 pub fn dzip_with_vector<'t, N, B, F>(
     f: F,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
     F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64> + 'static,
 {
-    let value = zip_map::<B, _>(x.value(), y.value(), |a, b| eval_bp2(&f, &a, &b));
-    record_zip(x, y, value, move |x, y| {
-        let partials: Vec<(f64, f64)> = x
-            .to_vec()
-            .into_iter()
-            .zip(y.to_vec())
-            .map(|(a, b)| grad_bp2(&f, &a, &b))
-            .collect();
-        (R::from_fn(|i| partials[i].0), R::from_fn(|i| partials[i].1))
+    or_fail(try_dzip_with_vector(f, x, y))
+}
+
+/// [`dzip_with_vector`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"dzip_with_vector"`) if the lengths differ (possible only for a
+/// run-time `N`).
+pub fn try_dzip_with_vector<'t, N, B, F>(
+    f: F,
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+{
+    same_len("dzip_with_vector", &x, &y)?;
+    Ok({
+        let value = zip_map::<B, _>(x.value(), y.value(), |a, b| eval_bp2(&f, &a, &b));
+        record_zip(x, y, value, move |x, y| {
+            let partials: Vec<(f64, f64)> = x
+                .to_vec()
+                .into_iter()
+                .zip(y.to_vec())
+                .map(|(a, b)| grad_bp2(&f, &a, &b))
+                .collect();
+            let n = partials.len();
+            (
+                R::build(n, |i| partials[i].0),
+                R::build(n, |i| partials[i].1),
+            )
+        })
     })
 }

@@ -2,9 +2,9 @@
 //! `sqrtm`, which hmatrix-backprop lists as not lifted), each with a `try_` form, computed with
 //! the backend's GEMM, LU solve and inverse only.
 
+use crate::dim::Dim;
 use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -61,8 +61,8 @@ fn expm_matrix<B: Backend>(
     op: &'static str,
     a: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
+    let n = validate::square(op, B::mat_shape(a))?;
     validate::finite_matrix::<f64, B>(op, a)?;
-    let n = B::mat_shape(a).0;
     let norm = B::mat_norm_1(a);
     let s = if norm > THETA13 {
         (norm / THETA13).log2().ceil() as i32
@@ -137,7 +137,7 @@ fn frechet_adjoint<B: Backend>(
 #[track_caller]
 pub fn expm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_expm(a))
@@ -150,7 +150,7 @@ where
 /// every finite matrix has an exponential and a gradient.
 pub fn try_expm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "expm";
@@ -178,8 +178,8 @@ fn sqrtm_matrix<B: Backend>(
     op: &'static str,
     a: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
+    let n = validate::square(op, B::mat_shape(a))?;
     validate::finite_matrix::<f64, B>(op, a)?;
-    let n = B::mat_shape(a).0;
     if n == 0 {
         return Ok(a.clone());
     }
@@ -234,7 +234,7 @@ fn sqrtm_matrix<B: Backend>(
 #[track_caller]
 pub fn sqrtm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_sqrtm(a))
@@ -253,7 +253,7 @@ where
 /// All name `sqrtm`.
 pub fn try_sqrtm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "sqrtm";

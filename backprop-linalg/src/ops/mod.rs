@@ -49,31 +49,40 @@ pub mod svd;
 pub use cholesky::{chol, try_chol};
 pub use complex::{
     app_c, complex, dot_c, from_complex, her, imag, m_hm, magnitude, mul_c, outer_c, real,
-    sq_magnitude, to_complex, un_her,
+    sq_magnitude, to_complex, try_app_c, try_dot_c, try_her, try_mul_c, try_to_complex, un_her,
 };
 pub use determinant::{
     det, inv, invlndet, lndet, slogdet, try_det, try_inv, try_invlndet, try_lndet, try_slogdet,
 };
 pub use eigen::{eigensystem, eigenvalues, try_eigensystem, try_eigenvalues};
 pub use maps::{
-    dmmap, dvmap, dzip_with_vector, mmap, mmap_, vmap, vmap_, zip_with_vector, zip_with_vector_,
+    dmmap, dvmap, dzip_with_vector, mmap, mmap_, try_dzip_with_vector, try_zip_with_vector,
+    try_zip_with_vector_, vmap, vmap_, zip_with_vector, zip_with_vector_,
 };
 pub use matrix_functions::{expm, sqrtm, try_expm, try_sqrtm};
 pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
-pub use products::{add_to_cols, affine, affine_cols, app, cross, dot, mul, outer};
+pub use products::{
+    add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, try_add_to_cols, try_affine,
+    try_affine_cols, try_app, try_dot, try_mul,
+};
 pub use qr::{lstsq, qr, try_lstsq, try_qr};
 pub use shape::{
     StaticallySized, append, col, create, diag, dim, extract_m, extract_v, eye, from_columns,
-    from_rows, hcat, head_tail, konst, linspace, matrix, range, row, snoc, split, split_cols,
-    split_rows, to_columns, to_rows, try_create, try_from_columns, try_from_rows, try_matrix,
-    try_vector, uncol, unrow, vcat, vec2, vec3, vec4, vector,
+    from_rows, hcat, head_tail, konst, linspace, linspace_n, matrix, range, row, snoc, split,
+    split_at, split_cols, split_rows, to_columns, to_rows, try_create, try_from_columns,
+    try_from_rows, try_hcat, try_head_tail, try_matrix, try_matrix_shape, try_split, try_split_at,
+    try_split_cols, try_split_cols_at, try_split_rows, try_split_rows_at, try_vcat, try_vector,
+    uncol, unrow, vcat, vec2, vec3, vec4, vector,
 };
 pub use solve::{
     Triangle, chol_solve, lin_solve, lin_solve_v, triangular_solve, try_chol_solve, try_lin_solve,
     try_lin_solve_v, try_triangular_solve,
 };
-pub use statistics::{cov, mean, mean_cov, mean_l};
-pub use structure::{diag_r, m_tm, sum_elements, sym, take_diag, tr, trace, un_sym};
+pub use statistics::{cov, mean, mean_cov, mean_l, try_cov, try_mean, try_mean_cov, try_mean_l};
+pub use structure::{
+    diag_r, m_tm, sum_elements, sym, take_diag, tr, trace, try_sym, try_take_diag, try_trace,
+    un_sym,
+};
 pub use svd::{
     pinv, svd, svd_, svd_flat, svd_tall, try_pinv, try_svd, try_svd_, try_svd_flat, try_svd_tall,
 };

@@ -8,8 +8,8 @@
 //! `ȳ/t` for `t` tied maximisers). Ties are exact equalities of the computed sums.
 //! (hmatrix-backprop gives every tied maximiser the full `ȳ`, which is not a subgradient.)
 
+use crate::dim::Dim;
 use backprop_core::{BVar, Backprop, sign};
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, entries};
@@ -37,7 +37,7 @@ where
 /// Gradient: `x̄ = ȳ·sign(x)`, with `sign(0) = 0`.
 pub fn norm_1v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let s = B::vec_norm_1(x.value().data());
@@ -53,7 +53,7 @@ where
 /// `0` (an element of the subdifferential, the unit ball), never NaN.
 pub fn norm_2v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let s = B::vec_norm_2(x.value().data());
@@ -81,7 +81,7 @@ fn tied_weights(values: &[f64], dy: f64) -> Vec<f64> {
 /// (ties split evenly; see the [module documentation](self)).
 pub fn norm_inf_v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let s = B::vec_norm_inf(x.value().data());
@@ -89,17 +89,14 @@ where
         let x = ctx.value(ix).to_vec();
         let abs: Vec<f64> = x.iter().map(|v| v.abs()).collect();
         let w = tied_weights(&abs, dy);
-        ctx.add(ix, R::from_fn(|i| w[i] * sign(x[i])));
+        ctx.add(ix, R::build(x.len(), |i| w[i] * sign(x[i])));
     })
 }
 
 /// The sums of `|aᵢⱼ|` over each column (`by_rows = false`) or each row (`true`).
-fn abs_sums<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
-    a: &L<M, N, B>,
-    by_rows: bool,
-) -> Vec<f64> {
+fn abs_sums<M: Dim, N: Dim, B: Backend>(a: &L<M, N, B>, by_rows: bool) -> Vec<f64> {
     let e = entries::<B, L<M, N, B>>(a);
-    let (m, n) = (M::USIZE, N::USIZE);
+    let (m, n) = a.shape();
     let (outer, inner) = if by_rows { (m, n) } else { (n, m) };
     (0..outer)
         .map(|o| {
@@ -117,8 +114,8 @@ fn abs_sums<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 /// (`true`, `‖A‖∞`), with its pullback.
 fn max_abs_sum<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, by_rows: bool) -> BVar<'t, f64>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let sums = abs_sums(a.value(), by_rows);
@@ -126,7 +123,8 @@ where
     record1(a, s, move |ctx, ia, _, dy| {
         let w = tied_weights(&sums, dy);
         let a = ctx.value(ia);
-        let g = L::wrap(B::mat_from_fn(M::USIZE, N::USIZE, |i, j| {
+        let (m, n) = a.shape();
+        let g = L::wrap(B::mat_from_fn(m, n, |i, j| {
             let k = if by_rows { i } else { j };
             w[k] * sign(a.get(i, j))
         }));
@@ -140,8 +138,8 @@ where
 /// elsewhere (ties split evenly; see the [module documentation](self)).
 pub fn norm_1m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     max_abs_sum(a, false)
@@ -153,8 +151,8 @@ where
 /// elsewhere (ties split evenly; see the [module documentation](self)).
 pub fn norm_inf_m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     max_abs_sum(a, true)
@@ -171,8 +169,8 @@ where
 #[track_caller]
 pub fn norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_norm_2m(a))
@@ -185,8 +183,8 @@ where
 /// the SVD does not converge; both name `norm_2m`.
 pub fn try_norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, f64>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "norm_2m";

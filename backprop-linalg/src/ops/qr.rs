@@ -6,15 +6,15 @@
 //! perturbation raises the rank), so no derivative exists: it is refused with
 //! [`LinalgError::Singular`] naming the operation.
 
+use crate::dim::{Dim, DimLe};
 use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
-use typenum::{IsLessOrEqual, True, Unsigned};
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::solve::{Triangle, triangle};
-use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1, record2};
+use crate::ops::support::{in_backward, shapes};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -45,8 +45,8 @@ use Transpose::{No, Yes};
 #[allow(clippy::type_complexity)]
 pub fn qr<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, N, B>, Sq<N, B>)>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: Dim,
+    N: DimLe<M>,
     B: Backend,
 {
     or_fail(try_qr(a))
@@ -66,11 +66,12 @@ pub fn try_qr<'t, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (L<M, N, B>, Sq<N, B>)>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: Dim,
+    N: DimLe<M>,
     B: Backend,
 {
     const OP: &str = "qr";
+    shapes::tall(OP, a.value().shape())?;
     let f = full_rank_qr::<B>(OP, a.value().data())?;
     let out = (L::wrap(f.q), L::wrap(f.r));
     Ok(record1(a, out, |ctx, ia, (q, r), (dq, dr)| {
@@ -157,9 +158,9 @@ pub fn lstsq<'t, M, N, K, B>(
     b: BVar<'t, L<M, K, B>>,
 ) -> BVar<'t, L<N, K, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
-    K: Unsigned + 'static,
+    M: Dim,
+    N: DimLe<M>,
+    K: Dim,
     B: Backend,
 {
     or_fail(try_lstsq(a, b))
@@ -179,12 +180,21 @@ pub fn try_lstsq<'t, M, N, K, B>(
     b: BVar<'t, L<M, K, B>>,
 ) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
-    K: Unsigned + 'static,
+    M: Dim,
+    N: DimLe<M>,
+    K: Dim,
     B: Backend,
 {
     const OP: &str = "lstsq";
+    let (rows, _) = a.value().shape();
+    shapes::tall(OP, (rows, a.value().shape().1))?;
+    let b_rows = b.value().shape().0;
+    shapes::agree(
+        OP,
+        "A's and B's numbers of rows",
+        (rows, b_rows),
+        (format!("{rows} rows"), format!("{b_rows} rows")),
+    )?;
     let f = full_rank_qr::<B>(OP, a.value().data())?;
     validate::finite_matrix::<f64, B>(OP, b.value().data())?;
     let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));

@@ -6,10 +6,12 @@
 //! system is refused with [`LinalgError::Singular`] naming the operation, never answered with
 //! NaN or infinities.
 
+use crate::dim::Dim;
 use backprop_backend::conventions::is_singular;
+use backprop_backend::validate;
 use backprop_backend::{Lu, Transpose};
 use backprop_core::BVar;
-use typenum::{U1, Unsigned};
+use typenum::U1;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -95,8 +97,8 @@ pub fn lin_solve<'t, N, K, B>(
     b: BVar<'t, L<N, K, B>>,
 ) -> BVar<'t, L<N, K, B>>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     or_fail(try_lin_solve(a, b))
@@ -112,8 +114,8 @@ pub fn try_lin_solve<'t, N, K, B>(
     b: BVar<'t, L<N, K, B>>,
 ) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     const OP: &str = "lin_solve";
@@ -137,7 +139,7 @@ where
 #[track_caller]
 pub fn lin_solve_v<'t, N, B>(a: BVar<'t, Sq<N, B>>, b: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_lin_solve_v(a, b))
@@ -152,9 +154,12 @@ pub fn try_lin_solve_v<'t, N, B>(
     b: BVar<'t, R<N, B>>,
 ) -> Result<BVar<'t, R<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
+    // Checked before `col(b)` is recorded, so a failure records nothing.
+    let n = validate::square("lin_solve", a.value().shape())?;
+    validate::same_len("lin_solve", n, b.value().len())?;
     try_lin_solve::<N, U1, B>(a, col(b)).map(uncol)
 }
 
@@ -176,8 +181,8 @@ pub fn triangular_solve<'t, N, K, B>(
     tri: Triangle,
 ) -> BVar<'t, L<N, K, B>>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     or_fail(try_triangular_solve(a, b, tri))
@@ -195,8 +200,8 @@ pub fn try_triangular_solve<'t, N, K, B>(
     tri: Triangle,
 ) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     const OP: &str = "triangular_solve";
@@ -232,8 +237,8 @@ pub fn chol_solve<'t, N, K, B>(
     b: BVar<'t, L<N, K, B>>,
 ) -> BVar<'t, L<N, K, B>>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     or_fail(try_chol_solve(r, b))
@@ -249,8 +254,8 @@ pub fn try_chol_solve<'t, N, K, B>(
     b: BVar<'t, L<N, K, B>>,
 ) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     const OP: &str = "chol_solve";

@@ -3,11 +3,11 @@
 //! A matrix `X` of shape `M×N` holds `M` observations (rows) of `N` variables (columns), as in
 //! hmatrix's `meanCov`.
 
+use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backward, VarId};
-use typenum::Unsigned;
 
-use crate::backend::{Backend, RealMatrix, ones, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, ones, or_fail, sized};
 use crate::dense::{Construct, Dense, filled};
 use crate::ops::support::record::{add_outer, add_product, record1};
 use crate::types::sym::symmetrize;
@@ -19,33 +19,91 @@ use Transpose::{No, Yes};
 ///
 /// Gradient: `x̄ᵢ = ȳ/N`. (hmatrix-backprop divides by the number of non-zero entries, which
 /// is wrong whenever `x` has a zero entry.)
+///
+/// # Panics
+/// As [`try_mean`].
+#[track_caller]
 pub fn mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
-    let n = N::USIZE as f64;
+    or_fail(try_mean(x))
+}
+
+/// [`mean`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"mean"`) if `x` is empty: it has no mean.
+pub fn try_mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    let len = x.value().len();
+    at_least("mean", 1, len, "entry", (len, 1))?;
+    #[allow(clippy::cast_precision_loss)] // lengths are far below 2⁵³
+    let n = len as f64;
     let m = B::vec_sum(x.value().data()) / n;
-    record1(x, m, move |ctx, ix, _, dy| {
+    Ok(record1(x, m, move |ctx, ix, _, dy| {
         let x = ctx.value(ix);
         ctx.add(ix, filled::<B, R<N, B>>(x, dy / n));
-    })
+    }))
+}
+
+/// `Ok` if there are at least `min` of `what` (`len` of them, in an operand of `shape`).
+fn at_least(
+    op: &'static str,
+    min: usize,
+    len: usize,
+    what: &str,
+    shape: (usize, usize),
+) -> Result<(), LinalgError> {
+    if len >= min {
+        Ok(())
+    } else {
+        Err(LinalgError::ShapeMismatch {
+            op,
+            expected: format!("at least {min} {what}"),
+            found: backprop_backend::validate::shape_str(shape),
+        })
+    }
 }
 
 /// The column means `μ = Xᵀ·1/M` of an `M×N` matrix: the mean observation (hmatrix-backprop's
 /// `meanL`).
 ///
 /// Gradient: `X̄ = 1·μ̄ᵀ/M`.
+///
+/// # Panics
+/// As [`try_mean_l`].
+#[track_caller]
 pub fn mean_l<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> BVar<'t, R<N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
+    or_fail(try_mean_l(x))
+}
+
+/// [`mean_l`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"mean_l"`) if `X` has no rows: there is no mean
+/// observation.
+pub fn try_mean_l<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let shape = x.value().shape();
+    at_least("mean_l", 1, shape.0, "observation (row)", shape)?;
     let mu = R::wrap(column_means::<B>(x.value().data()));
-    record1(x, mu, |ctx, ix, _, dmu| {
+    Ok(record1(x, mu, |ctx, ix, _, dmu| {
         add_mean_pullback(ctx, ix, &dmu);
-    })
+    }))
 }
 
 /// The column means of `x`.
@@ -56,18 +114,14 @@ fn column_means<B: Backend>(x: &RealMatrix<B>) -> crate::backend::RealVector<B> 
 }
 
 /// Adds `1·μ̄ᵀ/M` to the gradient of `ix`.
-fn add_mean_pullback<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+fn add_mean_pullback<M: Dim, N: Dim, B: Backend>(
     ctx: &mut Backward<'_>,
     ix: VarId<L<M, N, B>>,
     dmu: &R<N, B>,
 ) {
-    add_outer(
-        ctx,
-        ix,
-        1.0 / M::USIZE as f64,
-        &ones::<B>(M::USIZE),
-        dmu.data(),
-    );
+    let m = ctx.value(ix).shape().0;
+    #[allow(clippy::cast_precision_loss)]
+    add_outer(ctx, ix, 1.0 / m as f64, &ones::<B>(m), dmu.data());
 }
 
 /// `X − 1·μᵀ`, the centred observations.
@@ -77,30 +131,35 @@ fn centred<B: Backend>(x: &RealMatrix<B>) -> RealMatrix<B> {
     B::mat_from_fn(m, n, |i, j| B::mat_get(x, i, j) - B::vec_get(&mu, j))
 }
 
-/// `XcᵀXc/(M − 1)`, symmetric by construction.
+/// `XcᵀXc/(M − 1)`, symmetric by construction, of the centred `X`.
 ///
-/// # Panics
-/// If `M < 2`.
-#[track_caller]
-fn covariance<B: Backend>(op: &str, xc: &RealMatrix<B>) -> RealMatrix<B> {
-    let m = B::mat_shape(xc).0;
-    assert!(
-        m >= 2,
-        "{op}: the sample covariance needs at least 2 observations (rows), got {m}"
-    );
-    let c = sized(B::matmul(xc, Yes, xc, No));
-    symmetrize::<B>(&B::mat_scale(&c, 1.0 / (m - 1) as f64))
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] naming `op` if `M < 2` (the divisor `M − 1` would be zero).
+fn covariance<B: Backend>(
+    op: &'static str,
+    x: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    let shape = B::mat_shape(x);
+    at_least(op, 2, shape.0, "observations (rows)", shape)?;
+    let xc = centred::<B>(x);
+    let c = sized(B::matmul(&xc, Yes, &xc, No));
+    #[allow(clippy::cast_precision_loss)]
+    Ok(symmetrize::<B>(&B::mat_scale(
+        &c,
+        1.0 / (shape.0 - 1) as f64,
+    )))
 }
 
 /// Adds `Xc·(Σ̄ + Σ̄ᵀ)/(M − 1)` to the gradient of `ix`.
-fn add_cov_pullback<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+fn add_cov_pullback<M: Dim, N: Dim, B: Backend>(
     ctx: &mut Backward<'_>,
     ix: VarId<L<M, N, B>>,
     dsigma: &Sym<N, B>,
 ) {
     let d = dsigma.data();
-    let n = N::USIZE;
-    let scale = 1.0 / (M::USIZE - 1) as f64;
+    let n = dsigma.size();
+    #[allow(clippy::cast_precision_loss)]
+    let scale = 1.0 / (ctx.value(ix).shape().0 - 1) as f64;
     let d2 = B::mat_from_fn(n, n, |i, j| {
         scale * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
     });
@@ -116,18 +175,32 @@ fn add_cov_pullback<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 /// uses `(2/N)·Xc·Σ̄ᵀ`, wrong unless `N = M − 1` and `Σ̄` is symmetric.
 ///
 /// # Panics
-/// If `M < 2` (the divisor `M − 1` would be zero).
+/// As [`try_cov`].
 #[track_caller]
 pub fn cov<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> BVar<'t, Sym<N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    let sigma = Sym::wrap(covariance::<B>("cov", &centred::<B>(x.value().data())));
-    record1(x, sigma, |ctx, ix, _, dsigma| {
+    or_fail(try_cov(x))
+}
+
+/// [`cov`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"cov"`) if `M < 2` (the divisor `M − 1` would be
+/// zero).
+pub fn try_cov<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, Sym<N, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let sigma = Sym::wrap(covariance::<B>("cov", x.value().data())?);
+    Ok(record1(x, sigma, |ctx, ix, _, dsigma| {
         add_cov_pullback(ctx, ix, &dsigma);
-    })
+    }))
 }
 
 /// The column means and the sample covariance together (hmatrix's `meanCov`):
@@ -136,19 +209,36 @@ where
 /// Gradient: `X̄ = 1·μ̄ᵀ/M + Xc·(Σ̄ + Σ̄ᵀ)/(M − 1)`.
 ///
 /// # Panics
-/// If `M < 2`.
+/// As [`try_mean_cov`].
 #[track_caller]
+#[allow(clippy::type_complexity)]
 pub fn mean_cov<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> BVar<'t, (R<N, B>, Sym<N, B>)>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_mean_cov(x))
+}
+
+/// [`mean_cov`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"mean_cov"`) if `M < 2`.
+#[allow(clippy::type_complexity)]
+pub fn try_mean_cov<'t, M, N, B>(
+    x: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (R<N, B>, Sym<N, B>)>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let xv = x.value().data();
+    let sigma = Sym::wrap(covariance::<B>("mean_cov", xv)?);
     let mu = R::wrap(column_means::<B>(xv));
-    let sigma = Sym::wrap(covariance::<B>("mean_cov", &centred::<B>(xv)));
-    record1(x, (mu, sigma), |ctx, ix, _, (dmu, dsigma)| {
+    Ok(record1(x, (mu, sigma), |ctx, ix, _, (dmu, dsigma)| {
         add_mean_pullback(ctx, ix, &dmu);
         add_cov_pullback(ctx, ix, &dsigma);
-    })
+    }))
 }

@@ -1,23 +1,24 @@
 //! Structure: [`tr`] (transpose), [`sym`], [`un_sym`], [`m_tm`], [`sum_elements`],
 //! [`trace`] (not lifted by hmatrix-backprop), [`take_diag`] and [`diag_r`].
 
+use crate::dim::{Dim, StaticDim};
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backprop};
-use typenum::Unsigned;
 
-use crate::backend::{Backend, sized};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::support::record::{add_product, add_scaled, record1, record2};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
+use backprop_backend::validate;
 
 /// The transpose `Aᵀ` (hmatrix's `tr`).
 ///
 /// Gradient: `Ā = (Āᵀ)ᵀ`, the transpose of the cotangent.
 pub fn tr<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<N, M, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let t = L::wrap(B::mat_transpose(a.value().data()));
@@ -29,15 +30,32 @@ where
 /// The symmetric part `(A + Aᵀ)/2` (hmatrix's `sym`).
 ///
 /// Gradient: `Ā = sym(Ȳ)`; a `Sym` cotangent is already symmetric, so `Ā = Ȳ`.
+///
+/// # Panics
+/// As [`try_sym`].
+#[track_caller]
 pub fn sym<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sym<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
-    let s = Sym::from_sq(a.value());
-    record1(a, s, |ctx, ia, _, ds: Sym<N, B>| {
+    or_fail(try_sym(a))
+}
+
+/// [`sym`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"sym"`) if `A` is not square (possible only for a
+/// run-time `N`).
+pub fn try_sym<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sym<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    let s = Sym::try_from_sq(a.value()).map_err(|e| e.with_op("sym"))?;
+    Ok(record1(a, s, |ctx, ia, _, ds: Sym<N, B>| {
         ctx.add(ia, ds.to_sq());
-    })
+    }))
 }
 
 /// A symmetric matrix as an unconstrained square one (hmatrix's `unSym`).
@@ -47,7 +65,7 @@ where
 /// it through unsymmetrised, which is wrong for a non-symmetric cotangent).
 pub fn un_sym<'t, N, B>(a: BVar<'t, Sym<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let s = a.value().to_sq();
@@ -63,8 +81,8 @@ where
 /// it through `unSym`, which is wrong; here `un_sym` symmetrises first.
 pub fn m_tm<'t, M, N, B>(x: BVar<'t, L<M, N, B>>) -> BVar<'t, Sym<N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let xv = x.value().data();
@@ -103,39 +121,75 @@ where
 /// The trace `tr A = Σᵢ Aᵢᵢ` of a square matrix.
 ///
 /// Gradient: `Ā = t̄·I`.
+///
+/// # Panics
+/// As [`try_trace`].
+#[track_caller]
 pub fn trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
+    or_fail(try_trace(a))
+}
+
+/// [`trace`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"trace"`) if `A` is not square (possible only for a
+/// run-time `N`).
+pub fn try_trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    let n = validate::square("trace", a.value().shape())?;
     let t = B::vec_sum(&B::mat_diag(a.value().data()));
-    record1(a, t, |ctx, ia, _, dt| {
-        add_scaled(ctx, ia, dt, &L::eye());
-    })
+    Ok(record1(a, t, move |ctx, ia, _, dt| {
+        add_scaled(ctx, ia, dt, &L::wrap(B::mat_identity(n)));
+    }))
 }
 
 /// The diagonal of a square matrix (hmatrix's `takeDiag`).
 ///
 /// Gradient: `Ā = diag(ȳ)`, added onto the diagonal of `A`'s gradient in place.
+///
+/// # Panics
+/// As [`try_take_diag`].
+#[track_caller]
 pub fn take_diag<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
+    or_fail(try_take_diag(a))
+}
+
+/// [`take_diag`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"take_diag"`) if `A` is not square (possible only for a
+/// run-time `N`).
+pub fn try_take_diag<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, R<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    let n = validate::square("take_diag", a.value().shape())?;
     let value = R::wrap(B::mat_diag(a.value().data()));
-    record1(a, value, |ctx, ia, _, dy: R<N, B>| {
+    Ok(record1(a, value, move |ctx, ia, _, dy: R<N, B>| {
         ctx.accumulate(
             ia,
             |g| {
                 let g = g.data_mut();
-                for i in 0..N::USIZE {
+                for i in 0..n {
                     let v = B::mat_get(g, i, i) + dy.get(i);
                     B::mat_set(g, i, i, v);
                 }
             },
             || L::wrap(B::mat_from_diag(dy.data())),
         );
-    })
+    }))
 }
 
 /// The `M×N` matrix with `v` on its diagonal and `c` everywhere else (hmatrix's `diagR`).
@@ -145,7 +199,8 @@ where
 /// longer its entries past `min(M, N)` are not used (this is hmatrix's `diagRect`).
 ///
 /// Gradient: `v̄ᵢ = Ȳᵢᵢ` for `i < d` and `0` for the unused entries; `c̄ = Σ Ȳ` over every cell
-/// not holding an entry of `v`. hmatrix-backprop crashes when `K ≠ min(M, N)`.
+/// not holding an entry of `v`. hmatrix-backprop crashes when `K ≠ min(M, N)`. The output's
+/// sizes are static (they come from nowhere else); `v`'s length may be a run-time one.
 ///
 /// ```
 /// use backprop_linalg::{eval_bp, diag_r, R, L, typenum::{U2, U3}};
@@ -156,13 +211,14 @@ where
 #[doc(alias = "diagR")]
 pub fn diag_r<'t, M, N, K, B>(c: BVar<'t, f64>, v: BVar<'t, R<K, B>>) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    M: StaticDim,
+    N: StaticDim,
+    K: Dim,
     B: Backend,
 {
-    let d = K::USIZE.min(M::USIZE).min(N::USIZE);
+    let d = v.value().len().min(M::SIZE).min(N::SIZE);
     let (cv, vv) = (*c.value(), v.value());
+    let dy_len = vv.len();
     let value = L::from_fn(|i, j| if i == j && i < d { vv.get(i) } else { cv });
     record2(c, v, value, move |ctx, ic, iv, _, dy: L<M, N, B>| {
         let on_diagonal = |i| if i < d { dy.get(i, i) } else { 0.0 };
@@ -171,7 +227,7 @@ where
             ctx.add(ic, sum::<B, _>(&dy) - diagonal);
         }
         if ctx.wants(iv) {
-            ctx.add(iv, R::from_fn(on_diagonal));
+            ctx.add(iv, R::build(dy_len, on_diagonal));
         }
     })
 }

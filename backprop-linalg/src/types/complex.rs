@@ -17,15 +17,17 @@
 use std::marker::PhantomData;
 
 use num_complex::Complex64;
-use typenum::Unsigned;
+use typenum::U1;
 
 use crate::backend::{ComplexBackend, ComplexMatrix, ComplexVector, LinalgError, or_fail};
-use crate::dense::{Construct, Dense, MatKind, VecKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, VecKind, any, impl_dense};
+use crate::dim::{Dim, Dyn, StaticDim};
 use crate::{L, R};
 
 use backprop_backend::LinalgBackend;
 
-/// A complex vector of length `N` (hmatrix's `C n`), stored by backend `B`.
+/// A complex vector of length `N` (hmatrix's `C n`, a [`Dim`]: static or [`Dyn`]), stored by
+/// backend `B`.
 ///
 /// ```
 /// use backprop_linalg::{C, R, typenum::U2};
@@ -35,12 +37,13 @@ use backprop_backend::LinalgBackend;
 /// assert_eq!(z.get(1), Complex64::new(2.0, 4.0));
 /// assert_eq!(z.im().to_vec(), vec![3.0, 4.0]);
 /// ```
-pub struct C<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend> {
+pub struct C<N: Dim, B: ComplexBackend = crate::DefaultBackend> {
     data: ComplexVector<B>,
     _len: PhantomData<fn() -> N>,
 }
 
-/// A complex `Rows×Cols` matrix (hmatrix's `M m n`), stored by backend `B`.
+/// A complex `Rows×Cols` matrix (hmatrix's `M m n`; each size a [`Dim`]), stored by backend
+/// `B`.
 ///
 /// ```
 /// use backprop_linalg::{M, typenum::{U2, U3}};
@@ -50,17 +53,15 @@ pub struct C<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend> {
 /// assert_eq!(a.get(1, 2), Complex64::new(1.0, 2.0));
 /// assert_eq!(a.re().get(1, 2), 1.0);
 /// ```
-pub struct M<
-    Rows: Unsigned + 'static,
-    Cols: Unsigned + 'static,
-    B: ComplexBackend = crate::DefaultBackend,
-> {
+pub struct M<Rows: Dim, Cols: Dim, B: ComplexBackend = crate::DefaultBackend> {
     data: ComplexMatrix<B>,
     _shape: PhantomData<fn() -> (Rows, Cols)>,
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for C<N, B> {
+impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for C<N, B> {
     type Kind = VecKind;
+    type Rows = N;
+    type Cols = U1;
     fn data_mut(&mut self) -> &mut ComplexVector<B> {
         &mut self.data
     }
@@ -72,24 +73,22 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for C<N, 
     }
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
+impl<N: Dim, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
     fn data(&self) -> &ComplexVector<B> {
         &self.data
     }
 }
 
-impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64>
-    for M<Rows, Cols, B>
-{
+impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Dense<B, Complex64> for M<Rows, Cols, B> {
     fn data(&self) -> &ComplexMatrix<B> {
         &self.data
     }
 }
 
-impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64>
-    for M<Rows, Cols, B>
-{
+impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Construct<B, Complex64> for M<Rows, Cols, B> {
     type Kind = MatKind;
+    type Rows = Rows;
+    type Cols = Cols;
     fn data_mut(&mut self) -> &mut ComplexMatrix<B> {
         &mut self.data
     }
@@ -101,51 +100,59 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> Cons
     }
 }
 
-impl_dense!(complex [N: Unsigned + 'static, B: ComplexBackend] C<N, B>);
-impl_dense!(complex [Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend] M<Rows, Cols, B>);
+impl_dense!(complex [N: Dim, B: ComplexBackend] C<N, B>);
+impl_dense!(complex [Rows: Dim, Cols: Dim, B: ComplexBackend] M<Rows, Cols, B>);
 
-impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
-    /// The length `N`.
-    pub const LEN: usize = N::USIZE;
-
-    /// Entry `i` from `f(i)`.
-    pub fn from_fn(f: impl FnMut(usize) -> Complex64) -> Self {
-        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(N::USIZE, f))
+impl<N: Dim, B: ComplexBackend> C<N, B> {
+    /// Entry `i` of `n` from `f(i)`, for a length the caller knows to be the type's.
+    pub(crate) fn build(n: usize, f: impl FnMut(usize) -> Complex64) -> Self {
+        debug_assert!(N::admits(n));
+        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(n, f))
     }
 
-    /// All entries equal to `z` (hmatrix's `konst`).
-    pub fn konst(z: Complex64) -> Self {
-        Self::from_fn(|_| z)
-    }
-
-    /// All zeros.
-    pub fn zeros() -> Self {
-        Self::konst(Complex64::new(0.0, 0.0))
-    }
-
-    /// `re + i·im`, entry by entry (hmatrix's `toComplex`, on plain values).
+    /// From the real and imaginary parts.
+    ///
+    /// # Panics
+    /// If the parts' lengths differ (possible only for run-time lengths).
+    #[track_caller]
     pub fn from_parts(re: &R<N, B>, im: &R<N, B>) -> Self {
-        Self::from_fn(|i| Complex64::new(re.get(i), im.get(i)))
+        let n = re.len();
+        assert_eq!(
+            n,
+            im.len(),
+            "C::from_parts: the real and imaginary parts' lengths differ"
+        );
+        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(n, |i| {
+            Complex64::new(re.get(i), im.get(i))
+        }))
     }
 
-    /// From a slice of length `N`.
+    /// Entry `i` of `n` from `f(i)`: the constructor for a run-time length.
+    ///
+    /// # Panics
+    /// If `N` is static and `n` is not `N`.
+    #[track_caller]
+    pub fn from_fn_len(n: usize, f: impl FnMut(usize) -> Complex64) -> Self {
+        if !N::admits(n) {
+            crate::backend::fail(any::mismatch::<Complex64, B, Self>(
+                "C::from_fn_len",
+                (n, 1),
+            ));
+        }
+        Self::build(n, f)
+    }
+
+    /// From a slice (of length `N` if `N` is static).
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if the slice's length is not `N`.
+    /// [`LinalgError::ShapeMismatch`] (op `"C::from_slice"`) if `N` is static and the slice's
+    /// length is not `N`.
     pub fn try_from_slice(s: &[Complex64]) -> Result<Self, LinalgError> {
-        if s.len() != N::USIZE {
-            return Err(LinalgError::ShapeMismatch {
-                op: "C::from_slice",
-                expected: format!("{} entries", N::USIZE),
-                found: format!("{} entries", s.len()),
-            });
-        }
-        Ok(Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_slice(
-            s,
-        )))
+        let data = <B as LinalgBackend<Complex64>>::vec_from_slice(s);
+        any::try_wrap::<Complex64, B, Self>("C::from_slice", data)
     }
 
-    /// From a slice of length `N`.
+    /// From a slice (of length `N` if `N` is static).
     ///
     /// # Panics
     /// If the slice's length is not `N`, with the message of [`C::try_from_slice`].
@@ -154,20 +161,12 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
         or_fail(Self::try_from_slice(s))
     }
 
-    /// From the backend's complex vector storage.
+    /// From the backend's complex storage, moved in without a copy.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if its length is not `N`.
+    /// [`LinalgError::ShapeMismatch`] if `N` is static and the length is not `N`.
     pub fn try_from_data(data: ComplexVector<B>) -> Result<Self, LinalgError> {
-        let len = <B as LinalgBackend<Complex64>>::vec_len(&data);
-        if len != N::USIZE {
-            return Err(LinalgError::ShapeMismatch {
-                op: "C::from_data",
-                expected: format!("{} entries", N::USIZE),
-                found: format!("{len} entries"),
-            });
-        }
-        Ok(Self::wrap(data))
+        any::try_wrap::<Complex64, B, Self>("C::from_data", data)
     }
 
     /// The backend's storage, borrowed.
@@ -175,32 +174,57 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
         &self.data
     }
 
-    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
-    /// routines (an optimiser's step, say).
+    /// Runs `f` on the backend's storage, mutably (see [`R::update_data`]).
     ///
     /// # Panics
-    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    /// If `f` leaves storage of another shape.
     #[track_caller]
     pub fn update_data<T>(&mut self, f: impl FnOnce(&mut ComplexVector<B>) -> T) -> T {
-        crate::dense::any::update_data(self, f)
+        any::update_data(self, f)
     }
 
-    /// The backend's storage.
+    /// The backend's storage, moved out without a copy.
     pub fn into_data(self) -> ComplexVector<B> {
-        crate::dense::any::into_data(self)
+        any::into_data(self)
+    }
+
+    /// The same vector with a run-time length; no copy.
+    pub fn into_dyn(self) -> C<Dyn, B> {
+        or_fail(any::try_recast::<Complex64, B, Self, C<Dyn, B>>(
+            "C::into_dyn",
+            self,
+        ))
+    }
+
+    /// The same vector with length type `P` (usually static); no copy.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"C::try_into_static"`) if the length is not `P`.
+    pub fn try_into_static<P: Dim>(self) -> Result<C<P, B>, LinalgError> {
+        any::try_recast::<Complex64, B, Self, C<P, B>>("C::try_into_static", self)
+    }
+
+    /// The length.
+    pub fn len(&self) -> usize {
+        match N::STATIC {
+            Some(n) => n,
+            None => <B as LinalgBackend<Complex64>>::vec_len(&self.data),
+        }
+    }
+
+    /// Whether the length is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Entry `i`.
     ///
     /// # Panics
-    /// If `i >= N`.
+    /// If `i` is not less than the length.
     #[track_caller]
     pub fn get(&self, i: usize) -> Complex64 {
-        assert!(
-            i < N::USIZE,
-            "C::get: index {i} out of bounds for length {}",
-            N::USIZE
-        );
+        let n = self.len();
+        assert!(i < n, "C::get: index {i} out of bounds for length {n}");
         <B as LinalgBackend<Complex64>>::vec_get(&self.data, i)
     }
 
@@ -209,81 +233,121 @@ impl<N: Unsigned + 'static, B: ComplexBackend> C<N, B> {
         <B as LinalgBackend<Complex64>>::vec_to_vec(&self.data)
     }
 
-    /// The real parts (hmatrix's `real`, on plain values).
+    /// The real parts.
     pub fn re(&self) -> R<N, B> {
-        R::from_fn(|i| self.get(i).re)
+        R::wrap(B::vec_from_fn(self.len(), |i| self.get(i).re))
     }
 
-    /// The imaginary parts (hmatrix's `imag`, on plain values).
+    /// The imaginary parts.
     pub fn im(&self) -> R<N, B> {
-        R::from_fn(|i| self.get(i).im)
+        R::wrap(B::vec_from_fn(self.len(), |i| self.get(i).im))
     }
 }
 
-impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Rows, Cols, B> {
-    /// Number of rows.
-    pub const ROWS: usize = Rows::USIZE;
-    /// Number of columns.
-    pub const COLS: usize = Cols::USIZE;
+impl<N: StaticDim, B: ComplexBackend> C<N, B> {
+    /// The length `N`.
+    pub const LEN: usize = N::SIZE;
 
-    /// Entry `(i, j)` from `f(i, j)`.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
-        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(
-            Rows::USIZE,
-            Cols::USIZE,
-            f,
-        ))
+    /// Entry `i` from `f(i)`.
+    pub fn from_fn(f: impl FnMut(usize) -> Complex64) -> Self {
+        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(N::SIZE, f))
     }
 
-    /// All entries equal to `z` (hmatrix's `konst`).
+    /// All entries equal to `z`.
     pub fn konst(z: Complex64) -> Self {
-        Self::from_fn(|_, _| z)
+        Self::from_fn(|_| z)
     }
 
     /// All zeros.
     pub fn zeros() -> Self {
         Self::konst(Complex64::new(0.0, 0.0))
     }
+}
 
-    /// `re + i·im`, entry by entry.
-    pub fn from_parts(re: &L<Rows, Cols, B>, im: &L<Rows, Cols, B>) -> Self {
-        Self::from_fn(|i, j| Complex64::new(re.get(i, j), im.get(i, j)))
+impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
+    /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`, for a shape the caller knows to
+    /// be the type's.
+    pub(crate) fn build(
+        rows: usize,
+        cols: usize,
+        f: impl FnMut(usize, usize) -> Complex64,
+    ) -> Self {
+        debug_assert!(Rows::admits(rows) && Cols::admits(cols));
+        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(rows, cols, f))
     }
 
-    /// From `Rows·Cols` entries in row-major order.
+    /// From the real and imaginary parts.
+    ///
+    /// # Panics
+    /// If the parts' shapes differ (possible only for run-time sizes).
+    #[track_caller]
+    pub fn from_parts(re: &L<Rows, Cols, B>, im: &L<Rows, Cols, B>) -> Self {
+        let (r, c) = re.shape();
+        assert_eq!(
+            (r, c),
+            im.shape(),
+            "M::from_parts: the real and imaginary parts' shapes differ"
+        );
+        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(
+            r,
+            c,
+            |i, j| Complex64::new(re.get(i, j), im.get(i, j)),
+        ))
+    }
+
+    /// From `rows·cols` entries in row-major order, for any sizes (a static size must be the
+    /// type's).
     ///
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"M::from_row_major"`) if the slice's length is not
-    /// `Rows·Cols`.
-    pub fn try_from_row_major(s: &[Complex64]) -> Result<Self, LinalgError> {
-        <B as LinalgBackend<Complex64>>::mat_from_row_major(Rows::USIZE, Cols::USIZE, s)
-            .map(Self::wrap)
-            .map_err(|e| e.with_op("M::from_row_major"))
+    /// `rows·cols`, or a static size is not the type's.
+    pub fn try_from_row_major_shape(
+        rows: usize,
+        cols: usize,
+        s: &[Complex64],
+    ) -> Result<Self, LinalgError> {
+        const OP: &str = "M::from_row_major";
+        let data = <B as LinalgBackend<Complex64>>::mat_from_row_major(rows, cols, s)
+            .map_err(|e| e.with_op(OP))?;
+        any::try_wrap::<Complex64, B, Self>(OP, data)
     }
 
-    /// From `Rows·Cols` entries in row-major order.
+    /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`: the constructor for run-time
+    /// sizes.
     ///
     /// # Panics
-    /// If the slice's length is not `Rows·Cols`, with the message of [`M::try_from_row_major`].
+    /// If a static size is not the type's.
     #[track_caller]
-    pub fn from_row_major(s: &[Complex64]) -> Self {
-        or_fail(Self::try_from_row_major(s))
+    pub fn from_fn_shape(
+        rows: usize,
+        cols: usize,
+        f: impl FnMut(usize, usize) -> Complex64,
+    ) -> Self {
+        if !any::fits::<Complex64, B, Self>((rows, cols)) {
+            crate::backend::fail(any::mismatch::<Complex64, B, Self>(
+                "M::from_fn_shape",
+                (rows, cols),
+            ));
+        }
+        Self::build(rows, cols, f)
     }
 
-    /// From the backend's complex matrix storage.
+    /// From `rows·cols` entries in row-major order: `M::<Dyn, Dyn>::from_row_major_shape(r, c,
+    /// s)`.
+    ///
+    /// # Panics
+    /// With the message of [`M::try_from_row_major_shape`].
+    #[track_caller]
+    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[Complex64]) -> Self {
+        or_fail(Self::try_from_row_major_shape(rows, cols, s))
+    }
+
+    /// From the backend's complex storage, moved in without a copy.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if its shape is not `Rows×Cols`.
+    /// [`LinalgError::ShapeMismatch`] if a static size is not the storage's.
     pub fn try_from_data(data: ComplexMatrix<B>) -> Result<Self, LinalgError> {
-        let (r, c) = <B as LinalgBackend<Complex64>>::mat_shape(&data);
-        if (r, c) != (Rows::USIZE, Cols::USIZE) {
-            return Err(LinalgError::ShapeMismatch {
-                op: "M::from_data",
-                expected: format!("{}×{}", Rows::USIZE, Cols::USIZE),
-                found: format!("{r}×{c}"),
-            });
-        }
-        Ok(Self::wrap(data))
+        any::try_wrap::<Complex64, B, Self>("M::from_data", data)
     }
 
     /// The backend's storage, borrowed.
@@ -291,19 +355,42 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
         &self.data
     }
 
-    /// Runs `f` on the backend's storage, mutably: an update in place with the backend's own
-    /// routines (an optimiser's step, say).
+    /// Runs `f` on the backend's storage, mutably (see [`L::update_data`]).
     ///
     /// # Panics
-    /// If `f` leaves storage of another shape (the type's size would no longer hold).
+    /// If `f` leaves storage of another shape.
     #[track_caller]
     pub fn update_data<T>(&mut self, f: impl FnOnce(&mut ComplexMatrix<B>) -> T) -> T {
-        crate::dense::any::update_data(self, f)
+        any::update_data(self, f)
     }
 
-    /// The backend's storage.
+    /// The backend's storage, moved out without a copy.
     pub fn into_data(self) -> ComplexMatrix<B> {
-        crate::dense::any::into_data(self)
+        any::into_data(self)
+    }
+
+    /// The same matrix with run-time sizes; no copy.
+    pub fn into_dyn(self) -> M<Dyn, Dyn, B> {
+        or_fail(any::try_recast::<Complex64, B, Self, M<Dyn, Dyn, B>>(
+            "M::into_dyn",
+            self,
+        ))
+    }
+
+    /// The same matrix with sizes `P×Q` (usually static); no copy.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"M::try_into_static"`) if the shape is not `P×Q`.
+    pub fn try_into_static<P: Dim, Q: Dim>(self) -> Result<M<P, Q, B>, LinalgError> {
+        any::try_recast::<Complex64, B, Self, M<P, Q, B>>("M::try_into_static", self)
+    }
+
+    /// `(rows, cols)`.
+    pub fn shape(&self) -> (usize, usize) {
+        match (Rows::STATIC, Cols::STATIC) {
+            (Some(m), Some(n)) => (m, n),
+            _ => <B as LinalgBackend<Complex64>>::mat_shape(&self.data),
+        }
     }
 
     /// Entry `(i, j)`.
@@ -312,11 +399,10 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
     /// If the index is out of bounds.
     #[track_caller]
     pub fn get(&self, i: usize, j: usize) -> Complex64 {
+        let (m, n) = self.shape();
         assert!(
-            i < Rows::USIZE && j < Cols::USIZE,
-            "M::get: index ({i}, {j}) out of bounds for {}×{}",
-            Rows::USIZE,
-            Cols::USIZE
+            i < m && j < n,
+            "M::get: index ({i}, {j}) out of bounds for {m}×{n}"
         );
         <B as LinalgBackend<Complex64>>::mat_get(&self.data, i, j)
     }
@@ -328,11 +414,57 @@ impl<Rows: Unsigned + 'static, Cols: Unsigned + 'static, B: ComplexBackend> M<Ro
 
     /// The real parts.
     pub fn re(&self) -> L<Rows, Cols, B> {
-        L::from_fn(|i, j| self.get(i, j).re)
+        let (m, n) = self.shape();
+        L::wrap(B::mat_from_fn(m, n, |i, j| self.get(i, j).re))
     }
 
     /// The imaginary parts.
     pub fn im(&self) -> L<Rows, Cols, B> {
-        L::from_fn(|i, j| self.get(i, j).im)
+        let (m, n) = self.shape();
+        L::wrap(B::mat_from_fn(m, n, |i, j| self.get(i, j).im))
+    }
+}
+
+impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> M<Rows, Cols, B> {
+    /// Number of rows.
+    pub const ROWS: usize = Rows::SIZE;
+    /// Number of columns.
+    pub const COLS: usize = Cols::SIZE;
+
+    /// Entry `(i, j)` from `f(i, j)`.
+    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
+        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(
+            Rows::SIZE,
+            Cols::SIZE,
+            f,
+        ))
+    }
+
+    /// All entries equal to `z`.
+    pub fn konst(z: Complex64) -> Self {
+        Self::from_fn(|_, _| z)
+    }
+
+    /// All zeros.
+    pub fn zeros() -> Self {
+        Self::konst(Complex64::new(0.0, 0.0))
+    }
+
+    /// From `Rows·Cols` entries in row-major order.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"M::from_row_major"`) if the slice's length is not
+    /// `Rows·Cols`.
+    pub fn try_from_row_major(s: &[Complex64]) -> Result<Self, LinalgError> {
+        Self::try_from_row_major_shape(Rows::SIZE, Cols::SIZE, s)
+    }
+
+    /// From `Rows·Cols` entries in row-major order.
+    ///
+    /// # Panics
+    /// If the slice's length is not `Rows·Cols`.
+    #[track_caller]
+    pub fn from_row_major(s: &[Complex64]) -> Self {
+        or_fail(Self::try_from_row_major(s))
     }
 }

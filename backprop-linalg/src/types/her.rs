@@ -4,12 +4,12 @@
 use std::marker::PhantomData;
 
 use num_complex::Complex64;
-use typenum::Unsigned;
 
 use backprop_backend::LinalgBackend;
 
-use crate::backend::{ComplexBackend, ComplexMatrix};
-use crate::dense::{Construct, Dense, MatKind, impl_dense};
+use crate::backend::{ComplexBackend, ComplexMatrix, LinalgError, or_fail};
+use crate::dense::{Construct, Dense, MatKind, any, impl_dense};
+use crate::dim::{Dim, Dyn, StaticDim};
 use crate::types::complex::M;
 
 /// A Hermitian `N×N` complex matrix, `A = Aᴴ` (hmatrix's `Her n`), stored by backend `B`.
@@ -42,13 +42,16 @@ use crate::types::complex::M;
 /// assert_eq!(h.get(0, 1), Complex64::new(1.0, -1.0)); // (a₀₁ + conj a₁₀)/2
 /// assert_eq!(h.get(1, 0), h.get(0, 1).conj());
 /// ```
-pub struct Her<N: Unsigned + 'static, B: ComplexBackend = crate::DefaultBackend> {
+pub struct Her<N: Dim, B: ComplexBackend = crate::DefaultBackend> {
     data: ComplexMatrix<B>,
     _size: PhantomData<fn() -> N>,
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for Her<N, B> {
+impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for Her<N, B> {
     type Kind = MatKind;
+    type Rows = N;
+    type Cols = N;
+    const SQUARE: bool = true;
     fn data_mut(&mut self) -> &mut ComplexMatrix<B> {
         &mut self.data
     }
@@ -63,13 +66,13 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Construct<B, Complex64> for Her<N
     }
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Dense<B, Complex64> for Her<N, B> {
+impl<N: Dim, B: ComplexBackend> Dense<B, Complex64> for Her<N, B> {
     fn data(&self) -> &ComplexMatrix<B> {
         &self.data
     }
 }
 
-impl_dense!(complex_arithmetic [N: Unsigned + 'static, B: ComplexBackend] Her<N, B>);
+impl_dense!(complex_arithmetic [N: Dim, B: ComplexBackend] Her<N, B>);
 
 /// `(A + Aᴴ)/2`. Its diagonal is exactly real and its entries `(i, j)` and `(j, i)` are exactly
 /// conjugate (the same sum, rounded once).
@@ -79,19 +82,40 @@ fn hermitize<B: ComplexBackend>(a: &ComplexMatrix<B>) -> ComplexMatrix<B> {
     <B as LinalgBackend<Complex64>>::mat_from_fn(n, n, |i, j| 0.5 * (get(i, j) + get(j, i).conj()))
 }
 
-impl<N: Unsigned + 'static, B: ComplexBackend> Her<N, B> {
+impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// `(A + Aᴴ)/2` of a square complex matrix (hmatrix's `her`, on plain values).
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"Her::from_m"`) if `A` is not square (possible only
+    /// for run-time sizes).
+    pub fn try_from_m(a: &M<N, N, B>) -> Result<Self, LinalgError> {
+        let shape = a.shape();
+        if !any::fits::<Complex64, B, Self>(shape) {
+            return Err(any::mismatch::<Complex64, B, Self>("Her::from_m", shape));
+        }
+        Ok(Self::wrap(hermitize::<B>(a.as_data())))
+    }
+
+    /// `(A + Aᴴ)/2` of a square complex matrix (hmatrix's `her`, on plain values).
+    ///
+    /// # Panics
+    /// If `A` is not square, with the message of [`Her::try_from_m`].
+    #[track_caller]
     pub fn from_m(a: &M<N, N, B>) -> Self {
-        Self::wrap(hermitize::<B>(a.as_data()))
+        or_fail(Self::try_from_m(a))
     }
 
-    /// Entry `(i, j)` from `f(i, j)`, hermitised.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
-        Self::from_m(&M::from_fn(f))
+    /// Entry `(i, j)` of an `n×n` matrix from `f(i, j)`, hermitised: the constructor for a
+    /// run-time size.
+    ///
+    /// # Panics
+    /// If `N` is static and `n` is not `N`.
+    #[track_caller]
+    pub fn from_fn_n(n: usize, f: impl FnMut(usize, usize) -> Complex64) -> Self {
+        Self::from_m(&M::from_fn_shape(n, n, f))
     }
 
-    /// The same matrix as an unconstrained square complex matrix (on plain values, what
-    /// [`un_her`](crate::un_her) does to variables).
+    /// The same matrix as an unconstrained complex matrix.
     pub fn to_m(&self) -> M<N, N, B> {
         M::wrap(self.data.clone())
     }
@@ -102,23 +126,40 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Her<N, B> {
     }
 
     /// Wraps the backend's storage as it is, without hermitising it: the caller promises it is
-    /// Hermitian and `N×N`. For tests and for storage known to be Hermitian already; every other
-    /// constructor hermitises. A matrix that is not Hermitian breaks the type's promise:
-    /// results are then unspecified (never unsafe).
+    /// Hermitian and `N×N` (see [`Sym::from_data_unchecked`](crate::Sym::from_data_unchecked)).
     ///
     /// # Panics
-    /// If the storage is not `N×N`.
+    /// If the storage is not square, or not `N×N` for a static `N`.
     #[track_caller]
     pub fn from_data_unchecked(data: ComplexMatrix<B>) -> Self {
-        let shape = <B as LinalgBackend<Complex64>>::mat_shape(&data);
-        assert!(
-            shape == (N::USIZE, N::USIZE),
-            "Her::from_data_unchecked: shape mismatch: expected {0}×{0}, found {1}×{2}",
-            N::USIZE,
-            shape.0,
-            shape.1
-        );
-        Self::wrap(data)
+        or_fail(any::try_wrap::<Complex64, B, Self>(
+            "Her::from_data_unchecked",
+            data,
+        ))
+    }
+
+    /// The same matrix with a run-time size; no copy.
+    pub fn into_dyn(self) -> Her<Dyn, B> {
+        or_fail(any::try_recast::<Complex64, B, Self, Her<Dyn, B>>(
+            "Her::into_dyn",
+            self,
+        ))
+    }
+
+    /// The same matrix with size type `P` (usually static); no copy.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"Her::try_into_static"`) if the size is not `P`.
+    pub fn try_into_static<P: Dim>(self) -> Result<Her<P, B>, LinalgError> {
+        any::try_recast::<Complex64, B, Self, Her<P, B>>("Her::try_into_static", self)
+    }
+
+    /// The number of rows (and of columns).
+    pub fn size(&self) -> usize {
+        match N::STATIC {
+            Some(n) => n,
+            None => <B as LinalgBackend<Complex64>>::mat_shape(&self.data).0,
+        }
     }
 
     /// Entry `(i, j)`.
@@ -127,11 +168,18 @@ impl<N: Unsigned + 'static, B: ComplexBackend> Her<N, B> {
     /// If the index is out of bounds.
     #[track_caller]
     pub fn get(&self, i: usize, j: usize) -> Complex64 {
+        let n = self.size();
         assert!(
-            i < N::USIZE && j < N::USIZE,
-            "Her::get: index ({i}, {j}) out of bounds for {0}×{0}",
-            N::USIZE
+            i < n && j < n,
+            "Her::get: index ({i}, {j}) out of bounds for {n}×{n}"
         );
         <B as LinalgBackend<Complex64>>::mat_get(&self.data, i, j)
+    }
+}
+
+impl<N: StaticDim, B: ComplexBackend> Her<N, B> {
+    /// Entry `(i, j)` from `f(i, j)`, hermitised.
+    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
+        Self::from_m(&M::<N, N, B>::from_fn(f))
     }
 }

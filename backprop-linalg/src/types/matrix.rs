@@ -1,32 +1,44 @@
-//! [`L`]: a real matrix whose shape is part of its type; [`Sq`] for square ones.
+//! [`L`]: a real matrix whose sizes are [`Dim`]s, part of its type (`L<U2, U3>`) or known at
+//! run time (`L<Dyn, Dyn>`, also named [`Matrix`]), or one of each; [`Sq`] for square ones.
 
 use std::marker::PhantomData;
 
-use typenum::Unsigned;
-
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
-use crate::dense::{Construct, Dense, MatKind, StorageKind, impl_dense};
+use crate::dense::{Construct, Dense, MatKind, StorageKind, any, impl_dense};
+use crate::dim::{Dim, Dyn, StaticDim};
 
 /// A real `M×N` matrix (hmatrix's `L m n`), stored by backend `B`.
 ///
-/// Arithmetic operators act element-wise, as in hmatrix; the matrix product is
+/// `M` and `N` are [`Dim`]s: typenum naturals, checked by the compiler, or [`Dyn`], known at
+/// run time ([`Matrix`] is `L<Dyn, Dyn>`; `L<U3, Dyn>` has three rows and any number of
+/// columns). Arithmetic operators act element-wise, as in hmatrix; the matrix product is
 /// [`mul`](crate::mul).
 ///
 /// ```
-/// use backprop_linalg::{L, typenum::{U2, U3}};
+/// use backprop_linalg::{Dyn, L, typenum::{U2, U3}};
 /// let a: L<U2, U3> = L::from_row_major(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// assert_eq!(a.get(1, 2), 6.0);
+///
+/// let b: L<Dyn, Dyn> = L::from_row_major_shape(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+/// assert_eq!(b.shape(), (2, 3));
+/// assert_eq!(b.try_into_static::<U2, U3>().expect("2×3"), a);
 /// ```
-pub struct L<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend = crate::DefaultBackend> {
+pub struct L<M: Dim, N: Dim, B: Backend = crate::DefaultBackend> {
     data: RealMatrix<B>,
     _shape: PhantomData<fn() -> (M, N)>,
 }
 
-/// A square `N×N` matrix (hmatrix's `Sq n`).
+/// A square `N×N` matrix (hmatrix's `Sq n`). With `N` = [`Dyn`] both sizes are run-time ones,
+/// which the type does not promise equal: the operations that need a square matrix check.
 pub type Sq<N, B = crate::DefaultBackend> = L<N, N, B>;
 
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Construct<B> for L<M, N, B> {
+/// A real matrix of run-time shape (hmatrix's unsized `Matrix`): `L<Dyn, Dyn>`.
+pub type Matrix<B = crate::DefaultBackend> = L<Dyn, Dyn, B>;
+
+impl<M: Dim, N: Dim, B: Backend> Construct<B> for L<M, N, B> {
     type Kind = MatKind;
+    type Rows = M;
+    type Cols = N;
     fn data_mut(&mut self) -> &mut RealMatrix<B> {
         &mut self.data
     }
@@ -38,73 +50,120 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Construct<B> for 
     }
 }
 
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> Dense<B> for L<M, N, B> {
+impl<M: Dim, N: Dim, B: Backend> Dense<B> for L<M, N, B> {
     fn data(&self) -> &RealMatrix<B> {
         &self.data
     }
 }
 
-impl_dense!([M: Unsigned + 'static, N: Unsigned + 'static, B: Backend] L<M, N, B>);
+impl_dense!([M: Dim, N: Dim, B: Backend] L<M, N, B>);
 
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
-    /// Number of rows `M`.
-    pub const ROWS: usize = M::USIZE;
-    /// Number of columns `N`.
-    pub const COLS: usize = N::USIZE;
-
-    /// Entry `(i, j)` from `f(i, j)`.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> f64) -> Self {
-        Self::wrap(B::mat_from_fn(M::USIZE, N::USIZE, f))
+impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
+    /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`: the constructor for run-time
+    /// sizes (a static size must be the type's).
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"L::from_fn_shape"`) if `rows` is not `M` or `cols`
+    /// not `N`.
+    pub fn try_from_fn_shape(
+        rows: usize,
+        cols: usize,
+        f: impl FnMut(usize, usize) -> f64,
+    ) -> Result<Self, LinalgError> {
+        Self::check_shape("L::from_fn_shape", rows, cols)?;
+        Ok(Self::wrap(B::mat_from_fn(rows, cols, f)))
     }
 
-    /// All entries equal to `x` (hmatrix's `konst`).
-    pub fn konst(x: f64) -> Self {
-        Self::wrap(crate::dense::any::reuse_or::<f64, B, MatKind>(
-            (M::USIZE, N::USIZE),
-            |d| <MatKind as StorageKind<B>>::map_mut(d, |_| x),
-            || B::mat_from_fn(M::USIZE, N::USIZE, |_, _| x),
-        ))
+    /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`: `Matrix::from_fn_shape(r, c, f)`.
+    ///
+    /// # Panics
+    /// If a static size is not the type's, with the message of [`L::try_from_fn_shape`].
+    #[track_caller]
+    pub fn from_fn_shape(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> f64) -> Self {
+        or_fail(Self::try_from_fn_shape(rows, cols, f))
     }
 
-    /// All zeros.
-    pub fn zeros() -> Self {
-        Self::konst(0.0)
+    /// A `rows×cols` matrix of entries equal to `x`.
+    ///
+    /// # Panics
+    /// If a static size is not the type's.
+    #[track_caller]
+    pub fn konst_shape(rows: usize, cols: usize, x: f64) -> Self {
+        or_fail(Self::check_shape("L::konst_shape", rows, cols));
+        filled_matrix(rows, cols, x)
     }
 
-    /// From `M·N` entries in row-major order.
+    /// A `rows×cols` matrix of zeros.
+    ///
+    /// # Panics
+    /// If a static size is not the type's.
+    #[track_caller]
+    pub fn zeros_shape(rows: usize, cols: usize) -> Self {
+        or_fail(Self::check_shape("L::zeros_shape", rows, cols));
+        filled_matrix(rows, cols, 0.0)
+    }
+
+    /// The `n×n` identity matrix: `Matrix::eye_n(n)`.
+    ///
+    /// # Panics
+    /// If a static size is not `n`.
+    #[track_caller]
+    pub fn eye_n(n: usize) -> Self {
+        or_fail(Self::check_shape("L::eye_n", n, n));
+        Self::wrap(B::mat_identity(n))
+    }
+
+    /// From `rows·cols` entries in row-major order: `Matrix::from_row_major_shape(r, c, s)`.
+    ///
+    /// # Panics
+    /// If the slice's length is not `rows·cols` or a static size is not the type's, with the
+    /// message of [`L::try_from_row_major_shape`].
+    #[track_caller]
+    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[f64]) -> Self {
+        or_fail(Self::try_from_row_major_shape(rows, cols, s))
+    }
+
+    fn check_shape(op: &'static str, rows: usize, cols: usize) -> Result<(), LinalgError> {
+        if any::fits::<f64, B, Self>((rows, cols)) {
+            Ok(())
+        } else {
+            Err(any::mismatch::<f64, B, Self>(op, (rows, cols)))
+        }
+    }
+
+    /// From `rows·cols` entries in row-major order, for any sizes (a static size must be the
+    /// type's).
     ///
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"L::from_row_major"`) if the slice's length is not
-    /// `M·N`.
-    pub fn try_from_row_major(s: &[f64]) -> Result<Self, LinalgError> {
-        B::mat_from_row_major(M::USIZE, N::USIZE, s)
-            .map(Self::wrap)
-            .map_err(|e| e.with_op("L::from_row_major"))
+    /// `rows·cols`, or a static size is not the type's.
+    pub fn try_from_row_major_shape(
+        rows: usize,
+        cols: usize,
+        s: &[f64],
+    ) -> Result<Self, LinalgError> {
+        const OP: &str = "L::from_row_major";
+        let data = B::mat_from_row_major(rows, cols, s).map_err(|e| e.with_op(OP))?;
+        any::try_wrap::<f64, B, Self>(OP, data)
     }
 
-    /// From `M·N` entries in row-major order.
-    ///
-    /// # Panics
-    /// If the slice's length is not `M·N`, with the message of [`L::try_from_row_major`].
-    #[track_caller]
-    pub fn from_row_major(s: &[f64]) -> Self {
-        or_fail(Self::try_from_row_major(s))
-    }
-
-    /// From the backend's storage (a `faer::Mat`, `DMatrix`, `Array2`).
+    /// From the backend's storage (a `faer::Mat<f64>`, `DMatrix<f64>`, `Array2<f64>`), moved in
+    /// without a copy.
     ///
     /// # Errors
-    /// [`LinalgError::ShapeMismatch`] if its shape is not `M×N`.
+    /// [`LinalgError::ShapeMismatch`] (op `"L::from_data"`) if a static size is not the
+    /// storage's.
     pub fn try_from_data(data: RealMatrix<B>) -> Result<Self, LinalgError> {
-        let (r, c) = B::mat_shape(&data);
-        if (r, c) != (M::USIZE, N::USIZE) {
-            return Err(LinalgError::ShapeMismatch {
-                op: "L::from_data",
-                expected: format!("{}×{}", M::USIZE, N::USIZE),
-                found: format!("{r}×{c}"),
-            });
-        }
-        Ok(Self::wrap(data))
+        any::try_wrap::<f64, B, Self>("L::from_data", data)
+    }
+
+    /// From the backend's storage, moved in without a copy.
+    ///
+    /// # Panics
+    /// If a static size is not the storage's, with the message of [`L::try_from_data`].
+    #[track_caller]
+    pub fn from_data(data: RealMatrix<B>) -> Self {
+        or_fail(Self::try_from_data(data))
     }
 
     /// The backend's storage, borrowed.
@@ -119,12 +178,37 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     /// If `f` leaves storage of another shape (the type's size would no longer hold).
     #[track_caller]
     pub fn update_data<T>(&mut self, f: impl FnOnce(&mut RealMatrix<B>) -> T) -> T {
-        crate::dense::any::update_data(self, f)
+        any::update_data(self, f)
     }
 
-    /// The backend's storage.
+    /// The backend's storage, moved out without a copy.
     pub fn into_data(self) -> RealMatrix<B> {
-        crate::dense::any::into_data(self)
+        any::into_data(self)
+    }
+
+    /// The same matrix with run-time sizes ([`Matrix`]); no copy.
+    pub fn into_dyn(self) -> L<Dyn, Dyn, B> {
+        or_fail(any::try_recast::<f64, B, Self, L<Dyn, Dyn, B>>(
+            "L::into_dyn",
+            self,
+        ))
+    }
+
+    /// The same matrix with sizes `P×Q` (usually static: `a.try_into_static::<U2, U3>()`, or
+    /// mixed: `::<U2, Dyn>`); no copy.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"L::try_into_static"`) if the shape is not `P×Q`.
+    pub fn try_into_static<P: Dim, Q: Dim>(self) -> Result<L<P, Q, B>, LinalgError> {
+        any::try_recast::<f64, B, Self, L<P, Q, B>>("L::try_into_static", self)
+    }
+
+    /// `(rows, cols)`.
+    pub fn shape(&self) -> (usize, usize) {
+        match (M::STATIC, N::STATIC) {
+            (Some(m), Some(n)) => (m, n),
+            _ => B::mat_shape(&self.data),
+        }
     }
 
     /// Entry `(i, j)`.
@@ -133,11 +217,10 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     /// If the index is out of bounds.
     #[track_caller]
     pub fn get(&self, i: usize, j: usize) -> f64 {
+        let (m, n) = self.shape();
         assert!(
-            i < M::USIZE && j < N::USIZE,
-            "L::get: index ({i}, {j}) out of bounds for {}×{}",
-            M::USIZE,
-            N::USIZE
+            i < m && j < n,
+            "L::get: index ({i}, {j}) out of bounds for {m}×{n}"
         );
         B::mat_get(&self.data, i, j)
     }
@@ -148,9 +231,58 @@ impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> L<M, N, B> {
     }
 }
 
-impl<N: Unsigned + 'static, B: Backend> L<N, N, B> {
+impl<M: StaticDim, N: StaticDim, B: Backend> L<M, N, B> {
+    /// Number of rows `M`.
+    pub const ROWS: usize = M::SIZE;
+    /// Number of columns `N`.
+    pub const COLS: usize = N::SIZE;
+
+    /// Entry `(i, j)` from `f(i, j)`.
+    pub fn from_fn(f: impl FnMut(usize, usize) -> f64) -> Self {
+        Self::wrap(B::mat_from_fn(M::SIZE, N::SIZE, f))
+    }
+
+    /// All entries equal to `x` (hmatrix's `konst`).
+    pub fn konst(x: f64) -> Self {
+        filled_matrix(M::SIZE, N::SIZE, x)
+    }
+
+    /// All zeros.
+    pub fn zeros() -> Self {
+        Self::konst(0.0)
+    }
+
+    /// From `M·N` entries in row-major order.
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (op `"L::from_row_major"`) if the slice's length is not
+    /// `M·N`.
+    pub fn try_from_row_major(s: &[f64]) -> Result<Self, LinalgError> {
+        Self::try_from_row_major_shape(M::SIZE, N::SIZE, s)
+    }
+
+    /// From `M·N` entries in row-major order.
+    ///
+    /// # Panics
+    /// If the slice's length is not `M·N`, with the message of [`L::try_from_row_major`].
+    #[track_caller]
+    pub fn from_row_major(s: &[f64]) -> Self {
+        or_fail(Self::try_from_row_major(s))
+    }
+}
+
+impl<N: StaticDim, B: Backend> L<N, N, B> {
     /// The identity matrix (hmatrix's `eye`).
     pub fn eye() -> Self {
-        Self::wrap(B::mat_identity(N::USIZE))
+        Self::wrap(B::mat_identity(N::SIZE))
     }
+}
+
+/// A `rows×cols` matrix of entries equal to `x`, in a pooled buffer if there is one.
+fn filled_matrix<M: Dim, N: Dim, B: Backend>(rows: usize, cols: usize, x: f64) -> L<M, N, B> {
+    L::wrap(any::reuse_or::<f64, B, MatKind>(
+        (rows, cols),
+        |d| <MatKind as StorageKind<B>>::map_mut(d, |_| x),
+        || B::mat_from_fn(rows, cols, |_, _| x),
+    ))
 }

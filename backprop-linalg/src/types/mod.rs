@@ -1,9 +1,9 @@
-//! The value types: statically sized [`R`](vector::R), [`L`](matrix::L), [`Sym`](sym::Sym),
-//! complex [`C`](complex::C), [`M`](complex::M) and Hermitian [`Her`](her::Her), and dynamically
-//! sized [`Vector`](dynamic::Vector) and [`Matrix`](dynamic::Matrix).
+//! The value types: [`R`](vector::R), [`L`](matrix::L), [`Sym`](sym::Sym), complex
+//! [`C`](complex::C), [`M`](complex::M) and Hermitian [`Her`](her::Her), each size a
+//! [`Dim`](crate::Dim) (static or run-time); [`Vector`](vector::Vector) and
+//! [`Matrix`](matrix::Matrix) are the all-run-time forms of `R` and `L`.
 
 pub mod complex;
-pub mod dynamic;
 pub mod her;
 pub mod matrix;
 pub mod sym;

@@ -3,19 +3,20 @@
 //! triangle with garbage in the ignored half and composed with `chol`; the error of a matrix that
 //! is not positive definite.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{Backend, LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, try_chol};
 use backprop_tests::gradcheck::{
     assert_entries, assert_fails, grad_ok, matrix, run, spd, triangular,
 };
-use typenum::{U2, U3, U4, Unsigned};
+use typenum::{U2, U3, U4};
 
-fn chol_case<B: Backend, N: Unsigned + 'static>() {
+fn chol_case<B: Backend, N: StaticDim>() {
     // The checker's random cotangent on `R` is a general `R̄`, the case hmatrix-backprop gets
     // wrong (its rule is exact only for `R̄ ∝ R`).
     run(spd::<N, B>(), |a| grad_ok(chol, &a));
 }
 
-fn chol_solve_case<B: Backend, N: Unsigned + 'static>() {
+fn chol_solve_case<B: Backend, N: StaticDim>() {
     // `R` with garbage below the diagonal, which `chol_solve` ignores.
     run(
         (triangular::<N, B>(Triangle::Upper), matrix::<N, U2, B>()),

@@ -9,6 +9,7 @@
 //! hmatrix-backprop's unconjugated `dot` rule (`checker_rejects_unconjugated_dot`).
 
 use backprop_core::check::{CheckConfig, check_gradient_with};
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backprop, C, ComplexBackend, Coords, Her, Join, M, R, app, app_c, backprop_with, complex, dot,
     dot_c, from_complex, grad_bp, her, imag, m_hm, magnitude, mul, mul_c, outer, outer_c, real,
@@ -21,7 +22,7 @@ use backprop_tests::gradcheck::{
 use num_complex::Complex64;
 use proptest::prelude::{Strategy, prop_assert, prop_assert_eq};
 use proptest::test_runner::TestCaseError;
-use typenum::{U2, U3, U5, Unsigned};
+use typenum::{U2, U3, U5};
 
 /// Relative agreement of two gradients computed along different exact routes (complex ops and
 /// their real-arithmetic expansion): only rounding separates them.
@@ -50,9 +51,9 @@ fn complex_scalar() -> impl Strategy<Value = Complex64> {
 fn mul_c_case<B, Rows, K, Cols>()
 where
     B: ComplexBackend,
-    Rows: Unsigned + 'static,
-    K: Unsigned + 'static,
-    Cols: Unsigned + 'static,
+    Rows: StaticDim,
+    K: StaticDim,
+    Cols: StaticDim,
 {
     run(
         (
@@ -71,7 +72,7 @@ where
     );
 }
 
-fn app_c_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 'static>() {
+fn app_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
     run(
         (
             complex_matrix::<Rows, Cols, B>(),
@@ -89,7 +90,7 @@ fn app_c_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 'sta
     );
 }
 
-fn outer_c_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 'static>() {
+fn outer_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
     run(
         (complex_vector::<Rows, B>(), complex_vector::<Cols, B>()),
         |xy| {
@@ -109,9 +110,9 @@ fn outer_c_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 's
 fn mul_c_agrees_case<B, Rows, K, Cols>()
 where
     B: ComplexBackend,
-    Rows: Unsigned + 'static,
-    K: Unsigned + 'static,
-    Cols: Unsigned + 'static,
+    Rows: StaticDim,
+    K: StaticDim,
+    Cols: StaticDim,
 {
     let inputs = (
         complex_matrix::<Rows, K, B>(),
@@ -142,7 +143,7 @@ where
 }
 
 /// `app_c` against its expansion in real `app`s.
-fn app_c_agrees_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 'static>() {
+fn app_c_agrees_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
     let inputs = (
         complex_matrix::<Rows, Cols, B>(),
         complex_vector::<Cols, B>(),
@@ -172,7 +173,7 @@ fn app_c_agrees_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned
 }
 
 /// `outer_c` against `x·yᵀ = (xr yrᵀ − xi yiᵀ) + i(xr yiᵀ + xi yrᵀ)` in real `outer`s.
-fn outer_c_agrees_case<B: ComplexBackend, Rows: Unsigned + 'static, Cols: Unsigned + 'static>() {
+fn outer_c_agrees_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
     let inputs = (
         complex_vector::<Rows, B>(),
         complex_vector::<Cols, B>(),

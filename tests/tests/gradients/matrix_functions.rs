@@ -2,18 +2,19 @@
 //! `cond(P) ≤ 10` and `Re λ ∈ [0.5, 3]`; values pinned, and the errors where no principal real
 //! root exists or the input is singular.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{Backend, LinalgError, Sq, eval_bp, expm, grad_bp, sqrtm, trace, try_sqrtm};
 use backprop_tests::gradcheck::{
     assert_close, assert_fails, grad_ok, naive_mul, principal_root_input, run, small_norm,
 };
-use typenum::{U2, U3, U4, Unsigned};
+use typenum::{U2, U3, U4};
 
-fn expm_case<B: Backend, N: Unsigned + 'static>() {
+fn expm_case<B: Backend, N: StaticDim>() {
     run(small_norm::<N, B>(false), |a| grad_ok(expm, &a));
     run(small_norm::<N, B>(true), |a| grad_ok(expm, &a));
 }
 
-fn sqrtm_case<B: Backend, N: Unsigned + 'static>() {
+fn sqrtm_case<B: Backend, N: StaticDim>() {
     run(principal_root_input::<N, B>(), |a| grad_ok(sqrtm, &a));
 }
 

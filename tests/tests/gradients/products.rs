@@ -4,13 +4,14 @@
 //! bugs (5×2, 3×4); the fused ops are also checked against their spelling in simpler ops
 //! (`same_as`).
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backend, Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer,
 };
 use backprop_tests::gradcheck::{grad_ok, matrix, run, same_as, vector};
-use typenum::{U2, U3, U4, U5, Unsigned};
+use typenum::{U2, U3, U4, U5};
 
-fn mul_case<B: Backend, M: Unsigned + 'static, K: Unsigned + 'static, N: Unsigned + 'static>() {
+fn mul_case<B: Backend, M: StaticDim, K: StaticDim, N: StaticDim>() {
     run((matrix::<M, K, B>(), matrix::<K, N, B>()), |ab| {
         grad_ok(
             |v| {
@@ -22,7 +23,7 @@ fn mul_case<B: Backend, M: Unsigned + 'static, K: Unsigned + 'static, N: Unsigne
     });
 }
 
-fn app_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn app_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<N, B>()), |ax| {
         grad_ok(
             |v| {
@@ -34,7 +35,7 @@ fn app_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
     });
 }
 
-fn add_to_cols_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn add_to_cols_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<M, B>()), |mv| {
         grad_ok(
             |v| {
@@ -46,7 +47,7 @@ fn add_to_cols_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() 
     });
 }
 
-fn outer_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn outer_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((vector::<M, B>(), vector::<N, B>()), |xy| {
         grad_ok(
             |v| {

@@ -2,19 +2,20 @@
 //! values in `[0.5, 2]`, the values pinned, the normal equations of the residual, and the errors
 //! of rank-deficient inputs (`qr`, `pinv`, `lstsq`).
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backend, L, LinalgError, eval_bp, lstsq, pinv, qr, try_lstsq, try_pinv, try_qr,
 };
 use backprop_tests::gradcheck::{
     assert_close, assert_fails, grad_ok, matrix, naive_mul, run, separated_singular,
 };
-use typenum::{IsLessOrEqual, True, U1, U2, U3, U4, U5, Unsigned};
+use typenum::{U1, U2, U3, U4, U5};
 
 fn qr_case<B, M, N>()
 where
     B: Backend,
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: StaticDim,
+    N: StaticDim + backprop_linalg::DimLe<M>,
 {
     run(separated_singular::<M, N, B>(), |a| {
         grad_ok(qr, &a)?;
@@ -26,8 +27,8 @@ where
 fn lstsq_case<B, M, N>()
 where
     B: Backend,
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: StaticDim,
+    N: StaticDim + backprop_linalg::DimLe<M>,
 {
     run(
         (separated_singular::<M, N, B>(), matrix::<M, U2, B>()),

@@ -204,11 +204,11 @@ fn bad_value() -> impl Strategy<Value = f64> {
 /// `a` with entry `k` (row-major) replaced by `bad`.
 fn poison<Mr, Nc, B>(a: &L<Mr, Nc, B>, k: usize, bad: f64) -> L<Mr, Nc, B>
 where
-    Mr: typenum::Unsigned + 'static,
-    Nc: typenum::Unsigned + 'static,
+    Mr: backprop_linalg::StaticDim,
+    Nc: backprop_linalg::StaticDim,
     B: Backend,
 {
-    let n = Nc::USIZE;
+    let n = Nc::SIZE;
     L::from_fn(|i, j| if i * n + j == k { bad } else { a.get(i, j) })
 }
 
@@ -700,14 +700,14 @@ backprop_tests::cases! {
             }
             if len != r * c {
                 let e = shape_error(
-                    Matrix::<B>::try_from_row_major(r, c, &xs),
-                    "Matrix::from_row_major",
+                    Matrix::<B>::try_from_row_major_shape(r, c, &xs),
+                    "L::from_row_major",
                 )?;
                 panics_with(&e, || {
-                    Matrix::<B>::from_row_major(r, c, &xs);
+                    Matrix::<B>::from_row_major_shape(r, c, &xs);
                 })?;
             } else {
-                let m = Matrix::<B>::try_from_row_major(r, c, &xs);
+                let m = Matrix::<B>::try_from_row_major_shape(r, c, &xs);
                 prop_assert_eq!(m.map(|m| m.shape()).ok(), Some((r, c)));
             }
             if (r, c) != (2, 3) {
@@ -718,7 +718,7 @@ backprop_tests::cases! {
                 });
                 shape_error(M::<U2, U3, B>::try_from_data(data), "M::from_data")?;
                 // A dynamic matrix of the wrong shape (0×0, 0×c, r×0 included) as `L<U2, U3>`.
-                let d = Matrix::<B>::from_fn(r, c, |i, j| (i * c + j) as f64);
+                let d = Matrix::<B>::from_fn_shape(r, c, |i, j| (i * c + j) as f64);
                 let e = error_of(&d, try_create::<L<U2, U3, B>, B>);
                 let e = shape_error(e.map_or(Ok(()), Err), "create")?;
                 panics_with(&e, || {

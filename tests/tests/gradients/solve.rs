@@ -2,6 +2,7 @@
 //! 2]`), `triangular_solve` on well-conditioned triangles with garbage in the ignored one (whose
 //! gradient must be exactly zero); values pinned, and the errors of singular inputs.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backend, L, LinalgError, R, Sq, Triangle, chol_solve, lin_solve, lin_solve_v, slogdet,
     triangular_solve, try_chol_solve, try_lin_solve, try_lin_solve_v, try_slogdet,
@@ -10,9 +11,9 @@ use backprop_linalg::{
 use backprop_tests::gradcheck::{
     assert_close, assert_fails, grad_ok, invertible, matrix, run, triangular, vector,
 };
-use typenum::{U1, U2, U3, U4, Unsigned};
+use typenum::{U1, U2, U3, U4};
 
-fn lin_solve_case<B: Backend, N: Unsigned + 'static, K: Unsigned + 'static>() {
+fn lin_solve_case<B: Backend, N: StaticDim, K: StaticDim>() {
     run((invertible::<N, B>(), matrix::<N, K, B>()), |ab| {
         grad_ok(
             |v| {
@@ -24,7 +25,7 @@ fn lin_solve_case<B: Backend, N: Unsigned + 'static, K: Unsigned + 'static>() {
     });
 }
 
-fn triangular_solve_case<B: Backend, N: Unsigned + 'static>(tri: Triangle) {
+fn triangular_solve_case<B: Backend, N: StaticDim>(tri: Triangle) {
     run((triangular::<N, B>(tri), matrix::<N, U2, B>()), |ab| {
         grad_ok(
             |v| {

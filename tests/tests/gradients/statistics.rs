@@ -3,14 +3,15 @@
 //! `Xc·(Σ̄ + Σ̄ᵀ)/(m − 1)` (its `2/n` equals that only at L 3 2, and assumes a symmetric `Σ̄`),
 //! checked against central differences of `⟨C, cov(X)⟩` (exact: `cov` is quadratic).
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backend, L, R, Sq, Sym, backprop_with, cov, eval_bp, grad_bp, mean, mean_cov, mean_l, mul,
 };
 use backprop_tests::gradcheck::{assert_entries, grad_ok, matrix, run, vector_with_zeros};
-use typenum::{U2, U3, U4, U5, Unsigned};
+use typenum::{U2, U3, U4, U5};
 
 /// `(∂/∂X ⟨C, Σ(X)⟩)` by central differences for a quadratic `Σ` (exact up to rounding).
-fn quadratic_gradient<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
+fn quadratic_gradient<M: StaticDim, N: StaticDim, B: Backend>(
     x: &L<M, N, B>,
     phi: impl Fn(&L<M, N, B>) -> f64,
 ) -> Vec<f64> {
@@ -28,8 +29,8 @@ fn quadratic_gradient<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend>(
 }
 
 /// ⟨C, S⟩ for a (possibly non-symmetric) `C`.
-fn frobenius<N: Unsigned + 'static, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> f64 {
-    let n = N::USIZE;
+fn frobenius<N: StaticDim, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> f64 {
+    let n = N::SIZE;
     (0..n)
         .flat_map(|i| (0..n).map(move |j| (i, j)))
         .map(|(i, j)| c.get(i, j) * s.get(i, j))
@@ -37,13 +38,13 @@ fn frobenius<N: Unsigned + 'static, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> 
 }
 
 /// A non-symmetric cotangent for a `Sym` output, as only `Sym::from_data_unchecked` can build one.
-fn non_symmetric<N: Unsigned + 'static, B: Backend>() -> (Sq<N, B>, Sym<N, B>) {
+fn non_symmetric<N: StaticDim, B: Backend>() -> (Sq<N, B>, Sym<N, B>) {
     let c = Sq::<N, B>::from_fn(|i, j| 0.3 + i as f64 - 1.7 * j as f64 + 0.2 * (i * j) as f64);
     let wrapped = Sym::from_data_unchecked(c.clone().into_data());
     (c, wrapped)
 }
 
-fn cov_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn cov_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(matrix::<M, N, B>(), |x| {
         grad_ok(cov, &x)?;
         grad_ok(mean_l, &x)?;
@@ -55,7 +56,7 @@ fn cov_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
 
 /// The pullback of `cov` (and `mean_cov`) with a non-symmetric cotangent `C`, against the
 /// gradient of `⟨C, cov(X)⟩` by central differences (exact: `cov` is quadratic).
-fn cov_non_symmetric_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn cov_non_symmetric_case<B: Backend, M: StaticDim, N: StaticDim>() {
     let x =
         L::<M, N, B>::from_fn(|i, j| ((3 * i + 5 * j) % 7) as f64 * 0.4 - 1.1 + 0.05 * j as f64);
     let (c, seed) = non_symmetric::<N, B>();
@@ -69,7 +70,7 @@ fn cov_non_symmetric_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'stat
     let phi = |x: &L<M, N, B>| {
         let (mu, s) = eval_bp(mean_cov, x);
         frobenius(&c, &s)
-            + (0..N::USIZE)
+            + (0..N::SIZE)
                 .map(|j| mu.get(j) * mu_seed.get(j))
                 .sum::<f64>()
     };

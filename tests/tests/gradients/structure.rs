@@ -7,6 +7,7 @@
 //! (`.split().0`). Regressions: `m_tm` through `un_sym`, `diag_r` with k ≠ min(m, n),
 //! `linspace` at n = 1; the error paths of the fallible constructors.
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     BVar, Backend, L, LinalgError, Matrix, R, Sq, Sym, Vector, append, chol, col, create, diag,
     diag_r, dim, eigensystem, eval_bp, extract_m, extract_v, eye, from_columns, from_rows, grad_bp,
@@ -20,7 +21,7 @@ use backprop_tests::gradcheck::{
     sym_separated, symmetric, vector,
 };
 use proptest::prelude::*;
-use typenum::{U1, U2, U3, U4, U5, Unsigned};
+use typenum::{U1, U2, U3, U4, U5};
 
 /// Runs `f` on a tape and returns what it writes to the slot (an error, say) instead of its
 /// result.
@@ -42,9 +43,9 @@ where
 fn append_case<B, N, M>()
 where
     B: Backend,
-    N: Unsigned + std::ops::Add<M> + 'static,
-    M: Unsigned + 'static,
-    typenum::Sum<N, M>: Unsigned + 'static,
+    N: StaticDim + backprop_linalg::DimAdd<M>,
+    M: StaticDim,
+    backprop_linalg::DimSum<N, M>: StaticDim,
 {
     run((vector::<N, B>(), vector::<M, B>()), |xy| {
         grad_ok(
@@ -530,7 +531,7 @@ backprop_tests::cases! {
             "{message}"
         );
 
-        let m: Matrix<B> = Matrix::from_row_major(2, 3, &[0.0; 6]);
+        let m: Matrix<B> = Matrix::from_row_major_shape(2, 3, &[0.0; 6]);
         let err = on_tape(&m, |m| try_create::<L<U3, U2, B>, B>(m).err());
         assert_eq!(
             err.map(|e| e.to_string()),
@@ -568,9 +569,9 @@ backprop_tests::cases! {
         assert_eq!(e.op(), "from_columns");
     }
     fn sym_gradients_are_symmetric<B: Backend>() {
-        fn symmetric<N: Unsigned + 'static, B: Backend>(g: &Sym<N, B>) -> bool {
+        fn symmetric<N: StaticDim, B: Backend>(g: &Sym<N, B>) -> bool {
             let t = g.to_sq();
-            (0..N::USIZE).all(|i| (0..N::USIZE).all(|j| (t.get(i, j) - t.get(j, i)).abs() < 1e-12))
+            (0..N::SIZE).all(|i| (0..N::SIZE).all(|j| (t.get(i, j) - t.get(j, i)).abs() < 1e-12))
         }
         let c = Sq::<U3, B>::from_fn(|i, j| 1.0 + i as f64 - 2.0 * j as f64);
         run(spd::<U3, B>(), |a| {

@@ -7,6 +7,7 @@
 //! cotangent on one output only. At a repeated singular value, a cotangent on the vectors makes
 //! the backward pass panic with a message naming the op (never a NaN).
 
+use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Backend, Join, L, Sq, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr,
 };
@@ -14,16 +15,16 @@ use backprop_tests::gauge::{sandwich, squares, thin_sandwich, thin_squares, u_vt
 use backprop_tests::gradcheck::{
     assert_close, assert_entries, grad_ok, panic_message, run, separated_singular,
 };
-use typenum::{IsLessOrEqual, True, U2, U3, U4, U5, Unsigned};
+use typenum::{U2, U3, U4, U5};
 
-fn svd_values_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn svd_values_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(svd, &a));
 }
 
 /// `svd_` through gauge-invariant functions of all three outputs at once, then of each output
 /// alone.
-fn svd_full_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
-    let (m, n) = (M::USIZE, N::USIZE);
+fn svd_full_case<B: Backend, M: StaticDim, N: StaticDim>() {
+    let (m, n) = (M::SIZE, N::SIZE);
     let k = m.min(n);
     // `U∘U` is sign-invariant; with one extra column (fixed by the sign rule up to sign) it is
     // invariant on the whole of `U`, with more only on the first `k` columns.
@@ -53,7 +54,7 @@ fn svd_full_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
     });
 }
 
-fn pinv_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
+fn pinv_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(pinv, &a));
 }
 
@@ -62,8 +63,8 @@ fn pinv_case<B: Backend, M: Unsigned + 'static, N: Unsigned + 'static>() {
 fn svd_tall_case<B, M, N>()
 where
     B: Backend,
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: StaticDim,
+    N: StaticDim + backprop_linalg::DimLe<M>,
 {
     run(separated_singular::<M, N, B>(), |a| {
         grad_ok(
@@ -89,8 +90,8 @@ where
 fn svd_flat_case<B, M, N>()
 where
     B: Backend,
-    M: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
-    N: Unsigned + 'static,
+    M: StaticDim + backprop_linalg::DimLe<N>,
+    N: StaticDim,
 {
     run(separated_singular::<M, N, B>(), |a| {
         grad_ok(

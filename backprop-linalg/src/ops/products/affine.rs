@@ -6,10 +6,10 @@
 //! bias (GEMV/GEMM with `β = 1`), no `M × N` outer product is stored, and the cotangent is passed
 //! on to the bias (or to `M`) without being copied.
 
+use crate::dim::Dim;
 use backprop_core::BVar;
-use typenum::Unsigned;
 
-use crate::backend::{Backend, ones, sized};
+use crate::backend::{Backend, LinalgError, ones, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
@@ -31,26 +31,49 @@ use backprop_backend::Transpose::{No, Yes};
 /// let y = eval_bp(|p| { let (w, x, b) = p.split(); affine(w, x, b) }, &(w, x, b));
 /// assert_eq!(y.to_vec(), [8.0, 18.0]);
 /// ```
+///
+/// # Panics
+/// As [`try_affine`].
+#[track_caller]
 pub fn affine<'t, M, N, B>(
     w: BVar<'t, L<M, N, B>>,
     x: BVar<'t, R<N, B>>,
     b: BVar<'t, R<M, B>>,
 ) -> BVar<'t, R<M, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_affine(w, x, b))
+}
+
+/// [`affine`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"affine"`) if `x`'s length is not `W`'s number of
+/// columns or `b`'s not its number of rows (possible only for run-time sizes).
+pub fn try_affine<'t, M, N, B>(
+    w: BVar<'t, L<M, N, B>>,
+    x: BVar<'t, R<N, B>>,
+    b: BVar<'t, R<M, B>>,
+) -> Result<BVar<'t, R<M, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let mut y = b.value().clone();
-    sized(B::gemv(
+    B::gemv(
         y.data_mut(),
         1.0,
         w.value().data(),
         No,
         x.value().data(),
         1.0,
-    ));
-    record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
+    )
+    .map_err(|e| e.with_op("affine"))?;
+    Ok(record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));
         if ctx.wants(iw) {
             add_outer(ctx, iw, 1.0, dy.data(), x.data());
@@ -59,7 +82,7 @@ where
             add_matvec(ctx, ix, w.data(), Yes, dy.data());
         }
         ctx.add(ib, dy);
-    })
+    }))
 }
 
 /// `Y = W·X + b·1ᵀ`, one affine layer applied to a batch of samples stored as the columns of
@@ -78,20 +101,55 @@ where
 /// let y = eval_bp(|p| { let (w, x, b) = p.split(); affine_cols(w, x, b) }, &(w, x, b));
 /// assert_eq!(y.to_row_major(), [13.0, 14.0, 26.0, 28.0]);
 /// ```
+///
+/// # Panics
+/// As [`try_affine_cols`].
+#[track_caller]
 pub fn affine_cols<'t, M, K, N, B>(
     w: BVar<'t, L<M, K, B>>,
     x: BVar<'t, L<K, N, B>>,
     b: BVar<'t, R<M, B>>,
 ) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    K: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    K: Dim,
+    N: Dim,
     B: Backend,
 {
+    or_fail(try_affine_cols(w, x, b))
+}
+
+/// [`affine_cols`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"affine_cols"`) if `X`'s number of rows is not `W`'s
+/// number of columns or `b`'s length not `W`'s number of rows (possible only for run-time
+/// sizes).
+pub fn try_affine_cols<'t, M, K, N, B>(
+    w: BVar<'t, L<M, K, B>>,
+    x: BVar<'t, L<K, N, B>>,
+    b: BVar<'t, R<M, B>>,
+) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+where
+    M: Dim,
+    K: Dim,
+    N: Dim,
+    B: Backend,
+{
+    const OP: &str = "affine_cols";
+    let (rows, n) = (w.value().shape().0, x.value().shape().1);
+    crate::ops::support::shapes::agree(
+        OP,
+        "the bias's length and W's number of rows",
+        (b.value().len(), rows),
+        (
+            format!("{} entries", b.value().len()),
+            format!("{rows} rows"),
+        ),
+    )?;
     let bias = b.value().to_vec();
-    let mut y = L::wrap(B::mat_from_fn(M::USIZE, N::USIZE, |i, _| bias[i]));
-    sized(B::gemm(
+    let mut y = L::wrap(B::mat_from_fn(rows, n, |i, _| bias[i]));
+    B::gemm(
         y.data_mut(),
         1.0,
         w.value().data(),
@@ -99,8 +157,9 @@ where
         x.value().data(),
         No,
         1.0,
-    ));
-    record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
+    )
+    .map_err(|e| e.with_op(OP))?;
+    Ok(record3(w, x, b, y, move |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));
         if ctx.wants(iw) {
             add_product(ctx, iw, dy.data(), No, x.data(), Yes);
@@ -109,9 +168,9 @@ where
             add_product(ctx, ix, w.data(), Yes, dy.data(), No);
         }
         if ctx.wants(ib) {
-            add_matvec(ctx, ib, dy.data(), No, &ones::<B>(N::USIZE));
+            add_matvec(ctx, ib, dy.data(), No, &ones::<B>(n));
         }
-    })
+    }))
 }
 
 /// `Y = M + v·1ᵀ`: `v` added to every column of `M`, as a layer adds its bias to a batch of
@@ -130,26 +189,44 @@ where
 /// assert_eq!(gm, L::konst(1.0));
 /// assert_eq!(gv.to_vec(), [3.0, 3.0]);
 /// ```
+///
+/// # Panics
+/// As [`try_add_to_cols`].
+#[track_caller]
 pub fn add_to_cols<'t, M, N, B>(
     m: BVar<'t, L<M, N, B>>,
     v: BVar<'t, R<M, B>>,
 ) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
+    or_fail(try_add_to_cols(m, v))
+}
+
+/// [`add_to_cols`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"add_to_cols"`) if `v`'s length is not `M`'s number of
+/// rows (possible only for a run-time `M`).
+pub fn try_add_to_cols<'t, M, N, B>(
+    m: BVar<'t, L<M, N, B>>,
+    v: BVar<'t, R<M, B>>,
+) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let n = m.value().shape().1;
     let mut y = m.value().clone();
-    sized(B::ger(
-        y.data_mut(),
-        1.0,
-        v.value().data(),
-        &ones::<B>(N::USIZE),
-    ));
-    record2(m, v, y, |ctx, im, iv, _, dy| {
+    B::ger(y.data_mut(), 1.0, v.value().data(), &ones::<B>(n))
+        .map_err(|e| e.with_op("add_to_cols"))?;
+    Ok(record2(m, v, y, move |ctx, im, iv, _, dy| {
         if ctx.wants(iv) {
-            add_matvec(ctx, iv, dy.data(), No, &ones::<B>(N::USIZE));
+            add_matvec(ctx, iv, dy.data(), No, &ones::<B>(n));
         }
         ctx.add(im, dy);
-    })
+    }))
 }

@@ -3,13 +3,14 @@
 
 mod affine;
 
-pub use affine::{add_to_cols, affine, affine_cols};
+pub use affine::{add_to_cols, affine, affine_cols, try_add_to_cols, try_affine, try_affine_cols};
 
+use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
-use typenum::{U3, Unsigned};
+use typenum::U3;
 
-use crate::backend::{Backend, sized};
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
@@ -19,15 +20,37 @@ use Transpose::{No, Yes};
 /// The matrix product `C = A·B` (hmatrix's `<>`).
 ///
 /// Gradient: `Ā = C̄·Bᵀ`, `B̄ = Aᵀ·C̄` (GEMM with transpose flags, accumulated in place).
+///
+/// # Panics
+/// As [`try_mul`].
+#[track_caller]
 pub fn mul<'t, M, K, N, B>(a: BVar<'t, L<M, K, B>>, b: BVar<'t, L<K, N, B>>) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    K: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    K: Dim,
+    N: Dim,
     B: Backend,
 {
-    let c = L::wrap(sized(B::matmul(a.value().data(), No, b.value().data(), No)));
-    record2(a, b, c, |ctx, ia, ib, _, dc| {
+    or_fail(try_mul(a, b))
+}
+
+/// [`mul`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"mul"`) if `A`'s number of columns is not `B`'s number
+/// of rows (possible only for a run-time `K`).
+pub fn try_mul<'t, M, K, N, B>(
+    a: BVar<'t, L<M, K, B>>,
+    b: BVar<'t, L<K, N, B>>,
+) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+where
+    M: Dim,
+    K: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let c = B::matmul(a.value().data(), No, b.value().data(), No).map_err(|e| e.with_op("mul"))?;
+    Ok(record2(a, b, L::wrap(c), |ctx, ia, ib, _, dc| {
         let (a, b) = (ctx.value(ia), ctx.value(ib));
         if ctx.wants(ia) {
             add_product(ctx, ia, dc.data(), No, b.data(), Yes);
@@ -35,20 +58,41 @@ where
         if ctx.wants(ib) {
             add_product(ctx, ib, a.data(), Yes, dc.data(), No);
         }
-    })
+    }))
 }
 
 /// The matrix-vector product `y = A·x` (hmatrix's `#>`).
 ///
 /// Gradient: `Ā = ȳ·xᵀ`, `x̄ = Aᵀ·ȳ`.
+///
+/// # Panics
+/// As [`try_app`].
+#[track_caller]
 pub fn app<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, x: BVar<'t, R<N, B>>) -> BVar<'t, R<M, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    let y = R::wrap(sized(B::matvec(a.value().data(), No, x.value().data())));
-    record2(a, x, y, |ctx, ia, ix, _, dy| {
+    or_fail(try_app(a, x))
+}
+
+/// [`app`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"app"`) if `x`'s length is not `A`'s number of columns
+/// (possible only for a run-time `N`).
+pub fn try_app<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+    x: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, R<M, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let y = B::matvec(a.value().data(), No, x.value().data()).map_err(|e| e.with_op("app"))?;
+    Ok(record2(a, x, R::wrap(y), |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
             add_outer(ctx, ia, 1.0, dy.data(), x.data());
@@ -56,23 +100,43 @@ where
         if ctx.wants(ix) {
             add_matvec(ctx, ix, a.data(), Yes, dy.data());
         }
-    })
+    }))
 }
 
 /// The dot product `s = x·y` (hmatrix's `<.>`).
 ///
 /// Gradient: `x̄ = s̄·y`, `ȳ = s̄·x`.
+///
+/// # Panics
+/// As [`try_dot`].
+#[track_caller]
 pub fn dot<'t, N, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, f64>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
-    let s = sized(B::vec_dot(x.value().data(), y.value().data()));
-    record2(x, y, s, |ctx, ix, iy, _, ds| {
+    or_fail(try_dot(x, y))
+}
+
+/// [`dot`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"dot"`) if the lengths differ (possible only for a
+/// run-time `N`).
+pub fn try_dot<'t, N, B>(
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, f64>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    let s = B::vec_dot(x.value().data(), y.value().data()).map_err(|e| e.with_op("dot"))?;
+    Ok(record2(x, y, s, |ctx, ix, iy, _, ds| {
         let (x, y) = (ctx.value(ix), ctx.value(iy));
         add_scaled(ctx, ix, ds, y);
         add_scaled(ctx, iy, ds, x);
-    })
+    }))
 }
 
 /// The outer product `A = x·yᵀ`.
@@ -80,8 +144,8 @@ where
 /// Gradient: `x̄ = Ā·y`, `ȳ = Āᵀ·x`.
 pub fn outer<'t, M, N, B>(x: BVar<'t, R<M, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     let a = L::wrap(B::outer(x.value().data(), y.value().data()));

@@ -2,13 +2,15 @@
 //! [`vcat`] (`===`), [`split_rows`], [`split_cols`], [`eye`], [`diag`], and
 //! [`matrix`] (hmatrix's `matrix`).
 //!
-//! Shapes are typenum naturals: `hcat` of `L<M, N1>` and `L<M, N2>` is an `L<M, Sum<N1, N2>>`,
-//! `split_rows::<P>` of an `L<M, N>` needs `P ≤ M`.
-
-use std::ops::{Add, Sub};
+//! Sizes are [`Dim`]s: `hcat` of `L<M, N1>` and `L<M, N2>` is an `L<M, Sum<N1, N2>>` (or
+//! `L<M, Dyn>` when a width is [`Dyn`](crate::Dyn)), `split_rows::<P>` of an `L<M, N>` needs
+//! `P ≤ M`, which the compiler checks for a static `M`. What the types cannot tie together
+//! (equal heights for `hcat` when `M` is run-time, say) the `try_` forms check.
 
 use backprop_core::BVar;
-use typenum::{Diff, IsLessOrEqual, Sum, True, U1, Unsigned};
+use typenum::U1;
+
+use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
 
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -36,12 +38,12 @@ where
 /// Gradient: `x̄ = Ȳ`'s only row.
 pub fn row<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, L<U1, N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     reshape(
         x,
-        |x| L::wrap(B::mat_from_fn(1, N::USIZE, |_, j| x.get(j))),
+        |x| L::wrap(B::mat_from_fn(1, x.len(), |_, j| x.get(j))),
         |dy: &L<U1, N, B>| R::wrap(sized(B::mat_row(dy.data(), 0))),
     )
 }
@@ -51,12 +53,12 @@ where
 /// Gradient: `x̄ = Ȳ`'s only column.
 pub fn col<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, L<N, U1, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     reshape(
         x,
-        |x| L::wrap(B::mat_from_fn(N::USIZE, 1, |i, _| x.get(i))),
+        |x| L::wrap(B::mat_from_fn(x.len(), 1, |i, _| x.get(i))),
         |dy: &L<N, U1, B>| R::wrap(sized(B::mat_col(dy.data(), 0))),
     )
 }
@@ -66,13 +68,13 @@ where
 /// Gradient: `Ā = row(ȳ)`.
 pub fn unrow<'t, N, B>(a: BVar<'t, L<U1, N, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     reshape(
         a,
         |a| R::wrap(sized(B::mat_row(a.data(), 0))),
-        |dy: &R<N, B>| L::wrap(B::mat_from_fn(1, N::USIZE, |_, j| dy.get(j))),
+        |dy: &R<N, B>| L::wrap(B::mat_from_fn(1, dy.len(), |_, j| dy.get(j))),
     )
 }
 
@@ -81,13 +83,13 @@ where
 /// Gradient: `Ā = col(ȳ)`.
 pub fn uncol<'t, N, B>(a: BVar<'t, L<N, U1, B>>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     reshape(
         a,
         |a| R::wrap(sized(B::mat_col(a.data(), 0))),
-        |dy: &R<N, B>| L::wrap(B::mat_from_fn(N::USIZE, 1, |i, _| dy.get(i))),
+        |dy: &R<N, B>| L::wrap(B::mat_from_fn(dy.len(), 1, |i, _| dy.get(i))),
     )
 }
 
@@ -100,44 +102,50 @@ enum Axis {
     Rows,
 }
 
-/// `[a b]` or `[a; b]`.
-fn join<M1, N1, M2, N2, M, N, B>(axis: Axis, a: &L<M1, N1, B>, b: &L<M2, N2, B>) -> L<M, N, B>
+/// `[a b]` or `[a; b]`; the error (heights or widths differ) names `op`.
+fn join<M1, N1, M2, N2, M, N, B>(
+    op: &'static str,
+    axis: Axis,
+    a: &L<M1, N1, B>,
+    b: &L<M2, N2, B>,
+) -> Result<L<M, N, B>, LinalgError>
 where
-    M1: Unsigned + 'static,
-    N1: Unsigned + 'static,
-    M2: Unsigned + 'static,
-    N2: Unsigned + 'static,
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M1: Dim,
+    N1: Dim,
+    M2: Dim,
+    N2: Dim,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    L::wrap(sized(match axis {
+    let joined = match axis {
         Axis::Columns => B::mat_hcat(a.data(), b.data()),
         Axis::Rows => B::mat_vcat(a.data(), b.data()),
-    }))
+    };
+    Ok(L::wrap(joined.map_err(|e| e.with_op(op))?))
 }
 
-/// `a` cut after its first `N1` columns (`Axis::Columns`) or `M1` rows (`Axis::Rows`).
-fn cut<M1, N1, M2, N2, M, N, B>(axis: Axis, a: &L<M, N, B>) -> (L<M1, N1, B>, L<M2, N2, B>)
+/// `a` cut after its first `k` columns (`Axis::Columns`) or rows (`Axis::Rows`); `k` is at
+/// most that size, which the callers check.
+fn cut<M1, N1, M2, N2, M, N, B>(
+    axis: Axis,
+    a: &L<M, N, B>,
+    k: usize,
+) -> (L<M1, N1, B>, L<M2, N2, B>)
 where
-    M1: Unsigned + 'static,
-    N1: Unsigned + 'static,
-    M2: Unsigned + 'static,
-    N2: Unsigned + 'static,
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M1: Dim,
+    N1: Dim,
+    M2: Dim,
+    N2: Dim,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
+    let (rows, cols) = a.shape();
     let a = a.data();
     let (first, second) = match axis {
-        Axis::Columns => (
-            B::mat_cols(a, 0..N1::USIZE),
-            B::mat_cols(a, N1::USIZE..N::USIZE),
-        ),
-        Axis::Rows => (
-            B::mat_rows(a, 0..M1::USIZE),
-            B::mat_rows(a, M1::USIZE..M::USIZE),
-        ),
+        Axis::Columns => (B::mat_cols(a, 0..k), B::mat_cols(a, k..cols)),
+        Axis::Rows => (B::mat_rows(a, 0..k), B::mat_rows(a, k..rows)),
     };
     (L::wrap(sized(first)), L::wrap(sized(second)))
 }
@@ -145,85 +153,253 @@ where
 /// The side-by-side matrix `[A B]` (hmatrix's `|||`).
 ///
 /// Gradient: `Ā = C̄[:, 0..N1]`, `B̄ = C̄[:, N1..]`.
+///
+/// # Panics
+/// As [`try_hcat`].
 #[doc(alias = "|||")]
+#[track_caller]
 pub fn hcat<'t, M, N1, N2, B>(
     a: BVar<'t, L<M, N1, B>>,
     b: BVar<'t, L<M, N2, B>>,
-) -> BVar<'t, L<M, Sum<N1, N2>, B>>
+) -> BVar<'t, L<M, DimSum<N1, N2>, B>>
 where
-    M: Unsigned + 'static,
-    N1: Unsigned + Add<N2> + 'static,
-    N2: Unsigned + 'static,
-    Sum<N1, N2>: Unsigned + 'static,
+    M: Dim,
+    N1: DimAdd<N2>,
+    N2: Dim,
     B: Backend,
 {
-    let value = join(Axis::Columns, a.value(), b.value());
-    record_concat(a, b, value, |dc| cut(Axis::Columns, dc))
+    or_fail(try_hcat(a, b))
+}
+
+/// [`hcat`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"hcat"`) if the heights differ (possible only for a
+/// run-time `M`).
+#[allow(clippy::type_complexity)] // the shapes are the signature
+pub fn try_hcat<'t, M, N1, N2, B>(
+    a: BVar<'t, L<M, N1, B>>,
+    b: BVar<'t, L<M, N2, B>>,
+) -> Result<BVar<'t, L<M, DimSum<N1, N2>, B>>, LinalgError>
+where
+    M: Dim,
+    N1: DimAdd<N2>,
+    N2: Dim,
+    B: Backend,
+{
+    let value = join("hcat", Axis::Columns, a.value(), b.value())?;
+    let n1 = a.value().shape().1;
+    Ok(record_concat(a, b, value, move |dc| {
+        cut(Axis::Columns, dc, n1)
+    }))
 }
 
 /// The stacked matrix `[A; B]`, `A` above `B` (hmatrix's `===`).
 ///
 /// Gradient: `Ā = C̄[0..M1, :]`, `B̄ = C̄[M1.., :]`.
+///
+/// # Panics
+/// As [`try_vcat`].
 #[doc(alias = "===")]
+#[track_caller]
 pub fn vcat<'t, M1, M2, N, B>(
     a: BVar<'t, L<M1, N, B>>,
     b: BVar<'t, L<M2, N, B>>,
-) -> BVar<'t, L<Sum<M1, M2>, N, B>>
+) -> BVar<'t, L<DimSum<M1, M2>, N, B>>
 where
-    M1: Unsigned + Add<M2> + 'static,
-    M2: Unsigned + 'static,
-    N: Unsigned + 'static,
-    Sum<M1, M2>: Unsigned + 'static,
+    M1: DimAdd<M2>,
+    M2: Dim,
+    N: Dim,
     B: Backend,
 {
-    let value = join(Axis::Rows, a.value(), b.value());
-    record_concat(a, b, value, |dc| cut(Axis::Rows, dc))
+    or_fail(try_vcat(a, b))
+}
+
+/// [`vcat`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"vcat"`) if the widths differ (possible only for a
+/// run-time `N`).
+#[allow(clippy::type_complexity)] // the shapes are the signature
+pub fn try_vcat<'t, M1, M2, N, B>(
+    a: BVar<'t, L<M1, N, B>>,
+    b: BVar<'t, L<M2, N, B>>,
+) -> Result<BVar<'t, L<DimSum<M1, M2>, N, B>>, LinalgError>
+where
+    M1: DimAdd<M2>,
+    M2: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let value = join("vcat", Axis::Rows, a.value(), b.value())?;
+    let m1 = a.value().shape().0;
+    Ok(record_concat(a, b, value, move |dc| {
+        cut(Axis::Rows, dc, m1)
+    }))
+}
+
+/// `a` cut after `k` rows or columns as one variable of a pair, after checking that `k` is not
+/// past the end.
+#[allow(clippy::type_complexity)]
+fn split_parts<'t, M1, N1, M2, N2, M, N, B>(
+    op: &'static str,
+    axis: Axis,
+    a: BVar<'t, L<M, N, B>>,
+    k: usize,
+) -> Result<BVar<'t, (L<M1, N1, B>, L<M2, N2, B>)>, LinalgError>
+where
+    M1: Dim,
+    N1: Dim,
+    M2: Dim,
+    N2: Dim,
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    let (rows, cols) = a.value().shape();
+    let len = match axis {
+        Axis::Rows => rows,
+        Axis::Columns => cols,
+    };
+    if k > len {
+        return Err(LinalgError::OutOfBounds {
+            op,
+            start: 0,
+            end: k,
+            len,
+        });
+    }
+    let parts = cut(axis, a.value(), k);
+    Ok(record_parts(a, parts, move |(first, second)| {
+        sized(join(op, axis, &first, &second))
+    }))
 }
 
 /// The first `P` rows of `a` and the remaining `M − P`, as one variable of a pair (hmatrix's
-/// `splitRows`; `P ≤ M` is checked by the compiler). Take the parts with [`BVar::split`].
+/// `splitRows`; `P ≤ M` is checked by the compiler for a static `M`, at run time otherwise).
+/// Take the parts with [`BVar::split`].
 ///
 /// Gradient: `Ā = [Ȳ₁; Ȳ₂]`; a part that is not used contributes zero.
+///
+/// # Panics
+/// As [`try_split_rows`].
 // The pair of parts is the signature; an alias would only hide the shapes.
 #[allow(clippy::type_complexity)]
+#[track_caller]
 pub fn split_rows<'t, P, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
-) -> BVar<'t, (L<P, N, B>, L<Diff<M, P>, N, B>)>
+) -> BVar<'t, (L<P, N, B>, L<DimDiff<M, P>, N, B>)>
 where
-    P: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
-    M: Unsigned + Sub<P> + 'static,
-    N: Unsigned + 'static,
-    Diff<M, P>: Unsigned + 'static,
+    P: StaticDim,
+    M: DimSub<P>,
+    N: Dim,
     B: Backend,
 {
-    let parts = cut(Axis::Rows, a.value());
-    record_parts(a, parts, |(top, bottom)| join(Axis::Rows, &top, &bottom))
+    or_fail(try_split_rows(a))
+}
+
+/// [`split_rows`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split_rows"`) if `a` has fewer than `P` rows (possible
+/// only for a run-time `M`).
+#[allow(clippy::type_complexity)]
+pub fn try_split_rows<'t, P, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (L<P, N, B>, L<DimDiff<M, P>, N, B>)>, LinalgError>
+where
+    P: StaticDim,
+    M: DimSub<P>,
+    N: Dim,
+    B: Backend,
+{
+    split_parts("split_rows", Axis::Rows, a, P::SIZE)
 }
 
 /// The first `P` columns of `a` and the remaining `N − P`, as one variable of a pair
-/// (hmatrix's `splitCols`; `P ≤ N` is checked by the compiler). Take the parts with
-/// [`BVar::split`].
+/// (hmatrix's `splitCols`; `P ≤ N` is checked by the compiler for a static `N`, at run time
+/// otherwise). Take the parts with [`BVar::split`].
 ///
 /// Gradient: `Ā = [Ȳ₁ Ȳ₂]`; a part that is not used contributes zero.
+///
+/// # Panics
+/// As [`try_split_cols`].
 // The pair of parts is the signature; an alias would only hide the shapes.
 #[allow(clippy::type_complexity)]
+#[track_caller]
 pub fn split_cols<'t, P, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
-) -> BVar<'t, (L<M, P, B>, L<M, Diff<N, P>, B>)>
+) -> BVar<'t, (L<M, P, B>, L<M, DimDiff<N, P>, B>)>
 where
-    P: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
-    M: Unsigned + 'static,
-    N: Unsigned + Sub<P> + 'static,
-    Diff<N, P>: Unsigned + 'static,
+    P: StaticDim,
+    M: Dim,
+    N: DimSub<P>,
     B: Backend,
 {
-    let parts = cut(Axis::Columns, a.value());
-    record_parts(a, parts, |(left, right)| join(Axis::Columns, &left, &right))
+    or_fail(try_split_cols(a))
+}
+
+/// [`split_cols`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split_cols"`) if `a` has fewer than `P` columns
+/// (possible only for a run-time `N`).
+#[allow(clippy::type_complexity)]
+pub fn try_split_cols<'t, P, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (L<M, P, B>, L<M, DimDiff<N, P>, B>)>, LinalgError>
+where
+    P: StaticDim,
+    M: Dim,
+    N: DimSub<P>,
+    B: Backend,
+{
+    split_parts("split_cols", Axis::Columns, a, P::SIZE)
+}
+
+/// `a` cut into its first `k` rows and the rest, two run-time sized matrices as one variable
+/// of a pair: the split point a type cannot carry.
+///
+/// Gradient: `Ā = [Ȳ₁; Ȳ₂]`.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split_rows_at"`) if `k` is past the last row.
+#[allow(clippy::type_complexity)]
+pub fn try_split_rows_at<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+    k: usize,
+) -> Result<BVar<'t, (L<Dyn, N, B>, L<Dyn, N, B>)>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    split_parts("split_rows_at", Axis::Rows, a, k)
+}
+
+/// `a` cut into its first `k` columns and the rest, two run-time sized matrices as one
+/// variable of a pair.
+///
+/// Gradient: `Ā = [Ȳ₁ Ȳ₂]`.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split_cols_at"`) if `k` is past the last column.
+#[allow(clippy::type_complexity)]
+pub fn try_split_cols_at<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+    k: usize,
+) -> Result<BVar<'t, (L<M, Dyn, B>, L<M, Dyn, B>)>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    split_parts("split_cols_at", Axis::Columns, a, k)
 }
 
 /// The `N×N` identity matrix (hmatrix's `eye`; a plain value: put it on a tape with
-/// `tape.constant`).
-pub fn eye<N: Unsigned + 'static, B: Backend>() -> Sq<N, B> {
+/// `tape.constant`). For a run-time size, [`Matrix::eye`](crate::Matrix).
+pub fn eye<N: StaticDim, B: Backend>() -> Sq<N, B> {
     Sq::eye()
 }
 
@@ -232,7 +408,7 @@ pub fn eye<N: Unsigned + 'static, B: Backend>() -> Sq<N, B> {
 /// Gradient: `x̄ = diag(Ȳ)`, the diagonal of the cotangent.
 pub fn diag<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, Sq<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     let value = L::wrap(B::mat_from_diag(x.value().data()));
@@ -242,24 +418,65 @@ where
 }
 
 /// The `M×N` matrix of the scalar variables `xs`, in row-major order (hmatrix's `matrix`);
-/// arrays and `Vec`s coerce: `matrix(&[a, b, c, d])`.
+/// arrays and `Vec`s coerce: `matrix(&[a, b, c, d])`. With a run-time size, that size is
+/// found from the number of variables and the other size; [`try_matrix_shape`] gives both.
 ///
 /// Gradient: `x̄_{iN+j} = Ȳᵢⱼ`.
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"matrix"`) when `xs` does not hold exactly `M·N`
-/// variables, or is empty (no tape to record on).
+/// variables, or is empty (no tape to record on), or both sizes are run-time ones.
 pub fn try_matrix<'t, M, N, B>(xs: &[BVar<'t, f64>]) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    let n = N::USIZE;
-    let tape = gathered_tape("matrix", xs, M::USIZE * n, "scalar variables")?;
-    let value = L::from_fn(|i, j| *xs[i * n + j].value());
+    let len = xs.len();
+    let (rows, cols) = match (M::STATIC, N::STATIC) {
+        (Some(m), Some(n)) => (m, n),
+        (Some(m), None) if m > 0 => (m, len / m),
+        (None, Some(n)) if n > 0 => (len / n, n),
+        _ => {
+            return Err(LinalgError::ShapeMismatch {
+                op: "matrix",
+                expected: "a static size (or use try_matrix_shape)".into(),
+                found: format!("{}×{}", M::describe(), N::describe()),
+            });
+        }
+    };
+    try_matrix_shape(rows, cols, xs)
+}
+
+/// The `rows×cols` matrix of the scalar variables `xs`, in row-major order: [`matrix`] with
+/// its shape given at run time (each static size must be the type's).
+///
+/// Gradient: `x̄_{i·cols+j} = Ȳᵢⱼ`.
+///
+/// # Errors
+/// [`LinalgError::ShapeMismatch`] (op `"matrix"`) when `xs` does not hold exactly `rows·cols`
+/// variables, or is empty, or a static size is not the type's.
+pub fn try_matrix_shape<'t, M, N, B>(
+    rows: usize,
+    cols: usize,
+    xs: &[BVar<'t, f64>],
+) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    if !(M::admits(rows) && N::admits(cols)) {
+        return Err(LinalgError::ShapeMismatch {
+            op: "matrix",
+            expected: format!("{}×{}", M::describe(), N::describe()),
+            found: format!("{rows}×{cols}"),
+        });
+    }
+    let tape = gathered_tape("matrix", xs, rows * cols, "scalar variables")?;
+    let value = L::wrap(B::mat_from_fn(rows, cols, |i, j| *xs[i * cols + j].value()));
     Ok(record_gather(tape, xs, value, move |dy: &L<M, N, B>, k| {
-        dy.get(k / n, k % n)
+        dy.get(k / cols, k % cols)
     }))
 }
 
@@ -271,8 +488,8 @@ where
 #[track_caller]
 pub fn matrix<'t, M, N, B>(xs: &[BVar<'t, f64>]) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_matrix(xs))

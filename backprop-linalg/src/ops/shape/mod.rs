@@ -10,10 +10,13 @@ mod sizes;
 mod vectors;
 
 pub use matrices::{
-    col, diag, eye, hcat, matrix, row, split_cols, split_rows, try_matrix, uncol, unrow, vcat,
+    col, diag, eye, hcat, matrix, row, split_cols, split_rows, try_hcat, try_matrix,
+    try_matrix_shape, try_split_cols, try_split_cols_at, try_split_rows, try_split_rows_at,
+    try_vcat, uncol, unrow, vcat,
 };
 pub use rows::{from_columns, from_rows, to_columns, to_rows, try_from_columns, try_from_rows};
 pub use sizes::{StaticallySized, create, extract_m, extract_v, konst, try_create};
 pub use vectors::{
-    append, dim, head_tail, linspace, range, snoc, split, try_vector, vec2, vec3, vec4, vector,
+    append, dim, head_tail, linspace, linspace_n, range, snoc, split, split_at, try_head_tail,
+    try_split, try_split_at, try_vector, vec2, vec3, vec4, vector,
 };

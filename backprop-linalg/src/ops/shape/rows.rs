@@ -2,8 +2,8 @@
 //! [`from_rows`], [`from_columns`] (hmatrix-backprop's type-safe replacements for `withRows`
 //! and `withColumns`).
 
+use crate::dim::Dim;
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -13,11 +13,11 @@ use crate::{L, R};
 /// The rows of `a`.
 fn rows_of<M, N, B>(a: &L<M, N, B>) -> Vec<R<N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    (0..M::USIZE)
+    (0..a.shape().0)
         .map(|i| R::wrap(sized(B::mat_row(a.data(), i))))
         .collect()
 }
@@ -25,33 +25,47 @@ where
 /// The columns of `a`.
 fn columns_of<M, N, B>(a: &L<M, N, B>) -> Vec<R<M, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    (0..N::USIZE)
+    (0..a.shape().1)
         .map(|j| R::wrap(sized(B::mat_col(a.data(), j))))
         .collect()
 }
 
-/// The matrix whose row `i` is `row(i)`.
-fn of_rows<'a, M, N, B>(row: impl Fn(usize) -> &'a R<N, B>) -> L<M, N, B>
+/// The matrix of `count` vectors `part(k)`, as its rows (`by_rows`) or its columns; the
+/// error (the vectors' lengths differ) names `op`.
+fn of_parts<'a, M, N, K, B>(
+    op: &'static str,
+    count: usize,
+    by_rows: bool,
+    part: impl Fn(usize) -> &'a R<K, B>,
+) -> Result<L<M, N, B>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
-    L::from_fn(|i, j| row(i).get(j))
-}
-
-/// The matrix whose column `j` is `column(j)`.
-fn of_columns<'a, M, N, B>(column: impl Fn(usize) -> &'a R<M, B>) -> L<M, N, B>
-where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
-    B: Backend,
-{
-    L::from_fn(|i, j| column(j).get(i))
+    let len = if count == 0 { 0 } else { part(0).len() };
+    for k in 1..count {
+        let found = part(k).len();
+        if found != len {
+            return Err(LinalgError::ShapeMismatch {
+                op,
+                expected: format!("vectors of one length ({len} entries)"),
+                found: format!("{found} entries at position {k}"),
+            });
+        }
+    }
+    let (rows, cols) = if by_rows { (count, len) } else { (len, count) };
+    let matrix = if by_rows {
+        B::mat_from_fn(rows, cols, |i, j| part(i).get(j))
+    } else {
+        B::mat_from_fn(rows, cols, |i, j| part(j).get(i))
+    };
+    Ok(L::wrap(matrix))
 }
 
 /// The `M` rows of `a`, as one variable of a `Vec` (hmatrix's `toRows`); take the rows apart
@@ -64,13 +78,14 @@ where
 /// [`backprop_with`](crate::backprop_with), say) does not hold `M` rows.
 pub fn to_rows<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, Vec<R<N, B>>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    record_parts(a, rows_of(a.value()), |rows| {
-        check_parts("to_rows", rows.len(), M::USIZE, "rows");
-        of_rows(|i| &rows[i])
+    let m = a.value().shape().0;
+    record_parts(a, rows_of(a.value()), move |rows| {
+        check_parts("to_rows", rows.len(), m, "rows");
+        sized(of_parts("to_rows", m, true, |i| &rows[i]))
     })
 }
 
@@ -83,13 +98,14 @@ where
 /// In the backward pass, if a cotangent given to the whole `Vec` does not hold `N` columns.
 pub fn to_columns<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, Vec<R<M, B>>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    record_parts(a, columns_of(a.value()), |columns| {
-        check_parts("to_columns", columns.len(), N::USIZE, "columns");
-        of_columns(|j| &columns[j])
+    let n = a.value().shape().1;
+    record_parts(a, columns_of(a.value()), move |columns| {
+        check_parts("to_columns", columns.len(), n, "columns");
+        sized(of_parts("to_columns", n, false, |j| &columns[j]))
     })
 }
 
@@ -108,17 +124,18 @@ fn check_parts(op: &str, found: usize, expected: usize, what: &str) {
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"from_rows"`) when there are not exactly `M` rows
-/// (in particular none: no tape to record on).
+/// (in particular none: no tape to record on), or the rows' lengths differ (possible only for
+/// a run-time `N`).
 pub fn try_from_rows<'t, M, N, B>(
     rows: &[BVar<'t, R<N, B>>],
 ) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    let tape = gathered_tape("from_rows", rows, M::USIZE, "rows")?;
-    let value = of_rows(|i| rows[i].value());
+    let tape = gathered_tape("from_rows", rows, M::STATIC.unwrap_or(rows.len()), "rows")?;
+    let value = of_parts("from_rows", rows.len(), true, |i| rows[i].value())?;
     Ok(record_gather(tape, rows, value, |dy: &L<M, N, B>, i| {
         R::wrap(sized(B::mat_row(dy.data(), i)))
     }))
@@ -139,8 +156,8 @@ where
 #[track_caller]
 pub fn from_rows<'t, M, N, B>(rows: &[BVar<'t, R<N, B>>]) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_from_rows(rows))
@@ -152,17 +169,19 @@ where
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"from_columns"`) when there are not exactly `N` columns
-/// (in particular none: no tape to record on).
+/// (in particular none: no tape to record on), or the columns' lengths differ (possible only
+/// for a run-time `M`).
 pub fn try_from_columns<'t, M, N, B>(
     columns: &[BVar<'t, R<M, B>>],
 ) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
-    let tape = gathered_tape("from_columns", columns, N::USIZE, "columns")?;
-    let value = of_columns(|j| columns[j].value());
+    let count = N::STATIC.unwrap_or(columns.len());
+    let tape = gathered_tape("from_columns", columns, count, "columns")?;
+    let value = of_parts("from_columns", columns.len(), false, |j| columns[j].value())?;
     Ok(record_gather(tape, columns, value, |dy: &L<M, N, B>, j| {
         R::wrap(sized(B::mat_col(dy.data(), j)))
     }))
@@ -175,8 +194,8 @@ where
 #[track_caller]
 pub fn from_columns<'t, M, N, B>(columns: &[BVar<'t, R<M, B>>]) -> BVar<'t, L<M, N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_from_columns(columns))

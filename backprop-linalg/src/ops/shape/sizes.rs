@@ -2,8 +2,8 @@
 //! trait that relates a statically sized type to its run-time sized counterpart (hmatrix's
 //! `Sized` class).
 
+use crate::dim::StaticDim;
 use backprop_core::{BVar, Backprop};
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, sum};
@@ -26,9 +26,9 @@ pub trait StaticallySized<B: Backend>: Dense<B> + Backprop {
     fn describe(shape: (usize, usize)) -> String;
 }
 
-impl<N: Unsigned + 'static, B: Backend> StaticallySized<B> for R<N, B> {
+impl<N: StaticDim, B: Backend> StaticallySized<B> for R<N, B> {
     type Dynamic = Vector<B>;
-    const SHAPE: (usize, usize) = (N::USIZE, 1);
+    const SHAPE: (usize, usize) = (N::SIZE, 1);
     fn filled(x: f64) -> Self {
         R::konst(x)
     }
@@ -37,9 +37,9 @@ impl<N: Unsigned + 'static, B: Backend> StaticallySized<B> for R<N, B> {
     }
 }
 
-impl<M: Unsigned + 'static, N: Unsigned + 'static, B: Backend> StaticallySized<B> for L<M, N, B> {
+impl<M: StaticDim, N: StaticDim, B: Backend> StaticallySized<B> for L<M, N, B> {
     type Dynamic = Matrix<B>;
-    const SHAPE: (usize, usize) = (M::USIZE, N::USIZE);
+    const SHAPE: (usize, usize) = (M::SIZE, N::SIZE);
     fn filled(x: f64) -> Self {
         L::konst(x)
     }
@@ -113,7 +113,7 @@ where
 /// rather than hidden.
 pub fn extract_v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, Vector<B>>
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
     extract("extract_v", x)
@@ -128,8 +128,8 @@ where
 /// [`extract_v`]).
 pub fn extract_m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, Matrix<B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: StaticDim,
+    N: StaticDim,
     B: Backend,
 {
     extract("extract_m", a)

@@ -2,17 +2,19 @@
 //! (`#`), [`split`], [`head_tail`], [`vector`] (hmatrix's `vector`), [`linspace`],
 //! and the constants [`range`] and [`dim`].
 //!
-//! Lengths are typenum naturals, so the compiler checks them: `append` of `R<N>` and `R<M>` is
-//! an `R<Sum<N, M>>`, `split::<P>` of an `R<N>` needs `P ≤ N`, `snoc` gives an `R<Add1<N>>`.
-
-use std::ops::{Add, Sub};
+//! Lengths are [`Dim`]s. Static lengths are checked by the compiler: `append` of `R<N>` and
+//! `R<M>` is an `R<Sum<N, M>>`, `split::<P>` of an `R<N>` needs `P ≤ N`, `snoc` gives an
+//! `R<Add1<N>>`. With a run-time length ([`Dyn`]) the result's length is `Dyn` and the `try_`
+//! forms check what the type cannot ([`try_split`], [`try_head_tail`]); [`split_at`] splits at a
+//! run-time point, [`linspace_n`] makes a run-time number of points.
 
 use backprop_core::BVar;
-use typenum::{Add1, B1, Diff, IsLessOrEqual, Sub1, Sum, True, U1, U2, U3, U4, Unsigned};
+use typenum::{U1, U2, U3, U4};
 
 use crate::R;
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
+use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
 use crate::ops::support::record::record2;
 
@@ -46,8 +48,8 @@ pub fn vec4<'t, B: Backend>(
     vector(&[x, y, z, w])
 }
 
-/// The vector of the scalar variables `xs` (hmatrix's `vector`), of length `N`; arrays and
-/// `Vec`s coerce: `vector(&[a, b, c])`.
+/// The vector of the scalar variables `xs` (hmatrix's `vector`), of length `N` (any length for
+/// `N` = [`Dyn`]); arrays and `Vec`s coerce: `vector(&[a, b, c])`.
 ///
 /// Gradient: `x̄ᵢ = ȳᵢ`.
 ///
@@ -56,11 +58,12 @@ pub fn vec4<'t, B: Backend>(
 /// or is empty (there is then no tape to record on; use `tape.constant(R::zeros())`).
 pub fn try_vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> Result<BVar<'t, R<N, B>>, LinalgError>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
-    let tape = gathered_tape("vector", xs, N::USIZE, "scalar variables")?;
-    let value = R::from_fn(|i| *xs[i].value());
+    let n = N::STATIC.unwrap_or(xs.len());
+    let tape = gathered_tape("vector", xs, n, "scalar variables")?;
+    let value = R::wrap(B::vec_from_fn(n, |i| *xs[i].value()));
     Ok(record_gather(tape, xs, value, |dy: &R<N, B>, i| dy.get(i)))
 }
 
@@ -81,7 +84,7 @@ where
 #[track_caller]
 pub fn vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_vector(xs))
@@ -91,63 +94,57 @@ where
 ///
 /// Gradient: `x̄ = ȳ[0..N]`, `s̄ = ȳ_N`.
 #[doc(alias = "&")]
-pub fn snoc<'t, N, B>(x: BVar<'t, R<N, B>>, s: BVar<'t, f64>) -> BVar<'t, R<Add1<N>, B>>
+pub fn snoc<'t, N, B>(x: BVar<'t, R<N, B>>, s: BVar<'t, f64>) -> BVar<'t, R<DimSum<N, U1>, B>>
 where
-    N: Unsigned + Add<B1> + 'static,
-    Add1<N>: Unsigned + 'static,
+    N: DimAdd<U1>,
     B: Backend,
 {
+    let n = x.value().len();
     let value = join(x.value(), &R::<U1, B>::konst(*s.value()));
-    record_concat(x, s, value, |dy: &R<Add1<N>, B>| {
-        let (dx, ds) = cut::<N, U1, _, B>(dy);
+    record_concat(x, s, value, move |dy: &R<DimSum<N, U1>, B>| {
+        let (dx, ds) = cut::<N, U1, _, B>(dy, n);
         (dx, ds.get(0))
     })
 }
 
 /// `a ⧺ b`.
-fn join<P, Q, N, B>(a: &R<P, B>, b: &R<Q, B>) -> R<N, B>
-where
-    P: Unsigned + 'static,
-    Q: Unsigned + 'static,
-    N: Unsigned + 'static,
-    B: Backend,
-{
+fn join<P: Dim, Q: Dim, N: Dim, B: Backend>(a: &R<P, B>, b: &R<Q, B>) -> R<N, B> {
     R::wrap(B::vec_concat(a.data(), b.data()))
 }
 
-/// `v` cut into its first `P` entries and the rest.
-fn cut<P, Q, N, B>(v: &R<N, B>) -> (R<P, B>, R<Q, B>)
-where
-    P: Unsigned + 'static,
-    Q: Unsigned + 'static,
-    N: Unsigned + 'static,
-    B: Backend,
-{
-    let (p, n) = (P::USIZE, N::USIZE);
+/// `v` cut into its first `p` entries and the rest (`p` at most the length, which the callers
+/// check).
+fn cut<P: Dim, Q: Dim, N: Dim, B: Backend>(v: &R<N, B>, p: usize) -> (R<P, B>, R<Q, B>) {
+    let n = v.len();
     (
         R::wrap(sized(B::vec_slice(v.data(), 0..p))),
         R::wrap(sized(B::vec_slice(v.data(), p..n))),
     )
 }
 
-/// The concatenation `x ⧺ y` (hmatrix's `#`).
+/// The concatenation `x ⧺ y` (hmatrix's `#`); its length is `Sum<N, M>`, or [`Dyn`] when
+/// either is.
 ///
 /// Gradient: `x̄ = ȳ[0..N]`, `ȳ' = ȳ[N..N+M]`.
 #[doc(alias = "#")]
-pub fn append<'t, N, M, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<M, B>>) -> BVar<'t, R<Sum<N, M>, B>>
+pub fn append<'t, N, M, B>(
+    x: BVar<'t, R<N, B>>,
+    y: BVar<'t, R<M, B>>,
+) -> BVar<'t, R<DimSum<N, M>, B>>
 where
-    N: Unsigned + Add<M> + 'static,
-    M: Unsigned + 'static,
-    Sum<N, M>: Unsigned + 'static,
+    N: DimAdd<M>,
+    M: Dim,
     B: Backend,
 {
+    let n = x.value().len();
     let value = join(x.value(), y.value());
-    record_concat(x, y, value, cut)
+    record_concat(x, y, value, move |dy| cut(dy, n))
 }
 
 /// The first `P` entries of `x` and the remaining `N − P`, as one variable of a pair (hmatrix's
-/// `split`; `P ≤ N` is checked by the compiler). Take the parts with the method
-/// [`BVar::split`]: `let (a, b) = split::<P, _, _>(x).split();`.
+/// `split`; `P ≤ N` is checked by the compiler for a static `N`, by [`try_split`] at run time
+/// for `N` = [`Dyn`]). Take the parts with the method [`BVar::split`]:
+/// `let (a, b) = split::<P, _, _>(x).split();`.
 ///
 /// Gradient: `x̄ = ā ⧺ b̄`; a part that is not used contributes zero.
 ///
@@ -160,25 +157,98 @@ where
 ///
 /// Splitting past the end does not compile (`P ≤ N` fails):
 ///
-/// ```compile_fail,E0271
+/// ```compile_fail,E0277
 /// use backprop_linalg::{eval_bp, split, R, typenum::{U3, U4}};
 /// let x: R<U3> = R::zeros();
 /// let head = eval_bp(|x| split::<U4, _, _>(x).split().0, &x);
 /// ```
+///
+/// # Panics
+/// As [`try_split`].
 // The pair of parts is the signature; an alias would only hide the shapes.
 #[allow(clippy::type_complexity)]
-pub fn split<'t, P, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (R<P, B>, R<Diff<N, P>, B>)>
+#[track_caller]
+pub fn split<'t, P, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (R<P, B>, R<DimDiff<N, P>, B>)>
 where
-    P: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
-    N: Unsigned + Sub<P> + 'static,
-    Diff<N, P>: Unsigned + 'static,
+    P: StaticDim,
+    N: DimSub<P>,
     B: Backend,
 {
-    record_parts(x, cut(x.value()), |(a, b)| join(&a, &b))
+    or_fail(try_split(x))
+}
+
+/// [`split`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split"`) if `x` has fewer than `P` entries (possible
+/// only for a run-time length).
+#[allow(clippy::type_complexity)]
+pub fn try_split<'t, P, N, B>(
+    x: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, (R<P, B>, R<DimDiff<N, P>, B>)>, LinalgError>
+where
+    P: StaticDim,
+    N: DimSub<P>,
+    B: Backend,
+{
+    split_parts("split", x, P::SIZE)
+}
+
+/// `x` cut at `k` into two run-time sized vectors: the first `k` entries and the rest, as one
+/// variable of a pair (take the parts with [`BVar::split`]). The split point a type cannot carry.
+///
+/// Gradient: `x̄ = ā ⧺ b̄`.
+///
+/// # Panics
+/// As [`try_split_at`].
+#[allow(clippy::type_complexity)]
+#[track_caller]
+pub fn split_at<'t, N, B>(x: BVar<'t, R<N, B>>, k: usize) -> BVar<'t, (R<Dyn, B>, R<Dyn, B>)>
+where
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_split_at(x, k))
+}
+
+/// [`split_at`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"split_at"`) if `k` is past the end of `x`.
+#[allow(clippy::type_complexity)]
+pub fn try_split_at<'t, N, B>(
+    x: BVar<'t, R<N, B>>,
+    k: usize,
+) -> Result<BVar<'t, (R<Dyn, B>, R<Dyn, B>)>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    split_parts("split_at", x, k)
+}
+
+/// `x` cut at `k` as one variable of a pair, after checking that `k` is not past its end.
+#[allow(clippy::type_complexity)]
+fn split_parts<'t, P: Dim, Q: Dim, N: Dim, B: Backend>(
+    op: &'static str,
+    x: BVar<'t, R<N, B>>,
+    k: usize,
+) -> Result<BVar<'t, (R<P, B>, R<Q, B>)>, LinalgError> {
+    let len = x.value().len();
+    if k > len {
+        return Err(LinalgError::OutOfBounds {
+            op,
+            start: 0,
+            end: k,
+            len,
+        });
+    }
+    Ok(record_parts(x, cut(x.value(), k), |(a, b)| join(&a, &b)))
 }
 
 /// The first entry of `x` and the rest, as one variable of a pair (hmatrix's `headTail`;
-/// `N ≥ 1` is checked by the compiler). Take the parts with [`BVar::split`].
+/// `N ≥ 1` is checked by the compiler for a static `N`, by [`try_head_tail`] for a run-time
+/// one). Take the parts with [`BVar::split`].
 ///
 /// Gradient: `x̄ = [h̄] ⧺ t̄`; a part that is not used contributes zero.
 ///
@@ -189,16 +259,45 @@ where
 /// let x: R<U0> = R::zeros();
 /// let tail = eval_bp(|x| head_tail(x).split().1, &x);
 /// ```
-pub fn head_tail<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (f64, R<Sub1<N>, B>)>
+///
+/// # Panics
+/// As [`try_head_tail`].
+#[track_caller]
+#[allow(clippy::type_complexity)] // the parts are the signature
+pub fn head_tail<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (f64, R<DimDiff<N, U1>, B>)>
 where
-    N: Unsigned + Sub<B1> + 'static,
-    Sub1<N>: Unsigned + 'static,
+    N: DimSub<U1>,
     B: Backend,
 {
-    let (head, tail) = cut::<U1, Sub1<N>, N, B>(x.value());
-    record_parts(x, (head.get(0), tail), |(dh, dt)| {
+    or_fail(try_head_tail(x))
+}
+
+/// [`head_tail`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`LinalgError::OutOfBounds`] (op `"head_tail"`) if `x` is empty (possible only for a
+/// run-time length).
+#[allow(clippy::type_complexity)] // the parts are the signature
+pub fn try_head_tail<'t, N, B>(
+    x: BVar<'t, R<N, B>>,
+) -> Result<BVar<'t, (f64, R<DimDiff<N, U1>, B>)>, LinalgError>
+where
+    N: DimSub<U1>,
+    B: Backend,
+{
+    let len = x.value().len();
+    if len == 0 {
+        return Err(LinalgError::OutOfBounds {
+            op: "head_tail",
+            start: 0,
+            end: 1,
+            len,
+        });
+    }
+    let (head, tail) = cut::<U1, DimDiff<N, U1>, N, B>(x.value(), 1);
+    Ok(record_parts(x, (head.get(0), tail), |(dh, dt)| {
         join(&R::<U1, B>::konst(dh), &dt)
-    })
+    }))
 }
 
 /// The interpolation weights `tᵢ` of [`linspace`]: `i/(n−1)`, and `1/2` for `n = 1`.
@@ -217,7 +316,8 @@ fn linspace_weights(n: usize) -> impl Fn(usize) -> f64 {
 }
 
 /// `N` evenly spaced points from `l` to `u`, both included (hmatrix's `linspace`):
-/// `yᵢ = l·(1 − tᵢ) + u·tᵢ` with `tᵢ = i/(N−1)`.
+/// `yᵢ = l·(1 − tᵢ) + u·tᵢ` with `tᵢ = i/(N−1)`. For a run-time number of points,
+/// [`linspace_n`].
 ///
 /// Gradient: `l̄ = Σᵢ ȳᵢ(1 − tᵢ)`, `ū = Σᵢ ȳᵢ tᵢ`.
 ///
@@ -234,14 +334,32 @@ fn linspace_weights(n: usize) -> impl Fn(usize) -> f64 {
 /// ```
 pub fn linspace<'t, N, B>(l: BVar<'t, f64>, u: BVar<'t, f64>) -> BVar<'t, R<N, B>>
 where
-    N: Unsigned + 'static,
+    N: StaticDim,
     B: Backend,
 {
-    let t = linspace_weights(N::USIZE);
+    linspace_of(N::SIZE, l, u)
+}
+
+/// [`linspace`] with a run-time number of points `n`.
+///
+/// Gradient: as [`linspace`].
+pub fn linspace_n<'t, B: Backend>(
+    n: usize,
+    l: BVar<'t, f64>,
+    u: BVar<'t, f64>,
+) -> BVar<'t, R<Dyn, B>> {
+    linspace_of(n, l, u)
+}
+
+fn linspace_of<'t, N: Dim, B: Backend>(
+    n: usize,
+    l: BVar<'t, f64>,
+    u: BVar<'t, f64>,
+) -> BVar<'t, R<N, B>> {
+    let t = linspace_weights(n);
     let (lv, uv) = (*l.value(), *u.value());
-    let value = R::from_fn(|i| lv * (1.0 - t(i)) + uv * t(i));
-    record2(l, u, value, |ctx, il, iu, _, dy: R<N, B>| {
-        let t = linspace_weights(N::USIZE);
+    let value = R::wrap(B::vec_from_fn(n, |i| lv * (1.0 - t(i)) + uv * t(i)));
+    record2(l, u, value, move |ctx, il, iu, _, dy: R<N, B>| {
         let (mut dl, mut du) = (0.0, 0.0);
         for (i, d) in dy.to_vec().into_iter().enumerate() {
             dl += d * (1.0 - t(i));
@@ -254,13 +372,13 @@ where
 
 /// The constant vector `[1, 2, …, N]` (hmatrix's `range`; a plain value: put it on a tape with
 /// `tape.constant`).
-pub fn range<N: Unsigned + 'static, B: Backend>() -> R<N, B> {
+pub fn range<N: StaticDim, B: Backend>() -> R<N, B> {
     #[allow(clippy::cast_precision_loss)]
     R::from_fn(|i| (i + 1) as f64)
 }
 
 /// The constant vector of length `N` whose every entry is `N` (hmatrix's `dim`; a plain value).
-pub fn dim<N: Unsigned + 'static, B: Backend>() -> R<N, B> {
+pub fn dim<N: StaticDim, B: Backend>() -> R<N, B> {
     #[allow(clippy::cast_precision_loss)]
-    R::konst(N::USIZE as f64)
+    R::konst(N::SIZE as f64)
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod place;
 pub(crate) mod record;
+pub(crate) mod shapes;
 pub(crate) mod spectral;
 
 use crate::backend::LinalgError;

@@ -19,9 +19,9 @@ mod thin;
 pub use pinv::{pinv, try_pinv};
 pub use thin::{svd_flat, svd_tall, try_svd_flat, try_svd_tall};
 
+use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -51,8 +51,8 @@ use Transpose::{No, Yes};
 #[track_caller]
 pub fn svd<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, R<N, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_svd(a))
@@ -65,14 +65,15 @@ where
 /// the SVD iteration does not converge; both name `svd`.
 pub fn try_svd<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, R<N, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "svd";
     let s = B::singular_values(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&s);
-    let padded = R::from_fn(|i| if i < k { B::vec_get(&s, i) } else { 0.0 });
+    let n = a.value().shape().1;
+    let padded = R::build(n, |i| if i < k { B::vec_get(&s, i) } else { 0.0 });
     Ok(record1(a, padded, move |ctx, ia, _, ds| {
         let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
         let u_ds = scale_columns::<B>(&f.u, |j| ds.get(j));
@@ -110,8 +111,8 @@ where
 #[allow(clippy::type_complexity)]
 pub fn svd_<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, M, B>, R<N, B>, L<N, N, B>)>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_svd_(a))
@@ -127,14 +128,15 @@ pub fn try_svd_<'t, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (L<M, M, B>, R<N, B>, L<N, N, B>)>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "svd_";
     let f = B::svd(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&f.s);
-    let s = R::from_fn(|i| if i < k { B::vec_get(&f.s, i) } else { 0.0 });
+    let n = a.value().shape().1;
+    let s = R::build(n, |i| if i < k { B::vec_get(&f.s, i) } else { 0.0 });
     let out = (L::wrap(f.u), s, L::wrap(f.v));
     Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
         let s: Vec<f64> = s.to_vec()[..k].to_vec();

@@ -1,8 +1,8 @@
 //! The Moore–Penrose pseudo-inverse [`pinv`] of a full-rank matrix, through the thin SVD.
 
+use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
-use typenum::Unsigned;
 
 use crate::L;
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
@@ -26,8 +26,8 @@ use Transpose::{No, Yes};
 #[track_caller]
 pub fn pinv<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, L<N, M, B>>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_pinv(a))
@@ -45,14 +45,15 @@ where
 /// All name `pinv`.
 pub fn try_pinv<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, L<N, M, B>>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
     B: Backend,
 {
     const OP: &str = "pinv";
     let f = B::svd_thin(a.value().data()).map_err(|e| e.with_op(OP))?;
     let s = B::vec_to_vec(&f.s);
-    if rank_deficient(&s, M::USIZE.max(N::USIZE)) {
+    let (rows, cols) = a.value().shape();
+    if rank_deficient(&s, rows.max(cols)) {
         return Err(LinalgError::Singular { op: OP });
     }
     let (n, k) = B::mat_shape(&f.v);

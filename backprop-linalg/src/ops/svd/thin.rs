@@ -11,13 +11,14 @@
 //! backward pass **panics** with a message naming the operation; it never returns NaN. A
 //! cotangent on `σ` alone is always fine.
 
+use crate::dim::{Dim, DimLe};
 use backprop_core::BVar;
-use typenum::{IsLessOrEqual, True, Unsigned};
 
 use super::thin_svd_pullback;
 use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
+use crate::ops::support::shapes;
 use crate::{L, R, Sq};
 
 /// The thin SVD `A = U·diag(σ)·Vᵀ` of a tall (or square) `M×N` matrix, `N ≤ M` (hmatrix's
@@ -37,8 +38,8 @@ use crate::{L, R, Sq};
 #[allow(clippy::type_complexity)]
 pub fn svd_tall<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (L<M, N, B>, R<N, B>, Sq<N, B>)>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: Dim,
+    N: DimLe<M>,
     B: Backend,
 {
     or_fail(try_svd_tall(a))
@@ -54,10 +55,11 @@ pub fn try_svd_tall<'t, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (L<M, N, B>, R<N, B>, Sq<N, B>)>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + IsLessOrEqual<M, Output = True> + 'static,
+    M: Dim,
+    N: DimLe<M>,
     B: Backend,
 {
+    shapes::tall("svd_tall", a.value().shape())?;
     thin_svd("svd_tall", a)
 }
 
@@ -75,8 +77,8 @@ where
 #[allow(clippy::type_complexity)]
 pub fn svd_flat<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (Sq<M, B>, R<M, B>, L<N, M, B>)>
 where
-    M: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
-    N: Unsigned + 'static,
+    M: DimLe<N>,
+    N: Dim,
     B: Backend,
 {
     or_fail(try_svd_flat(a))
@@ -92,10 +94,11 @@ pub fn try_svd_flat<'t, M, N, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (Sq<M, B>, R<M, B>, L<N, M, B>)>, LinalgError>
 where
-    M: Unsigned + IsLessOrEqual<N, Output = True> + 'static,
-    N: Unsigned + 'static,
+    M: DimLe<N>,
+    N: Dim,
     B: Backend,
 {
+    shapes::wide("svd_flat", a.value().shape())?;
     thin_svd("svd_flat", a)
 }
 
@@ -106,9 +109,9 @@ fn thin_svd<'t, M, N, K, B>(
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (L<M, K, B>, R<K, B>, L<N, K, B>)>, LinalgError>
 where
-    M: Unsigned + 'static,
-    N: Unsigned + 'static,
-    K: Unsigned + 'static,
+    M: Dim,
+    N: Dim,
+    K: Dim,
     B: Backend,
 {
     let f = B::svd_thin(a.value().data()).map_err(|e| e.with_op(op))?;
