@@ -3,7 +3,7 @@
 //!
 //! | family | operations | file |
 //! |---|---|---|
-//! | products | [`mul`], [`app`], [`dot`], [`outer`], [`cross`] | `products/mod.rs` |
+//! | products | [`mul`], [`app`], [`dot`], [`outer`], [`cross`], [`scale`] | `products/mod.rs` |
 //! | | [`affine`], [`affine_cols`], [`add_to_cols`] | `products/affine.rs` |
 //! | structure | [`tr`], [`sym`], [`un_sym`], [`m_tm`], [`sum_elements`], [`trace`], [`take_diag`], [`diag_r`] | `structure.rs` |
 //! | shape | [`vec2`]…, [`vector`], [`linspace`], [`range`], [`dim`], [`append`], [`snoc`], [`split`], [`head_tail`] | `shape/vectors.rs` |
@@ -62,8 +62,8 @@ pub use maps::{
 pub use matrix_functions::{expm, sqrtm, try_expm, try_sqrtm};
 pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
 pub use products::{
-    add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, try_add_to_cols, try_affine,
-    try_affine_cols, try_app, try_dot, try_mul,
+    add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, scale, try_add_to_cols,
+    try_affine, try_affine_cols, try_app, try_dot, try_mul,
 };
 pub use qr::{lstsq, qr, try_lstsq, try_qr};
 pub use shape::{

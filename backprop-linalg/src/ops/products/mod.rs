@@ -1,4 +1,4 @@
-//! Products: [`mul`] (`<>`), [`app`] (`#>`), [`dot`] (`<.>`), [`outer`], [`cross`], and the
+//! Products: [`mul`] (`<>`), [`app`] (`#>`), [`dot`] (`<.>`), [`outer`], [`cross`], [`scale`], and the
 //! affine layers of a network ([`affine`], [`affine_cols`], [`add_to_cols`], in `affine.rs`).
 
 mod affine;
@@ -7,11 +7,11 @@ pub use affine::{add_to_cols, affine, affine_cols, try_add_to_cols, try_affine, 
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
-use backprop_core::BVar;
+use backprop_core::{BVar, Backprop};
 use typenum::U3;
 
 use crate::backend::{Backend, LinalgError, or_fail};
-use crate::dense::{Construct, Dense};
+use crate::dense::{Construct, Dense, StorageKind, map};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
 
@@ -156,6 +156,40 @@ where
         }
         if ctx.wants(iy) {
             add_matvec(ctx, iy, da.data(), Yes, x.data());
+        }
+    })
+}
+
+/// The product `Y = s·X` of a scalar variable and a vector or matrix (hmatrix spells it
+/// `konst s * x`, which needs the shape in the type; this works for every size).
+///
+/// Gradient: `X̄ = s·Ȳ`, `s̄ = ⟨Ȳ, X⟩ = Σᵢⱼ Ȳᵢⱼ·Xᵢⱼ`.
+///
+/// ```
+/// use backprop_linalg::{grad_bp2, scale, sum_elements, Matrix};
+/// let a: Matrix = Matrix::from_row_major_shape(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+/// let (gs, ga) = grad_bp2(|s, a| sum_elements(scale(s, a)), &2.0, &a);
+/// assert_eq!(gs, 10.0);
+/// assert_eq!(ga, Matrix::konst_shape(2, 2, 2.0));
+/// ```
+pub fn scale<'t, B, T>(s: BVar<'t, f64>, x: BVar<'t, T>) -> BVar<'t, T>
+where
+    B: Backend,
+    T: Dense<B> + Backprop,
+{
+    let sv = *s.value();
+    let y = map::<B, T>(x.value(), |v| sv * v);
+    record2(s, x, y, move |ctx, is, ix, _, dy| {
+        if ctx.wants(is) {
+            let x = ctx.value(ix).data();
+            let dy = dy.data();
+            let inner: f64 = (0..T::Kind::len(x))
+                .map(|k| T::Kind::get(x, k) * T::Kind::get(dy, k))
+                .sum();
+            ctx.add(is, inner);
+        }
+        if ctx.wants(ix) {
+            add_scaled(ctx, ix, sv, &dy);
         }
     })
 }
