@@ -11,19 +11,26 @@
 //! is static and [`Dyn`] otherwise ([`DimAdd`], [`DimSub`]).
 //!
 //! ```
-//! use backprop_linalg::{Dim, Dyn, L, R, app, grad_bp, sum_elements, typenum::U3};
+//! use backprop_linalg::{BVar, Dim, Dyn, L, R, app, grad_bp, sum_elements, typenum::U3};
 //!
 //! // Generic code names a size with the one bound `Dim`.
-//! fn total<'t, M: Dim, N: Dim>(a: backprop_linalg::BVar<'t, L<M, N>>, x: &R<N>) -> backprop_linalg::BVar<'t, f64> {
+//! fn total<'t, M: Dim, N: Dim>(a: BVar<'t, L<M, N>>, x: &R<N>) -> BVar<'t, f64> {
 //!     sum_elements(app(a, a.tape().constant(x.clone())))
 //! }
 //!
 //! // Three rows, a number of columns read from data.
 //! let n = 4;
-//! let a: L<U3, Dyn> = L::from_fn_shape(3, n, |i, j| (i + j) as f64).expect("3 rows");
-//! let x: R<Dyn> = R::from_fn(n, |j| j as f64);
+//! let a: L<U3, Dyn> = L::from_fn_shape(3, n, |i, j| (i + j) as f64);
+//! let x: R<Dyn> = R::from_fn_len(n, |j| j as f64);
 //! let g = grad_bp(|a| total(a, &x), &a);
 //! assert_eq!(g.to_row_major()[..4], [0.0, 1.0, 2.0, 3.0]);
+//! ```
+//!
+//! Constructors whose size is in the type take none (`R::<U3>::konst(1.0)`); their twins for
+//! run-time sizes take it, and work for every [`Dim`], checking a static one:
+//! `R::from_fn_len(n, f)`, `R::konst_len(n, x)`, `L::from_fn_shape(rows, cols, f)`,
+//! `L::from_row_major_shape(rows, cols, s)`, `L::zeros_shape(rows, cols)`, `L::eye_n(n)`,
+//! `Sym::from_fn_n(n, f)`.
 //! ```
 
 use std::ops::{Add, Sub};
