@@ -536,3 +536,34 @@ pub fn nonzero_hermitian<N: StaticDim, B: backprop_linalg::ComplexBackend>()
             })
         })
 }
+
+/// Where and with what message `f` panicked: `(file, line, message)`, the location recorded by
+/// a panic hook for this thread (the hook forwards every panic to the one it replaced, so other
+/// tests are unaffected).
+///
+/// # Panics
+/// If `f` does not panic.
+pub fn panic_site(f: impl FnOnce()) -> (String, u32, String) {
+    use std::cell::RefCell;
+    use std::sync::Once;
+    thread_local! {
+        static LOCATION: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Some(l) = info.location() {
+                let here = (l.file().to_string(), l.line());
+                let _ = LOCATION.try_with(|c| *c.borrow_mut() = Some(here));
+            }
+            previous(info);
+        }));
+    });
+    LOCATION.with(|c| c.borrow_mut().take());
+    let message = panic_message(f).expect("expected a panic");
+    let (file, line) = LOCATION
+        .with(|c| c.borrow_mut().take())
+        .expect("the hook recorded where the panic was reported");
+    (file, line, message)
+}

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod dense;
+pub mod dynamic;
 pub mod gauge;
 pub mod generators;
 pub mod gradcheck;

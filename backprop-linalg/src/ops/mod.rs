@@ -69,10 +69,10 @@ pub use qr::{lstsq, qr, try_lstsq, try_qr};
 pub use shape::{
     StaticallySized, append, col, create, diag, dim, extract_m, extract_v, eye, from_columns,
     from_rows, hcat, head_tail, konst, linspace, linspace_n, matrix, range, row, snoc, split,
-    split_at, split_cols, split_rows, to_columns, to_rows, try_create, try_from_columns,
-    try_from_rows, try_hcat, try_head_tail, try_matrix, try_matrix_shape, try_split, try_split_at,
-    try_split_cols, try_split_cols_at, try_split_rows, try_split_rows_at, try_vcat, try_vector,
-    uncol, unrow, vcat, vec2, vec3, vec4, vector,
+    split_at, split_cols, split_cols_at, split_rows, split_rows_at, to_columns, to_rows,
+    try_create, try_from_columns, try_from_rows, try_hcat, try_head_tail, try_matrix,
+    try_matrix_shape, try_split, try_split_at, try_split_cols, try_split_cols_at, try_split_rows,
+    try_split_rows_at, try_vcat, try_vector, uncol, unrow, vcat, vec2, vec3, vec4, vector,
 };
 pub use solve::{
     Triangle, chol_solve, lin_solve, lin_solve_v, triangular_solve, try_chol_solve, try_lin_solve,

@@ -16,8 +16,8 @@ use typenum::U1;
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
-use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record2};
+use crate::ops::support::{in_backward, shapes};
 use crate::{L, R, Sq};
 
 pub use backprop_backend::Triangle;
@@ -119,6 +119,14 @@ where
     B: Backend,
 {
     const OP: &str = "lin_solve";
+    let n = validate::square(OP, a.value().shape())?;
+    let (rows, cols) = b.value().shape();
+    shapes::agree(
+        OP,
+        "A's size and B's number of rows",
+        (n, rows),
+        (format!("{n}×{n}"), format!("{rows}×{cols}")),
+    )?;
     let lu = LuFactors::<B>::new(OP, a.value().data())?;
     let x = L::wrap(lu.solve(OP, b.value().data(), No)?);
     Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {

@@ -24,6 +24,7 @@
 //! | [`statistics`] | `mean`, `cov`, `mean_cov`, `mean_l` |
 //! | [`norms`] | `norm_0`, `norm_1v`, `norm_2v`, `norm_inf_v`, `norm_1m`, `norm_2m`, `norm_inf_m` |
 //! | [`complex`] | the complex ops (`C`, `M`) and the Hermitian ones (`Her`) |
+//! | [`dynamic`] | every op again with run-time (`Dyn`) and mixed sizes: its gradient, and the same value and gradient as with static sizes; random run-time sizes, 0 and 1 included |
 //! | [`robustness`] | bad input across every op: singular, nearly singular, non-positive-definite, NaN/∞ and mis-shaped inputs; finite backward passes; fuzzed chains; threads; unwinding |
 //!
 //! Filters: `cargo test -p backprop-tests faer::` (one backend), `faer::chol` (the Cholesky
@@ -33,6 +34,7 @@
 mod cholesky;
 mod complex;
 mod determinant;
+mod dynamic;
 mod eigen;
 mod maps;
 mod matrix_functions;
@@ -61,4 +63,5 @@ backprop_tests::families!(
     norms,
     complex,
     robustness,
+    dynamic,
 );

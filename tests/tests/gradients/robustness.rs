@@ -1060,31 +1060,10 @@ backprop_tests::cases! {
     }
 }
 
-/// Where the panic of `f` was reported: file and line, recorded by a panic hook for this
-/// thread (the hook forwards every panic to the one it replaced, so other tests are unaffected).
+/// Where the panic of `f` was reported: file and line.
 fn panic_location(f: impl FnOnce()) -> (String, u32) {
-    use std::cell::RefCell;
-    use std::sync::Once;
-    thread_local! {
-        static LOCATION: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
-    }
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if let Some(l) = info.location() {
-                let here = (l.file().to_string(), l.line());
-                let _ = LOCATION.try_with(|c| *c.borrow_mut() = Some(here));
-            }
-            previous(info);
-        }));
-    });
-    LOCATION.with(|c| c.borrow_mut().take());
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    assert!(result.is_err(), "expected a panic");
-    LOCATION
-        .with(|c| c.borrow_mut().take())
-        .expect("the hook recorded where the panic was reported")
+    let (file, line, _) = backprop_tests::gradcheck::panic_site(f);
+    (file, line)
 }
 
 /// `Σ(A⁻¹∘tanh A)`, the loss of the unwinding case.

@@ -362,6 +362,24 @@ where
 ///
 /// Gradient: `Ā = [Ȳ₁; Ȳ₂]`.
 ///
+/// # Panics
+/// As [`try_split_rows_at`].
+#[allow(clippy::type_complexity)]
+#[track_caller]
+pub fn split_rows_at<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+    k: usize,
+) -> BVar<'t, (L<Dyn, N, B>, L<Dyn, N, B>)>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_split_rows_at(a, k))
+}
+
+/// [`split_rows_at`], returning an error instead of panicking.
+///
 /// # Errors
 /// [`LinalgError::OutOfBounds`] (op `"split_rows_at"`) if `k` is past the last row.
 #[allow(clippy::type_complexity)]
@@ -381,6 +399,24 @@ where
 /// variable of a pair.
 ///
 /// Gradient: `Ā = [Ȳ₁ Ȳ₂]`.
+///
+/// # Panics
+/// As [`try_split_cols_at`].
+#[allow(clippy::type_complexity)]
+#[track_caller]
+pub fn split_cols_at<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+    k: usize,
+) -> BVar<'t, (L<M, Dyn, B>, L<M, Dyn, B>)>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_split_cols_at(a, k))
+}
+
+/// [`split_cols_at`], returning an error instead of panicking.
 ///
 /// # Errors
 /// [`LinalgError::OutOfBounds`] (op `"split_cols_at"`) if `k` is past the last column.

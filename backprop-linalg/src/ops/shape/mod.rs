@@ -10,9 +10,9 @@ mod sizes;
 mod vectors;
 
 pub use matrices::{
-    col, diag, eye, hcat, matrix, row, split_cols, split_rows, try_hcat, try_matrix,
-    try_matrix_shape, try_split_cols, try_split_cols_at, try_split_rows, try_split_rows_at,
-    try_vcat, uncol, unrow, vcat,
+    col, diag, eye, hcat, matrix, row, split_cols, split_cols_at, split_rows, split_rows_at,
+    try_hcat, try_matrix, try_matrix_shape, try_split_cols, try_split_cols_at, try_split_rows,
+    try_split_rows_at, try_vcat, uncol, unrow, vcat,
 };
 pub use rows::{from_columns, from_rows, to_columns, to_rows, try_from_columns, try_from_rows};
 pub use sizes::{StaticallySized, create, extract_m, extract_v, konst, try_create};
