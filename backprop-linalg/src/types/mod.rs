@@ -2,6 +2,50 @@
 //! [`C`](complex::C), [`M`](complex::M) and Hermitian [`Her`](her::Her), each size a
 //! [`Dim`](crate::Dim) (static or run-time); [`Vector`](vector::Vector) and
 //! [`Matrix`](matrix::Matrix) are the all-run-time forms of `R` and `L`.
+//!
+//! # Tape isolation holds for every size
+//!
+//! A variable of run-time size is branded with its tape like any other: it cannot leave the
+//! closure that differentiates it,
+//!
+//! ```compile_fail,E0521
+//! use backprop_linalg::{BVar, Matrix, grad_bp, sum_elements};
+//!
+//! let a: Matrix = Matrix::zeros_shape(2, 3);
+//! let mut leaked: Option<BVar<'_, Matrix>> = None;
+//! let _ = grad_bp(
+//!     |a| {
+//!         leaked = Some(a);
+//!         sum_elements(a)
+//!     },
+//!     &a,
+//! );
+//! ```
+//!
+//! nor meet a variable of another tape (here, of an inner differentiation):
+//!
+//! ```compile_fail
+//! use backprop_linalg::{Vector, dot, grad_bp};
+//!
+//! let x: Vector = Vector::konst_len(3, 1.0);
+//! let _ = grad_bp(
+//!     |x| {
+//!         let _inner = grad_bp(|y| dot(x, y), &Vector::konst_len(3, 2.0));
+//!         dot(x, x)
+//!     },
+//!     &x,
+//! );
+//! ```
+//!
+//! while the same code on one tape compiles and runs:
+//!
+//! ```
+//! use backprop_linalg::{Vector, dot, grad_bp};
+//!
+//! let x: Vector = Vector::konst_len(3, 1.0);
+//! let g = grad_bp(|x| dot(x, x), &x);
+//! assert_eq!(g.to_vec(), [2.0, 2.0, 2.0]);
+//! ```
 
 pub mod complex;
 pub mod her;
