@@ -24,8 +24,14 @@ use network::Setup;
 fn bench_backend<B: Backend>(c: &mut Criterion) {
     let setup = Setup::<B>::new();
     setup.check_gradients();
+    let dynamic = setup.to_dyn();
     let mut g = c.benchmark_group(B::NAME);
-    for mut m in setup.measurements() {
+    // `dyn_*`: run-time sizes (in the `autodiff` slot) against static sizes (`hand`).
+    let all = setup
+        .measurements()
+        .into_iter()
+        .chain(setup.dynamic_measurements(&dynamic));
+    for mut m in all {
         g.bench_function(format!("{}/autodiff", m.name), |b| b.iter(&mut m.autodiff));
         g.bench_function(format!("{}/hand", m.name), |b| b.iter(&mut m.hand));
     }

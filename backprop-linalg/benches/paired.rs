@@ -21,6 +21,10 @@
 //!
 //! `FILTER` keeps the measurements whose name (`faer/run`, `ndarray/grad_batch`, ...) contains
 //! it; `S` is the time given to each measurement in each process (default 3 seconds).
+//!
+//! The `dyn_grad`, `dyn_grad_batch` and `dyn_run` measurements pair the same network with
+//! run-time (`Dyn`) sizes against static sizes, both through autodiff: their ratio is the cost
+//! of run-time sizes (printed in the `autodiff` and `hand` slots, in that order).
 
 use std::env;
 use std::fs;
@@ -243,8 +247,13 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) -> f64 {
 /// each on standard output (the progress goes to standard error).
 fn bench_backend<B: Backend>(options: &Options) {
     let setup = Setup::<B>::new();
+    let dynamic = setup.to_dyn();
     let mut checked = false;
-    for mut m in setup.measurements() {
+    let all = setup
+        .measurements()
+        .into_iter()
+        .chain(setup.dynamic_measurements(&dynamic));
+    for mut m in all {
         let name = format!("{}/{}", B::NAME, m.name);
         if options.filter.as_ref().is_some_and(|f| !name.contains(f)) {
             continue;

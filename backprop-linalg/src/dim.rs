@@ -39,8 +39,10 @@ use typenum::{Diff, IsLessOrEqual, Sum, True, Unsigned};
 
 /// A size: a typenum natural (`U3`, known at compile time) or [`Dyn`] (known at run time).
 ///
-/// The one bound generic code needs for a size: `fn f<M: Dim, N: Dim>(a: &L<M, N>)`.
-pub trait Dim: Send + Sync + 'static {
+/// The one bound generic code needs for a size: `fn f<M: Dim, N: Dim>(a: &L<M, N>)`. A size is
+/// a plain marker (`Copy`, `Eq`, `Debug`), so `#[derive(Clone, Debug, ...)]` on a struct generic
+/// over sizes works.
+pub trait Dim: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     /// The size, if the type fixes it (`Some(3)` for `U3`, `None` for [`Dyn`]).
     const STATIC: Option<usize>;
 
@@ -66,7 +68,7 @@ pub trait Dim: Send + Sync + 'static {
 ///
 /// An uninhabited marker; a `R<Dyn>` is a [`Vector`](crate::Vector), a `L<Dyn, Dyn>` a
 /// [`Matrix`](crate::Matrix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dyn {}
 
 impl Dim for Dyn {
@@ -80,11 +82,11 @@ pub trait StaticDim: Dim {
     const SIZE: usize;
 }
 
-impl<U: Unsigned + Send + Sync + 'static> Dim for U {
+impl<U: Unsigned + Eq + std::fmt::Debug + Send + Sync + 'static> Dim for U {
     const STATIC: Option<usize> = Some(U::USIZE);
 }
 
-impl<U: Unsigned + Send + Sync + 'static> StaticDim for U {
+impl<U: Unsigned + Eq + std::fmt::Debug + Send + Sync + 'static> StaticDim for U {
     const SIZE: usize = U::USIZE;
 }
 
@@ -99,14 +101,14 @@ pub type DimSum<N, M> = <N as DimAdd<M>>::Output;
 
 impl<N, M> DimAdd<M> for N
 where
-    N: Unsigned + Add<M> + Send + Sync + 'static,
-    M: Unsigned + Send + Sync + 'static,
-    Sum<N, M>: Unsigned + Send + Sync + 'static,
+    N: Dim + Unsigned + Add<M>,
+    M: Dim + Unsigned,
+    Sum<N, M>: Dim + Unsigned,
 {
     type Output = Sum<N, M>;
 }
 
-impl<N: Unsigned + Send + Sync + 'static> DimAdd<Dyn> for N {
+impl<N: Dim + Unsigned> DimAdd<Dyn> for N {
     type Output = Dyn;
 }
 
@@ -127,9 +129,9 @@ pub type DimDiff<N, P> = <N as DimSub<P>>::Output;
 
 impl<N, P> DimSub<P> for N
 where
-    N: Unsigned + Sub<P> + Send + Sync + 'static,
-    P: Unsigned + IsLessOrEqual<N, Output = True> + Send + Sync + 'static,
-    Diff<N, P>: Unsigned + Send + Sync + 'static,
+    N: Dim + Unsigned + Sub<P>,
+    P: StaticDim + Unsigned + IsLessOrEqual<N, Output = True>,
+    Diff<N, P>: Dim + Unsigned,
 {
     type Output = Diff<N, P>;
 }
@@ -145,12 +147,12 @@ pub trait DimLe<M: Dim>: Dim {}
 
 impl<N, M> DimLe<M> for N
 where
-    N: Unsigned + IsLessOrEqual<M, Output = True> + Send + Sync + 'static,
-    M: Unsigned + Send + Sync + 'static,
+    N: Dim + Unsigned + IsLessOrEqual<M, Output = True>,
+    M: Dim + Unsigned,
 {
 }
 
-impl<N: Unsigned + Send + Sync + 'static> DimLe<Dyn> for N {}
+impl<N: Dim + Unsigned> DimLe<Dyn> for N {}
 
 impl<M: Dim> DimLe<M> for Dyn {}
 

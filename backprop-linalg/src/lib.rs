@@ -28,6 +28,7 @@ mod aliases;
 pub mod backend;
 pub mod dense;
 pub mod dim;
+pub mod native;
 pub mod ops;
 pub mod pool;
 pub mod types;
@@ -65,14 +66,16 @@ pub fn release_storage() {
     pool::release();
 }
 
-/// The backends, re-exported so a type can name one: `R<U3, backends::Nalgebra>`.
+/// The backends, re-exported so a type can name one: `R<U3, backends::Nalgebra>`; and their
+/// libraries, at the versions this crate was built with, for the [`native`] conversions:
+/// `backends::faer::Mat<f64>`.
 pub mod backends {
     #[cfg(feature = "faer")]
-    pub use backprop_faer::Faer;
+    pub use backprop_faer::{Faer, faer};
     #[cfg(feature = "nalgebra")]
-    pub use backprop_nalgebra::Nalgebra;
+    pub use backprop_nalgebra::{Nalgebra, nalgebra};
     #[cfg(feature = "ndarray")]
-    pub use backprop_ndarray::Ndarray;
+    pub use backprop_ndarray::{Ndarray, ndarray};
 }
 
 /// The README's Rust snippets, compiled and run as doctests so they cannot rot. They live here,

@@ -29,6 +29,10 @@ pub mod parallelism;
 
 pub use parallelism::{Parallelism, parallelism, set_parallelism};
 
+/// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
+/// conversions) name the same version: `backprop_faer::faer`.
+pub use faer;
+
 /// The faer backend (a zero-sized marker type): storage `faer::Mat<T>` and `faer::Col<T>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Faer;

@@ -25,6 +25,10 @@ mod backend;
 pub mod convert;
 mod factorize;
 
+/// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
+/// conversions) name the same version: `backprop_nalgebra::nalgebra`.
+pub use nalgebra;
+
 /// The nalgebra backend (a zero-sized marker type): storage `DMatrix<T>` and `DVector<T>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Nalgebra;

@@ -27,6 +27,10 @@ pub mod convert;
 mod factorize;
 pub mod views;
 
+/// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
+/// conversions) name the same version: `backprop_ndarray::ndarray`.
+pub use ndarray;
+
 /// The ndarray backend (a zero-sized marker type): storage `Array2<T>` and `Array1<T>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Ndarray;

@@ -2,34 +2,41 @@
 //! hidden layers, softmax output, cross-entropy against a target in [0, 1]¹⁰), its loss written
 //! once over `BVar`s, and the same forward and backward passes written by hand on the backend's
 //! primitives: what `benches/mlp.rs` times and the workspace's `tests/tests/allocations.rs` weighs.
+//!
+//! The loss is generic over the layer sizes, so the same code runs the network with static sizes
+//! (`Net<B>`) and with run-time sizes (`DynNet<B>`, every size `Dyn`): the `dyn_*` measurements
+//! compare the two.
 
 use std::hint::black_box;
 
 use backprop_backend::{LinalgBackend, Transpose};
 use backprop_linalg::typenum::{U1, U10, U100, U128, U300, U784};
 use backprop_linalg::{
-    BVar, Backend, Backprop, L, R, affine, affine_cols, dot, eval_bp_data, grad_bp_data, konst,
-    logistic, mul, sum_elements,
+    BVar, Backend, Backprop, Dim, Dyn, L, R, affine, affine_cols, dot, eval_bp_data, grad_bp_data,
+    logistic, mul, scale, sum_elements,
 };
 
 /// Samples per batch.
 pub type Batch = U128;
 
 /// One sample: (input, target).
-pub type Sample<B> = (R<U784, B>, R<U10, B>);
+pub type Sample<B, I = U784, O = U10> = (R<I, B>, R<O, B>);
 /// A batch as columns: (inputs, targets).
-pub type Minibatch<B> = (L<U784, Batch, B>, L<U10, Batch, B>);
+pub type Minibatch<B, I = U784, O = U10, S = Batch> = (L<I, S, B>, L<O, S, B>);
 
-/// The network's parameters.
+/// The network's parameters: `I` inputs, hidden layers of `H1` and `H2`, `O` outputs.
 #[derive(Clone, Backprop)]
-pub struct Net<B: Backend> {
-    pub w1: L<U300, U784, B>,
-    pub b1: R<U300, B>,
-    pub w2: L<U100, U300, B>,
-    pub b2: R<U100, B>,
-    pub w3: L<U10, U100, B>,
-    pub b3: R<U10, B>,
+pub struct Net<B: Backend, I: Dim = U784, H1: Dim = U300, H2: Dim = U100, O: Dim = U10> {
+    pub w1: L<H1, I, B>,
+    pub b1: R<H1, B>,
+    pub w2: L<H2, H1, B>,
+    pub b2: R<H2, B>,
+    pub w3: L<O, H2, B>,
+    pub b3: R<O, B>,
 }
+
+/// The same network with every size known only at run time.
+pub type DynNet<B> = Net<B, Dyn, Dyn, Dyn, Dyn>;
 
 /// A deterministic uniform stream (xorshift), so every backend sees the same numbers.
 pub struct Uniform(pub u64);
@@ -44,6 +51,18 @@ impl Uniform {
 }
 
 impl<B: Backend> Net<B> {
+    /// The same parameters with run-time sizes.
+    pub fn to_dyn(&self) -> DynNet<B> {
+        Net {
+            w1: self.w1.clone().into_dyn(),
+            b1: self.b1.clone().into_dyn(),
+            w2: self.w2.clone().into_dyn(),
+            b2: self.b2.clone().into_dyn(),
+            w3: self.w3.clone().into_dyn(),
+            b3: self.b3.clone().into_dyn(),
+        }
+    }
+
     pub fn new(rng: &mut Uniform) -> Self {
         let mut w = || rng.next(-0.5, 0.5);
         Net {
@@ -87,6 +106,13 @@ pub struct Setup<B: Backend> {
     pub net: Net<B>,
     pub sample: Sample<B>,
     pub batch: Minibatch<B>,
+}
+
+/// The same network and data with run-time sizes.
+pub struct DynSetup<B: Backend> {
+    pub net: DynNet<B>,
+    pub sample: Sample<B, Dyn, Dyn>,
+    pub batch: Minibatch<B, Dyn, Dyn, Dyn>,
 }
 
 /// One measurement: its name and the two passes it compares.
@@ -134,6 +160,53 @@ impl<B: Backend> Setup<B> {
             &grad_batch_hand(net, xb, tb),
         );
         assert!(diff < 1e-9, "{}: batch gradients differ by {diff}", B::NAME);
+    }
+
+    /// The same network and data with run-time sizes.
+    pub fn to_dyn(&self) -> DynSetup<B> {
+        let ((x, t), (xb, tb)) = (&self.sample, &self.batch);
+        DynSetup {
+            net: self.net.to_dyn(),
+            sample: (x.clone().into_dyn(), t.clone().into_dyn()),
+            batch: (xb.clone().into_dyn(), tb.clone().into_dyn()),
+        }
+    }
+
+    /// `dyn_grad`, `dyn_grad_batch` and `dyn_run`: the autodiff passes of the network with
+    /// run-time sizes (`dynamic`, in the `autodiff` slot) against the same passes with static
+    /// sizes (in the `hand` slot), on the same numbers.
+    pub fn dynamic_measurements<'a>(&'a self, dynamic: &'a DynSetup<B>) -> Vec<Measurement<'a>> {
+        let (net, sample, batch) = (&self.net, &self.sample, &self.batch);
+        let (dnet, dsample, dbatch) = (&dynamic.net, &dynamic.sample, &dynamic.batch);
+        vec![
+            Measurement {
+                name: "dyn_grad",
+                autodiff: Box::new(move || {
+                    black_box(grad_bp_data(loss, black_box(dnet), dsample));
+                }),
+                hand: Box::new(move || {
+                    black_box(grad_bp_data(loss, black_box(net), sample));
+                }),
+            },
+            Measurement {
+                name: "dyn_grad_batch",
+                autodiff: Box::new(move || {
+                    black_box(grad_bp_data(loss_batch, black_box(dnet), dbatch));
+                }),
+                hand: Box::new(move || {
+                    black_box(grad_bp_data(loss_batch, black_box(net), batch));
+                }),
+            },
+            Measurement {
+                name: "dyn_run",
+                autodiff: Box::new(move || {
+                    black_box(eval_bp_data(loss, black_box(dnet), dsample));
+                }),
+                hand: Box::new(move || {
+                    black_box(eval_bp_data(loss, black_box(net), sample));
+                }),
+            },
+        ]
     }
 
     /// `grad`, `grad_batch`, `run` and `descent`, each as an autodiff and a hand-written pass.
@@ -191,7 +264,17 @@ impl<B: Backend> Setup<B> {
 // ---------- autodiff: the loss written once over BVars ----------
 
 /// One sample: `data` is (input, target), borrowed onto the tape as a constant.
-pub fn loss<'t, B: Backend>(net: BVar<'t, Net<B>>, data: BVar<'t, Sample<B>>) -> BVar<'t, f64> {
+pub fn loss<'t, B, I, H1, H2, O>(
+    net: BVar<'t, Net<B, I, H1, H2, O>>,
+    data: BVar<'t, Sample<B, I, O>>,
+) -> BVar<'t, f64>
+where
+    B: Backend,
+    I: Dim,
+    H1: Dim,
+    H2: Dim,
+    O: Dim,
+{
     let NetVars {
         w1,
         b1,
@@ -204,15 +287,23 @@ pub fn loss<'t, B: Backend>(net: BVar<'t, Net<B>>, data: BVar<'t, Sample<B>>) ->
     let h1 = affine(w1, x, b1).logistic();
     let h2 = affine(w2, h1, b2).logistic();
     let e = affine(w3, h2, b3).exp();
-    let p = e * konst::<R<U10, B>, B>(sum_elements(e).recip());
+    let p = scale(sum_elements(e).recip(), e);
     -dot(t, p.ln())
 }
 
 /// A batch as columns: `data` is (inputs, targets).
-pub fn loss_batch<'t, B: Backend>(
-    net: BVar<'t, Net<B>>,
-    data: BVar<'t, Minibatch<B>>,
-) -> BVar<'t, f64> {
+pub fn loss_batch<'t, B, I, H1, H2, O, S>(
+    net: BVar<'t, Net<B, I, H1, H2, O>>,
+    data: BVar<'t, Minibatch<B, I, O, S>>,
+) -> BVar<'t, f64>
+where
+    B: Backend,
+    I: Dim,
+    H1: Dim,
+    H2: Dim,
+    O: Dim,
+    S: Dim,
+{
     let NetVars {
         w1,
         b1,
@@ -227,8 +318,9 @@ pub fn loss_batch<'t, B: Backend>(
     let h2 = affine_cols(w2, h1, b2).logistic();
     let e = affine_cols(w3, h2, b3).exp();
     // Column sums of e, spread back over the 10 rows.
-    let sums = mul(tape.constant(L::<U1, U10, B>::konst(1.0)), e);
-    let spread = mul(tape.constant(L::<U10, U1, B>::konst(1.0)), sums);
+    let o = e.value().shape().0;
+    let sums = mul(tape.constant(L::<U1, O, B>::konst_shape(1, o, 1.0)), e);
+    let spread = mul(tape.constant(L::<O, U1, B>::konst_shape(o, 1, 1.0)), sums);
     let p = e / spread;
     -sum_elements(t * p.ln())
 }
