@@ -31,7 +31,6 @@
 //! `R::from_fn_len(n, f)`, `R::konst_len(n, x)`, `L::from_fn_shape(rows, cols, f)`,
 //! `L::from_row_major_shape(rows, cols, s)`, `L::zeros_shape(rows, cols)`, `L::eye_n(n)`,
 //! `Sym::from_fn_n(n, f)`.
-//! ```
 
 use std::ops::{Add, Sub};
 

@@ -189,12 +189,9 @@ where
     let (rows, _) = a.value().shape();
     shapes::tall(OP, (rows, a.value().shape().1))?;
     let b_rows = b.value().shape().0;
-    shapes::agree(
-        OP,
-        "A's and B's numbers of rows",
-        (rows, b_rows),
-        (format!("{rows} rows"), format!("{b_rows} rows")),
-    )?;
+    shapes::agree(OP, "A's and B's numbers of rows", (rows, b_rows), || {
+        format!("{rows} rows and {b_rows} rows")
+    })?;
     let f = full_rank_qr::<B>(OP, a.value().data())?;
     validate::finite_matrix::<f64, B>(OP, b.value().data())?;
     let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));

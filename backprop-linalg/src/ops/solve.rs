@@ -121,12 +121,9 @@ where
     const OP: &str = "lin_solve";
     let n = validate::square(OP, a.value().shape())?;
     let (rows, cols) = b.value().shape();
-    shapes::agree(
-        OP,
-        "A's size and B's number of rows",
-        (n, rows),
-        (format!("{n}×{n}"), format!("{rows}×{cols}")),
-    )?;
+    shapes::agree(OP, "A's size and B's number of rows", (n, rows), || {
+        format!("{n}×{n} and {rows}×{cols}")
+    })?;
     let lu = LuFactors::<B>::new(OP, a.value().data())?;
     let x = L::wrap(lu.solve(OP, b.value().data(), No)?);
     Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {

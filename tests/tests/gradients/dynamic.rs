@@ -126,6 +126,41 @@ backprop_tests::cases! {
         });
     }
 
+    /// Concatenations of a static and a dynamic operand: the joined size is `Dyn`, the other
+    /// stays static (`hcat` of `L<U3, U2>` and `L<U3, Dyn>` is a `L<U3, Dyn>`).
+    fn concatenations_static_with_dynamic<B: Backend>() {
+        run((vector::<U2, B>(), vector::<U3, B>()), |(x, y)| {
+            let mixed = (x.clone(), y.clone().into_dyn());
+            grad_ok(|v| { let (x, y) = v.split(); append(x, y) }, &mixed)?;
+            same_gradient(
+                &(x, y),
+                &mixed,
+                |v| { let (x, y) = v.split(); sum_elements(append(x, y).exp()) },
+                |v| { let (x, y) = v.split(); sum_elements(append(x, y).exp()) },
+            )
+        });
+        run((matrix::<U3, U2, B>(), matrix::<U3, U1, B>()), |(a, b)| {
+            let mixed = (a.clone(), mixed::<U3, Dyn, B>(&b));
+            grad_ok(|v| { let (a, b) = v.split(); hcat(a, b) }, &mixed)?;
+            same_gradient(
+                &(a, b),
+                &mixed,
+                |v| { let (a, b) = v.split(); sum_elements(hcat(a, b).sin()) },
+                |v| { let (a, b) = v.split(); sum_elements(hcat(a, b).sin()) },
+            )
+        });
+        run((matrix::<U2, U3, B>(), matrix::<U1, U3, B>()), |(a, b)| {
+            let mixed = (mixed::<Dyn, U3, B>(&a), b.clone());
+            grad_ok(|v| { let (a, b) = v.split(); vcat(a, b) }, &mixed)?;
+            same_gradient(
+                &(a, b),
+                &mixed,
+                |v| { let (a, b) = v.split(); sum_elements(vcat(a, b).tanh()) },
+                |v| { let (a, b) = v.split(); sum_elements(vcat(a, b).tanh()) },
+            )
+        });
+    }
+
     fn structure<B: Backend>() {
         static_and_dynamic!(matrix::<U3, U2, B>(), |a| tr(a));
         static_and_dynamic!(matrix::<U3, U3, B>(), |a| sym(a));
@@ -494,6 +529,45 @@ backprop_tests::cases! {
             let expected: f64 = a.to_row_major().iter().sum();
             prop_assert!((s - expected).abs() <= 1e-14 * expected.abs().max(1.0));
             Ok(())
+        });
+    }
+
+    /// Decompositions, statistics, norms and splits over random run-time sizes (0 and 1
+    /// included wherever the op is defined there): singular values of any shape, eigenvalues,
+    /// `qr` of a tall matrix, the mean of at least one entry, the covariance of at least two
+    /// observations.
+    fn random_sizes_decompositions_and_reductions<B: Backend>() {
+        let inputs = (size(), size(), 1usize..=4, 2usize..=4).prop_flat_map(|(m, n, k, obs)| {
+            (
+                dyn_matrix::<B>(m, n),
+                dyn_spd::<B>(n),
+                dyn_vector::<B>(k),
+                dyn_matrix::<B>(obs, n),
+                0..=k,
+            )
+        });
+        run(inputs, |(a, s, v, x, cut)| {
+            let (m, n) = a.shape();
+            let sigma = backprop_linalg::eval_bp(svd, &a);
+            prop_assert_eq!(sigma.len(), n);
+            // Singular values are smooth where they are distinct; the SVD of a random matrix
+            // is checked through its values' sum of squares, ‖A‖²_F, smooth everywhere.
+            grad_ok(|a| { let s = svd(a); dot(s, s) }, &a)?;
+            grad_ok(|s| sum_elements(eigenvalues(s)), &s)?;
+            if m >= n {
+                // Refused only if numerically rank deficient, which random entries never are
+                // but by a fluke; otherwise `R` is `n×n`.
+                let r = std::cell::RefCell::new(None);
+                backprop_linalg::eval_bp(|a| { *r.borrow_mut() = Some(try_qr(a).map(|f| f.value().1.shape())); a }, &a);
+                let shape = r.into_inner().expect("ran");
+                prop_assert!(matches!(shape, Ok(s) if s == (n, n)) || matches!(shape, Err(LinalgError::Singular { .. })), "{shape:?}");
+            }
+            grad_ok(mean, &v)?;
+            grad_ok(cov, &x)?;
+            grad_ok(mean_l, &x)?;
+            grad_ok(norm_2v, &v)?;
+            grad_ok(|v| split_at(v, cut), &v)?;
+            grad_ok(|v| append(v, v), &v)
         });
     }
 

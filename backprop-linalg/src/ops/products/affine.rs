@@ -142,10 +142,7 @@ where
         OP,
         "the bias's length and W's number of rows",
         (b.value().len(), rows),
-        (
-            format!("{} entries", b.value().len()),
-            format!("{rows} rows"),
-        ),
+        || format!("{} entries and {rows} rows", b.value().len()),
     )?;
     let bias = b.value().to_vec();
     let mut y = L::wrap(B::mat_from_fn(rows, n, |i, _| bias[i]));

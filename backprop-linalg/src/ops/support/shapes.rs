@@ -34,13 +34,13 @@ pub(crate) fn wide(op: &'static str, shape: (usize, usize)) -> Result<(), Linalg
     }
 }
 
-/// `Ok` if two sizes that must agree do: `what` names them (`"inner dimensions"`), the
-/// message gives both operands' shapes.
+/// `Ok` if two sizes that must agree do: `what` names them (`"inner dimensions"`), `found`
+/// describes both operands, and runs only when they do not (no allocation on success).
 pub(crate) fn agree(
     op: &'static str,
     what: &str,
     (n, m): (usize, usize),
-    shapes: (String, String),
+    found: impl FnOnce() -> String,
 ) -> Result<(), LinalgError> {
     if n == m {
         Ok(())
@@ -48,7 +48,7 @@ pub(crate) fn agree(
         Err(LinalgError::ShapeMismatch {
             op,
             expected: format!("{what} to agree"),
-            found: format!("{} and {}", shapes.0, shapes.1),
+            found: found(),
         })
     }
 }
