@@ -12,7 +12,9 @@
 //! | `x / y` | ȳ / y | −ȳ ∘ (x / y) / y |
 //! | `-x` | −ȳ | |
 //!
-//! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient. For complex values the other
+//! A constant operand (`x * 2.0`, `2.0 * x`) gets no gradient. The operators are
+//! `#[track_caller]`: an operand mismatch that `&T + &T` reports by panicking (two run-time sized
+//! matrices of different shapes) names the line of the `+`. For complex values the other
 //! operand is conjugated in `*` and `/` (`x̄ = ȳ ∘ conj(y)`, ...), the conjugate Wirtinger
 //! convention of [`Conjugate`].
 
@@ -60,6 +62,7 @@ where
     for<'a> &'a T: Add<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn add(self, rhs: Self) -> Self {
         let value = self.value() + rhs.value();
         binary(self, rhs, value, |ctx, a, b, _, dy| {
@@ -74,6 +77,7 @@ where
     for<'a> &'a T: Sub<&'a T, Output = T> + Neg<Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn sub(self, rhs: Self) -> Self {
         let value = self.value() - rhs.value();
         binary(self, rhs, value, |ctx, a, b, _, dy| {
@@ -88,6 +92,7 @@ where
     for<'a> &'a T: Mul<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value() * rhs.value();
         binary(self, rhs, value, |ctx, a, b, _, dy| {
@@ -110,6 +115,7 @@ where
     type Output = Self;
     // The quotient rule multiplies: ȳ' = −ȳ·(x/y)/y.
     #[allow(clippy::suspicious_arithmetic_impl)]
+    #[track_caller]
     fn div(self, rhs: Self) -> Self {
         let value = self.value() / rhs.value();
         binary(self, rhs, value, |ctx, a, b, out, dy| {
@@ -174,6 +180,7 @@ where
     for<'a> &'a T: Add<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn add(self, c: T) -> Self {
         let value = self.value() + &c;
         unary(self, value, |dy, _| dy)
@@ -186,6 +193,7 @@ where
     for<'a> &'a T: Sub<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn sub(self, c: T) -> Self {
         let value = self.value() - &c;
         unary(self, value, |dy, _| dy)
@@ -198,6 +206,7 @@ where
     for<'a> &'a T: Mul<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn mul(self, c: T) -> Self {
         let value = self.value() * &c;
         unary(self, value, move |dy, _| times_conj(&dy, &c))
@@ -210,6 +219,7 @@ where
     for<'a> &'a T: Div<&'a T, Output = T>,
 {
     type Output = Self;
+    #[track_caller]
     fn div(self, c: T) -> Self {
         let value = self.value() / &c;
         unary(self, value, move |dy, _| over_conj(&dy, &c))
@@ -254,6 +264,7 @@ impl<'t, T, Rhs> AddAssign<Rhs> for BVar<'t, T>
 where
     BVar<'t, T>: Add<Rhs, Output = BVar<'t, T>>,
 {
+    #[track_caller]
     fn add_assign(&mut self, rhs: Rhs) {
         *self = *self + rhs;
     }
@@ -263,6 +274,7 @@ impl<'t, T, Rhs> SubAssign<Rhs> for BVar<'t, T>
 where
     BVar<'t, T>: Sub<Rhs, Output = BVar<'t, T>>,
 {
+    #[track_caller]
     fn sub_assign(&mut self, rhs: Rhs) {
         *self = *self - rhs;
     }
@@ -272,6 +284,7 @@ impl<'t, T, Rhs> MulAssign<Rhs> for BVar<'t, T>
 where
     BVar<'t, T>: Mul<Rhs, Output = BVar<'t, T>>,
 {
+    #[track_caller]
     fn mul_assign(&mut self, rhs: Rhs) {
         *self = *self * rhs;
     }
@@ -281,6 +294,7 @@ impl<'t, T, Rhs> DivAssign<Rhs> for BVar<'t, T>
 where
     BVar<'t, T>: Div<Rhs, Output = BVar<'t, T>>,
 {
+    #[track_caller]
     fn div_assign(&mut self, rhs: Rhs) {
         *self = *self / rhs;
     }

@@ -376,7 +376,9 @@ impl<'t, T: Floating> BVar<'t, T> {
     }
 
     /// xᵖ element-wise, both differentiated: ∂x = p·xᵖ⁻¹, ∂p = y·ln x (taken as 0 where x = 0,
-    /// its limit for p > 0).
+    /// its limit for p > 0). Operands of different shapes (possible for run-time sizes) panic at
+    /// the caller's line.
+    #[track_caller]
     pub fn powf(self, p: Self) -> Self {
         let y = self.value().zip_map(p.value(), Elementary::powf);
         let (xi, pi) = (self.id(), p.id());

@@ -62,9 +62,11 @@ pub(crate) fn or_fail<T>(result: Result<T, LinalgError>) -> T {
     }
 }
 
-/// Unwraps a backend result whose failure would be a bug in this crate (the static sizes make it
-/// impossible), with a message saying so.
+/// Unwraps a backend result whose failure would be a bug in this crate (the types, or the checks
+/// the op made before, rule it out), with a message saying so.
 #[track_caller]
 pub(crate) fn sized<T>(result: Result<T, LinalgError>) -> T {
-    result.unwrap_or_else(|e| panic!("backprop-linalg: a statically sized operation failed: {e}"))
+    result.unwrap_or_else(|e| {
+        panic!("backprop-linalg: an operation whose shapes were checked failed (a bug): {e}")
+    })
 }

@@ -12,6 +12,8 @@ use std::fmt::Debug;
 
 use backprop_backend::{LinalgBackend, Scalar};
 
+use backprop_core::BVar;
+
 use crate::backend::Backend;
 
 /// One storage shape of a backend (vector or matrix) for scalar `S`, with the operations the
@@ -45,6 +47,8 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
     fn copy_from(dst: &mut Self::Data, src: &Self::Data) -> bool;
     /// Storage without entries (no allocation).
     fn empty() -> Self::Data;
+    /// Whether this is vector storage (messages then give lengths, not shapes).
+    const IS_VECTOR: bool;
     /// A shape as messages write it: `3 entries` for a vector, `3×2` for a matrix.
     fn describe(shape: (usize, usize)) -> String;
     /// Sizes as messages write them, `any` for a run-time size: `any entries`, `3×any`.
@@ -58,6 +62,7 @@ pub struct MatKind;
 
 impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     type Data = B::Vector;
+    const IS_VECTOR: bool = true;
     fn len(d: &Self::Data) -> usize {
         B::vec_len(d)
     }
@@ -107,6 +112,7 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
 
 impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     type Data = B::Matrix;
+    const IS_VECTOR: bool = false;
     fn len(d: &Self::Data) -> usize {
         let (r, c) = B::mat_shape(d);
         r * c
@@ -179,6 +185,24 @@ pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Construct<B, S> {
 
 pub(crate) use sealed::Construct;
 
+/// What the element-wise operators' `try_` forms ([`try_add`](crate::try_add), ...) need of a
+/// vector or matrix type, whatever its backend and scalar: its shape, and `+ - * /` on its
+/// variables. Implemented by every type of this crate.
+pub trait Elementwise: backprop_core::Backprop {
+    /// Whether the value is a vector (messages then give lengths, not shapes).
+    const IS_VECTOR: bool;
+    /// `(rows, cols)`; `(n, 1)` for a vector.
+    fn storage_shape(&self) -> (usize, usize);
+    /// `x + y` (the operator).
+    fn add_vars<'t>(x: BVar<'t, Self>, y: BVar<'t, Self>) -> BVar<'t, Self>;
+    /// `x − y` (the operator).
+    fn sub_vars<'t>(x: BVar<'t, Self>, y: BVar<'t, Self>) -> BVar<'t, Self>;
+    /// `x ∘ y` (the operator `*`).
+    fn mul_vars<'t>(x: BVar<'t, Self>, y: BVar<'t, Self>) -> BVar<'t, Self>;
+    /// `x / y` (the operator).
+    fn div_vars<'t>(x: BVar<'t, Self>, y: BVar<'t, Self>) -> BVar<'t, Self>;
+}
+
 mod sealed {
     use backprop_backend::{LinalgBackend, Scalar};
 
@@ -222,19 +246,21 @@ pub(crate) mod any {
     use crate::dim::Dim;
     use crate::pool;
 
-    /// `f` on corresponding entries.
+    /// `f` on corresponding entries; `op` names it in the panic.
     ///
     /// # Panics
-    /// If the shapes differ (only possible for the dynamically sized types).
+    /// If the shapes differ (only possible for run-time sizes), with the message of the
+    /// [`LinalgError::ShapeMismatch`] of `op`, at the caller's line.
     #[track_caller]
     pub(crate) fn zip_map<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        op: &'static str,
         a: &T,
         b: &T,
         f: impl FnMut(S, S) -> S,
     ) -> T {
         match T::Kind::zip_map(a.data(), b.data(), f) {
             Some(d) => T::wrap(d),
-            None => shape_panic::<S, B, T>(a, b),
+            None => shape_panic::<S, B, T>(op, a, b),
         }
     }
 
@@ -249,15 +275,26 @@ pub(crate) mod any {
         f: impl FnMut(S, S) -> S,
     ) {
         if !T::Kind::zip_apply(a.data_mut(), b.data(), f) {
-            shape_panic::<S, B, T>(a, b);
+            shape_panic::<S, B, T>(ELEMENTWISE, a, b);
         }
     }
 
+    /// The name in the panics of the element-wise operations that have no other.
+    pub(crate) const ELEMENTWISE: &str = "element-wise operation";
+
+    /// Panics with the [`LinalgError::ShapeMismatch`] of `op` on `a` and `b`: the message of
+    /// the `try_` forms (`crate::ops::elementwise`).
     #[track_caller]
-    pub(super) fn shape_panic<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(a: &T, b: &T) -> ! {
-        let (ra, ca) = shape::<S, B, T>(a);
-        let (rb, cb) = shape::<S, B, T>(b);
-        panic!("element-wise operation: shape mismatch: {ra}×{ca} and {rb}×{cb}")
+    pub(super) fn shape_panic<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(
+        op: &'static str,
+        a: &T,
+        b: &T,
+    ) -> ! {
+        let (sa, sb) = (shape::<S, B, T>(a), shape::<S, B, T>(b));
+        match crate::ops::support::shapes::same(op, sa, sb, T::Kind::IS_VECTOR) {
+            Err(e) => panic!("{e}"),
+            Ok(()) => unreachable!("{op}: shapes {sa:?} and {sb:?} were found to differ"),
+        }
     }
 
     /// `f` on corresponding entries of three values.
@@ -274,10 +311,10 @@ pub(crate) mod any {
         let (da, db, dc) = (a.data(), b.data(), c.data());
         let shape = T::Kind::shape(da);
         if T::Kind::shape(db) != shape {
-            shape_panic::<S, B, T>(a, b);
+            shape_panic::<S, B, T>(ELEMENTWISE, a, b);
         }
         if T::Kind::shape(dc) != shape {
-            shape_panic::<S, B, T>(a, c);
+            shape_panic::<S, B, T>(ELEMENTWISE, a, c);
         }
         T::wrap(T::Kind::from_fn_like(da, |k| {
             f(
@@ -292,7 +329,7 @@ pub(crate) mod any {
     #[track_caller]
     pub(crate) fn axpy<S: Scalar, B: LinalgBackend<S>, T: Dense<B, S>>(y: &mut T, alpha: S, x: &T) {
         if !T::Kind::axpy(y.data_mut(), alpha, x.data()) {
-            shape_panic::<S, B, T>(y, x);
+            shape_panic::<S, B, T>(ELEMENTWISE, y, x);
         }
     }
 
@@ -475,7 +512,7 @@ pub(crate) mod any {
 /// If the shapes differ (only possible for the dynamically sized types).
 #[track_caller]
 pub(crate) fn zip_map<B: Backend, T: Dense<B>>(a: &T, b: &T, f: impl FnMut(f64, f64) -> f64) -> T {
-    any::zip_map::<f64, B, T>(a, b, f)
+    any::zip_map::<f64, B, T>(any::ELEMENTWISE, a, b, f)
 }
 
 /// `y += alpha·x` in place.
@@ -522,8 +559,8 @@ pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl Fn(f64) -> f64) -> T {
 macro_rules! impl_dense {
     ([$($gen:tt)*] $ty:ty) => {
         $crate::dense::impl_dense!(@shared f64; [$($gen)*] $ty);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul |a, b| a * b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div |a, b| a / b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul "hadamard" |a, b| a * b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div "div" |a, b| a / b);
 
         $crate::dense::impl_dense!(@floating f64; [$($gen)*] $ty);
     };
@@ -533,8 +570,8 @@ macro_rules! impl_dense {
     };
     (complex_arithmetic [$($gen:tt)*] $ty:ty) => {
         $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul |a, b| a * b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div |a, b| a / b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul "hadamard" |a, b| a * b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div "div" |a, b| a / b);
     };
     (@floating $s:ty; [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> ::backprop_core::Floating for $ty {
@@ -544,7 +581,7 @@ macro_rules! impl_dense {
             }
             #[track_caller]
             fn zip_map(&self, other: &Self, f: impl Fn($s, $s) -> $s) -> Self {
-                $crate::dense::any::zip_map::<$s, B, Self>(self, other, f)
+                $crate::dense::any::zip_map::<$s, B, Self>($crate::dense::any::ELEMENTWISE, self, other, f)
             }
             #[track_caller]
             fn zip_apply(&mut self, other: &Self, f: impl Fn($s, $s) -> $s) {
@@ -609,6 +646,30 @@ macro_rules! impl_dense {
             }
         }
 
+        impl<$($gen)*> $crate::dense::Elementwise for $ty {
+            const IS_VECTOR: bool =
+                <<Self as $crate::dense::Construct<B, $s>>::Kind as $crate::dense::StorageKind<B, $s>>::IS_VECTOR;
+            fn storage_shape(&self) -> (usize, usize) {
+                $crate::dense::any::shape::<$s, B, Self>(self)
+            }
+            #[track_caller]
+            fn add_vars<'t>(x: ::backprop_core::BVar<'t, Self>, y: ::backprop_core::BVar<'t, Self>) -> ::backprop_core::BVar<'t, Self> {
+                x + y
+            }
+            #[track_caller]
+            fn sub_vars<'t>(x: ::backprop_core::BVar<'t, Self>, y: ::backprop_core::BVar<'t, Self>) -> ::backprop_core::BVar<'t, Self> {
+                x - y
+            }
+            #[track_caller]
+            fn mul_vars<'t>(x: ::backprop_core::BVar<'t, Self>, y: ::backprop_core::BVar<'t, Self>) -> ::backprop_core::BVar<'t, Self> {
+                x * y
+            }
+            #[track_caller]
+            fn div_vars<'t>(x: ::backprop_core::BVar<'t, Self>, y: ::backprop_core::BVar<'t, Self>) -> ::backprop_core::BVar<'t, Self> {
+                x / y
+            }
+        }
+
         impl<$($gen)*> ::backprop_core::Conjugate for $ty {
             fn conj(&self) -> ::std::borrow::Cow<'_, Self> {
                 if <$s as ::backprop_backend::Scalar>::IS_COMPLEX {
@@ -631,8 +692,8 @@ macro_rules! impl_dense {
             }
         }
 
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Add add |a, b| a + b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Sub sub |a, b| a - b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Add add "add" |a, b| a + b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Sub sub "sub" |a, b| a - b);
 
         impl<'a, $($gen)*> ::std::ops::Neg for &'a $ty {
             type Output = $ty;
@@ -650,24 +711,24 @@ macro_rules! impl_dense {
     (@binop [$($gen:tt)*] $ty:ty; $($rest:tt)*) => {
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, f64; $($rest)*);
     };
-    (@binop [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident |$a:ident, $b:ident| $e:expr) => {
+    (@binop [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident $op:literal |$a:ident, $b:ident| $e:expr) => {
         /// Element-wise.
         impl<'a, $($gen)*> ::std::ops::$trait<&'a $ty> for &'a $ty {
             type Output = $ty;
             #[track_caller]
             fn $method(self, rhs: &'a $ty) -> $ty {
-                $crate::dense::any::zip_map::<$s, B, $ty>(self, rhs, |$a, $b| $e)
+                $crate::dense::any::zip_map::<$s, B, $ty>($op, self, rhs, |$a, $b| $e)
             }
         }
-        $crate::dense::impl_dense!(@owned [$($gen)*] $ty, $s; $trait $method |$a, $b| $e);
+        $crate::dense::impl_dense!(@owned [$($gen)*] $ty, $s; $trait $method $op |$a, $b| $e);
     };
-    (@owned [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident |$a:ident, $b:ident| $e:expr) => {
+    (@owned [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident $op:literal |$a:ident, $b:ident| $e:expr) => {
         /// Element-wise.
         impl<$($gen)*> ::std::ops::$trait for $ty {
             type Output = $ty;
             #[track_caller]
             fn $method(self, rhs: $ty) -> $ty {
-                $crate::dense::any::zip_map::<$s, B, $ty>(&self, &rhs, |$a, $b| $e)
+                $crate::dense::any::zip_map::<$s, B, $ty>($op, &self, &rhs, |$a, $b| $e)
             }
         }
     };

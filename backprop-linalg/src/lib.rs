@@ -1,9 +1,10 @@
-//! Statically sized linear algebra whose every operation carries its gradient: Justin Le's
-//! `hmatrix-backprop` for Rust, on the matrix library you already use.
+//! Linear algebra whose every operation carries its gradient: Justin Le's `hmatrix-backprop` for
+//! Rust, on the matrix library you already use, with sizes known at compile time or at run time.
 //!
 //! Vectors [`R<N>`](R) and matrices [`L<M, N>`](L) (and [`Sq<N>`](Sq), [`Sym<N>`](Sym), complex
-//! [`C<N>`](C), [`M<M, N>`](M) and [`Her<N>`](Her)) carry their sizes as typenum naturals, so shapes are checked by
-//! the compiler; [`Vector`] and [`Matrix`] are the run-time sized forms. Each operation is a
+//! [`C<N>`](C), [`M<M, N>`](M) and [`Her<N>`](Her)) carry each size as a [`Dim`]: a typenum
+//! natural, checked by the compiler, or [`Dyn`], read from data and checked when an operation
+//! runs; [`Vector`] and [`Matrix`] are the all-run-time forms (see [`dim`]). Each operation is a
 //! function on [`BVar`]s whose gradient is written once, here, generically over the [`Backend`]
 //! (faer, nalgebra or ndarray, chosen by Cargo feature; faer by default).
 //!

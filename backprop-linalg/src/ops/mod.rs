@@ -21,6 +21,7 @@
 //! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
 //! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
+//! | element-wise | [`try_add`], [`try_sub`], [`try_hadamard`], [`try_div`] (the operators' `try_` forms) | `elementwise.rs` |
 //! | maps | [`vmap`], [`vmap_`], [`dvmap`], [`mmap`]…, [`zip_with_vector`]… | `maps.rs` |
 //! | complex | [`mul_c`], [`app_c`], [`dot_c`], [`outer_c`], [`her`], [`un_her`], [`m_hm`], [`complex`](fn@complex), [`real`]… | `complex.rs` |
 //!
@@ -29,12 +30,13 @@
 //! workspace's `tests/` crate checks every one against finite differences on every backend,
 //! in test files named after the same families.
 
-mod support;
+pub(crate) mod support;
 
 pub mod cholesky;
 pub mod complex;
 pub mod determinant;
 pub mod eigen;
+pub mod elementwise;
 pub mod maps;
 pub mod matrix_functions;
 pub mod norms;
@@ -55,6 +57,7 @@ pub use determinant::{
     det, inv, invlndet, lndet, slogdet, try_det, try_inv, try_invlndet, try_lndet, try_slogdet,
 };
 pub use eigen::{eigensystem, eigenvalues, try_eigensystem, try_eigenvalues};
+pub use elementwise::{try_add, try_div, try_hadamard, try_sub};
 pub use maps::{
     dmmap, dvmap, dzip_with_vector, mmap, mmap_, try_dzip_with_vector, try_zip_with_vector,
     try_zip_with_vector_, vmap, vmap_, zip_with_vector, zip_with_vector_,

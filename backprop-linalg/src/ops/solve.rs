@@ -119,20 +119,40 @@ where
     B: Backend,
 {
     const OP: &str = "lin_solve";
-    let n = validate::square(OP, a.value().shape())?;
-    let (rows, cols) = b.value().shape();
-    shapes::agree(OP, "A's size and B's number of rows", (n, rows), || {
+    let lu = checked_lu(OP, a.value(), b.value().shape())?;
+    let x = lu.solve(OP, b.value().data(), No)?;
+    Ok(record_solve(OP, lu, a, b, x))
+}
+
+/// The LU factors of `a`, after checking that it is square and that a right-hand side of
+/// `rhs_shape` fits it; the errors name `op`.
+fn checked_lu<N: Dim, B: Backend>(
+    op: &'static str,
+    a: &Sq<N, B>,
+    (rows, cols): (usize, usize),
+) -> Result<LuFactors<B>, LinalgError> {
+    let n = validate::square(op, a.shape())?;
+    shapes::agree(op, "A's size and B's number of rows", (n, rows), || {
         format!("{n}×{n} and {rows}×{cols}")
     })?;
-    let lu = LuFactors::<B>::new(OP, a.value().data())?;
-    let x = L::wrap(lu.solve(OP, b.value().data(), No)?);
-    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
-        let db = in_backward(OP, lu.solve(OP, dx.data(), Yes));
+    LuFactors::<B>::new(op, a.data())
+}
+
+/// Records the solution `x` of `A·X = B`, found with the factors `lu` of `A`.
+fn record_solve<'t, N: Dim, K: Dim, B: Backend>(
+    op: &'static str,
+    lu: LuFactors<B>,
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+    x: RealMatrix<B>,
+) -> BVar<'t, L<N, K, B>> {
+    record2(a, b, L::wrap(x), move |ctx, ia, ib, x, dx| {
+        let db = in_backward(op, lu.solve(op, dx.data(), Yes));
         if ctx.wants(ia) {
             add_product(ctx, ia, &B::mat_neg(&db), No, x.data(), Yes);
         }
         ctx.add(ib, L::wrap(db));
-    }))
+    })
 }
 
 /// The solution `x = A⁻¹·b` of `A·x = b` for one right-hand side: [`lin_solve`] on a column.
@@ -162,10 +182,13 @@ where
     N: Dim,
     B: Backend,
 {
-    // Checked before `col(b)` is recorded, so a failure records nothing.
-    let n = validate::square("lin_solve", a.value().shape())?;
-    validate::same_len("lin_solve", n, b.value().len())?;
-    try_lin_solve::<N, U1, B>(a, col(b)).map(uncol)
+    // Solved before `col(b)` is recorded, so a failure records nothing.
+    const OP: &str = "lin_solve";
+    let n = b.value().len();
+    let lu = checked_lu(OP, a.value(), (n, 1))?;
+    let column = B::mat_from_fn(n, 1, |i, _| b.value().get(i));
+    let x = lu.solve(OP, &column, No)?;
+    Ok(uncol(record_solve::<N, U1, B>(OP, lu, a, col(b), x)))
 }
 
 // ----- triangular solve -----

@@ -31,6 +31,7 @@ use backprop_linalg::{
     try_vcat, try_zip_with_vector, try_zip_with_vector_, un_her, un_sym, uncol, unrow, vcat, vmap,
     vmap_, zip_with_vector, zip_with_vector_,
 };
+use backprop_linalg::{try_add, try_div, try_hadamard, try_sub};
 use backprop_tests::dynamic::{dyn_invertible, dyn_spd, static_and_dynamic};
 use backprop_tests::gauge::{sandwich, thin_sandwich, u_vt};
 use backprop_tests::gradcheck::panic_site;
@@ -452,6 +453,11 @@ backprop_tests::cases! {
         refuses3("affine_cols", &(m(2, 3), m(3, 2), v(3)), |w, x, b| try_affine_cols(w, x, b), |w, x, b| affine_cols(w, x, b));
         refuses3("affine_cols", &(m(2, 3), m(2, 2), v(2)), |w, x, b| try_affine_cols(w, x, b), |w, x, b| affine_cols(w, x, b));
         refuses2("add_to_cols", &(m(2, 3), v(3)), |a, x| try_add_to_cols(a, x), |a, x| add_to_cols(a, x));
+        // The element-wise operators: their `try_` forms, and the operators themselves.
+        refuses2("add", &(m(2, 3), m(3, 2)), try_add, |a, b| a + b);
+        refuses2("sub", &(v(2), v(3)), try_sub, |a, b| a - b);
+        refuses2("hadamard", &(m(2, 3), m(2, 2)), try_hadamard, |a, b| a * b);
+        refuses2("div", &(v(3), v(1)), try_div, |a, b| a / b);
         // Joins and splits.
         refuses2("hcat", &(m(2, 3), m(3, 3)), |a, b| try_hcat(a, b), |a, b| hcat(a, b));
         refuses2("vcat", &(m(2, 3), m(2, 2)), |a, b| try_vcat(a, b), |a, b| vcat(a, b));
@@ -506,6 +512,8 @@ backprop_tests::cases! {
         refuses2("dot_c", &(z(2), z(3)), |x, y| try_dot_c(x, y), |x, y| dot_c(x, y));
         refuses2("mul_c", &(w(2, 3), w(2, 3)), |a, b| try_mul_c(a, b), |a, b| mul_c(a, b));
         refuses2("app_c", &(w(2, 3), z(2)), |a, x| try_app_c(a, x), |a, x| app_c(a, x));
+        refuses2("hadamard", &(z(2), z(3)), try_hadamard, |a, b| a * b);
+        refuses2("add", &(w(2, 3), w(3, 2)), try_add, |a, b| a + b);
         refuses("her", &w(2, 3), |a| try_her(a), |a| her(a));
     }
 
@@ -568,6 +576,62 @@ backprop_tests::cases! {
             grad_ok(norm_2v, &v)?;
             grad_ok(|v| split_at(v, cut), &v)?;
             grad_ok(|v| append(v, v), &v)
+        });
+    }
+
+    /// The remaining families over random run-time sizes (0 and 1 included where the op is
+    /// defined there): the thin and full SVDs and `pinv` of matrices with separated singular
+    /// values, `lstsq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` of a matrix near
+    /// the identity, the maps, rows and columns, and the complex products.
+    fn random_sizes_remaining_families<B: ComplexBackend>() {
+        let inputs = (size(), size(), size()).prop_flat_map(|(m, n, k)| {
+            let (tall, wide) = (m.max(n), m.min(n));
+            (
+                separated(tall, wide),
+                dyn_invertible::<B>(n),
+                dyn_matrix::<B>(tall, k),
+                dyn_matrix::<B>(n, n),
+                (dyn_vector::<B>(m), dyn_vector::<B>(m)),
+                (dyn_matrix::<B>(m, k), dyn_matrix::<B>(m, k), dyn_matrix::<B>(k, n)),
+                dyn_matrix::<B>(n, 2),
+            )
+        });
+        run(inputs, |(a, inv, b, small, (x, y), (p, q, r), rhs)| {
+            let (tall, wide) = a.shape();
+            // Thin SVDs through gauge-invariant functions; the full one through `U·E·Vᵀ`.
+            grad_ok(|a| { let (u, s, v) = svd_tall(a).split(); (thin_sandwich(u), s, thin_sandwich(v)).join() }, &a)?;
+            let at = backprop_linalg::eval_bp(tr, &a);
+            grad_ok(|a| { let (u, s, v) = svd_flat(a).split(); (thin_sandwich(u), s, thin_sandwich(v)).join() }, &at)?;
+            grad_ok(|a| { let (u, s, v) = svd_(a).split(); (u_vt(u, v), s).join() }, &a)?;
+            grad_ok(pinv, &a)?;
+            grad_ok(|v| { let (a, b) = v.split(); lstsq(a, b) }, &(a.clone(), b.clone()))?;
+            let n = inv.shape().0;
+            let upper = Matrix::<B>::from_fn_shape(n, n, |i, j| {
+                if i == j { 2.0 + inv.get(i, j).abs() } else if i < j { 0.3 * inv.get(i, j) } else { 0.0 }
+            });
+            grad_ok(|v| { let (u, b) = v.split(); triangular_solve(u, b, Triangle::Upper) }, &(upper, rhs))?;
+            grad_ok(lndet, &inv)?;
+            grad_ok(slogdet, &inv)?;
+            // ‖A‖ ≤ 0.5 for `expm`; `I + A/(4n)` has its spectrum near 1 for `sqrtm`.
+            let scaled = Matrix::<B>::from_fn_shape(n, n, |i, j| small.get(i, j) / (4.0 * n.max(1) as f64));
+            grad_ok(expm, &scaled)?;
+            let near_identity = Matrix::<B>::from_fn_shape(n, n, |i, j| f64::from(u8::from(i == j)) + scaled.get(i, j));
+            grad_ok(sqrtm, &near_identity)?;
+            // Maps, element-wise, rows and columns.
+            grad_ok(|x| vmap(|e| e.sin() * e, x), &x)?;
+            grad_ok(|v| { let (x, y) = v.split(); zip_with_vector_(|a, b| a * b.cos(), x, y) }, &(x.clone(), y.clone()))?;
+            grad_ok(|p| mmap_(|e| e.tanh(), p), &p)?;
+            grad_ok(to_rows, &p)?;
+            grad_ok(to_columns, &p)?;
+            // Complex products of run-time sizes.
+            let (m, k) = p.shape();
+            let z = M::<Dyn, Dyn, B>::from_fn_shape(m, k, |i, j| Complex64::new(p.get(i, j), q.get(i, j)));
+            let w = M::<Dyn, Dyn, B>::from_fn_shape(k, r.shape().1, |i, j| Complex64::new(r.get(i, j), -r.get(i, j)));
+            grad_ok(|v| { let (z, w) = v.split(); mul_c(z, w) }, &(z.clone(), w))?;
+            grad_ok(m_hm, &z)?;
+            grad_ok(|v| { let (x, y) = v.split(); to_complex(x, y) }, &(x, y))?;
+            prop_assert!(tall >= wide);
+            Ok(())
         });
     }
 
@@ -716,6 +780,12 @@ fn or_panic<T>(r: Result<T, LinalgError>) -> T {
         Ok(v) => v,
         Err(e) => panic!("{e}"),
     }
+}
+
+/// An `m×n` matrix of run-time shape with singular values at least 0.5 apart (all ≥ 0.5).
+fn separated<B: Backend>(m: usize, n: usize) -> impl Strategy<Value = Matrix<B>> {
+    backprop_tests::generators::separated_singular(m, n)
+        .prop_map(|(a, _)| backprop_tests::dynamic::matrix_of(&a))
 }
 
 /// `x` with sizes `P×Q` (static, run-time or mixed), the same entries.

@@ -434,7 +434,7 @@ where
 }
 
 /// The `N×N` identity matrix (hmatrix's `eye`; a plain value: put it on a tape with
-/// `tape.constant`). For a run-time size, [`Matrix::eye`](crate::Matrix).
+/// `tape.constant`). For a run-time size, [`L::eye_n`](crate::L::eye_n).
 pub fn eye<N: StaticDim, B: Backend>() -> Sq<N, B> {
     Sq::eye()
 }
