@@ -4,7 +4,7 @@
 //! Vectors [`R<N>`](R) and matrices [`L<M, N>`](L) (and [`Sq<N>`](Sq), [`Sym<N>`](Sym), complex
 //! [`C<N>`](C), [`M<M, N>`](M) and [`Her<N>`](Her)) carry each size as a [`Dim`]: a typenum
 //! natural, checked by the compiler, or [`Dyn`], read from data and checked when an operation
-//! runs; [`Vector`] and [`Matrix`] are the all-run-time forms (see [`dim`]). Each operation is a
+//! runs; [`Vector`] and [`Matrix`] are the all-run-time forms (see [`mod@dim`]). Each operation is a
 //! function on [`BVar`]s whose gradient is written once, here, generically over the [`Backend`]
 //! (faer, nalgebra or ndarray, chosen by Cargo feature; faer by default).
 //!
