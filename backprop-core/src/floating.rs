@@ -204,7 +204,25 @@ macro_rules! impl_floating_scalar {
     )*};
 }
 
-impl_floating_scalar!(f32, f64, Complex<f32>, Complex<f64>);
+impl_floating_scalar!(f32, f64);
+
+/// Complex numbers over any real float (`Complex<f32>`, `Complex<f64>`), so code generic over
+/// the precision gets them too.
+impl<T: Float + Backprop + 'static> Floating for Complex<T> {
+    type Elem = Complex<T>;
+    #[inline]
+    fn map(&self, f: impl Fn(Self) -> Self) -> Self {
+        f(*self)
+    }
+    #[inline]
+    fn zip_map(&self, other: &Self, f: impl Fn(Self, Self) -> Self) -> Self {
+        f(*self, *other)
+    }
+    #[inline]
+    fn zip_map3(&self, b: &Self, c: &Self, f: impl Fn(Self, Self, Self) -> Self) -> Self {
+        f(*self, *b, *c)
+    }
+}
 
 /// The logistic function 1/(1 + e⁻ˣ), computed without overflow for large |x|.
 #[inline]

@@ -18,7 +18,7 @@ use crate::backend::Backend;
 
 /// One storage shape of a backend (vector or matrix) for scalar `S`, with the operations the
 /// shared impls use.
-pub trait StorageKind<B: LinalgBackend<S>, S: Scalar = f64> {
+pub trait StorageKind<B: LinalgBackend<S>, S: Scalar> {
     /// The backend's storage.
     type Data: Clone + Debug + Send + Sync + 'static;
     /// Number of entries.
@@ -178,7 +178,7 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
 /// // Not callable outside the crate: a `Sym` could be wrapped around a non-symmetric matrix.
 /// let s: Sym<U2> = Sym::wrap(L::<U2, U2>::from_row_major(&[1.0, 2.0, 3.0, 4.0]).into_data());
 /// ```
-pub trait Dense<B: LinalgBackend<S>, S: Scalar = f64>: Construct<B, S> {
+pub trait Dense<B: LinalgBackend<S>, S: Scalar>: Construct<B, S> {
     /// The storage.
     fn data(&self) -> &<Self::Kind as StorageKind<B, S>>::Data;
 }
@@ -212,7 +212,7 @@ mod sealed {
 
     /// How this crate builds and rewrites a [`Dense`](super::Dense) value: not nameable outside
     /// the crate, so no one else can wrap storage that breaks a type's invariant.
-    pub trait Construct<B: LinalgBackend<S>, S: Scalar = f64>: Sized {
+    pub trait Construct<B: LinalgBackend<S>, S: Scalar>: Sized {
         /// Its storage kind.
         type Kind: StorageKind<B, S>;
         /// Its number of rows (a vector's length).
@@ -511,39 +511,33 @@ pub(crate) mod any {
 /// # Panics
 /// If the shapes differ (only possible for the dynamically sized types).
 #[track_caller]
-pub(crate) fn zip_map<B: Backend, T: Dense<B>>(a: &T, b: &T, f: impl FnMut(f64, f64) -> f64) -> T {
-    any::zip_map::<f64, B, T>(any::ELEMENTWISE, a, b, f)
-}
-
-/// `y += alpha·x` in place.
-#[track_caller]
-pub(crate) fn axpy<B: Backend, T: Dense<B>>(y: &mut T, alpha: f64, x: &T) {
-    any::axpy::<f64, B, T>(y, alpha, x);
+pub(crate) fn zip_map<B: Backend, T: Dense<B, B::Real>>(a: &T, b: &T, f: impl FnMut(B::Real, B::Real) -> B::Real) -> T {
+    any::zip_map::<B::Real, B, T>(any::ELEMENTWISE, a, b, f)
 }
 
 /// All entries, row-major.
-pub(crate) fn entries<B: Backend, T: Dense<B>>(a: &T) -> Vec<f64> {
-    any::entries::<f64, B, T>(a)
+pub(crate) fn entries<B: Backend, T: Dense<B, B::Real>>(a: &T) -> Vec<B::Real> {
+    any::entries::<B::Real, B, T>(a)
 }
 
 /// The sum of all entries, read in place.
-pub(crate) fn sum<B: Backend, T: Dense<B>>(a: &T) -> f64 {
+pub(crate) fn sum<B: Backend, T: Dense<B, B::Real>>(a: &T) -> B::Real {
     T::Kind::sum(a.data())
 }
 
 /// `a ← a + x` on every entry, in place (keeps `Sym` symmetric).
-pub(crate) fn add_to_entries<B: Backend, T: Dense<B>>(a: &mut T, x: f64) {
+pub(crate) fn add_to_entries<B: Backend, T: Dense<B, B::Real>>(a: &mut T, x: B::Real) {
     T::Kind::map_mut(a.data_mut(), |v| v + x);
 }
 
 /// The same shape filled with `x`.
-pub(crate) fn filled<B: Backend, T: Dense<B>>(like: &T, x: f64) -> T {
-    any::filled::<f64, B, T>(like, x)
+pub(crate) fn filled<B: Backend, T: Dense<B, B::Real>>(like: &T, x: B::Real) -> T {
+    any::filled::<B::Real, B, T>(like, x)
 }
 
 /// `f` on every entry.
-pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl Fn(f64) -> f64) -> T {
-    any::map::<f64, B, T>(a, f)
+pub(crate) fn map<B: Backend, T: Dense<B, B::Real>>(a: &T, f: impl Fn(B::Real) -> B::Real) -> T {
+    any::map::<B::Real, B, T>(a, f)
 }
 
 /// Implements the shared traits for a [`Dense`] type.
@@ -558,20 +552,20 @@ pub(crate) fn map<B: Backend, T: Dense<B>>(a: &T, f: impl Fn(f64) -> f64) -> T {
 ///   [`Her`](crate::Her), which element-wise elementary functions would not keep Hermitian.
 macro_rules! impl_dense {
     ([$($gen:tt)*] $ty:ty) => {
-        $crate::dense::impl_dense!(@shared f64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@shared B::Real; [$($gen)*] $ty);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Mul mul "hadamard" |a, b| a * b);
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty; Div div "div" |a, b| a / b);
 
-        $crate::dense::impl_dense!(@floating f64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@floating B::Real; [$($gen)*] $ty);
     };
     (complex [$($gen:tt)*] $ty:ty) => {
         $crate::dense::impl_dense!(complex_arithmetic [$($gen)*] $ty);
-        $crate::dense::impl_dense!(@floating ::num_complex::Complex64; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@floating $crate::backend::ComplexOf<B>; [$($gen)*] $ty);
     };
     (complex_arithmetic [$($gen:tt)*] $ty:ty) => {
-        $crate::dense::impl_dense!(@shared ::num_complex::Complex64; [$($gen)*] $ty);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Mul mul "hadamard" |a, b| a * b);
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, ::num_complex::Complex64; Div div "div" |a, b| a / b);
+        $crate::dense::impl_dense!(@shared $crate::backend::ComplexOf<B>; [$($gen)*] $ty);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $crate::backend::ComplexOf<B>; Mul mul "hadamard" |a, b| a * b);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $crate::backend::ComplexOf<B>; Div div "div" |a, b| a / b);
     };
     (@floating $s:ty; [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> ::backprop_core::Floating for $ty {
@@ -709,7 +703,7 @@ macro_rules! impl_dense {
         }
     };
     (@binop [$($gen:tt)*] $ty:ty; $($rest:tt)*) => {
-        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, f64; $($rest)*);
+        $crate::dense::impl_dense!(@binop [$($gen)*] $ty, B::Real; $($rest)*);
     };
     (@binop [$($gen:tt)*] $ty:ty, $s:ty; $trait:ident $method:ident $op:literal |$a:ident, $b:ident| $e:expr) => {
         /// Element-wise.

@@ -43,7 +43,8 @@ pub use crate::aliases::faer;
 pub use crate::aliases::nalgebra;
 #[cfg(feature = "ndarray")]
 pub use crate::aliases::ndarray;
-pub use crate::backend::{Backend, ComplexBackend, DefaultBackend, LinalgError};
+pub use crate::backend::{Backend, ComplexBackend, ComplexOf, DefaultBackend, LinalgError, Real};
+pub use backprop_backend::Precision;
 pub use crate::dim::{Dim, DimAdd, DimDiff, DimLe, DimSub, DimSum, Dyn, StaticDim};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};

@@ -12,6 +12,8 @@
 //! | nalgebra | `DMatrix<f64>` | `DVector<f64>` | `DMatrixView<'_, f64>`, `DVectorView<'_, f64>` |
 //! | ndarray | `Array2<f64>` | `Array1<f64>` | `ArrayView2<'_, f64>`, `ArrayView1<'_, f64>` |
 //!
+//! The same holds in single precision (`faer::Mat<f32>` and `Matrix<Faer<f32>>`, ...).
+//!
 //! The libraries are re-exported in [`backends`](crate::backends) (`backends::faer`, ...), at
 //! the versions `backprop-linalg` was built with.
 //!
@@ -40,8 +42,20 @@ macro_rules! native {
         $vec_view:ty => $vec_own:expr $(,)?
     ) => {
         #[cfg(feature = $feature)]
+        native!(@precision f64; $backend, $mat, $vec, $mat_view => $mat_own, $vec_view => $vec_own);
+        #[cfg(feature = $feature)]
+        native!(@precision f32; $backend, $mat, $vec, $mat_view => $mat_own, $vec_view => $vec_own);
+    };
+    (
+        @precision $p:ty; $backend:ty,
+        $mat:ty, $vec:ty,
+        $mat_view:ty => $mat_own:expr,
+        $vec_view:ty => $vec_own:expr
+    ) => {
         const _: () = {
             use crate::{Dim, Dyn, L, R};
+            /// The precision of this block's impls.
+            type P = $p;
 
             impl From<$mat> for L<Dyn, Dyn, $backend> {
                 /// Moves the matrix in, without a copy.
@@ -91,22 +105,22 @@ macro_rules! native {
 }
 
 native!(
-    "faer", backprop_faer::Faer,
-    backprop_faer::faer::Mat<f64>, backprop_faer::faer::Col<f64>,
-    backprop_faer::faer::MatRef<'a, f64> => |v| v.to_owned(),
-    backprop_faer::faer::ColRef<'a, f64> => |v| v.to_owned(),
+    "faer", backprop_faer::Faer<P>,
+    backprop_faer::faer::Mat<P>, backprop_faer::faer::Col<P>,
+    backprop_faer::faer::MatRef<'a, P> => |v| v.to_owned(),
+    backprop_faer::faer::ColRef<'a, P> => |v| v.to_owned(),
 );
 
 native!(
-    "nalgebra", backprop_nalgebra::Nalgebra,
-    backprop_nalgebra::nalgebra::DMatrix<f64>, backprop_nalgebra::nalgebra::DVector<f64>,
-    backprop_nalgebra::nalgebra::DMatrixView<'a, f64> => |v| v.clone_owned(),
-    backprop_nalgebra::nalgebra::DVectorView<'a, f64> => |v| v.clone_owned(),
+    "nalgebra", backprop_nalgebra::Nalgebra<P>,
+    backprop_nalgebra::nalgebra::DMatrix<P>, backprop_nalgebra::nalgebra::DVector<P>,
+    backprop_nalgebra::nalgebra::DMatrixView<'a, P> => |v| v.clone_owned(),
+    backprop_nalgebra::nalgebra::DVectorView<'a, P> => |v| v.clone_owned(),
 );
 
 native!(
-    "ndarray", backprop_ndarray::Ndarray,
-    backprop_ndarray::ndarray::Array2<f64>, backprop_ndarray::ndarray::Array1<f64>,
-    backprop_ndarray::ndarray::ArrayView2<'a, f64> => |v| v.to_owned(),
-    backprop_ndarray::ndarray::ArrayView1<'a, f64> => |v| v.to_owned(),
+    "ndarray", backprop_ndarray::Ndarray<P>,
+    backprop_ndarray::ndarray::Array2<P>, backprop_ndarray::ndarray::Array1<P>,
+    backprop_ndarray::ndarray::ArrayView2<'a, P> => |v| v.to_owned(),
+    backprop_ndarray::ndarray::ArrayView1<'a, P> => |v| v.to_owned(),
 );

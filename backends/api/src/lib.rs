@@ -81,4 +81,4 @@ pub use backend::LinalgBackend;
 pub use error::LinalgError;
 pub use factorize::{Factorize, Lu, Qr, Svd, SymEigen, complete_orthonormal_basis};
 pub use flags::{Transpose, Triangle};
-pub use scalar::{RealScalar, Scalar};
+pub use scalar::{Precision, RealScalar, Scalar};

@@ -106,37 +106,53 @@ macro_rules! impl_real {
 impl_real!(f32);
 impl_real!(f64);
 
-macro_rules! impl_complex {
-    ($t:ty) => {
-        impl Scalar for Complex<$t> {
-            type Real = $t;
-            const IS_COMPLEX: bool = true;
-            #[inline]
-            fn conj(self) -> Self {
-                Complex::conj(&self)
-            }
-            #[inline]
-            fn modulus(self) -> $t {
-                self.norm()
-            }
-            #[inline]
-            fn real_part(self) -> $t {
-                self.re
-            }
-            #[inline]
-            fn imag_part(self) -> $t {
-                self.im
-            }
-            #[inline]
-            fn from_real(re: $t) -> Self {
-                Complex::new(re, 0.0)
-            }
-            #[inline]
-            fn finite(self) -> bool {
-                self.re.is_finite() && self.im.is_finite()
-            }
-        }
-    };
+impl<T: RealScalar> Scalar for Complex<T> {
+    type Real = T;
+    const IS_COMPLEX: bool = true;
+    #[inline]
+    fn conj(self) -> Self {
+        Complex::conj(&self)
+    }
+    #[inline]
+    fn modulus(self) -> T {
+        self.norm()
+    }
+    #[inline]
+    fn real_part(self) -> T {
+        self.re
+    }
+    #[inline]
+    fn imag_part(self) -> T {
+        self.im
+    }
+    #[inline]
+    fn from_real(re: T) -> Self {
+        Complex::new(re, T::zero())
+    }
+    #[inline]
+    fn finite(self) -> bool {
+        self.re.is_finite() && self.im.is_finite()
+    }
 }
-impl_complex!(f32);
-impl_complex!(f64);
+
+/// The working precision a backend marker selects: `Faer` (that is, `Faer<f64>`) or
+/// `Faer<f32>`. `backprop-linalg`'s vectors and matrices over a backend store its `Real` (and
+/// its complex ones `Complex<Real>`), so one type parameter names both the library and the
+/// precision, as burn's backends do.
+///
+/// ```
+/// use backprop_backend::{Precision, RealScalar};
+/// use num_traits::Float;
+///
+/// /// The machine epsilon of a backend's precision.
+/// fn epsilon<B: Precision>() -> f64 {
+///     B::Real::epsilon().to_f64_real()
+/// }
+/// # struct Single;
+/// # impl Precision for Single { type Real = f32; }
+/// assert_eq!(epsilon::<Single>(), f64::from(f32::EPSILON));
+/// ```
+pub trait Precision {
+    /// The real scalar: `f64` or `f32`.
+    type Real: RealScalar;
+}

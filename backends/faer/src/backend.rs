@@ -1,12 +1,12 @@
 //! `LinalgBackend` for [`Faer`]: storage is `faer::Mat` / `faer::Col`, products are faer's GEMM.
 
-use backprop_backend::{LinalgBackend, Scalar, Transpose};
+use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
 use faer::traits::ComplexField;
 use faer::{Col, Mat};
 
 use crate::{Faer, kernels};
 
-impl<T: Scalar + ComplexField> LinalgBackend<T> for Faer {
+impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Faer<P> {
     type Vector = Col<T>;
     type Matrix = Mat<T>;
     const NAME: &'static str = "faer";

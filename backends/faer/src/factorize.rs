@@ -7,7 +7,7 @@ use faer::traits::RealField;
 
 use crate::{Faer, kernels};
 
-impl<T: RealScalar + RealField> Factorize<T> for Faer {
+impl<P: RealScalar, T: RealScalar + RealField> Factorize<T> for Faer<P> {
     fn lu_raw(a: &Mat<T>) -> Lu<Mat<T>, T> {
         let (l, u, perm, perm_sign) = kernels::lu(a.as_ref());
         Lu {

@@ -13,7 +13,7 @@
 //! use backprop_faer::Faer;
 //!
 //! let a = <Faer as LinalgBackend<f64>>::mat_from_row_major(2, 2, &[4.0, 2.0, 2.0, 3.0]).unwrap();
-//! let l = Faer::cholesky(&a).unwrap();
+//! let l = <Faer>::cholesky(&a).unwrap();
 //! assert!((l[(0, 0)] - 2.0).abs() < 1e-12);
 //! assert_eq!(l[(0, 1)], 0.0);
 //! ```
@@ -27,6 +27,10 @@ mod factorize;
 pub mod kernels;
 pub mod parallelism;
 
+use core::marker::PhantomData;
+
+use backprop_backend::{Precision, RealScalar};
+
 pub use parallelism::{Parallelism, parallelism, set_parallelism};
 
 /// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
@@ -34,5 +38,13 @@ pub use parallelism::{Parallelism, parallelism, set_parallelism};
 pub use faer;
 
 /// The faer backend (a zero-sized marker type): storage `faer::Mat<T>` and `faer::Col<T>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Faer;
+///
+/// `P` is the working precision of `backprop-linalg`'s types over it ([`Precision`]): `f64`
+/// by default, `f32` as `Faer<f32>`. The storage itself is generic over the scalar
+/// (the impls of the backend traits hold for every `T`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Faer<P = f64>(PhantomData<fn() -> P>);
+
+impl<P: RealScalar> Precision for Faer<P> {
+    type Real = P;
+}

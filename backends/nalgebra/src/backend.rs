@@ -2,7 +2,7 @@
 //! BLAS-style `gemm`/`gemv` and their
 //! transposed-left forms `gemm_tr`/`gemm_ad`/`gemv_tr`/`gemv_ad`.
 
-use backprop_backend::{LinalgBackend, Scalar, Transpose};
+use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
 use std::borrow::Cow;
 
 use nalgebra::{ComplexField, DMatrix, DVector};
@@ -24,7 +24,7 @@ fn op_owned<T: Scalar + ComplexField>(b: &DMatrix<T>, t: Transpose) -> Cow<'_, D
     }
 }
 
-impl<T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra {
+impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra<P> {
     type Vector = DVector<T>;
     type Matrix = DMatrix<T>;
     const NAME: &'static str = "nalgebra";

@@ -95,7 +95,7 @@ fn max_iterations(m: usize, n: usize) -> usize {
     10_000 + 100 * (m + n) * (m + n)
 }
 
-impl<T: RealScalar + RealField> Factorize<T> for Nalgebra {
+impl<P: RealScalar, T: RealScalar + RealField> Factorize<T> for Nalgebra<P> {
     fn lu_raw(a: &DMatrix<T>) -> Lu<DMatrix<T>, T> {
         let n = a.nrows();
         let lu = LU::new(a.clone());

@@ -14,7 +14,7 @@
 //! use nalgebra::DMatrix;
 //!
 //! let a = DMatrix::from_row_slice(2, 2, &[4.0, 2.0, 2.0, 3.0]);
-//! let e = Nalgebra::sym_eigen(&a).unwrap();
+//! let e = <Nalgebra>::sym_eigen(&a).unwrap();
 //! assert!(e.values[0] > e.values[1]); // descending
 //! ```
 #![forbid(unsafe_code)]
@@ -25,10 +25,22 @@ mod backend;
 pub mod convert;
 mod factorize;
 
+use core::marker::PhantomData;
+
+use backprop_backend::{Precision, RealScalar};
+
 /// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
 /// conversions) name the same version: `backprop_nalgebra::nalgebra`.
 pub use nalgebra;
 
 /// The nalgebra backend (a zero-sized marker type): storage `DMatrix<T>` and `DVector<T>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Nalgebra;
+///
+/// `P` is the working precision of `backprop-linalg`'s types over it ([`Precision`]): `f64`
+/// by default, `f32` as `Nalgebra<f32>`. The storage itself is generic over the scalar
+/// (the impls of the backend traits hold for every `T`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Nalgebra<P = f64>(PhantomData<fn() -> P>);
+
+impl<P: RealScalar> Precision for Nalgebra<P> {
+    type Real = P;
+}

@@ -8,7 +8,7 @@
 //! matrices costs nothing for contiguous arrays (see [`crate::views`]), so GEMM and GEMV are
 //! routed through faer and the ndarray backend does not leave half the machine unused.
 
-use backprop_backend::{LinalgBackend, Scalar, Transpose};
+use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
 use backprop_faer::kernels;
 use faer::ColRef;
 use faer::traits::ComplexField;
@@ -20,7 +20,7 @@ use crate::views::{
     with_mat_ref,
 };
 
-impl<T: Scalar + ComplexField> LinalgBackend<T> for Ndarray {
+impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Ndarray<P> {
     type Vector = Array1<T>;
     type Matrix = Array2<T>;
     const NAME: &'static str = "ndarray";

@@ -10,7 +10,7 @@ use ndarray::Array2;
 use crate::Ndarray;
 use crate::views::{array_from_mat, with_mat_ref};
 
-impl<T: RealScalar + RealField> Factorize<T> for Ndarray {
+impl<P: RealScalar, T: RealScalar + RealField> Factorize<T> for Ndarray<P> {
     fn lu_raw(a: &Array2<T>) -> Lu<Array2<T>, T> {
         let (l, u, perm, perm_sign) = with_mat_ref(a, kernels::lu);
         Lu {

@@ -15,7 +15,7 @@
 //! use ndarray::array;
 //!
 //! let a = array![[2.0, 0.0], [0.0, 4.0]];
-//! let inv = Ndarray::inverse(&a).unwrap();
+//! let inv = <Ndarray>::inverse(&a).unwrap();
 //! assert_eq!(inv, array![[0.5, 0.0], [0.0, 0.25]]);
 //! ```
 #![forbid(unsafe_code)]
@@ -27,10 +27,22 @@ pub mod convert;
 mod factorize;
 pub mod views;
 
+use core::marker::PhantomData;
+
+use backprop_backend::{Precision, RealScalar};
+
 /// The matrix library this backend adapts, re-exported so users (and `backprop-linalg`'s
 /// conversions) name the same version: `backprop_ndarray::ndarray`.
 pub use ndarray;
 
 /// The ndarray backend (a zero-sized marker type): storage `Array2<T>` and `Array1<T>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Ndarray;
+///
+/// `P` is the working precision of `backprop-linalg`'s types over it ([`Precision`]): `f64`
+/// by default, `f32` as `Ndarray<f32>`. The storage itself is generic over the scalar
+/// (the impls of the backend traits hold for every `T`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Ndarray<P = f64>(PhantomData<fn() -> P>);
+
+impl<P: RealScalar> Precision for Ndarray<P> {
+    type Real = P;
+}

@@ -157,7 +157,7 @@ mod tests {
         for start in 0..4 {
             let x = Array1::from(data[start..start + n].to_vec());
             let mut y = Array1::from_elem(m, 1.0);
-            Ndarray::gemv(&mut y, 2.0, &a, Transpose::No, &x, 0.5).unwrap();
+            <Ndarray>::gemv(&mut y, 2.0, &a, Transpose::No, &x, 0.5).unwrap();
             for i in 0..m {
                 let dot: f64 = (0..n).map(|j| a[[i, j]] * x[j]).sum();
                 assert_eq!(y[i], 2.0 * dot + 0.5, "row {i}, start {start}");

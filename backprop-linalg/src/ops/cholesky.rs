@@ -6,7 +6,7 @@ use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::record1;
@@ -58,8 +58,8 @@ where
         let m = sized(B::matmul(r, No, dr.data(), Yes));
         let phi = B::mat_from_fn(n, n, |i, j| match i.cmp(&j) {
             std::cmp::Ordering::Greater => B::mat_get(&m, i, j),
-            std::cmp::Ordering::Equal => 0.5 * B::mat_get(&m, i, j),
-            std::cmp::Ordering::Less => 0.0,
+            std::cmp::Ordering::Equal => lit::<B>(0.5) * B::mat_get(&m, i, j),
+            std::cmp::Ordering::Less => lit::<B>(0.0),
         });
         // X = R⁻¹Φ, then Y = R⁻¹Xᵀ = (X·R⁻ᵀ)ᵀ; sym(Yᵀ) = sym(Y).
         let solve =

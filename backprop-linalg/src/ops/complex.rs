@@ -25,19 +25,16 @@
 
 use crate::dim::Dim;
 use backprop_backend::{LinalgBackend, Transpose};
-use backprop_core::{BVar, Backprop, Backward, VarId};
-use num_complex::Complex64;
+use num_traits::{One, Zero};
+use backprop_core::BVar;
 
-use crate::backend::{ComplexBackend, LinalgError, or_fail, sized};
-use crate::dense::{Construct, Dense, MatKind, VecKind, any, filled};
-use crate::ops::support::record::{record1, record2};
+use crate::backend::{ComplexBackend, ComplexOf, ComplexVector, LinalgError, lit, or_fail, sized, zero};
+use crate::dense::{Construct, Dense, filled};
+use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record1, record2};
 use crate::ops::support::shapes;
 use crate::{C, Her, M, R};
 
 use Transpose::{Adjoint, No, Yes};
-
-/// `1 + 0i`.
-const ONE: Complex64 = Complex64::new(1.0, 0.0);
 
 /// `re + i·im` entry by entry (hmatrix's `toComplex`, with the pair as two arguments).
 ///
@@ -103,7 +100,7 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let z = C::from_parts(x.value(), &filled(x.value(), 0.0));
+    let z = C::from_parts(x.value(), &filled(x.value(), zero()));
     record1(x, z, |ctx, ix, _, dz| ctx.add(ix, dz.re()))
 }
 
@@ -117,7 +114,7 @@ where
 {
     let r = z.value().re();
     record1(z, r, |ctx, iz, _, dr| {
-        ctx.add(iz, C::from_parts(&dr, &filled(&dr, 0.0)));
+        ctx.add(iz, C::from_parts(&dr, &filled(&dr, zero())));
     })
 }
 
@@ -131,7 +128,7 @@ where
 {
     let i = z.value().im();
     record1(z, i, |ctx, iz, _, di| {
-        ctx.add(iz, C::from_parts(&filled(&di, 0.0), &di));
+        ctx.add(iz, C::from_parts(&filled(&di, zero()), &di));
     })
 }
 
@@ -147,7 +144,7 @@ where
     let s = R::build(zv.len(), |k| zv.get(k).norm_sqr());
     record1(z, s, |ctx, iz, _, ds| {
         let z = ctx.value(iz);
-        ctx.add(iz, C::build(z.len(), |k| z.get(k) * (2.0 * ds.get(k))));
+        ctx.add(iz, C::build(z.len(), |k| z.get(k) * (lit::<B>(2.0) * ds.get(k))));
     })
 }
 
@@ -172,8 +169,8 @@ where
             iz,
             C::build(z.len(), |k| {
                 let mk = m.get(k);
-                if mk == 0.0 {
-                    Complex64::new(0.0, 0.0)
+                if mk == zero::<B::Real>() {
+                    <ComplexOf<B> as Zero>::zero()
                 } else {
                     z.get(k) * dm.get(k) / mk
                 }
@@ -191,7 +188,7 @@ where
 /// # Panics
 /// As [`try_dot_c`].
 #[track_caller]
-pub fn dot_c<'t, N, B>(x: BVar<'t, C<N, B>>, y: BVar<'t, C<N, B>>) -> BVar<'t, Complex64>
+pub fn dot_c<'t, N, B>(x: BVar<'t, C<N, B>>, y: BVar<'t, C<N, B>>) -> BVar<'t, ComplexOf<B>>
 where
     N: Dim,
     B: ComplexBackend,
@@ -207,12 +204,12 @@ where
 pub fn try_dot_c<'t, N, B>(
     x: BVar<'t, C<N, B>>,
     y: BVar<'t, C<N, B>>,
-) -> Result<BVar<'t, Complex64>, LinalgError>
+) -> Result<BVar<'t, ComplexOf<B>>, LinalgError>
 where
     N: Dim,
     B: ComplexBackend,
 {
-    let s = <B as LinalgBackend<Complex64>>::vec_dot(x.value().data(), y.value().data())
+    let s = <B as LinalgBackend<ComplexOf<B>>>::vec_dot(x.value().data(), y.value().data())
         .map_err(|e| e.with_op("dot_c"))?;
     Ok(record2(x, y, s, |ctx, ix, iy, _, ds| {
         let (x, y) = (ctx.value(ix), ctx.value(iy));
@@ -257,7 +254,7 @@ where
     B: ComplexBackend,
 {
     let p = M::wrap(
-        <B as LinalgBackend<Complex64>>::matmul(a.value().data(), No, b.value().data(), No)
+        <B as LinalgBackend<ComplexOf<B>>>::matmul(a.value().data(), No, b.value().data(), No)
             .map_err(|e| e.with_op("mul_c"))?,
     );
     Ok(record2(a, b, p, |ctx, ia, ib, _, dp| {
@@ -305,13 +302,13 @@ where
     B: ComplexBackend,
 {
     let y = C::wrap(
-        <B as LinalgBackend<Complex64>>::matvec(a.value().data(), No, x.value().data())
+        <B as LinalgBackend<ComplexOf<B>>>::matvec(a.value().data(), No, x.value().data())
             .map_err(|e| e.with_op("app_c"))?,
     );
     Ok(record2(a, x, y, |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
-            add_outer(ctx, ia, dy.data(), &conj::<B>(x.data()));
+            add_outer(ctx, ia, <ComplexOf<B> as One>::one(), dy.data(), &conj::<B>(x.data()));
         }
         if ctx.wants(ix) {
             add_matvec(ctx, ix, a.data(), Adjoint, dy.data());
@@ -331,7 +328,7 @@ where
     Cols: Dim,
     B: ComplexBackend,
 {
-    let a = M::wrap(<B as LinalgBackend<Complex64>>::outer(
+    let a = M::wrap(<B as LinalgBackend<ComplexOf<B>>>::outer(
         x.value().data(),
         y.value().data(),
     ));
@@ -404,12 +401,12 @@ where
     B: ComplexBackend,
 {
     let xv = x.value().data();
-    let h = Her::from_m(&M::wrap(sized(<B as LinalgBackend<Complex64>>::matmul(
+    let h = Her::from_m(&M::wrap(sized(<B as LinalgBackend<ComplexOf<B>>>::matmul(
         xv, Adjoint, xv, No,
     ))));
     record1(x, h, |ctx, ix, _, d: Her<N, B>| {
         let x = ctx.value(ix);
-        let d2 = <B as LinalgBackend<Complex64>>::mat_scale(d.data(), Complex64::new(2.0, 0.0));
+        let d2 = <B as LinalgBackend<ComplexOf<B>>>::mat_scale(d.data(), ComplexOf::<B>::from(lit::<B>(2.0)));
         add_product(ctx, ix, x.data(), No, &d2, No);
     })
 }
@@ -417,70 +414,7 @@ where
 // ----- accumulation helpers: the complex forms of those in `record.rs` -----
 
 /// The entry-wise conjugate of a complex vector.
-fn conj<B: LinalgBackend<Complex64>>(x: &B::Vector) -> B::Vector {
-    B::vec_map(x, |v| v.conj())
+fn conj<B: ComplexBackend>(x: &ComplexVector<B>) -> ComplexVector<B> {
+    <B as LinalgBackend<ComplexOf<B>>>::vec_map(x, |v| v.conj())
 }
 
-/// Adds `op(a)·op(b)` to the gradient of the matrix-valued `id`, in place (GEMM, β = 1) when
-/// one already exists.
-fn add_product<B, T>(
-    ctx: &mut Backward<'_>,
-    id: VarId<T>,
-    a: &B::Matrix,
-    ta: Transpose,
-    b: &B::Matrix,
-    tb: Transpose,
-) where
-    B: LinalgBackend<Complex64>,
-    T: Dense<B, Complex64, Kind = MatKind> + Backprop,
-{
-    ctx.accumulate(
-        id,
-        |g| sized(B::gemm(g.data_mut(), ONE, a, ta, b, tb, ONE)),
-        || T::wrap(sized(B::matmul(a, ta, b, tb))),
-    );
-}
-
-/// Adds `op(a)·x` to the gradient of the vector-valued `id`, in place when one exists.
-fn add_matvec<B, T>(
-    ctx: &mut Backward<'_>,
-    id: VarId<T>,
-    a: &B::Matrix,
-    ta: Transpose,
-    x: &B::Vector,
-) where
-    B: LinalgBackend<Complex64>,
-    T: Dense<B, Complex64, Kind = VecKind> + Backprop,
-{
-    ctx.accumulate(
-        id,
-        |g| sized(B::gemv(g.data_mut(), ONE, a, ta, x, ONE)),
-        || T::wrap(sized(B::matvec(a, ta, x))),
-    );
-}
-
-/// Adds `x·yᵀ` to the gradient of the matrix-valued `id`, in place when one exists.
-fn add_outer<B, T>(ctx: &mut Backward<'_>, id: VarId<T>, x: &B::Vector, y: &B::Vector)
-where
-    B: LinalgBackend<Complex64>,
-    T: Dense<B, Complex64, Kind = MatKind> + Backprop,
-{
-    ctx.accumulate(
-        id,
-        |g| sized(B::ger(g.data_mut(), ONE, x, y)),
-        || T::wrap(B::outer(x, y)),
-    );
-}
-
-/// Adds `alpha·x` to the gradient of `id`, in place when one exists.
-fn add_scaled<B, T>(ctx: &mut Backward<'_>, id: VarId<T>, alpha: Complex64, x: &T)
-where
-    B: LinalgBackend<Complex64>,
-    T: Dense<B, Complex64> + Backprop,
-{
-    ctx.accumulate(
-        id,
-        |g| any::axpy::<Complex64, B, T>(g, alpha, x),
-        || any::map::<Complex64, B, T>(x, |v| alpha * v),
-    );
-}

@@ -8,9 +8,10 @@
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
+use num_traits::Float;
 use backprop_core::{BVar, Backward, VarId};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, Real, RealMatrix, lit, one, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, add_scaled, record1};
@@ -31,7 +32,7 @@ use Transpose::{No, Yes};
 /// # Panics
 /// As [`try_det`].
 #[track_caller]
-pub fn det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
+pub fn det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -44,7 +45,7 @@ where
 /// # Errors
 /// [`LinalgError::NonFinite`] (naming `det`) for NaN or infinite entries. A singular matrix is
 /// not an error: its determinant is 0.
-pub fn try_det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+pub fn try_det<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -66,7 +67,7 @@ fn cofactors_by_lu<B: Backend>(a: &RealMatrix<B>) -> Option<RealMatrix<B>> {
     let lu = in_backward(OP, B::lu(a));
     let n = lu.perm.len();
     let u = B::mat_to_row_major(&lu.u);
-    if (0..n).any(|k| u[k * n + k] == 0.0) {
+    if (0..n).any(|k| u[k * n + k] == lit::<B>(0.0)) {
         return None;
     }
     // adj(U) row-major is adj(U)ᵀ column-major.
@@ -94,7 +95,7 @@ fn cofactors_by_qr<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
     let adj_r = triangular_adjugate(&B::mat_to_row_major(&qr.r), n);
     let adj_r = sized(B::mat_from_row_major(n, n, &adj_r));
     // det(Q) is ±1: Q is orthogonal, hence well conditioned for LU.
-    let sign = in_backward(OP, B::det(&qr.q)).signum();
+    let sign = Float::signum(in_backward(OP, B::det(&qr.q)));
     sized(B::matmul(&B::mat_scale(&qr.q, sign), No, &adj_r, Yes))
 }
 
@@ -106,12 +107,12 @@ fn cofactors_by_qr<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
 /// `cₖ = −Σₗ₌ₖ₊₁..ⱼ rₖₗ·cₗ·Πₖ<ₘ<ₗ rₘₘ`, with no division by a diagonal entry. The weighted
 /// terms `eₗ = cₗ·Πₖ<ₘ<ₗ rₘₘ` are kept in a vector and rescaled by `rₖₖ` as `k` decreases, so
 /// each step is a dot product with a row of `R` and a scaling: loops the compiler vectorises.
-fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
-    let mut adj = vec![0.0; n * n];
-    let (mut c, mut e) = (vec![0.0; n], vec![0.0; n]);
+fn triangular_adjugate<S: Real>(r: &[S], n: usize) -> Vec<S> {
+    let mut adj = vec![zero::<S>(); n * n];
+    let (mut c, mut e) = (vec![zero::<S>(); n], vec![zero::<S>(); n]);
     for j in 0..n {
-        c[j] = 1.0;
-        e[j] = 1.0;
+        c[j] = one::<S>();
+        e[j] = one::<S>();
         for k in (0..j).rev() {
             let terms = &mut e[k + 1..=j];
             c[k] = -dot(&r[k * n + k + 1..=k * n + j], terms);
@@ -119,8 +120,8 @@ fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
             terms.iter_mut().for_each(|t| *t *= rkk);
             e[k] = c[k];
         }
-        let tail: f64 = (j + 1..n).map(|m| r[m * n + m]).product();
-        let mut head = 1.0;
+        let tail: S = (j + 1..n).fold(one::<S>(), |p, m| p * r[m * n + m]);
+        let mut head = one::<S>();
         for k in 0..=j {
             adj[k * n + j] = c[k] * head * tail;
             head *= r[k * n + k];
@@ -130,14 +131,14 @@ fn triangular_adjugate(r: &[f64], n: usize) -> Vec<f64> {
 }
 
 /// `Σ aᵢ·bᵢ` over four interleaved partial sums, so the additions pipeline.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut sums = [0.0; 4];
+fn dot<S: Real>(a: &[S], b: &[S]) -> S {
+    let mut sums = [zero::<S>(); 4];
     let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = a4
+    let tail: S = a4
         .remainder()
         .iter()
         .zip(b4.remainder())
-        .map(|(x, y)| x * y)
+        .map(|(&x, &y)| x * y)
         .sum();
     for (x, y) in a4.zip(b4) {
         for i in 0..4 {
@@ -156,7 +157,7 @@ pub(crate) fn inverse<B: Backend>(
 }
 
 /// `ln|det A|` of an invertible `A`, with the sign of `det A`.
-pub(crate) fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (f64, f64) {
+pub(crate) fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (B::Real, B::Real) {
     // `a` was just inverted successfully, so it is finite and square.
     in_backward(op, B::ln_abs_det(a))
 }
@@ -170,7 +171,7 @@ fn add_inverse_pullback<N: Dim, B: Backend>(
 ) {
     let n = B::mat_shape(inv).0;
     let mut t = B::mat_zeros(n, n);
-    sized(B::gemm(&mut t, -1.0, inv, Yes, dy, No, 0.0));
+    sized(B::gemm(&mut t, lit::<B>(-1.0), inv, Yes, dy, No, lit::<B>(0.0)));
     add_product(ctx, ia, &t, No, inv, Yes);
 }
 
@@ -181,7 +182,7 @@ fn add_inverse_pullback<N: Dim, B: Backend>(
 /// # Panics
 /// As [`try_lndet`].
 #[track_caller]
-pub fn lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
+pub fn lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -194,7 +195,7 @@ where
 /// # Errors
 /// [`LinalgError::Singular`] for a singular matrix (whose `ln|det|` is `−∞`),
 /// [`LinalgError::NonFinite`] for NaN or infinite entries; both name `lndet`.
-pub fn try_lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+pub fn try_lndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -215,7 +216,7 @@ where
 /// # Panics
 /// As [`try_invlndet`].
 #[track_caller]
-pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (f64, f64))>
+pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (B::Real, B::Real))>
 where
     N: Dim,
     B: Backend,
@@ -231,7 +232,7 @@ where
 #[allow(clippy::type_complexity)]
 pub fn try_invlndet<'t, N, B>(
     a: BVar<'t, Sq<N, B>>,
-) -> Result<BVar<'t, (Sq<N, B>, (f64, f64))>, LinalgError>
+) -> Result<BVar<'t, (Sq<N, B>, (B::Real, B::Real))>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -292,7 +293,7 @@ where
 /// # Panics
 /// As [`try_slogdet`].
 #[track_caller]
-pub fn slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (f64, f64)>
+pub fn slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (B::Real, B::Real)>
 where
     N: Dim,
     B: Backend,
@@ -307,7 +308,7 @@ where
 /// [`is_singular`](backprop_backend::conventions::is_singular): its `ln|det|` is `−∞` or has
 /// no correct digits, and `A⁻ᵀ` does not exist), [`LinalgError::NonFinite`] for NaN or infinite
 /// entries; both name `slogdet`.
-pub fn try_slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, (f64, f64)>, LinalgError>
+pub fn try_slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, (B::Real, B::Real)>, LinalgError>
 where
     N: Dim,
     B: Backend,

@@ -17,7 +17,7 @@ use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
 use crate::ops::support::spectral::{any_nonzero, assert_separated, f_hadamard};
@@ -73,7 +73,7 @@ where
             let vtdv = sized(B::matmul(v.data(), Yes, dv.data(), No));
             sized(B::mat_axpy(
                 &mut inner,
-                1.0,
+                lit::<B>(1.0),
                 &f_hadamard::<B>(&vtdv, &lambda),
             ));
         }

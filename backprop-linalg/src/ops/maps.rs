@@ -21,17 +21,17 @@ use crate::ops::support::record::{record1, record2};
 use crate::{L, R};
 
 /// `f` on every entry of `x`, on the outer tape.
-fn map_outer<'t, B, T>(f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>, x: BVar<'t, T>) -> BVar<'t, T>
+fn map_outer<'t, B, T>(f: impl FnMut(BVar<'t, B::Real>) -> BVar<'t, B::Real>, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     let ys: Vec<_> = scalars::<B, T>(x).into_iter().map(f).collect();
     from_scalars(x.tape(), &ys, x.value())
 }
 
 /// A value shaped like `like` with entry `k` from `f(k)`.
-fn shaped<B: Backend, T: Dense<B>>(like: &T, f: impl FnMut(usize) -> f64) -> T {
+fn shaped<B: Backend, T: Dense<B, B::Real>>(like: &T, f: impl FnMut(usize) -> B::Real) -> T {
     T::wrap(T::Kind::from_fn_like(like.data(), f))
 }
 
@@ -44,7 +44,7 @@ fn record_entrywise<'t, B, T>(
 ) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     record1(x, value, |ctx, ix, _, dy| {
         let d = derivative(ctx.value(ix));
@@ -56,14 +56,14 @@ where
 fn map_isolated<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+    T: Dense<B, B::Real> + Backprop,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     let xv = x.value();
     if !x.requires_grad() {
         return x.tape().constant(map::<B, T>(xv, |v| eval_bp(&f, &v)));
     }
-    let pairs: Vec<(f64, f64)> = entries::<B, T>(xv)
+    let pairs: Vec<(B::Real, B::Real)> = entries::<B, T>(xv)
         .into_iter()
         .map(|v| backprop(&f, &v))
         .collect();
@@ -76,8 +76,8 @@ where
 fn map_deferred<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+    T: Dense<B, B::Real> + Backprop,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     let value = map::<B, T>(x.value(), |v| eval_bp(&f, &v));
     record_entrywise(x, value, move |x| map::<B, T>(x, |v| grad_bp(&f, &v)))
@@ -96,7 +96,7 @@ where
 /// assert_eq!((gx.to_vec(), ga), (vec![6.0, 12.0], 5.0));
 /// ```
 pub fn vmap<'t, N, B>(
-    f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>,
+    f: impl FnMut(BVar<'t, B::Real>) -> BVar<'t, B::Real>,
     x: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
 where
@@ -122,7 +122,7 @@ pub fn vmap_<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     map_isolated(f, x)
 }
@@ -136,7 +136,7 @@ pub fn dvmap<'t, N, B, F>(f: F, x: BVar<'t, R<N, B>>) -> BVar<'t, R<N, B>>
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     map_deferred(f, x)
 }
@@ -146,7 +146,7 @@ where
 ///
 /// Gradient: `Āᵢⱼ = Ȳᵢⱼ·f'(Aᵢⱼ)`, plus whatever `f` sends to the variables it captured.
 pub fn mmap<'t, M, N, B>(
-    f: impl FnMut(BVar<'t, f64>) -> BVar<'t, f64>,
+    f: impl FnMut(BVar<'t, B::Real>) -> BVar<'t, B::Real>,
     a: BVar<'t, L<M, N, B>>,
 ) -> BVar<'t, L<M, N, B>>
 where
@@ -166,7 +166,7 @@ where
     M: Dim,
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64>,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     map_isolated(f, a)
 }
@@ -180,7 +180,7 @@ where
     M: Dim,
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+    F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     map_deferred(f, a)
 }
@@ -224,7 +224,7 @@ where
 /// As [`try_zip_with_vector`].
 #[track_caller]
 pub fn zip_with_vector<'t, N, B>(
-    f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
+    f: impl FnMut(BVar<'t, B::Real>, BVar<'t, B::Real>) -> BVar<'t, B::Real>,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
 ) -> BVar<'t, R<N, B>>
@@ -241,7 +241,7 @@ where
 /// [`LinalgError::ShapeMismatch`] (op `"zip_with_vector"`) if the lengths differ (possible only for a
 /// run-time `N`).
 pub fn try_zip_with_vector<'t, N, B>(
-    mut f: impl FnMut(BVar<'t, f64>, BVar<'t, f64>) -> BVar<'t, f64>,
+    mut f: impl FnMut(BVar<'t, B::Real>, BVar<'t, B::Real>) -> BVar<'t, B::Real>,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
 ) -> Result<BVar<'t, R<N, B>>, LinalgError>
@@ -277,7 +277,7 @@ pub fn zip_with_vector_<'t, N, B, F>(
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64>,
+    F: for<'s> Fn(BVar<'s, B::Real>, BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     or_fail(try_zip_with_vector_(f, x, y))
 }
@@ -295,7 +295,7 @@ pub fn try_zip_with_vector_<'t, N, B, F>(
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64>,
+    F: for<'s> Fn(BVar<'s, B::Real>, BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     same_len("zip_with_vector_", &x, &y)?;
     Ok({
@@ -305,7 +305,7 @@ where
             return Ok(x.tape().constant(z));
         }
         let (xs, ys) = (xv.to_vec(), yv.to_vec());
-        let triples: Vec<(f64, (f64, f64))> = xs
+        let triples: Vec<(B::Real, (B::Real, B::Real))> = xs
             .iter()
             .zip(&ys)
             .map(|(a, b)| backprop2(&f, a, b))
@@ -334,7 +334,7 @@ pub fn dzip_with_vector<'t, N, B, F>(
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+    F: for<'s> Fn(BVar<'s, B::Real>, BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     or_fail(try_dzip_with_vector(f, x, y))
 }
@@ -352,13 +352,13 @@ pub fn try_dzip_with_vector<'t, N, B, F>(
 where
     N: Dim,
     B: Backend,
-    F: for<'s> Fn(BVar<'s, f64>, BVar<'s, f64>) -> BVar<'s, f64> + 'static,
+    F: for<'s> Fn(BVar<'s, B::Real>, BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     same_len("dzip_with_vector", &x, &y)?;
     Ok({
         let value = zip_map::<B, _>(x.value(), y.value(), |a, b| eval_bp2(&f, &a, &b));
         record_zip(x, y, value, move |x, y| {
-            let partials: Vec<(f64, f64)> = x
+            let partials: Vec<(B::Real, B::Real)> = x
                 .to_vec()
                 .into_iter()
                 .zip(y.to_vec())

@@ -6,7 +6,10 @@ use crate::dim::Dim;
 use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use backprop_backend::RealScalar;
+use num_traits::Float;
+
+use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, one, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::ops::determinant::{inverse, ln_abs_det};
 use crate::ops::support::in_backward;
@@ -20,11 +23,12 @@ fn mm<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
     sized(B::matmul(a, No, b, No))
 }
 
-/// `c₀·I + Σ cᵢ·Xᵢ` (`n×n`).
+/// `c₀·I + Σ cᵢ·Xᵢ` (`n×n`), with the constants given in `f64` and rounded to `B`'s precision.
 fn combination<B: Backend>(n: usize, c0: f64, terms: &[(f64, &RealMatrix<B>)]) -> RealMatrix<B> {
-    let mut out = B::mat_from_fn(n, n, |i, j| if i == j { c0 } else { 0.0 });
+    let (c0, zero) = (lit::<B>(c0), zero::<B::Real>());
+    let mut out = B::mat_from_fn(n, n, |i, j| if i == j { c0 } else { zero });
     for (c, x) in terms {
-        sized(B::mat_axpy(&mut out, *c, x));
+        sized(B::mat_axpy(&mut out, lit::<B>(*c), x));
     }
     out
 }
@@ -49,9 +53,26 @@ const PADE13: [f64; 14] = [
     1.0,
 ];
 
-/// `θ₁₃`: the largest `‖A‖₁` for which the [13/13] Padé approximant is accurate to unit
-/// roundoff in backward error (Higham 2005, Table 2.3).
+/// `θ₁₃`: the largest `‖A‖₁` for which the [13/13] Padé approximant is accurate to the unit
+/// roundoff of `f64` (`2⁻⁵³`) in backward error (Higham 2005, Table 2.3).
 const THETA13: f64 = 5.371_920_351_148_152;
+
+/// The coefficients `b₀..b₇` of the [7/7] Padé approximant to `eˣ` (Higham 2005, eq. 2.2).
+const PADE7: [f64; 8] = [
+    17_297_280.0,
+    8_648_640.0,
+    1_995_840.0,
+    277_200.0,
+    25_200.0,
+    1_512.0,
+    56.0,
+    1.0,
+];
+
+/// `θ₇` for single precision: the largest `‖A‖₁` for which the [7/7] Padé approximant is
+/// accurate to the unit roundoff of `f32` (`2⁻²⁴`) in backward error (Higham 2005, Table 2.3,
+/// single precision; the value Eigen's `MatrixExponential` uses for `float`).
+const THETA7_SINGLE: f64 = 3.925_724_783_138_66;
 
 /// `exp(A)` by scaling and squaring with the [13/13] Padé approximant (Higham 2005, "The
 /// scaling and squaring method for the matrix exponential revisited", SIMAX 26(4), Alg. 2.3,
@@ -62,25 +83,41 @@ fn expm_matrix<B: Backend>(
     a: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
     let n = validate::square(op, B::mat_shape(a))?;
-    validate::finite_matrix::<f64, B>(op, a)?;
+    validate::finite_matrix::<B::Real, B>(op, a)?;
+    // Degree 13 for double precision, degree 7 (three fewer products) where the unit
+    // roundoff is f32's: the degree whose θ is the largest norm it is accurate for at this
+    // precision.
+    let single = B::Real::epsilon() > lit::<B>(1e-10);
+    let theta = lit::<B>(if single { THETA7_SINGLE } else { THETA13 });
     let norm = B::mat_norm_1(a);
-    let s = if norm > THETA13 {
-        (norm / THETA13).log2().ceil() as i32
+    #[allow(clippy::cast_possible_truncation)] // a few tens at most: ‖A‖₁ is finite
+    let s = if norm > theta {
+        RealScalar::to_f64_real((norm / theta).log2().ceil()) as i32
     } else {
         0
     };
-    let a = B::mat_scale(a, 2f64.powi(-s));
-    let b = &PADE13;
+    let a = B::mat_scale(a, lit::<B>(2f64.powi(-s)));
     let a2 = mm::<B>(&a, &a);
     let a4 = mm::<B>(&a2, &a2);
     let a6 = mm::<B>(&a4, &a2);
-    let u_high = combination::<B>(n, 0.0, &[(b[13], &a6), (b[11], &a4), (b[9], &a2)]);
-    let mut u_inner = combination::<B>(n, b[1], &[(b[7], &a6), (b[5], &a4), (b[3], &a2)]);
-    sized(B::gemm(&mut u_inner, 1.0, &a6, No, &u_high, No, 1.0));
-    let u = mm::<B>(&a, &u_inner);
-    let v_high = combination::<B>(n, 0.0, &[(b[12], &a6), (b[10], &a4), (b[8], &a2)]);
-    let mut v = combination::<B>(n, b[0], &[(b[6], &a6), (b[4], &a4), (b[2], &a2)]);
-    sized(B::gemm(&mut v, 1.0, &a6, No, &v_high, No, 1.0));
+    let one = one::<B::Real>();
+    let (u, v) = if single {
+        let b = &PADE7;
+        let u_inner = combination::<B>(n, b[1], &[(b[7], &a6), (b[5], &a4), (b[3], &a2)]);
+        let u = mm::<B>(&a, &u_inner);
+        let v = combination::<B>(n, b[0], &[(b[6], &a6), (b[4], &a4), (b[2], &a2)]);
+        (u, v)
+    } else {
+        let b = &PADE13;
+        let u_high = combination::<B>(n, 0.0, &[(b[13], &a6), (b[11], &a4), (b[9], &a2)]);
+        let mut u_inner = combination::<B>(n, b[1], &[(b[7], &a6), (b[5], &a4), (b[3], &a2)]);
+        sized(B::gemm(&mut u_inner, one, &a6, No, &u_high, No, one));
+        let u = mm::<B>(&a, &u_inner);
+        let v_high = combination::<B>(n, 0.0, &[(b[12], &a6), (b[10], &a4), (b[8], &a2)]);
+        let mut v = combination::<B>(n, b[0], &[(b[6], &a6), (b[4], &a4), (b[2], &a2)]);
+        sized(B::gemm(&mut v, one, &a6, No, &v_high, No, one));
+        (u, v)
+    };
     let p = sized(B::mat_add(&v, &u));
     let q = sized(B::mat_sub(&v, &u));
     let mut r = B::solve(&q, &p).map_err(|e| e.with_op(op))?;
@@ -101,19 +138,19 @@ fn frechet_adjoint<B: Backend>(
 ) -> RealMatrix<B> {
     let n = B::mat_shape(a).0;
     let g_norm = B::mat_norm_1(g);
-    if g_norm == 0.0 {
+    if g_norm == lit::<B>(0.0) {
         return B::mat_zeros(n, n);
     }
-    let scale = B::mat_norm_1(a).max(1.0) / g_norm;
+    let scale = B::mat_norm_1(a).max(lit::<B>(1.0)) / g_norm;
     let block = B::mat_from_fn(2 * n, 2 * n, |i, j| match (i < n, j < n) {
         (true, true) => B::mat_get(a, j, i),
         (true, false) => scale * B::mat_get(g, i, j - n),
-        (false, true) => 0.0,
+        (false, true) => lit::<B>(0.0),
         (false, false) => B::mat_get(a, j - n, i - n),
     });
     let fb = f(&block);
     let top_right = sized(B::mat_cols(&sized(B::mat_rows(&fb, 0..n)), n..2 * n));
-    B::mat_scale(&top_right, 1.0 / scale)
+    B::mat_scale(&top_right, lit::<B>(1.0) / scale)
 }
 
 /// The matrix exponential `exp(A) = Σ Aᵏ/k!` of a general square matrix (hmatrix's `expm`).
@@ -179,7 +216,7 @@ fn sqrtm_matrix<B: Backend>(
     a: &RealMatrix<B>,
 ) -> Result<RealMatrix<B>, LinalgError> {
     let n = validate::square(op, B::mat_shape(a))?;
-    validate::finite_matrix::<f64, B>(op, a)?;
+    validate::finite_matrix::<B::Real, B>(op, a)?;
     if n == 0 {
         return Ok(a.clone());
     }
@@ -189,11 +226,12 @@ fn sqrtm_matrix<B: Backend>(
     for _ in 0..SQRTM_MAX_ITER {
         let m_inv = inverse::<B>(op, &m)?;
         let (ln_det, _) = ln_abs_det::<B>(op, &m);
-        let mu = (-ln_det / (2.0 * n as f64)).exp();
-        let (mu2, inv_mu2) = (mu * mu, 1.0 / (mu * mu));
-        let mut y_next = B::mat_scale(&y, 0.5 * mu);
-        sized(B::gemm(&mut y_next, 0.5 / mu, &y, No, &m_inv, No, 1.0));
-        m = combination::<B>(n, 0.5, &[(0.25 * mu2, &m), (0.25 * inv_mu2, &m_inv)]);
+        let mu = (-ln_det / (lit::<B>(2.0) * count::<B>(n))).exp();
+        let (half, one) = (lit::<B>(0.5), one::<B::Real>());
+        let mut y_next = B::mat_scale(&y, half * mu);
+        sized(B::gemm(&mut y_next, half / mu, &y, No, &m_inv, No, one));
+        let mu2 = RealScalar::to_f64_real(mu * mu);
+        m = combination::<B>(n, 0.5, &[(0.25 * mu2, &m), (0.25 / mu2, &m_inv)]);
         y = y_next;
         if !B::mat_is_finite(&y) {
             break;
@@ -201,12 +239,12 @@ fn sqrtm_matrix<B: Backend>(
         if polish {
             let residual = sized(B::mat_sub(&mm::<B>(&y, &y), a));
             let y_norm = B::mat_norm_1(&y);
-            if B::mat_norm_1(&residual) <= f64::EPSILON.sqrt() * y_norm * y_norm {
+            if B::mat_norm_1(&residual) <= B::Real::epsilon().sqrt() * y_norm * y_norm {
                 return Ok(y);
             }
             break;
         }
-        polish = B::mat_norm_1(&sized(B::mat_sub(&m, &eye))) <= f64::EPSILON.sqrt();
+        polish = B::mat_norm_1(&sized(B::mat_sub(&m, &eye))) <= B::Real::epsilon().sqrt();
     }
     Err(LinalgError::NoConvergence { op })
 }
@@ -275,7 +313,7 @@ fn sylvester_adjoint<B: Backend>(
     let n = B::mat_shape(y).0;
     let kron = B::mat_from_fn(n * n, n * n, |row, col| {
         let (i, j, k, l) = (row % n, row / n, col % n, col / n);
-        let mut v = 0.0;
+        let mut v = zero::<B::Real>();
         if j == l {
             v += B::mat_get(y, k, i);
         }

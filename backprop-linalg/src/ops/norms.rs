@@ -11,7 +11,10 @@
 use crate::dim::Dim;
 use backprop_core::{BVar, Backprop, sign};
 
-use crate::backend::{Backend, LinalgError, or_fail};
+use backprop_backend::RealScalar;
+use num_traits::Float;
+
+use crate::backend::{Backend, LinalgError, Real, or_fail, zero};
 use crate::dense::{Construct, Dense, StorageKind, entries};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_outer, add_scaled, record1};
@@ -20,22 +23,22 @@ use crate::{L, R};
 /// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).
 ///
 /// Gradient: zero (the count is piecewise constant); the result is a constant on the tape.
-pub fn norm_0<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, f64>
+pub fn norm_0<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, B::Real>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     let d = x.value().data();
     let count = (0..T::Kind::len(d))
-        .filter(|&k| T::Kind::get(d, k) != 0.0)
+        .filter(|&k| T::Kind::get(d, k) != zero())
         .count();
-    x.tape().constant(count as f64)
+    x.tape().constant(B::Real::from_usize(count))
 }
 
 /// `‖x‖₁ = Σ|xᵢ|` (hmatrix's `norm_1` on vectors).
 ///
 /// Gradient: `x̄ = ȳ·sign(x)`, with `sign(0) = 0`.
-pub fn norm_1v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+pub fn norm_1v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -51,27 +54,27 @@ where
 ///
 /// Gradient: `x̄ = ȳ·x/‖x‖₂`. At `x = 0`, where the norm is not differentiable, the gradient is
 /// `0` (an element of the subdifferential, the unit ball), never NaN.
-pub fn norm_2v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+pub fn norm_2v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
 {
     let s = B::vec_norm_2(x.value().data());
     record1(x, s, |ctx, ix, norm, dy| {
-        if *norm > 0.0 {
+        if *norm > zero::<B::Real>() {
             let x = ctx.value(ix);
-            add_scaled(ctx, ix, dy / norm, x);
+            add_scaled(ctx, ix, dy / *norm, x);
         }
     })
 }
 
 /// The cotangent `ȳ` split evenly among the indices where `values` attains its maximum.
-fn tied_weights(values: &[f64], dy: f64) -> Vec<f64> {
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let ties = values.iter().filter(|&&v| v == max).count();
+fn tied_weights<S: Real>(values: &[S], dy: S) -> Vec<S> {
+    let max = values.iter().copied().fold(S::neg_infinity(), Float::max);
+    let share = dy / S::from_usize(values.iter().filter(|&&v| v == max).count());
     values
         .iter()
-        .map(|&v| if v == max { dy / ties as f64 } else { 0.0 })
+        .map(|&v| if v == max { share } else { zero::<S>() })
         .collect()
 }
 
@@ -79,7 +82,7 @@ fn tied_weights(values: &[f64], dy: f64) -> Vec<f64> {
 ///
 /// Gradient: `x̄ᵢ = ȳ·sign(xᵢ)/t` for the `t` entries of largest magnitude, `0` elsewhere
 /// (ties split evenly; see the [module documentation](self)).
-pub fn norm_inf_v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+pub fn norm_inf_v<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -87,14 +90,14 @@ where
     let s = B::vec_norm_inf(x.value().data());
     record1(x, s, |ctx, ix, _, dy| {
         let x = ctx.value(ix).to_vec();
-        let abs: Vec<f64> = x.iter().map(|v| v.abs()).collect();
+        let abs: Vec<B::Real> = x.iter().map(|&v| Float::abs(v)).collect();
         let w = tied_weights(&abs, dy);
         ctx.add(ix, R::build(x.len(), |i| w[i] * sign(x[i])));
     })
 }
 
 /// The sums of `|aᵢⱼ|` over each column (`by_rows = false`) or each row (`true`).
-fn abs_sums<M: Dim, N: Dim, B: Backend>(a: &L<M, N, B>, by_rows: bool) -> Vec<f64> {
+fn abs_sums<M: Dim, N: Dim, B: Backend>(a: &L<M, N, B>, by_rows: bool) -> Vec<B::Real> {
     let e = entries::<B, L<M, N, B>>(a);
     let (m, n) = a.shape();
     let (outer, inner) = if by_rows { (m, n) } else { (n, m) };
@@ -103,7 +106,7 @@ fn abs_sums<M: Dim, N: Dim, B: Backend>(a: &L<M, N, B>, by_rows: bool) -> Vec<f6
             (0..inner)
                 .map(|i| {
                     let (r, c) = if by_rows { (o, i) } else { (i, o) };
-                    e[r * n + c].abs()
+                    Float::abs(e[r * n + c])
                 })
                 .sum()
         })
@@ -112,14 +115,14 @@ fn abs_sums<M: Dim, N: Dim, B: Backend>(a: &L<M, N, B>, by_rows: bool) -> Vec<f6
 
 /// The induced norm as the largest absolute column sum (`by_rows = false`, `‖A‖₁`) or row sum
 /// (`true`, `‖A‖∞`), with its pullback.
-fn max_abs_sum<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, by_rows: bool) -> BVar<'t, f64>
+fn max_abs_sum<'t, M, N, B>(a: BVar<'t, L<M, N, B>>, by_rows: bool) -> BVar<'t, B::Real>
 where
     M: Dim,
     N: Dim,
     B: Backend,
 {
     let sums = abs_sums(a.value(), by_rows);
-    let s = sums.iter().copied().fold(0.0, f64::max);
+    let s = sums.iter().copied().fold(zero::<B::Real>(), Float::max);
     record1(a, s, move |ctx, ia, _, dy| {
         let w = tied_weights(&sums, dy);
         let a = ctx.value(ia);
@@ -136,7 +139,7 @@ where
 ///
 /// Gradient: `Āᵢⱼ = ȳ·sign(Aᵢⱼ)/t` in each of the `t` columns of largest absolute sum, `0`
 /// elsewhere (ties split evenly; see the [module documentation](self)).
-pub fn norm_1m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+pub fn norm_1m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, B::Real>
 where
     M: Dim,
     N: Dim,
@@ -149,7 +152,7 @@ where
 ///
 /// Gradient: `Āᵢⱼ = ȳ·sign(Aᵢⱼ)/t` in each of the `t` rows of largest absolute sum, `0`
 /// elsewhere (ties split evenly; see the [module documentation](self)).
-pub fn norm_inf_m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+pub fn norm_inf_m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, B::Real>
 where
     M: Dim,
     N: Dim,
@@ -167,7 +170,7 @@ where
 /// # Panics
 /// As [`try_norm_2m`].
 #[track_caller]
-pub fn norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, f64>
+pub fn norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, B::Real>
 where
     M: Dim,
     N: Dim,
@@ -181,7 +184,7 @@ where
 /// # Errors
 /// [`LinalgError::NonFinite`] for NaN or infinite entries, [`LinalgError::NoConvergence`] if
 /// the SVD does not converge; both name `norm_2m`.
-pub fn try_norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+pub fn try_norm_2m<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     M: Dim,
     N: Dim,
@@ -204,9 +207,9 @@ mod tests {
     #[test]
     fn ties_split_evenly() {
         assert_eq!(
-            tied_weights(&[1.0, 3.0, 3.0, 2.0], 2.0),
+            tied_weights(&[1.0f64, 3.0, 3.0, 2.0], 2.0),
             vec![0.0, 1.0, 1.0, 0.0]
         );
-        assert_eq!(tied_weights(&[0.0, 0.0], 1.0), vec![0.5, 0.5]);
+        assert_eq!(tied_weights(&[0.0f64, 0.0], 1.0), vec![0.5, 0.5]);
     }
 }

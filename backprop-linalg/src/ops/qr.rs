@@ -10,7 +10,7 @@ use crate::dim::{Dim, DimLe};
 use backprop_backend::{Transpose, validate};
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, Real, RealMatrix, lit, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::ops::solve::{Triangle, triangle};
 use crate::ops::support::record::{add_product, record1, record2};
@@ -109,11 +109,12 @@ pub(crate) fn full_rank_qr<B: Backend>(
 /// to a few tens of ε; the same factor
 /// as the singularity rule of `backprop_backend::conventions::is_singular`). Near that, the
 /// result would have no correct digits.
-pub(crate) fn rank_deficient(values: &[f64], dim: usize) -> bool {
-    let max = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    values.iter().any(|v| {
+pub(crate) fn rank_deficient<S: Real>(values: &[S], dim: usize) -> bool {
+    let max = values.iter().fold(zero::<S>(), |m, &v| m.max(v.abs()));
+    let tol = S::from_f64_real(100.0) * S::from_usize(dim) * S::epsilon() * max;
+    values.iter().any(|&v| {
         let v = v.abs();
-        !v.is_finite() || v == 0.0 || v <= 100.0 * dim as f64 * f64::EPSILON * max
+        !v.is_finite() || v.is_zero() || v <= tol
     })
 }
 
@@ -128,10 +129,10 @@ fn qr_pullback<B: Backend>(
     let n = B::mat_shape(r).0;
     let dr = triangle::<B>(dr, Triangle::Upper);
     let mut m = sized(B::matmul(r, No, &dr, Yes));
-    sized(B::gemm(&mut m, -1.0, dq, Yes, q, No, 1.0));
+    sized(B::gemm(&mut m, lit::<B>(-1.0), dq, Yes, q, No, lit::<B>(1.0)));
     let copyltu = B::mat_from_fn(n, n, |i, j| B::mat_get(&m, i.max(j), i.min(j)));
     let mut t = dq.clone();
-    sized(B::gemm(&mut t, 1.0, q, No, &copyltu, No, 1.0));
+    sized(B::gemm(&mut t, lit::<B>(1.0), q, No, &copyltu, No, lit::<B>(1.0)));
     // Ā = t·R⁻ᵀ, i.e. Āᵀ = R⁻¹·tᵀ.
     let at = in_backward(
         op,
@@ -193,7 +194,7 @@ where
         format!("{rows} rows and {b_rows} rows")
     })?;
     let f = full_rank_qr::<B>(OP, a.value().data())?;
-    validate::finite_matrix::<f64, B>(OP, b.value().data())?;
+    validate::finite_matrix::<B::Real, B>(OP, b.value().data())?;
     let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));
     let r = f.r;
     let x = L::wrap(r_solve::<B>(OP, &r, &qtb, No)?);
@@ -204,7 +205,7 @@ where
         let ay = sized(B::matmul(a, No, &y, No));
         if ctx.wants(ia) {
             let mut residual = b.clone();
-            sized(B::gemm(&mut residual, -1.0, a, No, x.data(), No, 1.0));
+            sized(B::gemm(&mut residual, lit::<B>(-1.0), a, No, x.data(), No, lit::<B>(1.0)));
             add_product(ctx, ia, &residual, No, &y, Yes);
             add_product(ctx, ia, &B::mat_neg(&ay), No, x.data(), Yes);
         }

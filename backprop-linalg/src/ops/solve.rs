@@ -13,7 +13,7 @@ use backprop_backend::{Lu, Transpose};
 use backprop_core::BVar;
 use typenum::U1;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
 use crate::ops::support::record::{add_product, record2};
@@ -26,7 +26,7 @@ use Transpose::{No, Yes};
 
 /// The LU factors `P·A = L·U` of a non-singular square matrix, kept from the forward pass so the
 /// backward pass solves with `Aᵀ` without factorizing again.
-struct LuFactors<B: Backend>(Lu<RealMatrix<B>, f64>);
+struct LuFactors<B: Backend>(Lu<RealMatrix<B>, B::Real>);
 
 impl<B: Backend> LuFactors<B> {
     /// Factorizes `a`, or fails (naming `op`) if it is not finite or singular.
@@ -76,7 +76,7 @@ pub(crate) fn triangle<B: Backend>(a: &RealMatrix<B>, tri: Triangle) -> RealMatr
             Triangle::Lower => i >= j,
             Triangle::Upper => i <= j,
         };
-        if keep { B::mat_get(a, i, j) } else { 0.0 }
+        if keep { B::mat_get(a, i, j) } else { lit::<B>(0.0) }
     })
 }
 
@@ -294,7 +294,7 @@ where
         let db = in_backward(OP, spd_solve::<B>(OP, &r, dx.data()));
         if ctx.wants(ir) {
             let mut s = sized(B::matmul(&db, No, x.data(), Yes));
-            sized(B::gemm(&mut s, 1.0, x.data(), No, &db, Yes, 1.0));
+            sized(B::gemm(&mut s, lit::<B>(1.0), x.data(), No, &db, Yes, lit::<B>(1.0)));
             let rs = sized(B::matmul(&r, No, &s, No));
             ctx.add(
                 ir,

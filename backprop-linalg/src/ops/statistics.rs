@@ -7,7 +7,9 @@ use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backward, VarId};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, ones, or_fail, sized};
+use num_traits::Float;
+
+use crate::backend::{Backend, LinalgError, RealMatrix, count, ones, or_fail, sized};
 use crate::dense::{Construct, Dense, filled};
 use crate::ops::support::record::{add_outer, add_product, record1};
 use crate::types::sym::symmetrize;
@@ -23,7 +25,7 @@ use Transpose::{No, Yes};
 /// # Panics
 /// As [`try_mean`].
 #[track_caller]
-pub fn mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+pub fn mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -35,15 +37,14 @@ where
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"mean"`) if `x` is empty: it has no mean.
-pub fn try_mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+pub fn try_mean<'t, N, B>(x: BVar<'t, R<N, B>>) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     N: Dim,
     B: Backend,
 {
     let len = x.value().len();
     at_least("mean", 1, len, "entry", (len, 1))?;
-    #[allow(clippy::cast_precision_loss)] // lengths are far below 2⁵³
-    let n = len as f64;
+    let n = count::<B>(len);
     let m = B::vec_sum(x.value().data()) / n;
     Ok(record1(x, m, move |ctx, ix, _, dy| {
         let x = ctx.value(ix);
@@ -109,7 +110,8 @@ where
 /// The column means of `x`.
 fn column_means<B: Backend>(x: &RealMatrix<B>) -> crate::backend::RealVector<B> {
     let m = B::mat_shape(x).0;
-    let ones = B::vec_from_fn(m, |_| 1.0 / m as f64);
+    let w = count::<B>(m).recip();
+    let ones = B::vec_from_fn(m, |_| w);
     sized(B::matvec(x, Yes, &ones))
 }
 
@@ -120,8 +122,7 @@ fn add_mean_pullback<M: Dim, N: Dim, B: Backend>(
     dmu: &R<N, B>,
 ) {
     let m = ctx.value(ix).shape().0;
-    #[allow(clippy::cast_precision_loss)]
-    add_outer(ctx, ix, 1.0 / m as f64, &ones::<B>(m), dmu.data());
+    add_outer(ctx, ix, count::<B>(m).recip(), &ones::<B>(m), dmu.data());
 }
 
 /// `X − 1·μᵀ`, the centred observations.
@@ -143,10 +144,9 @@ fn covariance<B: Backend>(
     at_least(op, 2, shape.0, "observations (rows)", shape)?;
     let xc = centred::<B>(x);
     let c = sized(B::matmul(&xc, Yes, &xc, No));
-    #[allow(clippy::cast_precision_loss)]
     Ok(symmetrize::<B>(&B::mat_scale(
         &c,
-        1.0 / (shape.0 - 1) as f64,
+        count::<B>(shape.0 - 1).recip(),
     )))
 }
 
@@ -158,8 +158,7 @@ fn add_cov_pullback<M: Dim, N: Dim, B: Backend>(
 ) {
     let d = dsigma.data();
     let n = dsigma.size();
-    #[allow(clippy::cast_precision_loss)]
-    let scale = 1.0 / (ctx.value(ix).shape().0 - 1) as f64;
+    let scale = count::<B>(ctx.value(ix).shape().0 - 1).recip();
     let d2 = B::mat_from_fn(n, n, |i, j| {
         scale * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
     });

@@ -5,7 +5,7 @@ use crate::dim::{Dim, StaticDim};
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backprop};
 
-use crate::backend::{Backend, LinalgError, or_fail, sized};
+use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::support::record::{add_product, add_scaled, record1, record2};
 use crate::types::sym::symmetrize;
@@ -94,7 +94,7 @@ where
     ))));
     record1(x, s, |ctx, ix, _, d: Sym<N, B>| {
         let x = ctx.value(ix);
-        let d2 = B::mat_scale(d.data(), 2.0);
+        let d2 = B::mat_scale(d.data(), lit::<B>(2.0));
         add_product(ctx, ix, x.data(), Transpose::No, &d2, Transpose::No);
     })
 }
@@ -102,10 +102,10 @@ where
 /// The sum of all entries (hmatrix's `sumElements`), of a vector or matrix.
 ///
 /// Gradient: `X̄ = s̄·1` (every entry gets `s̄`).
-pub fn sum_elements<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, f64>
+pub fn sum_elements<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, B::Real>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     let s = sum::<B, T>(x.value());
     record1(x, s, |ctx, ix, _, ds| {
@@ -125,7 +125,7 @@ where
 /// # Panics
 /// As [`try_trace`].
 #[track_caller]
-pub fn trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, f64>
+pub fn trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -138,7 +138,7 @@ where
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"trace"`) if `A` is not square (possible only for a
 /// run-time `N`).
-pub fn try_trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, f64>, LinalgError>
+pub fn try_trace<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -209,7 +209,7 @@ where
 /// assert_eq!(y.to_row_major(), vec![1.0, 9.0, 9.0, 9.0, 2.0, 9.0, 9.0, 9.0, 9.0]);
 /// ```
 #[doc(alias = "diagR")]
-pub fn diag_r<'t, M, N, K, B>(c: BVar<'t, f64>, v: BVar<'t, R<K, B>>) -> BVar<'t, L<M, N, B>>
+pub fn diag_r<'t, M, N, K, B>(c: BVar<'t, B::Real>, v: BVar<'t, R<K, B>>) -> BVar<'t, L<M, N, B>>
 where
     M: StaticDim,
     N: StaticDim,
@@ -221,9 +221,9 @@ where
     let dy_len = vv.len();
     let value = L::from_fn(|i, j| if i == j && i < d { vv.get(i) } else { cv });
     record2(c, v, value, move |ctx, ic, iv, _, dy: L<M, N, B>| {
-        let on_diagonal = |i| if i < d { dy.get(i, i) } else { 0.0 };
+        let on_diagonal = |i| if i < d { dy.get(i, i) } else { lit::<B>(0.0) };
         if ctx.wants(ic) {
-            let diagonal: f64 = (0..d).map(on_diagonal).sum();
+            let diagonal: B::Real = (0..d).map(on_diagonal).sum();
             ctx.add(ic, sum::<B, _>(&dy) - diagonal);
         }
         if ctx.wants(iv) {

@@ -16,7 +16,7 @@
 
 use std::marker::PhantomData;
 
-use num_complex::Complex64;
+use crate::backend::ComplexOf;
 use typenum::U1;
 
 use crate::backend::{ComplexBackend, ComplexMatrix, ComplexVector, LinalgError, or_fail};
@@ -58,7 +58,7 @@ pub struct M<Rows: Dim, Cols: Dim, B: ComplexBackend = crate::DefaultBackend> {
     _shape: PhantomData<fn() -> (Rows, Cols)>,
 }
 
-impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for C<N, B> {
+impl<N: Dim, B: ComplexBackend> Construct<B, ComplexOf<B>> for C<N, B> {
     type Kind = VecKind;
     type Rows = N;
     type Cols = U1;
@@ -73,19 +73,19 @@ impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for C<N, B> {
     }
 }
 
-impl<N: Dim, B: ComplexBackend> Dense<B, Complex64> for C<N, B> {
+impl<N: Dim, B: ComplexBackend> Dense<B, ComplexOf<B>> for C<N, B> {
     fn data(&self) -> &ComplexVector<B> {
         &self.data
     }
 }
 
-impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Dense<B, Complex64> for M<Rows, Cols, B> {
+impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Dense<B, ComplexOf<B>> for M<Rows, Cols, B> {
     fn data(&self) -> &ComplexMatrix<B> {
         &self.data
     }
 }
 
-impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Construct<B, Complex64> for M<Rows, Cols, B> {
+impl<Rows: Dim, Cols: Dim, B: ComplexBackend> Construct<B, ComplexOf<B>> for M<Rows, Cols, B> {
     type Kind = MatKind;
     type Rows = Rows;
     type Cols = Cols;
@@ -105,9 +105,9 @@ impl_dense!(complex [Rows: Dim, Cols: Dim, B: ComplexBackend] M<Rows, Cols, B>);
 
 impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// Entry `i` of `n` from `f(i)`, for a length the caller knows to be the type's.
-    pub(crate) fn build(n: usize, f: impl FnMut(usize) -> Complex64) -> Self {
+    pub(crate) fn build(n: usize, f: impl FnMut(usize) -> ComplexOf<B>) -> Self {
         debug_assert!(N::admits(n));
-        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(n, f))
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(n, f))
     }
 
     /// From the real and imaginary parts.
@@ -122,8 +122,8 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
             im.len(),
             "C::from_parts: the real and imaginary parts' lengths differ"
         );
-        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(n, |i| {
-            Complex64::new(re.get(i), im.get(i))
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(n, |i| {
+            ComplexOf::<B>::new(re.get(i), im.get(i))
         }))
     }
 
@@ -132,9 +132,9 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Panics
     /// If `N` is static and `n` is not `N`.
     #[track_caller]
-    pub fn from_fn_len(n: usize, f: impl FnMut(usize) -> Complex64) -> Self {
+    pub fn from_fn_len(n: usize, f: impl FnMut(usize) -> ComplexOf<B>) -> Self {
         if !N::admits(n) {
-            crate::backend::fail(any::mismatch::<Complex64, B, Self>(
+            crate::backend::fail(any::mismatch::<ComplexOf<B>, B, Self>(
                 "C::from_fn_len",
                 (n, 1),
             ));
@@ -147,9 +147,9 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"C::from_slice"`) if `N` is static and the slice's
     /// length is not `N`.
-    pub fn try_from_slice(s: &[Complex64]) -> Result<Self, LinalgError> {
-        let data = <B as LinalgBackend<Complex64>>::vec_from_slice(s);
-        any::try_wrap::<Complex64, B, Self>("C::from_slice", data)
+    pub fn try_from_slice(s: &[ComplexOf<B>]) -> Result<Self, LinalgError> {
+        let data = <B as LinalgBackend<ComplexOf<B>>>::vec_from_slice(s);
+        any::try_wrap::<ComplexOf<B>, B, Self>("C::from_slice", data)
     }
 
     /// From a slice (of length `N` if `N` is static).
@@ -157,7 +157,7 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Panics
     /// If the slice's length is not `N`, with the message of [`C::try_from_slice`].
     #[track_caller]
-    pub fn from_slice(s: &[Complex64]) -> Self {
+    pub fn from_slice(s: &[ComplexOf<B>]) -> Self {
         or_fail(Self::try_from_slice(s))
     }
 
@@ -166,7 +166,7 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] if `N` is static and the length is not `N`.
     pub fn try_from_data(data: ComplexVector<B>) -> Result<Self, LinalgError> {
-        any::try_wrap::<Complex64, B, Self>("C::from_data", data)
+        any::try_wrap::<ComplexOf<B>, B, Self>("C::from_data", data)
     }
 
     /// The backend's storage, borrowed.
@@ -190,7 +190,7 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
 
     /// The same vector with a run-time length; no copy.
     pub fn into_dyn(self) -> C<Dyn, B> {
-        or_fail(any::try_recast::<Complex64, B, Self, C<Dyn, B>>(
+        or_fail(any::try_recast::<ComplexOf<B>, B, Self, C<Dyn, B>>(
             "C::into_dyn",
             self,
         ))
@@ -201,14 +201,14 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"C::try_into_static"`) if the length is not `P`.
     pub fn try_into_static<P: Dim>(self) -> Result<C<P, B>, LinalgError> {
-        any::try_recast::<Complex64, B, Self, C<P, B>>("C::try_into_static", self)
+        any::try_recast::<ComplexOf<B>, B, Self, C<P, B>>("C::try_into_static", self)
     }
 
     /// The length.
     pub fn len(&self) -> usize {
         match N::STATIC {
             Some(n) => n,
-            None => <B as LinalgBackend<Complex64>>::vec_len(&self.data),
+            None => <B as LinalgBackend<ComplexOf<B>>>::vec_len(&self.data),
         }
     }
 
@@ -222,15 +222,15 @@ impl<N: Dim, B: ComplexBackend> C<N, B> {
     /// # Panics
     /// If `i` is not less than the length.
     #[track_caller]
-    pub fn get(&self, i: usize) -> Complex64 {
+    pub fn get(&self, i: usize) -> ComplexOf<B> {
         let n = self.len();
         assert!(i < n, "C::get: index {i} out of bounds for length {n}");
-        <B as LinalgBackend<Complex64>>::vec_get(&self.data, i)
+        <B as LinalgBackend<ComplexOf<B>>>::vec_get(&self.data, i)
     }
 
     /// The entries.
-    pub fn to_vec(&self) -> Vec<Complex64> {
-        <B as LinalgBackend<Complex64>>::vec_to_vec(&self.data)
+    pub fn to_vec(&self) -> Vec<ComplexOf<B>> {
+        <B as LinalgBackend<ComplexOf<B>>>::vec_to_vec(&self.data)
     }
 
     /// The real parts.
@@ -249,18 +249,18 @@ impl<N: StaticDim, B: ComplexBackend> C<N, B> {
     pub const LEN: usize = N::SIZE;
 
     /// Entry `i` from `f(i)`.
-    pub fn from_fn(f: impl FnMut(usize) -> Complex64) -> Self {
-        Self::wrap(<B as LinalgBackend<Complex64>>::vec_from_fn(N::SIZE, f))
+    pub fn from_fn(f: impl FnMut(usize) -> ComplexOf<B>) -> Self {
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(N::SIZE, f))
     }
 
     /// All entries equal to `z`.
-    pub fn konst(z: Complex64) -> Self {
+    pub fn konst(z: ComplexOf<B>) -> Self {
         Self::from_fn(|_| z)
     }
 
     /// All zeros.
     pub fn zeros() -> Self {
-        Self::konst(Complex64::new(0.0, 0.0))
+        Self::konst(num_traits::Zero::zero())
     }
 }
 
@@ -270,10 +270,10 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     pub(crate) fn build(
         rows: usize,
         cols: usize,
-        f: impl FnMut(usize, usize) -> Complex64,
+        f: impl FnMut(usize, usize) -> ComplexOf<B>,
     ) -> Self {
         debug_assert!(Rows::admits(rows) && Cols::admits(cols));
-        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(rows, cols, f))
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(rows, cols, f))
     }
 
     /// From the real and imaginary parts.
@@ -288,10 +288,10 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
             im.shape(),
             "M::from_parts: the real and imaginary parts' shapes differ"
         );
-        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(
             r,
             c,
-            |i, j| Complex64::new(re.get(i, j), im.get(i, j)),
+            |i, j| ComplexOf::<B>::new(re.get(i, j), im.get(i, j)),
         ))
     }
 
@@ -304,12 +304,12 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     pub fn try_from_row_major_shape(
         rows: usize,
         cols: usize,
-        s: &[Complex64],
+        s: &[ComplexOf<B>],
     ) -> Result<Self, LinalgError> {
         const OP: &str = "M::from_row_major";
-        let data = <B as LinalgBackend<Complex64>>::mat_from_row_major(rows, cols, s)
+        let data = <B as LinalgBackend<ComplexOf<B>>>::mat_from_row_major(rows, cols, s)
             .map_err(|e| e.with_op(OP))?;
-        any::try_wrap::<Complex64, B, Self>(OP, data)
+        any::try_wrap::<ComplexOf<B>, B, Self>(OP, data)
     }
 
     /// Entry `(i, j)` of a `rows×cols` matrix from `f(i, j)`: the constructor for run-time
@@ -321,10 +321,10 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     pub fn from_fn_shape(
         rows: usize,
         cols: usize,
-        f: impl FnMut(usize, usize) -> Complex64,
+        f: impl FnMut(usize, usize) -> ComplexOf<B>,
     ) -> Self {
-        if !any::fits::<Complex64, B, Self>((rows, cols)) {
-            crate::backend::fail(any::mismatch::<Complex64, B, Self>(
+        if !any::fits::<ComplexOf<B>, B, Self>((rows, cols)) {
+            crate::backend::fail(any::mismatch::<ComplexOf<B>, B, Self>(
                 "M::from_fn_shape",
                 (rows, cols),
             ));
@@ -338,7 +338,7 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Panics
     /// With the message of [`M::try_from_row_major_shape`].
     #[track_caller]
-    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[Complex64]) -> Self {
+    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[ComplexOf<B>]) -> Self {
         or_fail(Self::try_from_row_major_shape(rows, cols, s))
     }
 
@@ -347,7 +347,7 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] if a static size is not the storage's.
     pub fn try_from_data(data: ComplexMatrix<B>) -> Result<Self, LinalgError> {
-        any::try_wrap::<Complex64, B, Self>("M::from_data", data)
+        any::try_wrap::<ComplexOf<B>, B, Self>("M::from_data", data)
     }
 
     /// The backend's storage, borrowed.
@@ -371,7 +371,7 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
 
     /// The same matrix with run-time sizes; no copy.
     pub fn into_dyn(self) -> M<Dyn, Dyn, B> {
-        or_fail(any::try_recast::<Complex64, B, Self, M<Dyn, Dyn, B>>(
+        or_fail(any::try_recast::<ComplexOf<B>, B, Self, M<Dyn, Dyn, B>>(
             "M::into_dyn",
             self,
         ))
@@ -382,14 +382,14 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"M::try_into_static"`) if the shape is not `P×Q`.
     pub fn try_into_static<P: Dim, Q: Dim>(self) -> Result<M<P, Q, B>, LinalgError> {
-        any::try_recast::<Complex64, B, Self, M<P, Q, B>>("M::try_into_static", self)
+        any::try_recast::<ComplexOf<B>, B, Self, M<P, Q, B>>("M::try_into_static", self)
     }
 
     /// `(rows, cols)`.
     pub fn shape(&self) -> (usize, usize) {
         match (Rows::STATIC, Cols::STATIC) {
             (Some(m), Some(n)) => (m, n),
-            _ => <B as LinalgBackend<Complex64>>::mat_shape(&self.data),
+            _ => <B as LinalgBackend<ComplexOf<B>>>::mat_shape(&self.data),
         }
     }
 
@@ -398,18 +398,18 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Panics
     /// If the index is out of bounds.
     #[track_caller]
-    pub fn get(&self, i: usize, j: usize) -> Complex64 {
+    pub fn get(&self, i: usize, j: usize) -> ComplexOf<B> {
         let (m, n) = self.shape();
         assert!(
             i < m && j < n,
             "M::get: index ({i}, {j}) out of bounds for {m}×{n}"
         );
-        <B as LinalgBackend<Complex64>>::mat_get(&self.data, i, j)
+        <B as LinalgBackend<ComplexOf<B>>>::mat_get(&self.data, i, j)
     }
 
     /// The entries in row-major order.
-    pub fn to_row_major(&self) -> Vec<Complex64> {
-        <B as LinalgBackend<Complex64>>::mat_to_row_major(&self.data)
+    pub fn to_row_major(&self) -> Vec<ComplexOf<B>> {
+        <B as LinalgBackend<ComplexOf<B>>>::mat_to_row_major(&self.data)
     }
 
     /// The real parts.
@@ -432,8 +432,8 @@ impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> M<Rows, Cols, B> {
     pub const COLS: usize = Cols::SIZE;
 
     /// Entry `(i, j)` from `f(i, j)`.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
-        Self::wrap(<B as LinalgBackend<Complex64>>::mat_from_fn(
+    pub fn from_fn(f: impl FnMut(usize, usize) -> ComplexOf<B>) -> Self {
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(
             Rows::SIZE,
             Cols::SIZE,
             f,
@@ -441,13 +441,13 @@ impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> M<Rows, Cols, B> {
     }
 
     /// All entries equal to `z`.
-    pub fn konst(z: Complex64) -> Self {
+    pub fn konst(z: ComplexOf<B>) -> Self {
         Self::from_fn(|_, _| z)
     }
 
     /// All zeros.
     pub fn zeros() -> Self {
-        Self::konst(Complex64::new(0.0, 0.0))
+        Self::konst(num_traits::Zero::zero())
     }
 
     /// From `Rows·Cols` entries in row-major order.
@@ -455,7 +455,7 @@ impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"M::from_row_major"`) if the slice's length is not
     /// `Rows·Cols`.
-    pub fn try_from_row_major(s: &[Complex64]) -> Result<Self, LinalgError> {
+    pub fn try_from_row_major(s: &[ComplexOf<B>]) -> Result<Self, LinalgError> {
         Self::try_from_row_major_shape(Rows::SIZE, Cols::SIZE, s)
     }
 
@@ -464,7 +464,7 @@ impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> M<Rows, Cols, B> {
     /// # Panics
     /// If the slice's length is not `Rows·Cols`.
     #[track_caller]
-    pub fn from_row_major(s: &[Complex64]) -> Self {
+    pub fn from_row_major(s: &[ComplexOf<B>]) -> Self {
         or_fail(Self::try_from_row_major(s))
     }
 }

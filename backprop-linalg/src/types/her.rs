@@ -3,11 +3,11 @@
 
 use std::marker::PhantomData;
 
-use num_complex::Complex64;
+use crate::backend::ComplexOf;
 
 use backprop_backend::LinalgBackend;
 
-use crate::backend::{ComplexBackend, ComplexMatrix, LinalgError, or_fail};
+use crate::backend::{ComplexBackend, ComplexMatrix, LinalgError, lit, or_fail};
 use crate::dense::{Construct, Dense, MatKind, any, impl_dense};
 use crate::dim::{Dim, Dyn, StaticDim};
 use crate::types::complex::M;
@@ -47,7 +47,7 @@ pub struct Her<N: Dim, B: ComplexBackend = crate::DefaultBackend> {
     _size: PhantomData<fn() -> N>,
 }
 
-impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for Her<N, B> {
+impl<N: Dim, B: ComplexBackend> Construct<B, ComplexOf<B>> for Her<N, B> {
     type Kind = MatKind;
     type Rows = N;
     type Cols = N;
@@ -66,7 +66,7 @@ impl<N: Dim, B: ComplexBackend> Construct<B, Complex64> for Her<N, B> {
     }
 }
 
-impl<N: Dim, B: ComplexBackend> Dense<B, Complex64> for Her<N, B> {
+impl<N: Dim, B: ComplexBackend> Dense<B, ComplexOf<B>> for Her<N, B> {
     fn data(&self) -> &ComplexMatrix<B> {
         &self.data
     }
@@ -77,9 +77,11 @@ impl_dense!(complex_arithmetic [N: Dim, B: ComplexBackend] Her<N, B>);
 /// `(A + Aᴴ)/2`. Its diagonal is exactly real and its entries `(i, j)` and `(j, i)` are exactly
 /// conjugate (the same sum, rounded once).
 fn hermitize<B: ComplexBackend>(a: &ComplexMatrix<B>) -> ComplexMatrix<B> {
-    let (n, _) = <B as LinalgBackend<Complex64>>::mat_shape(a);
-    let get = |i, j| <B as LinalgBackend<Complex64>>::mat_get(a, i, j);
-    <B as LinalgBackend<Complex64>>::mat_from_fn(n, n, |i, j| 0.5 * (get(i, j) + get(j, i).conj()))
+    let (n, _) = <B as LinalgBackend<ComplexOf<B>>>::mat_shape(a);
+    let get = |i, j| <B as LinalgBackend<ComplexOf<B>>>::mat_get(a, i, j);
+    <B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(n, n, |i, j| {
+        (get(i, j) + get(j, i).conj()).scale(lit::<B>(0.5))
+    })
 }
 
 impl<N: Dim, B: ComplexBackend> Her<N, B> {
@@ -90,8 +92,8 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// for run-time sizes).
     pub fn try_from_m(a: &M<N, N, B>) -> Result<Self, LinalgError> {
         let shape = a.shape();
-        if !any::fits::<Complex64, B, Self>(shape) {
-            return Err(any::mismatch::<Complex64, B, Self>("Her::from_m", shape));
+        if !any::fits::<ComplexOf<B>, B, Self>(shape) {
+            return Err(any::mismatch::<ComplexOf<B>, B, Self>("Her::from_m", shape));
         }
         Ok(Self::wrap(hermitize::<B>(a.as_data())))
     }
@@ -111,7 +113,7 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// # Panics
     /// If `N` is static and `n` is not `N`.
     #[track_caller]
-    pub fn from_fn_n(n: usize, f: impl FnMut(usize, usize) -> Complex64) -> Self {
+    pub fn from_fn_n(n: usize, f: impl FnMut(usize, usize) -> ComplexOf<B>) -> Self {
         Self::from_m(&M::from_fn_shape(n, n, f))
     }
 
@@ -132,7 +134,7 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// If the storage is not square, or not `N×N` for a static `N`.
     #[track_caller]
     pub fn from_data_unchecked(data: ComplexMatrix<B>) -> Self {
-        or_fail(any::try_wrap::<Complex64, B, Self>(
+        or_fail(any::try_wrap::<ComplexOf<B>, B, Self>(
             "Her::from_data_unchecked",
             data,
         ))
@@ -140,7 +142,7 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
 
     /// The same matrix with a run-time size; no copy.
     pub fn into_dyn(self) -> Her<Dyn, B> {
-        or_fail(any::try_recast::<Complex64, B, Self, Her<Dyn, B>>(
+        or_fail(any::try_recast::<ComplexOf<B>, B, Self, Her<Dyn, B>>(
             "Her::into_dyn",
             self,
         ))
@@ -151,14 +153,14 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"Her::try_into_static"`) if the size is not `P`.
     pub fn try_into_static<P: Dim>(self) -> Result<Her<P, B>, LinalgError> {
-        any::try_recast::<Complex64, B, Self, Her<P, B>>("Her::try_into_static", self)
+        any::try_recast::<ComplexOf<B>, B, Self, Her<P, B>>("Her::try_into_static", self)
     }
 
     /// The number of rows (and of columns).
     pub fn size(&self) -> usize {
         match N::STATIC {
             Some(n) => n,
-            None => <B as LinalgBackend<Complex64>>::mat_shape(&self.data).0,
+            None => <B as LinalgBackend<ComplexOf<B>>>::mat_shape(&self.data).0,
         }
     }
 
@@ -167,19 +169,19 @@ impl<N: Dim, B: ComplexBackend> Her<N, B> {
     /// # Panics
     /// If the index is out of bounds.
     #[track_caller]
-    pub fn get(&self, i: usize, j: usize) -> Complex64 {
+    pub fn get(&self, i: usize, j: usize) -> ComplexOf<B> {
         let n = self.size();
         assert!(
             i < n && j < n,
             "Her::get: index ({i}, {j}) out of bounds for {n}×{n}"
         );
-        <B as LinalgBackend<Complex64>>::mat_get(&self.data, i, j)
+        <B as LinalgBackend<ComplexOf<B>>>::mat_get(&self.data, i, j)
     }
 }
 
 impl<N: StaticDim, B: ComplexBackend> Her<N, B> {
     /// Entry `(i, j)` from `f(i, j)`, hermitised.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> Complex64) -> Self {
+    pub fn from_fn(f: impl FnMut(usize, usize) -> ComplexOf<B>) -> Self {
         Self::from_m(&M::<N, N, B>::from_fn(f))
     }
 }

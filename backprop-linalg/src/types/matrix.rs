@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail};
 use crate::dense::{Construct, Dense, MatKind, StorageKind, any, impl_dense};
 use crate::dim::{Dim, Dyn, StaticDim};
 
@@ -35,7 +35,7 @@ pub type Sq<N, B = crate::DefaultBackend> = L<N, N, B>;
 /// A real matrix of run-time shape (hmatrix's unsized `Matrix`): `L<Dyn, Dyn>`.
 pub type Matrix<B = crate::DefaultBackend> = L<Dyn, Dyn, B>;
 
-impl<M: Dim, N: Dim, B: Backend> Construct<B> for L<M, N, B> {
+impl<M: Dim, N: Dim, B: Backend> Construct<B, B::Real> for L<M, N, B> {
     type Kind = MatKind;
     type Rows = M;
     type Cols = N;
@@ -50,7 +50,7 @@ impl<M: Dim, N: Dim, B: Backend> Construct<B> for L<M, N, B> {
     }
 }
 
-impl<M: Dim, N: Dim, B: Backend> Dense<B> for L<M, N, B> {
+impl<M: Dim, N: Dim, B: Backend> Dense<B, B::Real> for L<M, N, B> {
     fn data(&self) -> &RealMatrix<B> {
         &self.data
     }
@@ -68,7 +68,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     pub fn try_from_fn_shape(
         rows: usize,
         cols: usize,
-        f: impl FnMut(usize, usize) -> f64,
+        f: impl FnMut(usize, usize) -> B::Real,
     ) -> Result<Self, LinalgError> {
         Self::check_shape("L::from_fn_shape", rows, cols)?;
         Ok(Self::wrap(B::mat_from_fn(rows, cols, f)))
@@ -79,7 +79,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// # Panics
     /// If a static size is not the type's, with the message of [`L::try_from_fn_shape`].
     #[track_caller]
-    pub fn from_fn_shape(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> f64) -> Self {
+    pub fn from_fn_shape(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> B::Real) -> Self {
         or_fail(Self::try_from_fn_shape(rows, cols, f))
     }
 
@@ -88,7 +88,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// # Panics
     /// If a static size is not the type's.
     #[track_caller]
-    pub fn konst_shape(rows: usize, cols: usize, x: f64) -> Self {
+    pub fn konst_shape(rows: usize, cols: usize, x: B::Real) -> Self {
         or_fail(Self::check_shape("L::konst_shape", rows, cols));
         filled_matrix(rows, cols, x)
     }
@@ -100,7 +100,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     #[track_caller]
     pub fn zeros_shape(rows: usize, cols: usize) -> Self {
         or_fail(Self::check_shape("L::zeros_shape", rows, cols));
-        filled_matrix(rows, cols, 0.0)
+        filled_matrix(rows, cols, lit::<B>(0.0))
     }
 
     /// The `n×n` identity matrix: `Matrix::eye_n(n)`.
@@ -119,15 +119,15 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// If the slice's length is not `rows·cols` or a static size is not the type's, with the
     /// message of [`L::try_from_row_major_shape`].
     #[track_caller]
-    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[f64]) -> Self {
+    pub fn from_row_major_shape(rows: usize, cols: usize, s: &[B::Real]) -> Self {
         or_fail(Self::try_from_row_major_shape(rows, cols, s))
     }
 
     fn check_shape(op: &'static str, rows: usize, cols: usize) -> Result<(), LinalgError> {
-        if any::fits::<f64, B, Self>((rows, cols)) {
+        if any::fits::<B::Real, B, Self>((rows, cols)) {
             Ok(())
         } else {
-            Err(any::mismatch::<f64, B, Self>(op, (rows, cols)))
+            Err(any::mismatch::<B::Real, B, Self>(op, (rows, cols)))
         }
     }
 
@@ -140,11 +140,11 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     pub fn try_from_row_major_shape(
         rows: usize,
         cols: usize,
-        s: &[f64],
+        s: &[B::Real],
     ) -> Result<Self, LinalgError> {
         const OP: &str = "L::from_row_major";
         let data = B::mat_from_row_major(rows, cols, s).map_err(|e| e.with_op(OP))?;
-        any::try_wrap::<f64, B, Self>(OP, data)
+        any::try_wrap::<B::Real, B, Self>(OP, data)
     }
 
     /// From the backend's storage (a `faer::Mat<f64>`, `DMatrix<f64>`, `Array2<f64>`), moved in
@@ -154,7 +154,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// [`LinalgError::ShapeMismatch`] (op `"L::from_data"`) if a static size is not the
     /// storage's.
     pub fn try_from_data(data: RealMatrix<B>) -> Result<Self, LinalgError> {
-        any::try_wrap::<f64, B, Self>("L::from_data", data)
+        any::try_wrap::<B::Real, B, Self>("L::from_data", data)
     }
 
     /// From the backend's storage, moved in without a copy.
@@ -188,7 +188,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
 
     /// The same matrix with run-time sizes ([`Matrix`]); no copy.
     pub fn into_dyn(self) -> L<Dyn, Dyn, B> {
-        or_fail(any::try_recast::<f64, B, Self, L<Dyn, Dyn, B>>(
+        or_fail(any::try_recast::<B::Real, B, Self, L<Dyn, Dyn, B>>(
             "L::into_dyn",
             self,
         ))
@@ -200,7 +200,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"L::try_into_static"`) if the shape is not `P×Q`.
     pub fn try_into_static<P: Dim, Q: Dim>(self) -> Result<L<P, Q, B>, LinalgError> {
-        any::try_recast::<f64, B, Self, L<P, Q, B>>("L::try_into_static", self)
+        any::try_recast::<B::Real, B, Self, L<P, Q, B>>("L::try_into_static", self)
     }
 
     /// `(rows, cols)`.
@@ -216,7 +216,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     /// # Panics
     /// If the index is out of bounds.
     #[track_caller]
-    pub fn get(&self, i: usize, j: usize) -> f64 {
+    pub fn get(&self, i: usize, j: usize) -> B::Real {
         let (m, n) = self.shape();
         assert!(
             i < m && j < n,
@@ -226,7 +226,7 @@ impl<M: Dim, N: Dim, B: Backend> L<M, N, B> {
     }
 
     /// The entries in row-major order.
-    pub fn to_row_major(&self) -> Vec<f64> {
+    pub fn to_row_major(&self) -> Vec<B::Real> {
         B::mat_to_row_major(&self.data)
     }
 }
@@ -238,18 +238,18 @@ impl<M: StaticDim, N: StaticDim, B: Backend> L<M, N, B> {
     pub const COLS: usize = N::SIZE;
 
     /// Entry `(i, j)` from `f(i, j)`.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> f64) -> Self {
+    pub fn from_fn(f: impl FnMut(usize, usize) -> B::Real) -> Self {
         Self::wrap(B::mat_from_fn(M::SIZE, N::SIZE, f))
     }
 
     /// All entries equal to `x` (hmatrix's `konst`).
-    pub fn konst(x: f64) -> Self {
+    pub fn konst(x: B::Real) -> Self {
         filled_matrix(M::SIZE, N::SIZE, x)
     }
 
     /// All zeros.
     pub fn zeros() -> Self {
-        Self::konst(0.0)
+        Self::konst(lit::<B>(0.0))
     }
 
     /// From `M·N` entries in row-major order.
@@ -257,7 +257,7 @@ impl<M: StaticDim, N: StaticDim, B: Backend> L<M, N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"L::from_row_major"`) if the slice's length is not
     /// `M·N`.
-    pub fn try_from_row_major(s: &[f64]) -> Result<Self, LinalgError> {
+    pub fn try_from_row_major(s: &[B::Real]) -> Result<Self, LinalgError> {
         Self::try_from_row_major_shape(M::SIZE, N::SIZE, s)
     }
 
@@ -266,7 +266,7 @@ impl<M: StaticDim, N: StaticDim, B: Backend> L<M, N, B> {
     /// # Panics
     /// If the slice's length is not `M·N`, with the message of [`L::try_from_row_major`].
     #[track_caller]
-    pub fn from_row_major(s: &[f64]) -> Self {
+    pub fn from_row_major(s: &[B::Real]) -> Self {
         or_fail(Self::try_from_row_major(s))
     }
 }
@@ -279,10 +279,10 @@ impl<N: StaticDim, B: Backend> L<N, N, B> {
 }
 
 /// A `rows×cols` matrix of entries equal to `x`, in a pooled buffer if there is one.
-fn filled_matrix<M: Dim, N: Dim, B: Backend>(rows: usize, cols: usize, x: f64) -> L<M, N, B> {
-    L::wrap(any::reuse_or::<f64, B, MatKind>(
+fn filled_matrix<M: Dim, N: Dim, B: Backend>(rows: usize, cols: usize, x: B::Real) -> L<M, N, B> {
+    L::wrap(any::reuse_or::<B::Real, B, MatKind>(
         (rows, cols),
-        |d| <MatKind as StorageKind<B>>::map_mut(d, |_| x),
+        |d| <MatKind as StorageKind<B, B::Real>>::map_mut(d, |_| x),
         || B::mat_from_fn(rows, cols, |_, _| x),
     ))
 }

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail};
 use crate::dense::{Construct, Dense, MatKind, any, impl_dense};
 use crate::dim::{Dim, Dyn, StaticDim};
 use crate::types::matrix::Sq;
@@ -18,7 +18,7 @@ pub struct Sym<N: Dim, B: Backend = crate::DefaultBackend> {
     _size: PhantomData<fn() -> N>,
 }
 
-impl<N: Dim, B: Backend> Construct<B> for Sym<N, B> {
+impl<N: Dim, B: Backend> Construct<B, B::Real> for Sym<N, B> {
     type Kind = MatKind;
     type Rows = N;
     type Cols = N;
@@ -37,7 +37,7 @@ impl<N: Dim, B: Backend> Construct<B> for Sym<N, B> {
     }
 }
 
-impl<N: Dim, B: Backend> Dense<B> for Sym<N, B> {
+impl<N: Dim, B: Backend> Dense<B, B::Real> for Sym<N, B> {
     fn data(&self) -> &RealMatrix<B> {
         &self.data
     }
@@ -49,7 +49,7 @@ impl_dense!([N: Dim, B: Backend] Sym<N, B>);
 pub(crate) fn symmetrize<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
     let (n, _) = B::mat_shape(a);
     B::mat_from_fn(n, n, |i, j| {
-        0.5 * (B::mat_get(a, i, j) + B::mat_get(a, j, i))
+        lit::<B>(0.5) * (B::mat_get(a, i, j) + B::mat_get(a, j, i))
     })
 }
 
@@ -61,8 +61,8 @@ impl<N: Dim, B: Backend> Sym<N, B> {
     /// only for run-time sizes).
     pub fn try_from_sq(a: &Sq<N, B>) -> Result<Self, LinalgError> {
         let shape = a.shape();
-        if !any::fits::<f64, B, Self>(shape) {
-            return Err(any::mismatch::<f64, B, Self>("Sym::from_sq", shape));
+        if !any::fits::<B::Real, B, Self>(shape) {
+            return Err(any::mismatch::<B::Real, B, Self>("Sym::from_sq", shape));
         }
         Ok(Self::wrap(symmetrize::<B>(a.as_data())))
     }
@@ -82,7 +82,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
     /// # Panics
     /// If `N` is static and `n` is not `N`.
     #[track_caller]
-    pub fn from_fn_n(n: usize, f: impl FnMut(usize, usize) -> f64) -> Self {
+    pub fn from_fn_n(n: usize, f: impl FnMut(usize, usize) -> B::Real) -> Self {
         Self::from_sq(&Sq::from_fn_shape(n, n, f))
     }
 
@@ -105,7 +105,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
     /// If the storage is not square, or not `N×N` for a static `N`.
     #[track_caller]
     pub fn from_data_unchecked(data: RealMatrix<B>) -> Self {
-        or_fail(any::try_wrap::<f64, B, Self>(
+        or_fail(any::try_wrap::<B::Real, B, Self>(
             "Sym::from_data_unchecked",
             data,
         ))
@@ -113,7 +113,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
 
     /// The same matrix with a run-time size; no copy.
     pub fn into_dyn(self) -> Sym<Dyn, B> {
-        or_fail(any::try_recast::<f64, B, Self, Sym<Dyn, B>>(
+        or_fail(any::try_recast::<B::Real, B, Self, Sym<Dyn, B>>(
             "Sym::into_dyn",
             self,
         ))
@@ -124,7 +124,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"Sym::try_into_static"`) if the size is not `P`.
     pub fn try_into_static<P: Dim>(self) -> Result<Sym<P, B>, LinalgError> {
-        any::try_recast::<f64, B, Self, Sym<P, B>>("Sym::try_into_static", self)
+        any::try_recast::<B::Real, B, Self, Sym<P, B>>("Sym::try_into_static", self)
     }
 
     /// The number of rows (and of columns).
@@ -140,7 +140,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
     /// # Panics
     /// If the index is out of bounds.
     #[track_caller]
-    pub fn get(&self, i: usize, j: usize) -> f64 {
+    pub fn get(&self, i: usize, j: usize) -> B::Real {
         let n = self.size();
         assert!(
             i < n && j < n,
@@ -152,7 +152,7 @@ impl<N: Dim, B: Backend> Sym<N, B> {
 
 impl<N: StaticDim, B: Backend> Sym<N, B> {
     /// Entry `(i, j)` from `f(i, j)`, symmetrised.
-    pub fn from_fn(f: impl FnMut(usize, usize) -> f64) -> Self {
+    pub fn from_fn(f: impl FnMut(usize, usize) -> B::Real) -> Self {
         Self::from_sq(&Sq::<N, B>::from_fn(f))
     }
 }

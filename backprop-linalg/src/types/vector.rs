@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use typenum::U1;
 
-use crate::backend::{Backend, LinalgError, RealVector, or_fail};
+use crate::backend::{Backend, LinalgError, RealVector, lit, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, VecKind, any, impl_dense};
 use crate::dim::{Dim, Dyn, StaticDim};
 
@@ -33,7 +33,7 @@ pub struct R<N: Dim, B: Backend = crate::DefaultBackend> {
 /// A real vector of run-time length (hmatrix's unsized `Vector`): `R<Dyn>`.
 pub type Vector<B = crate::DefaultBackend> = R<Dyn, B>;
 
-impl<N: Dim, B: Backend> Construct<B> for R<N, B> {
+impl<N: Dim, B: Backend> Construct<B, B::Real> for R<N, B> {
     type Kind = VecKind;
     type Rows = N;
     type Cols = U1;
@@ -48,7 +48,7 @@ impl<N: Dim, B: Backend> Construct<B> for R<N, B> {
     }
 }
 
-impl<N: Dim, B: Backend> Dense<B> for R<N, B> {
+impl<N: Dim, B: Backend> Dense<B, B::Real> for R<N, B> {
     fn data(&self) -> &RealVector<B> {
         &self.data
     }
@@ -58,7 +58,7 @@ impl_dense!([N: Dim, B: Backend] R<N, B>);
 
 impl<N: Dim, B: Backend> R<N, B> {
     /// Entry `i` of `n` from `f(i)`, for a length the caller knows to be the type's.
-    pub(crate) fn build(n: usize, f: impl FnMut(usize) -> f64) -> Self {
+    pub(crate) fn build(n: usize, f: impl FnMut(usize) -> B::Real) -> Self {
         debug_assert!(N::admits(n));
         Self::wrap(B::vec_from_fn(n, f))
     }
@@ -68,7 +68,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"R::from_slice"`) if `N` is static and the slice's
     /// length is not `N`.
-    pub fn try_from_slice(s: &[f64]) -> Result<Self, LinalgError> {
+    pub fn try_from_slice(s: &[B::Real]) -> Result<Self, LinalgError> {
         Self::try_from_data_named("R::from_slice", B::vec_from_slice(s))
     }
 
@@ -77,7 +77,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Panics
     /// If the slice's length is not `N`, with the message of [`R::try_from_slice`].
     #[track_caller]
-    pub fn from_slice(s: &[f64]) -> Self {
+    pub fn from_slice(s: &[B::Real]) -> Self {
         or_fail(Self::try_from_slice(s))
     }
 
@@ -86,7 +86,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     ///
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"R::from_fn_len"`) if `n` is not `N`.
-    pub fn try_from_fn_len(n: usize, f: impl FnMut(usize) -> f64) -> Result<Self, LinalgError> {
+    pub fn try_from_fn_len(n: usize, f: impl FnMut(usize) -> B::Real) -> Result<Self, LinalgError> {
         Self::check_len("R::from_fn_len", n)?;
         Ok(Self::wrap(B::vec_from_fn(n, f)))
     }
@@ -96,7 +96,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Panics
     /// If `N` is static and `n` is not `N`, with the message of [`R::try_from_fn_len`].
     #[track_caller]
-    pub fn from_fn_len(n: usize, f: impl FnMut(usize) -> f64) -> Self {
+    pub fn from_fn_len(n: usize, f: impl FnMut(usize) -> B::Real) -> Self {
         or_fail(Self::try_from_fn_len(n, f))
     }
 
@@ -105,7 +105,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Panics
     /// If `N` is static and `n` is not `N`.
     #[track_caller]
-    pub fn konst_len(n: usize, x: f64) -> Self {
+    pub fn konst_len(n: usize, x: B::Real) -> Self {
         or_fail(Self::check_len("R::konst_len", n));
         filled_vector(n, x)
     }
@@ -117,14 +117,14 @@ impl<N: Dim, B: Backend> R<N, B> {
     #[track_caller]
     pub fn zeros_len(n: usize) -> Self {
         or_fail(Self::check_len("R::zeros_len", n));
-        filled_vector(n, 0.0)
+        filled_vector(n, lit::<B>(0.0))
     }
 
     fn check_len(op: &'static str, n: usize) -> Result<(), LinalgError> {
         if N::admits(n) {
             Ok(())
         } else {
-            Err(any::mismatch::<f64, B, Self>(op, (n, 1)))
+            Err(any::mismatch::<B::Real, B, Self>(op, (n, 1)))
         }
     }
 
@@ -148,7 +148,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     }
 
     fn try_from_data_named(op: &'static str, data: RealVector<B>) -> Result<Self, LinalgError> {
-        any::try_wrap::<f64, B, Self>(op, data)
+        any::try_wrap::<B::Real, B, Self>(op, data)
     }
 
     /// The backend's storage, borrowed.
@@ -173,7 +173,7 @@ impl<N: Dim, B: Backend> R<N, B> {
 
     /// The same vector with a run-time length ([`Vector`]); no copy.
     pub fn into_dyn(self) -> R<Dyn, B> {
-        or_fail(any::try_recast::<f64, B, Self, R<Dyn, B>>(
+        or_fail(any::try_recast::<B::Real, B, Self, R<Dyn, B>>(
             "R::into_dyn",
             self,
         ))
@@ -185,7 +185,7 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] (op `"R::try_into_static"`) if the length is not `M`.
     pub fn try_into_static<M: Dim>(self) -> Result<R<M, B>, LinalgError> {
-        any::try_recast::<f64, B, Self, R<M, B>>("R::try_into_static", self)
+        any::try_recast::<B::Real, B, Self, R<M, B>>("R::try_into_static", self)
     }
 
     /// The length.
@@ -206,14 +206,14 @@ impl<N: Dim, B: Backend> R<N, B> {
     /// # Panics
     /// If `i` is not less than the length.
     #[track_caller]
-    pub fn get(&self, i: usize) -> f64 {
+    pub fn get(&self, i: usize) -> B::Real {
         let n = self.len();
         assert!(i < n, "R::get: index {i} out of bounds for length {n}");
         B::vec_get(&self.data, i)
     }
 
     /// The entries.
-    pub fn to_vec(&self) -> Vec<f64> {
+    pub fn to_vec(&self) -> Vec<B::Real> {
         B::vec_to_vec(&self.data)
     }
 }
@@ -223,26 +223,26 @@ impl<N: StaticDim, B: Backend> R<N, B> {
     pub const LEN: usize = N::SIZE;
 
     /// Entry `i` from `f(i)`.
-    pub fn from_fn(f: impl FnMut(usize) -> f64) -> Self {
+    pub fn from_fn(f: impl FnMut(usize) -> B::Real) -> Self {
         Self::wrap(B::vec_from_fn(N::SIZE, f))
     }
 
     /// All entries equal to `x` (hmatrix's `konst`).
-    pub fn konst(x: f64) -> Self {
+    pub fn konst(x: B::Real) -> Self {
         filled_vector(N::SIZE, x)
     }
 
     /// All zeros.
     pub fn zeros() -> Self {
-        Self::konst(0.0)
+        Self::konst(lit::<B>(0.0))
     }
 }
 
 /// `n` entries equal to `x`, in a pooled buffer if there is one.
-fn filled_vector<N: Dim, B: Backend>(n: usize, x: f64) -> R<N, B> {
-    R::wrap(any::reuse_or::<f64, B, VecKind>(
+fn filled_vector<N: Dim, B: Backend>(n: usize, x: B::Real) -> R<N, B> {
+    R::wrap(any::reuse_or::<B::Real, B, VecKind>(
         (n, 1),
-        |d| <VecKind as StorageKind<B>>::map_mut(d, |_| x),
+        |d| <VecKind as StorageKind<B, B::Real>>::map_mut(d, |_| x),
         || B::vec_from_fn(n, |_| x),
     ))
 }

@@ -9,7 +9,7 @@
 use crate::dim::Dim;
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, ones, or_fail};
+use crate::backend::{Backend, LinalgError, lit, one, ones, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
@@ -64,19 +64,13 @@ where
     B: Backend,
 {
     let mut y = b.value().clone();
-    B::gemv(
-        y.data_mut(),
-        1.0,
-        w.value().data(),
-        No,
-        x.value().data(),
-        1.0,
-    )
+    let one = one::<B::Real>();
+    B::gemv(y.data_mut(), one, w.value().data(), No, x.value().data(), one)
     .map_err(|e| e.with_op("affine"))?;
     Ok(record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));
         if ctx.wants(iw) {
-            add_outer(ctx, iw, 1.0, dy.data(), x.data());
+            add_outer(ctx, iw, lit::<B>(1.0), dy.data(), x.data());
         }
         if ctx.wants(ix) {
             add_matvec(ctx, ix, w.data(), Yes, dy.data());
@@ -146,15 +140,8 @@ where
     )?;
     let bias = b.value().to_vec();
     let mut y = L::wrap(B::mat_from_fn(rows, n, |i, _| bias[i]));
-    B::gemm(
-        y.data_mut(),
-        1.0,
-        w.value().data(),
-        No,
-        x.value().data(),
-        No,
-        1.0,
-    )
+    let one = one::<B::Real>();
+    B::gemm(y.data_mut(), one, w.value().data(), No, x.value().data(), No, one)
     .map_err(|e| e.with_op(OP))?;
     Ok(record3(w, x, b, y, move |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));
@@ -218,7 +205,7 @@ where
 {
     let n = m.value().shape().1;
     let mut y = m.value().clone();
-    B::ger(y.data_mut(), 1.0, v.value().data(), &ones::<B>(n))
+    B::ger(y.data_mut(), lit::<B>(1.0), v.value().data(), &ones::<B>(n))
         .map_err(|e| e.with_op("add_to_cols"))?;
     Ok(record2(m, v, y, move |ctx, im, iv, _, dy| {
         if ctx.wants(iv) {

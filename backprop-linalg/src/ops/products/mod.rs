@@ -10,7 +10,7 @@ use backprop_backend::Transpose;
 use backprop_core::{BVar, Backprop};
 use typenum::U3;
 
-use crate::backend::{Backend, LinalgError, or_fail};
+use crate::backend::{Backend, LinalgError, lit, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, map};
 use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
@@ -95,7 +95,7 @@ where
     Ok(record2(a, x, R::wrap(y), |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
-            add_outer(ctx, ia, 1.0, dy.data(), x.data());
+            add_outer(ctx, ia, lit::<B>(1.0), dy.data(), x.data());
         }
         if ctx.wants(ix) {
             add_matvec(ctx, ix, a.data(), Yes, dy.data());
@@ -110,7 +110,7 @@ where
 /// # Panics
 /// As [`try_dot`].
 #[track_caller]
-pub fn dot<'t, N, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, f64>
+pub fn dot<'t, N, B>(x: BVar<'t, R<N, B>>, y: BVar<'t, R<N, B>>) -> BVar<'t, B::Real>
 where
     N: Dim,
     B: Backend,
@@ -126,7 +126,7 @@ where
 pub fn try_dot<'t, N, B>(
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
-) -> Result<BVar<'t, f64>, LinalgError>
+) -> Result<BVar<'t, B::Real>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -172,10 +172,10 @@ where
 /// assert_eq!(gs, 10.0);
 /// assert_eq!(ga, Matrix::konst_shape(2, 2, 2.0));
 /// ```
-pub fn scale<'t, B, T>(s: BVar<'t, f64>, x: BVar<'t, T>) -> BVar<'t, T>
+pub fn scale<'t, B, T>(s: BVar<'t, B::Real>, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     let sv = *s.value();
     let y = map::<B, T>(x.value(), |v| sv * v);
@@ -183,7 +183,7 @@ where
         if ctx.wants(is) {
             let x = ctx.value(ix).data();
             let dy = dy.data();
-            let inner: f64 = (0..T::Kind::len(x))
+            let inner: B::Real = (0..T::Kind::len(x))
                 .map(|k| T::Kind::get(x, k) * T::Kind::get(dy, k))
                 .sum();
             ctx.add(is, inner);

@@ -26,8 +26,8 @@ fn reshape<'t, X, Y, B>(
     from: impl FnOnce(&Y) -> X + 'static,
 ) -> BVar<'t, Y>
 where
-    X: Dense<B> + backprop_core::Backprop,
-    Y: Dense<B> + backprop_core::Backprop,
+    X: Dense<B, B::Real> + backprop_core::Backprop,
+    Y: Dense<B, B::Real> + backprop_core::Backprop,
     B: Backend,
 {
     record1(x, to(x.value()), |ctx, ix, _, dy| ctx.add(ix, from(&dy)))
@@ -462,7 +462,7 @@ where
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"matrix"`) when `xs` does not hold exactly `M·N`
 /// variables, or is empty (no tape to record on), or both sizes are run-time ones.
-pub fn try_matrix<'t, M, N, B>(xs: &[BVar<'t, f64>]) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+pub fn try_matrix<'t, M, N, B>(xs: &[BVar<'t, B::Real>]) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
     M: Dim,
     N: Dim,
@@ -495,7 +495,7 @@ where
 pub fn try_matrix_shape<'t, M, N, B>(
     rows: usize,
     cols: usize,
-    xs: &[BVar<'t, f64>],
+    xs: &[BVar<'t, B::Real>],
 ) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
     M: Dim,
@@ -522,7 +522,7 @@ where
 /// When `xs` does not hold exactly `M·N` variables, with the message of the `try_` form
 /// (hmatrix-backprop's `matrix` fails the same way, with `error`).
 #[track_caller]
-pub fn matrix<'t, M, N, B>(xs: &[BVar<'t, f64>]) -> BVar<'t, L<M, N, B>>
+pub fn matrix<'t, M, N, B>(xs: &[BVar<'t, B::Real>]) -> BVar<'t, L<M, N, B>>
 where
     M: Dim,
     N: Dim,

@@ -12,15 +12,15 @@ use crate::{L, Matrix, R, Vector};
 
 /// A statically sized vector or matrix and its dynamically sized counterpart, with the same
 /// storage (hmatrix's `Sized` class): [`R<N>`](R) ↔ [`Vector`], [`L<M, N>`](L) ↔ [`Matrix`].
-pub trait StaticallySized<B: Backend>: Dense<B> + Backprop {
+pub trait StaticallySized<B: Backend>: Dense<B, B::Real> + Backprop {
     /// The run-time sized type with the same storage.
-    type Dynamic: Dense<B, Kind = Self::Kind> + Backprop;
+    type Dynamic: Dense<B, B::Real, Kind = Self::Kind> + Backprop;
 
     /// The shape as `(rows, cols)`; `(N, 1)` for a vector.
     const SHAPE: (usize, usize);
 
     /// Every entry equal to `x`.
-    fn filled(x: f64) -> Self;
+    fn filled(x: B::Real) -> Self;
 
     /// A shape as the messages of this type describe it (`"3 entries"`, `"3×2"`).
     fn describe(shape: (usize, usize)) -> String;
@@ -29,7 +29,7 @@ pub trait StaticallySized<B: Backend>: Dense<B> + Backprop {
 impl<N: StaticDim, B: Backend> StaticallySized<B> for R<N, B> {
     type Dynamic = Vector<B>;
     const SHAPE: (usize, usize) = (N::SIZE, 1);
-    fn filled(x: f64) -> Self {
+    fn filled(x: B::Real) -> Self {
         R::konst(x)
     }
     fn describe((n, _): (usize, usize)) -> String {
@@ -40,7 +40,7 @@ impl<N: StaticDim, B: Backend> StaticallySized<B> for R<N, B> {
 impl<M: StaticDim, N: StaticDim, B: Backend> StaticallySized<B> for L<M, N, B> {
     type Dynamic = Matrix<B>;
     const SHAPE: (usize, usize) = (M::SIZE, N::SIZE);
-    fn filled(x: f64) -> Self {
+    fn filled(x: B::Real) -> Self {
         L::konst(x)
     }
     fn describe((m, n): (usize, usize)) -> String {
@@ -74,7 +74,7 @@ fn to_static<B: Backend, T: StaticallySized<B>>(
 /// let g = grad_bp(|x| sum_elements(konst::<L<U2, U3>, _>(x)), &1.5);
 /// assert_eq!(g, 6.0);
 /// ```
-pub fn konst<'t, T, B>(x: BVar<'t, f64>) -> BVar<'t, T>
+pub fn konst<'t, T, B>(x: BVar<'t, B::Real>) -> BVar<'t, T>
 where
     T: StaticallySized<B>,
     B: Backend,

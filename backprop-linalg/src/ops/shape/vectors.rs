@@ -12,7 +12,7 @@ use backprop_core::BVar;
 use typenum::{U1, U2, U3, U4};
 
 use crate::R;
-use crate::backend::{Backend, LinalgError, or_fail, sized};
+use crate::backend::{Backend, LinalgError, count, lit, one, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
@@ -21,7 +21,7 @@ use crate::ops::support::record::record2;
 /// The vector `[x, y]` (hmatrix's `vec2`).
 ///
 /// Gradient: `x̄ = ȳ₀`, `ȳ = ȳ₁`.
-pub fn vec2<'t, B: Backend>(x: BVar<'t, f64>, y: BVar<'t, f64>) -> BVar<'t, R<U2, B>> {
+pub fn vec2<'t, B: Backend>(x: BVar<'t, B::Real>, y: BVar<'t, B::Real>) -> BVar<'t, R<U2, B>> {
     vector(&[x, y])
 }
 
@@ -29,9 +29,9 @@ pub fn vec2<'t, B: Backend>(x: BVar<'t, f64>, y: BVar<'t, f64>) -> BVar<'t, R<U2
 ///
 /// Gradient: the cotangent's entries, one to each input.
 pub fn vec3<'t, B: Backend>(
-    x: BVar<'t, f64>,
-    y: BVar<'t, f64>,
-    z: BVar<'t, f64>,
+    x: BVar<'t, B::Real>,
+    y: BVar<'t, B::Real>,
+    z: BVar<'t, B::Real>,
 ) -> BVar<'t, R<U3, B>> {
     vector(&[x, y, z])
 }
@@ -40,10 +40,10 @@ pub fn vec3<'t, B: Backend>(
 ///
 /// Gradient: the cotangent's entries, one to each input.
 pub fn vec4<'t, B: Backend>(
-    x: BVar<'t, f64>,
-    y: BVar<'t, f64>,
-    z: BVar<'t, f64>,
-    w: BVar<'t, f64>,
+    x: BVar<'t, B::Real>,
+    y: BVar<'t, B::Real>,
+    z: BVar<'t, B::Real>,
+    w: BVar<'t, B::Real>,
 ) -> BVar<'t, R<U4, B>> {
     vector(&[x, y, z, w])
 }
@@ -56,7 +56,7 @@ pub fn vec4<'t, B: Backend>(
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"vector"`) when `xs` does not hold exactly `N` variables,
 /// or is empty (there is then no tape to record on; use `tape.constant(R::zeros())`).
-pub fn try_vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> Result<BVar<'t, R<N, B>>, LinalgError>
+pub fn try_vector<'t, N, B>(xs: &[BVar<'t, B::Real>]) -> Result<BVar<'t, R<N, B>>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -82,7 +82,7 @@ where
 /// # Panics
 /// When `xs` does not hold exactly `N` variables, with the message of the `try_` form.
 #[track_caller]
-pub fn vector<'t, N, B>(xs: &[BVar<'t, f64>]) -> BVar<'t, R<N, B>>
+pub fn vector<'t, N, B>(xs: &[BVar<'t, B::Real>]) -> BVar<'t, R<N, B>>
 where
     N: Dim,
     B: Backend,
@@ -94,7 +94,7 @@ where
 ///
 /// Gradient: `x̄ = ȳ[0..N]`, `s̄ = ȳ_N`.
 #[doc(alias = "&")]
-pub fn snoc<'t, N, B>(x: BVar<'t, R<N, B>>, s: BVar<'t, f64>) -> BVar<'t, R<DimSum<N, U1>, B>>
+pub fn snoc<'t, N, B>(x: BVar<'t, R<N, B>>, s: BVar<'t, B::Real>) -> BVar<'t, R<DimSum<N, U1>, B>>
 where
     N: DimAdd<U1>,
     B: Backend,
@@ -264,7 +264,7 @@ fn split_parts<'t, P: Dim, Q: Dim, N: Dim, B: Backend>(
 /// As [`try_head_tail`].
 #[track_caller]
 #[allow(clippy::type_complexity)] // the parts are the signature
-pub fn head_tail<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (f64, R<DimDiff<N, U1>, B>)>
+pub fn head_tail<'t, N, B>(x: BVar<'t, R<N, B>>) -> BVar<'t, (B::Real, R<DimDiff<N, U1>, B>)>
 where
     N: DimSub<U1>,
     B: Backend,
@@ -280,7 +280,7 @@ where
 #[allow(clippy::type_complexity)] // the parts are the signature
 pub fn try_head_tail<'t, N, B>(
     x: BVar<'t, R<N, B>>,
-) -> Result<BVar<'t, (f64, R<DimDiff<N, U1>, B>)>, LinalgError>
+) -> Result<BVar<'t, (B::Real, R<DimDiff<N, U1>, B>)>, LinalgError>
 where
     N: DimSub<U1>,
     B: Backend,
@@ -301,16 +301,13 @@ where
 }
 
 /// The interpolation weights `tᵢ` of [`linspace`]: `i/(n−1)`, and `1/2` for `n = 1`.
-fn linspace_weights(n: usize) -> impl Fn(usize) -> f64 {
-    #[allow(clippy::cast_precision_loss)] // lengths are far below 2⁵³
-    let last = (n.max(2) - 1) as f64;
+fn linspace_weights<B: Backend>(n: usize) -> impl Fn(usize) -> B::Real {
+    let last = count::<B>(n.max(2) - 1);
     move |i| {
         if n == 1 {
-            0.5
+            lit::<B>(0.5)
         } else {
-            #[allow(clippy::cast_precision_loss)]
-            let i = i as f64;
-            i / last
+            count::<B>(i) / last
         }
     }
 }
@@ -332,7 +329,7 @@ fn linspace_weights(n: usize) -> impl Fn(usize) -> f64 {
 ///     backprop2(|l, u| sum_elements(linspace::<U1, DefaultBackend>(l, u)), &1.0, &3.0);
 /// assert_eq!((y, dl, du), (2.0, 0.5, 0.5));
 /// ```
-pub fn linspace<'t, N, B>(l: BVar<'t, f64>, u: BVar<'t, f64>) -> BVar<'t, R<N, B>>
+pub fn linspace<'t, N, B>(l: BVar<'t, B::Real>, u: BVar<'t, B::Real>) -> BVar<'t, R<N, B>>
 where
     N: StaticDim,
     B: Backend,
@@ -345,24 +342,25 @@ where
 /// Gradient: as [`linspace`].
 pub fn linspace_n<'t, B: Backend>(
     n: usize,
-    l: BVar<'t, f64>,
-    u: BVar<'t, f64>,
+    l: BVar<'t, B::Real>,
+    u: BVar<'t, B::Real>,
 ) -> BVar<'t, R<Dyn, B>> {
     linspace_of(n, l, u)
 }
 
 fn linspace_of<'t, N: Dim, B: Backend>(
     n: usize,
-    l: BVar<'t, f64>,
-    u: BVar<'t, f64>,
+    l: BVar<'t, B::Real>,
+    u: BVar<'t, B::Real>,
 ) -> BVar<'t, R<N, B>> {
-    let t = linspace_weights(n);
+    let t = linspace_weights::<B>(n);
+    let one = one::<B::Real>();
     let (lv, uv) = (*l.value(), *u.value());
-    let value = R::wrap(B::vec_from_fn(n, |i| lv * (1.0 - t(i)) + uv * t(i)));
+    let value = R::wrap(B::vec_from_fn(n, |i| lv * (one - t(i)) + uv * t(i)));
     record2(l, u, value, move |ctx, il, iu, _, dy: R<N, B>| {
-        let (mut dl, mut du) = (0.0, 0.0);
+        let (mut dl, mut du) = (zero::<B::Real>(), zero::<B::Real>());
         for (i, d) in dy.to_vec().into_iter().enumerate() {
-            dl += d * (1.0 - t(i));
+            dl += d * (one - t(i));
             du += d * t(i);
         }
         ctx.add(il, dl);
@@ -373,12 +371,10 @@ fn linspace_of<'t, N: Dim, B: Backend>(
 /// The constant vector `[1, 2, …, N]` (hmatrix's `range`; a plain value: put it on a tape with
 /// `tape.constant`).
 pub fn range<N: StaticDim, B: Backend>() -> R<N, B> {
-    #[allow(clippy::cast_precision_loss)]
-    R::from_fn(|i| (i + 1) as f64)
+    R::from_fn(|i| count::<B>(i + 1))
 }
 
 /// The constant vector of length `N` whose every entry is `N` (hmatrix's `dim`; a plain value).
 pub fn dim<N: StaticDim, B: Backend>() -> R<N, B> {
-    #[allow(clippy::cast_precision_loss)]
-    R::konst(N::SIZE as f64)
+    R::konst(count::<B>(N::SIZE))
 }

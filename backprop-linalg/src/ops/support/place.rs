@@ -52,13 +52,13 @@ pub(crate) fn gathered_tape<'t, P>(
 
 /// The entries of a vector or matrix variable as scalar variables, row-major (one node for the
 /// entries, and one per entry; their cotangents are gathered back into one gradient).
-pub(crate) fn scalars<'t, B, T>(x: BVar<'t, T>) -> Vec<BVar<'t, f64>>
+pub(crate) fn scalars<'t, B, T>(x: BVar<'t, T>) -> Vec<BVar<'t, B::Real>>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     let entries = crate::dense::entries::<B, T>(x.value());
-    super::record::record1(x, entries, |ctx, ix, _, g: Vec<f64>| {
+    super::record::record1(x, entries, |ctx, ix, _, g: Vec<B::Real>| {
         let like = ctx.value(ix).data();
         ctx.add(ix, T::wrap(T::Kind::from_fn_like(like, |k| g[k])));
     })
@@ -69,12 +69,12 @@ where
 /// variables `vars` (which must be as many as `like` has entries).
 pub(crate) fn from_scalars<'t, B, T>(
     tape: &'t Tape<'t>,
-    vars: &[BVar<'t, f64>],
+    vars: &[BVar<'t, B::Real>],
     like: &T,
 ) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B> + Backprop,
+    T: Dense<B, B::Real> + Backprop,
 {
     debug_assert_eq!(vars.len(), T::Kind::len(like.data()));
     let value = T::wrap(T::Kind::from_fn_like(like.data(), |k| *vars[k].value()));

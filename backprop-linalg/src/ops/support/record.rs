@@ -3,8 +3,10 @@
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backprop, Backward, VarId};
 
-use crate::backend::{Backend, RealMatrix, RealVector, sized};
-use crate::dense::{Dense, MatKind, VecKind};
+use backprop_backend::{LinalgBackend, Scalar};
+
+use crate::backend::sized;
+use crate::dense::{Dense, MatKind, VecKind, any};
 
 /// Records `value = f(x)` with a pullback given `x`'s id.
 pub(crate) fn record1<'t, A: Backprop, C: Backprop>(
@@ -48,52 +50,67 @@ pub(crate) fn record3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
     })
 }
 
+// The accumulation helpers below serve every scalar (`f64`, `f32`, and their complex forms):
+// `S` is the scalar of `T`'s storage and `B` the backend storing it.
+
 /// Adds `op(a)·op(b)` to the gradient of the matrix-valued `id`, in place when a gradient
 /// already exists (GEMM with β = 1), never materialising a transpose.
-pub(crate) fn add_product<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(
+pub(crate) fn add_product<S, B, T>(
     ctx: &mut Backward<'_>,
     id: VarId<T>,
-    a: &RealMatrix<B>,
+    a: &B::Matrix,
     ta: Transpose,
-    b: &RealMatrix<B>,
+    b: &B::Matrix,
     tb: Transpose,
-) {
+) where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S, Kind = MatKind> + Backprop,
+{
     ctx.accumulate(
         id,
-        |g| sized(B::gemm(g.data_mut(), 1.0, a, ta, b, tb, 1.0)),
+        |g| sized(B::gemm(g.data_mut(), S::one(), a, ta, b, tb, S::one())),
         || T::wrap(sized(B::matmul(a, ta, b, tb))),
     );
 }
 
 /// Adds `op(a)·x` to the gradient of the vector-valued `id`, in place when one exists.
-pub(crate) fn add_matvec<B: Backend, T: Dense<B, Kind = VecKind> + Backprop>(
+pub(crate) fn add_matvec<S, B, T>(
     ctx: &mut Backward<'_>,
     id: VarId<T>,
-    a: &RealMatrix<B>,
+    a: &B::Matrix,
     ta: Transpose,
-    x: &RealVector<B>,
-) {
+    x: &B::Vector,
+) where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S, Kind = VecKind> + Backprop,
+{
     ctx.accumulate(
         id,
-        |g| sized(B::gemv(g.data_mut(), 1.0, a, ta, x, 1.0)),
+        |g| sized(B::gemv(g.data_mut(), S::one(), a, ta, x, S::one())),
         || T::wrap(sized(B::matvec(a, ta, x))),
     );
 }
 
 /// Adds `alpha·x·yᵀ` to the gradient of the matrix-valued `id`, in place when one exists.
-pub(crate) fn add_outer<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(
+pub(crate) fn add_outer<S, B, T>(
     ctx: &mut Backward<'_>,
     id: VarId<T>,
-    alpha: f64,
-    x: &RealVector<B>,
-    y: &RealVector<B>,
-) {
+    alpha: S,
+    x: &B::Vector,
+    y: &B::Vector,
+) where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S, Kind = MatKind> + Backprop,
+{
     ctx.accumulate(
         id,
         |g| sized(B::ger(g.data_mut(), alpha, x, y)),
         || {
             let xy = B::outer(x, y);
-            T::wrap(if alpha == 1.0 {
+            T::wrap(if alpha == S::one() {
                 xy
             } else {
                 B::mat_scale(&xy, alpha)
@@ -103,15 +120,15 @@ pub(crate) fn add_outer<B: Backend, T: Dense<B, Kind = MatKind> + Backprop>(
 }
 
 /// Adds `alpha·x` to the gradient of `id`, in place when one exists.
-pub(crate) fn add_scaled<B: Backend, T: Dense<B> + Backprop>(
-    ctx: &mut Backward<'_>,
-    id: VarId<T>,
-    alpha: f64,
-    x: &T,
-) {
+pub(crate) fn add_scaled<S, B, T>(ctx: &mut Backward<'_>, id: VarId<T>, alpha: S, x: &T)
+where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S> + Backprop,
+{
     ctx.accumulate(
         id,
-        |g| crate::dense::axpy::<B, T>(g, alpha, x),
-        || crate::dense::map::<B, T>(x, |v| alpha * v),
+        |g| any::axpy::<S, B, T>(g, alpha, x),
+        || any::map::<S, B, T>(x, |v| alpha * v),
     );
 }

@@ -1,12 +1,12 @@
 //! Helpers of the spectral pullbacks (SVD, symmetric eigendecomposition): the matrix `F` of
 //! inverse value gaps, and the check that values are separated before it is formed.
 
-use crate::backend::{Backend, RealMatrix, sized};
+use crate::backend::{Backend, Real, RealMatrix, sized, zero};
 
 /// `A·diag(d)`: column `j` of `a` scaled by `d(j)`.
 pub(crate) fn scale_columns<B: Backend>(
     a: &RealMatrix<B>,
-    d: impl Fn(usize) -> f64,
+    d: impl Fn(usize) -> B::Real,
 ) -> RealMatrix<B> {
     let (r, c) = B::mat_shape(a);
     B::mat_from_fn(r, c, |i, j| B::mat_get(a, i, j) * d(j))
@@ -14,16 +14,16 @@ pub(crate) fn scale_columns<B: Backend>(
 
 /// Whether any entry is non-zero (a cotangent that actually reaches the vectors).
 pub(crate) fn any_nonzero<B: Backend>(a: &RealMatrix<B>) -> bool {
-    B::mat_fold(a, false, |acc, x| acc || x != 0.0)
+    B::mat_fold(a, false, |acc, x| acc || x != zero())
 }
 
 /// Panics if two of the (descending) `values` coincide to within rounding: the vectors'
 /// derivative is undefined there.
 #[track_caller]
-pub(crate) fn assert_separated(op: &'static str, what: &str, values: &[f64]) {
+pub(crate) fn assert_separated<S: Real>(op: &'static str, what: &str, values: &[S]) {
     let k = values.len();
-    let scale = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let tol = 4.0 * k as f64 * f64::EPSILON * scale;
+    let scale = values.iter().fold(zero::<S>(), |m, &v| m.max(v.abs()));
+    let tol = S::from_f64_real(4.0) * S::from_usize(k) * S::epsilon() * scale;
     for i in 1..k {
         if (values[i - 1] - values[i]).abs() <= tol {
             panic!(
@@ -40,11 +40,11 @@ pub(crate) fn assert_separated(op: &'static str, what: &str, values: &[f64]) {
 }
 
 /// `Fᵢⱼ·Xᵢⱼ` with `Fᵢⱼ = 1/(dⱼ − dᵢ)` off the diagonal and `0` on it.
-pub(crate) fn f_hadamard<B: Backend>(x: &RealMatrix<B>, d: &[f64]) -> RealMatrix<B> {
+pub(crate) fn f_hadamard<B: Backend>(x: &RealMatrix<B>, d: &[B::Real]) -> RealMatrix<B> {
     let (r, c) = B::mat_shape(x);
     B::mat_from_fn(r, c, |i, j| {
         if i == j {
-            0.0
+            zero()
         } else {
             B::mat_get(x, i, j) / (d[j] - d[i])
         }

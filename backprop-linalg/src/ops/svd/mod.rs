@@ -21,9 +21,10 @@ pub use thin::{svd_flat, svd_tall, try_svd_flat, try_svd_tall};
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
+use num_traits::Float;
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, record1};
@@ -73,7 +74,7 @@ where
     let s = B::singular_values(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&s);
     let n = a.value().shape().1;
-    let padded = R::build(n, |i| if i < k { B::vec_get(&s, i) } else { 0.0 });
+    let padded = R::build(n, |i| if i < k { B::vec_get(&s, i) } else { lit::<B>(0.0) });
     Ok(record1(a, padded, move |ctx, ia, _, ds| {
         let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
         let u_ds = scale_columns::<B>(&f.u, |j| ds.get(j));
@@ -136,10 +137,10 @@ where
     let f = B::svd(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&f.s);
     let n = a.value().shape().1;
-    let s = R::build(n, |i| if i < k { B::vec_get(&f.s, i) } else { 0.0 });
+    let s = R::build(n, |i| if i < k { B::vec_get(&f.s, i) } else { lit::<B>(0.0) });
     let out = (L::wrap(f.u), s, L::wrap(f.v));
     Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
-        let s: Vec<f64> = s.to_vec()[..k].to_vec();
+        let s: Vec<B::Real> = s.to_vec()[..k].to_vec();
         let g = svd_pullback::<B>(u.data(), &s, v.data(), du.data(), &ds.to_vec(), dv.data());
         ctx.add(ia, L::wrap(g));
     }))
@@ -151,10 +152,10 @@ where
 /// [`thin_svd_pullback`].
 fn svd_pullback<B: Backend>(
     u: &RealMatrix<B>,
-    s: &[f64],
+    s: &[B::Real],
     v: &RealMatrix<B>,
     du: &RealMatrix<B>,
-    ds: &[f64],
+    ds: &[B::Real],
     dv: &RealMatrix<B>,
 ) -> RealMatrix<B> {
     let (m, n) = (B::mat_shape(u).0, B::mat_shape(v).0);
@@ -172,7 +173,7 @@ fn svd_pullback<B: Backend>(
             let q2 = sized(B::mat_cols(q, k..rows));
             let dq2 = sized(B::mat_cols(dq, k..rows));
             let t = sized(B::matmul(&dq2, Yes, q1, No));
-            sized(B::gemm(&mut dq1, -1.0, &q2, No, &t, No, 1.0));
+            sized(B::gemm(&mut dq1, lit::<B>(-1.0), &q2, No, &t, No, lit::<B>(1.0)));
         }
         dq1
     };
@@ -192,10 +193,10 @@ fn svd_pullback<B: Backend>(
 pub(crate) fn thin_svd_pullback<B: Backend>(
     op: &'static str,
     u1: &RealMatrix<B>,
-    s: &[f64],
+    s: &[B::Real],
     v1: &RealMatrix<B>,
     du1: &RealMatrix<B>,
-    ds: &[f64],
+    ds: &[B::Real],
     dv1: &RealMatrix<B>,
 ) -> RealMatrix<B> {
     let (m, n) = (B::mat_shape(u1).0, B::mat_shape(v1).0);
@@ -203,11 +204,11 @@ pub(crate) fn thin_svd_pullback<B: Backend>(
     if k == 0 {
         return B::mat_zeros(m, n);
     }
-    let mut inner = B::mat_from_fn(k, k, |i, j| if i == j { ds[i] } else { 0.0 });
+    let mut inner = B::mat_from_fn(k, k, |i, j| if i == j { ds[i] } else { lit::<B>(0.0) });
     let mut extra: Option<RealMatrix<B>> = None;
     if any_nonzero::<B>(du1) || any_nonzero::<B>(dv1) {
         assert_separated(op, "singular", s);
-        if m != n && s[k - 1] <= 4.0 * k as f64 * f64::EPSILON * s[0] {
+        if m != n && s[k - 1] <= lit::<B>(4.0) * count::<B>(k) * Float::epsilon() * s[0] {
             panic!(
                 "{op}: the gradient through U and V of a non-square matrix is undefined when it \
                  is rank deficient (smallest singular value {}); differentiate only σ",
@@ -216,27 +217,27 @@ pub(crate) fn thin_svd_pullback<B: Backend>(
         }
         let ju = sized(B::matmul(u1, Yes, du1, No));
         let jv = sized(B::matmul(v1, Yes, dv1, No));
-        let sq: Vec<f64> = s.iter().map(|x| x * x).collect();
+        let sq: Vec<B::Real> = s.iter().map(|&x| x * x).collect();
         let skew_u = f_hadamard::<B>(&sub::<B>(&ju, &B::mat_transpose(&ju)), &sq);
         let skew_v = f_hadamard::<B>(&sub::<B>(&jv, &B::mat_transpose(&jv)), &sq);
         // (F∘skew_u)·S + S·(F∘skew_v)
         let terms = B::mat_from_fn(k, k, |i, j| {
             B::mat_get(&skew_u, i, j) * s[j] + s[i] * B::mat_get(&skew_v, i, j)
         });
-        sized(B::mat_axpy(&mut inner, 1.0, &terms));
+        sized(B::mat_axpy(&mut inner, lit::<B>(1.0), &terms));
         // (I − U₁U₁ᵀ)Ū₁S⁻¹V₁ᵀ + U₁S⁻¹V̄₁ᵀ(I − V₁V₁ᵀ); each is zero when its side is square.
         let mut proj = B::mat_zeros(m, n);
         if m > k {
             let mut pu = du1.clone();
-            sized(B::gemm(&mut pu, -1.0, u1, No, &ju, No, 1.0));
-            let pu = scale_columns::<B>(&pu, |j| 1.0 / s[j]);
-            sized(B::gemm(&mut proj, 1.0, &pu, No, v1, Yes, 1.0));
+            sized(B::gemm(&mut pu, lit::<B>(-1.0), u1, No, &ju, No, lit::<B>(1.0)));
+            let pu = scale_columns::<B>(&pu, |j| lit::<B>(1.0) / s[j]);
+            sized(B::gemm(&mut proj, lit::<B>(1.0), &pu, No, v1, Yes, lit::<B>(1.0)));
         }
         if n > k {
             let mut pv = dv1.clone();
-            sized(B::gemm(&mut pv, -1.0, v1, No, &jv, No, 1.0));
-            let u1s = scale_columns::<B>(u1, |j| 1.0 / s[j]);
-            sized(B::gemm(&mut proj, 1.0, &u1s, No, &pv, Yes, 1.0));
+            sized(B::gemm(&mut pv, lit::<B>(-1.0), v1, No, &jv, No, lit::<B>(1.0)));
+            let u1s = scale_columns::<B>(u1, |j| lit::<B>(1.0) / s[j]);
+            sized(B::gemm(&mut proj, lit::<B>(1.0), &u1s, No, &pv, Yes, lit::<B>(1.0)));
         }
         extra = Some(proj);
     }
@@ -247,7 +248,7 @@ pub(crate) fn thin_svd_pullback<B: Backend>(
         Yes,
     ));
     if let Some(proj) = extra {
-        sized(B::mat_axpy(&mut g, 1.0, &proj));
+        sized(B::mat_axpy(&mut g, lit::<B>(1.0), &proj));
     }
     g
 }

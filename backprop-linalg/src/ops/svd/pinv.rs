@@ -5,7 +5,7 @@ use backprop_backend::Transpose;
 use backprop_core::BVar;
 
 use crate::L;
-use crate::backend::{Backend, LinalgError, RealMatrix, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::qr::rank_deficient;
 use crate::ops::support::record::record1;
@@ -77,11 +77,11 @@ fn pinv_pullback<B: Backend>(
     let mut g = B::mat_neg(&mm(p, Yes, &mm(dp, No, p, Yes), No));
     // (I − A·A⁺)·W with W = Ḡᵀ·A⁺·A⁺ᵀ (m×n): W − A·(A⁺·W).
     let w = mm(dp, Yes, &mm(p, No, p, Yes), No);
-    sized(B::mat_axpy(&mut g, 1.0, &w));
-    sized(B::gemm(&mut g, -1.0, a, No, &mm(p, No, &w, No), No, 1.0));
+    sized(B::mat_axpy(&mut g, lit::<B>(1.0), &w));
+    sized(B::gemm(&mut g, lit::<B>(-1.0), a, No, &mm(p, No, &w, No), No, lit::<B>(1.0)));
     // Z·(I − A⁺·A) with Z = A⁺ᵀ·A⁺·Ḡᵀ (m×n): Z − (Z·A⁺)·A.
     let z = mm(&mm(p, Yes, p, No), No, dp, Yes);
-    sized(B::mat_axpy(&mut g, 1.0, &z));
-    sized(B::gemm(&mut g, -1.0, &mm(&z, No, p, No), No, a, No, 1.0));
+    sized(B::mat_axpy(&mut g, lit::<B>(1.0), &z));
+    sized(B::gemm(&mut g, lit::<B>(-1.0), &mm(&z, No, p, No), No, a, No, lit::<B>(1.0)));
     g
 }
