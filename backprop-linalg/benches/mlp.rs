@@ -21,7 +21,7 @@ mod support;
 
 use network::Setup;
 
-fn bench_backend<B: Backend>(c: &mut Criterion) {
+fn bench_backend<B: Backend<Real = f64>>(c: &mut Criterion) {
     let setup = Setup::<B>::new();
     setup.check_gradients();
     let dynamic = setup.to_dyn();

@@ -65,11 +65,11 @@ impl Uniform {
         lo + (hi - lo) * ((self.0 >> 11) as f64 / (1u64 << 53) as f64)
     }
 
-    fn matrix<N: StaticDim, B: Backend>(&mut self) -> Sq<N, B> {
+    fn matrix<N: StaticDim, B: Backend<Real = f64>>(&mut self) -> Sq<N, B> {
         L::from_fn(|_, _| self.next(-1.0, 1.0))
     }
 
-    fn vector<N: StaticDim, B: Backend>(&mut self) -> R<N, B> {
+    fn vector<N: StaticDim, B: Backend<Real = f64>>(&mut self) -> R<N, B> {
         R::from_fn(|_| self.next(-1.0, 1.0))
     }
 }
@@ -81,28 +81,28 @@ type EigenWeights<N, B> = (R<N, B>, Sq<N, B>);
 /// Weights of `svd_`'s outputs `(U, σ, V)`.
 type SvdWeights<N, B> = (Sq<N, B>, R<N, B>, Sq<N, B>);
 
-fn inv_loss<'t, N: StaticDim, B: Backend>(
+fn inv_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     a: BVar<'t, Sq<N, B>>,
     w: BVar<'t, Sq<N, B>>,
 ) -> BVar<'t, f64> {
     sum_elements(inv(a) * w)
 }
 
-fn det_loss<'t, N: StaticDim, B: Backend>(
+fn det_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     a: BVar<'t, Sq<N, B>>,
     w: BVar<'t, f64>,
 ) -> BVar<'t, f64> {
     det(a) * w
 }
 
-fn chol_loss<'t, N: StaticDim, B: Backend>(
+fn chol_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     a: BVar<'t, Sym<N, B>>,
     w: BVar<'t, Sq<N, B>>,
 ) -> BVar<'t, f64> {
     sum_elements(chol(a) * w)
 }
 
-fn eigensystem_loss<'t, N: StaticDim, B: Backend>(
+fn eigensystem_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     a: BVar<'t, Sym<N, B>>,
     w: BVar<'t, EigenWeights<N, B>>,
 ) -> BVar<'t, f64> {
@@ -111,7 +111,7 @@ fn eigensystem_loss<'t, N: StaticDim, B: Backend>(
     dot(lambda, wl) + sum_elements(v * wv)
 }
 
-fn svd_loss<'t, N: StaticDim, B: Backend>(
+fn svd_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     a: BVar<'t, Sq<N, B>>,
     w: BVar<'t, SvdWeights<N, B>>,
 ) -> BVar<'t, f64> {
@@ -157,7 +157,7 @@ where
 }
 
 /// Every operation at size `N` on backend `B`.
-fn bench_size<N: StaticDim, B: Backend>(c: &mut Criterion) {
+fn bench_size<N: StaticDim, B: Backend<Real = f64>>(c: &mut Criterion) {
     let n = N::SIZE;
     let mut rng = Uniform(0x9e37_79b9_7f4a_7c15 ^ (n as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9));
     let scale = 1.0 / (n as f64).sqrt();
@@ -189,7 +189,7 @@ fn bench_size<N: StaticDim, B: Backend>(c: &mut Criterion) {
     measure(c, backend, "svd_", n, &square, &w_svd, svd_loss::<N, B>);
 }
 
-fn bench_backend<B: Backend>(c: &mut Criterion) {
+fn bench_backend<B: Backend<Real = f64>>(c: &mut Criterion) {
     bench_size::<U8, B>(c);
     bench_size::<U64, B>(c);
     bench_size::<U256, B>(c);

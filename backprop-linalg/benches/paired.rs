@@ -245,7 +245,7 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) -> f64 {
 
 /// Measures this backend's measurements that pass the filter, in this process, and reports
 /// each on standard output (the progress goes to standard error).
-fn bench_backend<B: Backend>(options: &Options) {
+fn bench_backend<B: Backend<Real = f64>>(options: &Options) {
     let setup = Setup::<B>::new();
     let dynamic = setup.to_dyn();
     let mut checked = false;

@@ -53,7 +53,7 @@ const EPOCHS: usize = 30;
 /// The network's parameters: a tanh hidden layer `(w1, b1)` and a linear output layer
 /// `(w2, b2)`, on backend `B`.
 #[derive(Clone, Backprop, Coords)]
-struct Net<B: Backend> {
+struct Net<B: Backend<Real = f64>> {
     w1: L<Hidden, Pixels, B>,
     b1: R<Hidden, B>,
     w2: L<Digits, Hidden, B>,
@@ -67,7 +67,7 @@ fn logits<'t, N, B>(
 ) -> BVar<'t, L<Digits, N, B>>
 where
     N: StaticDim,
-    B: Backend,
+    B: Backend<Real = f64>,
 {
     let NetVars { w1, b1, w2, b2 } = net.split();
     // One affine layer per weight matrix, W·X + b·1ᵀ, over every column (sample) at once.
@@ -79,7 +79,7 @@ where
 fn cross_entropy<'t, N, B>(z: BVar<'t, L<Digits, N, B>>, y: L<Digits, N, B>) -> BVar<'t, f64>
 where
     N: StaticDim,
-    B: Backend,
+    B: Backend<Real = f64>,
 {
     let tape = z.tape();
     // Each column is shifted by its maximum before `exp`, so it cannot overflow; the shift is
@@ -102,7 +102,7 @@ where
 fn loss<'t, N, B>(net: BVar<'t, Net<B>>, x: L<Pixels, N, B>, y: L<Digits, N, B>) -> BVar<'t, f64>
 where
     N: StaticDim,
-    B: Backend,
+    B: Backend<Real = f64>,
 {
     let x = net.tape().constant(x);
     cross_entropy(logits(net, x), y)
@@ -155,7 +155,7 @@ fn parse_row(line: &str) -> Result<Sample, String> {
 fn batch<N, B>(data: &[Sample], idx: &[usize]) -> (L<Pixels, N, B>, L<Digits, N, B>)
 where
     N: StaticDim,
-    B: Backend,
+    B: Backend<Real = f64>,
 {
     assert_eq!(
         idx.len(),
@@ -196,8 +196,8 @@ impl Rng {
 // ----- training -----
 
 /// Weights uniform in ±√(6/(fan_in + fan_out)) (Glorot), biases zero.
-fn init<B: Backend>(rng: &mut Rng) -> Net<B> {
-    fn glorot<O: StaticDim, I: StaticDim, B: Backend>(rng: &mut Rng) -> L<O, I, B> {
+fn init<B: Backend<Real = f64>>(rng: &mut Rng) -> Net<B> {
+    fn glorot<O: StaticDim, I: StaticDim, B: Backend<Real = f64>>(rng: &mut Rng) -> L<O, I, B> {
         let scale = (6.0 / (I::SIZE + O::SIZE) as f64).sqrt();
         L::from_fn(|_, _| scale * rng.symmetric())
     }
@@ -250,7 +250,11 @@ impl Adam {
 
 /// Mean loss and accuracy on `samples`, one sample at a time: the functions used in training,
 /// at batch size `N = 1`, run without a backward pass (`eval_bp`).
-fn evaluate<B: Backend>(net: &Net<B>, data: &[Sample], samples: &[usize]) -> (f64, f64) {
+fn evaluate<B: Backend<Real = f64>>(
+    net: &Net<B>,
+    data: &[Sample],
+    samples: &[usize],
+) -> (f64, f64) {
     let (mut total, mut correct) = (0.0, 0usize);
     for &i in samples {
         let (x, y) = batch::<U1, B>(data, &[i]);
@@ -280,7 +284,10 @@ struct History {
 }
 
 /// Trains a freshly initialised network for `epochs` passes of minibatch Adam.
-fn train<B: Backend>(data: &[Sample], epochs: usize) -> Result<History, Box<dyn Error>> {
+fn train<B: Backend<Real = f64>>(
+    data: &[Sample],
+    epochs: usize,
+) -> Result<History, Box<dyn Error>> {
     let mut rng = Rng(2024);
     let mut order: Vec<usize> = (0..data.len()).collect();
     rng.shuffle(&mut order);

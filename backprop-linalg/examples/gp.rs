@@ -136,7 +136,7 @@ impl LogTheta {
 /// What the likelihood needs of the observations, on backend `B`: the pairwise distances the
 /// kernel reads, and the centred CO₂. All `n × n` or of length `n`, `n` read from the data.
 #[derive(Clone, Backprop)]
-struct Training<B: Backend> {
+struct Training<B: Backend<Real = f64>> {
     /// `r² = (tᵢ − tⱼ)²`, in years².
     r2: Matrix<B>,
     /// `sin²(π(tᵢ − tⱼ))`: zero for observations whole years apart.
@@ -147,7 +147,7 @@ struct Training<B: Backend> {
     y: Vector<B>,
 }
 
-impl<B: Backend> Training<B> {
+impl<B: Backend<Real = f64>> Training<B> {
     fn new(obs: &[Observation]) -> Self {
         let times: Vec<f64> = obs.iter().map(|o| o.t).collect();
         let (r2, sin2) = distances(&times, &times);
@@ -162,7 +162,7 @@ impl<B: Backend> Training<B> {
 }
 
 /// `r²` and `sin²(πr)` for every pair `r = aᵢ − bⱼ`: an `a.len() × b.len()` matrix each.
-fn distances<B: Backend>(a: &[f64], b: &[f64]) -> (Matrix<B>, Matrix<B>) {
+fn distances<B: Backend<Real = f64>>(a: &[f64], b: &[f64]) -> (Matrix<B>, Matrix<B>) {
     let r2 = Matrix::from_fn_shape(a.len(), b.len(), |i, j| (a[i] - b[j]).powi(2));
     let sin2 = Matrix::from_fn_shape(a.len(), b.len(), |i, j| (PI * (a[i] - b[j])).sin().powi(2));
     (r2, sin2)
@@ -182,7 +182,7 @@ fn inverse_squared(log_theta: BVar<'_, f64>) -> BVar<'_, f64> {
 /// `r²` and `sin²(πr)` are given: every term of the kernel but the white noise, which belongs
 /// to the observations only. Entry-wise maps of the distance matrices, each scaled by a
 /// hyper-parameter with `scale`.
-fn covariance<'t, B: Backend>(
+fn covariance<'t, B: Backend<Real = f64>>(
     h: &LogThetaVars<'t>,
     r2: BVar<'t, Matrix<B>>,
     sin2: BVar<'t, Matrix<B>>,
@@ -215,7 +215,7 @@ fn covariance<'t, B: Backend>(
 
 /// The upper Cholesky factor `R` of the covariance of the observations, `K = RᵀR`: the kernel
 /// between every pair of observation times, plus the white noise `θ₁₁²` on the diagonal.
-fn cholesky_factor<'t, B: Backend>(
+fn cholesky_factor<'t, B: Backend<Real = f64>>(
     h: &LogThetaVars<'t>,
     train: &TrainingVars<'t, B>,
 ) -> BVar<'t, Sq<Dyn, B>> {
@@ -225,7 +225,7 @@ fn cholesky_factor<'t, B: Backend>(
 
 /// The exact log marginal likelihood `log p(y | θ) = −½ yᵀK⁻¹y − Σᵢ log Rᵢᵢ − (n/2) log 2π`
 /// of the centred observations (R&W eq. 5.8, with `½ log|K| = Σᵢ log Rᵢᵢ`).
-fn log_marginal_likelihood<'t, B: Backend>(
+fn log_marginal_likelihood<'t, B: Backend<Real = f64>>(
     log_theta: BVar<'t, LogTheta>,
     train: BVar<'t, Training<B>>,
 ) -> BVar<'t, f64> {
@@ -291,7 +291,12 @@ struct Fit {
 /// each with one evaluation of the likelihood and its gradient. The learning rate decays from
 /// `RATE_FIRST` to `RATE_LAST` along a half cosine, so the last steps settle instead of
 /// circling the maximum.
-fn fit<B: Backend>(train: &Training<B>, start: &LogTheta, steps: usize, bar: &ProgressBar) -> Fit {
+fn fit<B: Backend<Real = f64>>(
+    train: &Training<B>,
+    start: &LogTheta,
+    steps: usize,
+    bar: &ProgressBar,
+) -> Fit {
     let mut log_theta = start.clone();
     let mut adam = Adam::new(RATE_FIRST);
     let mut history = Vec::with_capacity(steps + 1);
@@ -331,7 +336,7 @@ struct Forecast {
 /// The posterior mean `K*ᵀK⁻¹y` (plus the data mean) and variance `k** − K*ᵀK⁻¹K*` at the
 /// times `at`, given the observations `obs`: the same kernel and factorisation as the fit, run
 /// on constants (`eval_bp_data` records no backward pass).
-fn forecast<B: Backend>(
+fn forecast<B: Backend<Real = f64>>(
     log_theta: &LogTheta,
     obs: &[Observation],
     train: &Training<B>,
@@ -693,7 +698,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 /// Fits the hyper-parameters to `obs` from `START_THETA` and prints them, then forecasts (and
 /// plots) with them. Fails if the fit did not improve the log marginal likelihood.
-fn fit_and_forecast<B: Backend>(
+fn fit_and_forecast<B: Backend<Real = f64>>(
     obs: &[Observation],
     options: &Options,
 ) -> Result<(), Box<dyn Error>> {

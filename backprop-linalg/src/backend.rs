@@ -10,7 +10,7 @@ use num_complex::Complex;
 pub use backprop_backend::LinalgError;
 
 /// A real scalar this crate computes in: `f64` or `f32`, the
-/// [`Precision`](backprop_backend::Precision) a backend marker names (`Faer` is `Faer<f64>`,
+/// [`Precision`] a backend marker names (`Faer` is `Faer<f64>`,
 /// `Faer<f32>` computes in single precision). Everything the tape and the checker need of a
 /// scalar is here, so a scalar result of an op (`BVar<'t, B::Real>`) is a full variable.
 pub trait Real:
@@ -46,6 +46,9 @@ where
 /// [`C`](crate::C), [`M`](crate::M) and [`Her`](crate::Her).
 pub trait ComplexBackend: Backend + LinalgBackend<Complex<<Self as Precision>::Real>> {}
 impl<B: Backend + LinalgBackend<Complex<<B as Precision>::Real>>> ComplexBackend for B {}
+
+/// A backend's real scalar, `B::Real`: `f64` (or `f32`).
+pub type RealOf<B> = <B as Precision>::Real;
 
 /// A backend's complex scalar: `Complex<f64>` (or `Complex<f32>`).
 pub type ComplexOf<B> = Complex<<B as Precision>::Real>;

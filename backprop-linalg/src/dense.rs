@@ -511,7 +511,11 @@ pub(crate) mod any {
 /// # Panics
 /// If the shapes differ (only possible for the dynamically sized types).
 #[track_caller]
-pub(crate) fn zip_map<B: Backend, T: Dense<B, B::Real>>(a: &T, b: &T, f: impl FnMut(B::Real, B::Real) -> B::Real) -> T {
+pub(crate) fn zip_map<B: Backend, T: Dense<B, B::Real>>(
+    a: &T,
+    b: &T,
+    f: impl FnMut(B::Real, B::Real) -> B::Real,
+) -> T {
     any::zip_map::<B::Real, B, T>(any::ELEMENTWISE, a, b, f)
 }
 

@@ -43,8 +43,9 @@ pub use crate::aliases::faer;
 pub use crate::aliases::nalgebra;
 #[cfg(feature = "ndarray")]
 pub use crate::aliases::ndarray;
-pub use crate::backend::{Backend, ComplexBackend, ComplexOf, DefaultBackend, LinalgError, Real};
-pub use backprop_backend::Precision;
+pub use crate::backend::{
+    Backend, ComplexBackend, ComplexOf, DefaultBackend, LinalgError, Real, RealOf,
+};
 pub use crate::dim::{Dim, DimAdd, DimDiff, DimLe, DimSub, DimSum, Dyn, StaticDim};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};
@@ -52,6 +53,7 @@ pub use crate::types::her::Her;
 pub use crate::types::matrix::{L, Matrix, Sq};
 pub use crate::types::sym::Sym;
 pub use crate::types::vector::{R, Vector};
+pub use backprop_backend::Precision;
 
 /// Frees what this thread keeps between differentiations: the tape's storage
 /// ([`backprop_core::release_storage`]) and the [`pool`] of vector and matrix storage.

@@ -4,8 +4,9 @@
 //! relative), and the `dyn_*` strategies draw well-conditioned inputs of run-time size for the
 //! random-size sweeps.
 
+use crate::{ComplexDouble, Double};
 use backprop_core::{BVar, Backprop, Coords, backprop};
-use backprop_linalg::{Backend, C, ComplexBackend, Dim, Dyn, Her, L, M, Matrix, R, Sym};
+use backprop_linalg::{C, Dim, Dyn, Her, L, M, Matrix, R, Sym};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -31,42 +32,42 @@ impl ToDyn for f64 {
     }
 }
 
-impl<N: Dim, B: Backend> ToDyn for R<N, B> {
+impl<N: Dim, B: Double> ToDyn for R<N, B> {
     type Dyn = R<Dyn, B>;
     fn to_dyn(&self) -> R<Dyn, B> {
         self.clone().into_dyn()
     }
 }
 
-impl<P: Dim, Q: Dim, B: Backend> ToDyn for L<P, Q, B> {
+impl<P: Dim, Q: Dim, B: Double> ToDyn for L<P, Q, B> {
     type Dyn = L<Dyn, Dyn, B>;
     fn to_dyn(&self) -> L<Dyn, Dyn, B> {
         self.clone().into_dyn()
     }
 }
 
-impl<N: Dim, B: Backend> ToDyn for Sym<N, B> {
+impl<N: Dim, B: Double> ToDyn for Sym<N, B> {
     type Dyn = Sym<Dyn, B>;
     fn to_dyn(&self) -> Sym<Dyn, B> {
         self.clone().into_dyn()
     }
 }
 
-impl<N: Dim, B: ComplexBackend> ToDyn for C<N, B> {
+impl<N: Dim, B: ComplexDouble> ToDyn for C<N, B> {
     type Dyn = C<Dyn, B>;
     fn to_dyn(&self) -> C<Dyn, B> {
         self.clone().into_dyn()
     }
 }
 
-impl<P: Dim, Q: Dim, B: ComplexBackend> ToDyn for M<P, Q, B> {
+impl<P: Dim, Q: Dim, B: ComplexDouble> ToDyn for M<P, Q, B> {
     type Dyn = M<Dyn, Dyn, B>;
     fn to_dyn(&self) -> M<Dyn, Dyn, B> {
         self.clone().into_dyn()
     }
 }
 
-impl<N: Dim, B: ComplexBackend> ToDyn for Her<N, B> {
+impl<N: Dim, B: ComplexDouble> ToDyn for Her<N, B> {
     type Dyn = Her<Dyn, B>;
     fn to_dyn(&self) -> Her<Dyn, B> {
         self.clone().into_dyn()
@@ -151,13 +152,13 @@ macro_rules! static_and_dynamic {
 }
 
 /// A run-time sized matrix from a reference matrix.
-pub fn matrix_of<B: Backend>(d: &crate::Dense) -> Matrix<B> {
+pub fn matrix_of<B: Double>(d: &crate::Dense) -> Matrix<B> {
     Matrix::from_row_major_shape(d.rows, d.cols, &d.data)
 }
 
 /// A symmetric positive definite matrix of run-time size `n` (`λ ∈ [0.5, 4]`; `n = 0`
 /// included).
-pub fn dyn_spd<B: Backend>(n: usize) -> impl Strategy<Value = Sym<Dyn, B>> {
+pub fn dyn_spd<B: Double>(n: usize) -> impl Strategy<Value = Sym<Dyn, B>> {
     (
         proptest::collection::vec(0.5f64..4.0, n),
         crate::generators::orthogonal(n),
@@ -169,7 +170,7 @@ pub fn dyn_spd<B: Backend>(n: usize) -> impl Strategy<Value = Sym<Dyn, B>> {
 }
 
 /// A well-conditioned invertible matrix of run-time size `n` (`U·diag(σ)·Vᵀ`, `σ ∈ [0.5, 2]`).
-pub fn dyn_invertible<B: Backend>(n: usize) -> impl Strategy<Value = Matrix<B>> {
+pub fn dyn_invertible<B: Double>(n: usize) -> impl Strategy<Value = Matrix<B>> {
     (
         proptest::collection::vec(0.5f64..2.0, n),
         crate::generators::orthogonal(n),

@@ -3,8 +3,9 @@
 //! singular value, such as the extra columns of a full SVD's `U`), so the suites check them
 //! through functions that do not see that freedom.
 
+use crate::Double;
 use backprop_linalg::Dim;
-use backprop_linalg::{BVar, Backend, L, Sq, mul, tr};
+use backprop_linalg::{BVar, L, Sq, mul, tr};
 
 /// Weights for [`sandwich`]: distinct on the first `k` columns, one common weight on the rest.
 fn weight(j: usize, k: usize) -> f64 {
@@ -13,7 +14,7 @@ fn weight(j: usize, k: usize) -> f64 {
 
 /// `Q·diag(w)·Qᵀ` with distinct weights on the first `k` columns of `Q` and one common weight on
 /// the rest: invariant under sign flips of columns and rotations among the extra columns.
-pub fn sandwich<'t, N: Dim, B: Backend>(q: BVar<'t, Sq<N, B>>, k: usize) -> BVar<'t, Sq<N, B>> {
+pub fn sandwich<'t, N: Dim, B: Double>(q: BVar<'t, Sq<N, B>>, k: usize) -> BVar<'t, Sq<N, B>> {
     let n = q.value().shape().0;
     let d = q.tape().constant(Sq::<N, B>::from_fn_shape(n, n, |i, j| {
         if i == j { weight(i, k) } else { 0.0 }
@@ -23,7 +24,7 @@ pub fn sandwich<'t, N: Dim, B: Backend>(q: BVar<'t, Sq<N, B>>, k: usize) -> BVar
 
 /// `Q∘Q` on the columns `j` with `keep(j)`, zero elsewhere (sign-invariant; smooth, unlike `|Q|`,
 /// which has a kink where an entry of a random orthogonal matrix crosses zero).
-pub fn squares<'t, M: Dim, N: Dim, B: Backend>(
+pub fn squares<'t, M: Dim, N: Dim, B: Double>(
     q: BVar<'t, L<M, N, B>>,
     keep: impl Fn(usize) -> bool,
 ) -> BVar<'t, L<M, N, B>> {
@@ -33,7 +34,7 @@ pub fn squares<'t, M: Dim, N: Dim, B: Backend>(
 }
 
 /// `U₁·V₁ᵀ = U·E·Vᵀ` with `E` the `M×N` rectangular identity (gauge-invariant).
-pub fn u_vt<'t, M: Dim, N: Dim, B: Backend>(
+pub fn u_vt<'t, M: Dim, N: Dim, B: Double>(
     u: BVar<'t, Sq<M, B>>,
     v: BVar<'t, Sq<N, B>>,
 ) -> BVar<'t, L<M, N, B>> {
@@ -46,9 +47,7 @@ pub fn u_vt<'t, M: Dim, N: Dim, B: Backend>(
 
 /// `Q·diag(w)·Qᵀ` for a thin factor (`M×K`, orthonormal columns) with distinct weights `w`:
 /// invariant under the sign of each column.
-pub fn thin_sandwich<'t, M: Dim, K: Dim, B: Backend>(
-    q: BVar<'t, L<M, K, B>>,
-) -> BVar<'t, Sq<M, B>> {
+pub fn thin_sandwich<'t, M: Dim, K: Dim, B: Double>(q: BVar<'t, L<M, K, B>>) -> BVar<'t, Sq<M, B>> {
     let k = q.value().shape().1;
     let d = q.tape().constant(Sq::<K, B>::from_fn_shape(k, k, |i, j| {
         if i == j { 1.3 - 0.7 * i as f64 } else { 0.0 }
@@ -57,7 +56,7 @@ pub fn thin_sandwich<'t, M: Dim, K: Dim, B: Backend>(
 }
 
 /// `Q∘Q` for a thin factor, sign-invariant and smooth.
-pub fn thin_squares<'t, M: Dim, K: Dim, B: Backend>(
+pub fn thin_squares<'t, M: Dim, K: Dim, B: Double>(
     q: BVar<'t, L<M, K, B>>,
 ) -> BVar<'t, L<M, K, B>> {
     q * q

@@ -1,15 +1,16 @@
 //! The harness of the gradient suite: generic property runners over any backend, strategies for
 //! the linalg types, and the gradient assertion (the core checker, relative tolerance 1e-6).
 //!
-//! A case is a generic function `fn name<B: Backend>()` that calls [`run`] with a strategy and a
+//! A case is a generic function `fn name<B: Double>()` that calls [`run`] with a strategy and a
 //! property, written once inside a family's [`cases!`](crate::cases) block; the gradient suite
 //! instantiates every case once per backend (`faer::products::mul_3x2_2x3`), so a new backend
 //! gets every case by one line in [`for_each_backend!`](crate::for_each_backend).
 
+use crate::Double;
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_core::{BVar, Backprop, Coords};
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Backend, L, R, Sym};
+use backprop_linalg::{L, R, Sym};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -110,13 +111,13 @@ pub fn entries(n: usize) -> impl Strategy<Value = Vec<f64>> {
 }
 
 /// A vector with entries in `[-2, 2]`.
-pub fn vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+pub fn vector<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
     entries(N::SIZE).prop_map(|v| R::from_slice(&v))
 }
 
 /// A vector whose entries are at least 0.1 away from zero, and from each other in absolute
 /// value, so sign- and max-based functions are smooth around it.
-pub fn separated_vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+pub fn separated_vector<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
     (
         Just((0..N::SIZE).collect::<Vec<usize>>()).prop_shuffle(),
         proptest::collection::vec(any::<bool>(), N::SIZE),
@@ -131,25 +132,25 @@ pub fn separated_vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N
 }
 
 /// A matrix with entries in `[-2, 2]`.
-pub fn matrix<M: StaticDim, N: StaticDim, B: Backend>() -> impl Strategy<Value = L<M, N, B>> {
+pub fn matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strategy<Value = L<M, N, B>> {
     entries(M::SIZE * N::SIZE).prop_map(|v| L::from_row_major(&v))
 }
 
 /// A symmetric matrix with entries in `[-2, 2]`.
-pub fn symmetric<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+pub fn symmetric<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
     entries(N::SIZE * N::SIZE).prop_map(|v| Sym::from_sq(&L::from_row_major(&v)))
 }
 
 // ----- factorizations, determinants, norms, statistics -----
 
 /// A `Dense` as a statically sized matrix.
-fn to_l<M: StaticDim, N: StaticDim, B: Backend>(d: &crate::Dense) -> L<M, N, B> {
+fn to_l<M: StaticDim, N: StaticDim, B: Double>(d: &crate::Dense) -> L<M, N, B> {
     L::from_row_major(&d.data)
 }
 
 /// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` with `λ ∈ [0.5, 4]` and `Q` orthogonal
 /// (condition number at most 8).
-pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+pub fn spd<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
     let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..4.0, n),
@@ -163,20 +164,20 @@ pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
 
 /// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
 /// eigenvectors are smooth functions of it.
-pub fn sym_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+pub fn sym_separated<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
     crate::generators::symmetric_separated(N::SIZE).prop_map(|(a, _)| Sym::from_sq(&to_l(&a)))
 }
 
 /// An `M×N` matrix `U·Σ·Vᵀ` whose singular values are at least 0.5 and pairwise at least 0.5
 /// apart, so singular vectors are smooth functions of it.
-pub fn separated_singular<M: StaticDim, N: StaticDim, B: Backend>()
+pub fn separated_singular<M: StaticDim, N: StaticDim, B: Double>()
 -> impl Strategy<Value = L<M, N, B>> {
     crate::generators::separated_singular(M::SIZE, N::SIZE).prop_map(|(a, _)| to_l(&a))
 }
 
 /// `U·diag(σ)·Vᵀ` with `U`, `V` orthogonal, `σᵢ ∈ [0.5, 2]` and the first one negated half of
 /// the time (both signs of the determinant occur). With `singular`, the last `σ` is 0.
-fn from_singular_values<N: StaticDim, B: Backend>(
+fn from_singular_values<N: StaticDim, B: Double>(
     singular: bool,
 ) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
@@ -199,12 +200,12 @@ fn from_singular_values<N: StaticDim, B: Backend>(
 
 /// An invertible, well-conditioned matrix (singular values in `[0.5, 2]`), of either
 /// determinant sign, generally neither symmetric nor definite.
-pub fn invertible<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn invertible<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(false)
 }
 
 /// A matrix of rank `N − 1` (one zero singular value, the others in `[0.5, 2]`).
-pub fn singular<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn singular<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(true)
 }
 
@@ -217,8 +218,8 @@ fn max_separated(values: &[f64], gap: f64) -> bool {
 /// A matrix whose entries are at least 0.1 away from zero and whose largest absolute column
 /// sum and largest absolute row sum each exceed the runner-up by at least 0.1, so `‖A‖₁` and
 /// `‖A‖∞` are smooth around it.
-pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Backend>()
--> impl Strategy<Value = L<M, N, B>> {
+pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strategy<Value = L<M, N, B>>
+{
     let (m, n) = (M::SIZE, N::SIZE);
     (
         proptest::collection::vec(0.1f64..2.0, m * n),
@@ -232,19 +233,22 @@ pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Backend>()
                 .collect();
             L::from_row_major(&v)
         })
-        .prop_filter("a unique, separated largest row and column sum", move |a| {
-            let cols: Vec<f64> = (0..n)
-                .map(|j| (0..m).map(|i| a.get(i, j).abs()).sum())
-                .collect();
-            let rows: Vec<f64> = (0..m)
-                .map(|i| (0..n).map(|j| a.get(i, j).abs()).sum())
-                .collect();
-            max_separated(&cols, 0.1) && max_separated(&rows, 0.1)
-        })
+        .prop_filter(
+            "a unique, separated largest row and column sum",
+            move |a: &L<M, N, B>| {
+                let cols: Vec<f64> = (0..n)
+                    .map(|j| (0..m).map(|i| a.get(i, j).abs()).sum())
+                    .collect();
+                let rows: Vec<f64> = (0..m)
+                    .map(|i| (0..n).map(|j| a.get(i, j).abs()).sum())
+                    .collect();
+                max_separated(&cols, 0.1) && max_separated(&rows, 0.1)
+            },
+        )
 }
 
 /// A vector with entries in `[-2, 2]`, about a third of them exactly zero.
-pub fn vector_with_zeros<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+pub fn vector_with_zeros<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
     (entries(N::SIZE), proptest::collection::vec(0u8..3, N::SIZE))
         .prop_map(|(v, keep)| R::from_fn(|i| if keep[i] == 0 { 0.0 } else { v[i] }))
 }
@@ -252,7 +256,7 @@ pub fn vector_with_zeros<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<
 // ----- complex -----
 
 /// A complex vector with real and imaginary parts in `[-2, 2]`.
-pub fn complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn complex_vector<N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     entries(2 * N::SIZE).prop_map(|v| {
         backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(v[2 * k], v[2 * k + 1]))
@@ -260,7 +264,7 @@ pub fn complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
 }
 
 /// A complex matrix with real and imaginary parts in `[-2, 2]`.
-pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::M<Rows, Cols, B>> {
     entries(2 * Rows::SIZE * Cols::SIZE).prop_map(|v| {
         backprop_linalg::M::from_fn(|i, j| {
@@ -272,7 +276,7 @@ pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: backprop_linalg::Comp
 
 /// A complex vector whose entries have modulus in `[0.3, 2]` and any phase, so the modulus is
 /// smooth around it.
-pub fn nonzero_complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn nonzero_complex_vector<N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), N::SIZE).prop_map(
         |polar| {
@@ -291,12 +295,12 @@ pub fn scalar() -> impl Strategy<Value = f64> {
 }
 
 /// A run-time sized vector of length `n`, entries in `[-2, 2]`.
-pub fn dyn_vector<B: Backend>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
+pub fn dyn_vector<B: Double>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
     entries(n).prop_map(|v| backprop_linalg::Vector::from_slice(&v))
 }
 
 /// A run-time sized `rows×cols` matrix, entries in `[-2, 2]`.
-pub fn dyn_matrix<B: Backend>(
+pub fn dyn_matrix<B: Double>(
     rows: usize,
     cols: usize,
 ) -> impl Strategy<Value = backprop_linalg::Matrix<B>> {
@@ -305,7 +309,7 @@ pub fn dyn_matrix<B: Backend>(
 }
 
 /// A complex matrix whose entries have modulus in `[0.3, 2]`, safe to divide by.
-pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::M<M, N, B>> {
     proptest::collection::vec(
         (0.3f64..2.0, 0.0f64..std::f64::consts::TAU),
@@ -321,7 +325,7 @@ pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: backprop_linalg::Co
 
 /// A complex vector with entries in the right half plane (real part in `[0.3, 2]`), away from
 /// the branch cuts of `ln`, `sqrt` and complex powers.
-pub fn right_half_complex_vector<N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn right_half_complex_vector<N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     proptest::collection::vec((0.3f64..2.0, -1.5f64..1.5), N::SIZE).prop_map(|parts| {
         backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(parts[k].0, parts[k].1))
@@ -342,7 +346,7 @@ pub fn small_integers(n: usize) -> impl Strategy<Value = Vec<f64>> {
 /// A square matrix whose `tri` triangle is well conditioned (diagonal magnitudes in `[0.5, 2]`
 /// of either sign, other entries of the triangle in `[-0.5, 0.5]`) and whose other triangle
 /// holds arbitrary entries in `[-2, 2]`, which a triangular solve must ignore.
-pub fn triangular<N: StaticDim, B: Backend>(
+pub fn triangular<N: StaticDim, B: Double>(
     tri: backprop_linalg::Triangle,
 ) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
@@ -372,7 +376,7 @@ pub fn triangular<N: StaticDim, B: Backend>(
 /// A square matrix with Frobenius norm (hence 2-norm) at most 2. With `non_normal`, `λ·I + U`
 /// for a strictly upper triangular `U` (as far from normal as its norm allows); otherwise a
 /// rescaled matrix of independent entries (generically non-normal too).
-pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
+pub fn small_norm<N: StaticDim, B: Double>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (entries(n * n), -1.0f64..1.0).prop_map(move |(e, lambda)| {
         let a = crate::Dense::from_fn(n, n, |i, j| match (non_normal, i.cmp(&j)) {
@@ -395,7 +399,7 @@ pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<V
 /// block diagonal with eigenvalues of real part in `[0.5, 3]`: real ones, or (drawn half of the
 /// time, for `N ≥ 2`) a leading block `[[a, b], [−b, a]]` with eigenvalues `a ± ib`,
 /// `b ∈ [0.2, 1.5]`. Such a matrix has a principal square root, well conditioned.
-pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn principal_root_input<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..3.0, n),
@@ -510,14 +514,14 @@ pub fn assert_fails<A, O1, O2>(
 
 /// A Hermitian matrix: the Hermitian part of a complex matrix with real and imaginary parts in
 /// `[-2, 2]`.
-pub fn hermitian<N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn hermitian<N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
     complex_matrix::<N, N, B>().prop_map(|a| backprop_linalg::Her::from_m(&a))
 }
 
 /// A Hermitian matrix whose entries have modulus in `[0.3, 2]` (a real diagonal of either sign,
 /// off-diagonal entries of any phase, mirrored as conjugates), safe to divide by.
-pub fn nonzero_hermitian<N: StaticDim, B: backprop_linalg::ComplexBackend>()
+pub fn nonzero_hermitian<N: StaticDim, B: crate::ComplexDouble>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
     let n = N::SIZE;
     (

@@ -31,6 +31,16 @@ pub mod gradcheck;
 
 pub use dense::Dense;
 
+/// A backend in double precision: what the `f64` suites run on (`Faer`, `Nalgebra`,
+/// `Ndarray`). Their cases write `f64` literals; the single-precision family
+/// (`gradients/single.rs`) names `Backend<Real = f32>` instead.
+pub trait Double: backprop_linalg::Backend<Real = f64> {}
+impl<B: backprop_linalg::Backend<Real = f64>> Double for B {}
+
+/// A [`Double`] backend that also stores complex matrices.
+pub trait ComplexDouble: backprop_linalg::ComplexBackend + Double {}
+impl<B: backprop_linalg::ComplexBackend + Double> ComplexDouble for B {}
+
 /// The backends every suite runs on, listed once: adding a backend here gives it the gradient,
 /// conformance, agreement and allocation suites.
 ///

@@ -11,9 +11,10 @@
 //! together. It lives in the tests crate to share that list; the network is
 //! `backprop-linalg/benches/network/mod.rs`, read by path.
 
+use backprop_tests::Double;
 use std::alloc::System;
 
-use backprop_linalg::{Backend, eval_bp, eval_bp_data, grad_bp_data, sum_elements};
+use backprop_linalg::{eval_bp, eval_bp_data, grad_bp_data, sum_elements};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
@@ -64,7 +65,7 @@ fn compare(what: &str, autodiff: Stats, hand: Stats) {
     );
 }
 
-fn weigh_backend<B: Backend>() {
+fn weigh_backend<B: Double>() {
     let Setup { net, sample, batch } = Setup::<B>::new();
     let ((x, t), (xb, tb)) = (&sample, &batch);
     let name = B::NAME;

@@ -31,6 +31,7 @@ use backprop_tests::gradcheck::{
     small_integers, small_norm, spd, sym_separated, symmetric, triangular, vector as vector_of,
     vector_with_zeros,
 };
+use backprop_tests::{ComplexDouble, Double};
 use proptest::strategy::{BoxedStrategy, Strategy};
 use proptest::test_runner::TestCaseError;
 use typenum::{U1, U2, U3, U4, U5};
@@ -60,27 +61,27 @@ impl Template for f64 {
         0.0
     }
 }
-impl<N: StaticDim, B: Backend> Template for R<N, B> {
+impl<N: StaticDim, B: Double> Template for R<N, B> {
     fn template() -> Self {
         R::zeros()
     }
 }
-impl<M: StaticDim, N: StaticDim, B: Backend> Template for L<M, N, B> {
+impl<M: StaticDim, N: StaticDim, B: Double> Template for L<M, N, B> {
     fn template() -> Self {
         L::zeros()
     }
 }
-impl<N: StaticDim, B: Backend> Template for Sym<N, B> {
+impl<N: StaticDim, B: Double> Template for Sym<N, B> {
     fn template() -> Self {
         Sym::from_fn(|_, _| 0.0)
     }
 }
-impl<N: StaticDim, B: ComplexBackend> Template for C<N, B> {
+impl<N: StaticDim, B: ComplexDouble> Template for C<N, B> {
     fn template() -> Self {
         C::zeros()
     }
 }
-impl<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend> Template for M<Rows, Cols, B> {
+impl<Rows: StaticDim, Cols: StaticDim, B: ComplexDouble> Template for M<Rows, Cols, B> {
     fn template() -> Self {
         M::zeros()
     }
@@ -196,7 +197,7 @@ fn check<O: Op>(op: &str, strategy: BoxedStrategy<Vec<f64>>) {
 
 /// One op of the suite, evaluated on any backend from input and cotangent coordinates.
 trait Op {
-    fn eval<B: ComplexBackend>(x: &[f64], seed: &[f64]) -> Outcome;
+    fn eval<B: ComplexDouble>(x: &[f64], seed: &[f64]) -> Outcome;
 }
 
 /// The backends, from the one list (`backprop_tests::for_each_backend!`): [`Reference`], and
@@ -235,7 +236,7 @@ macro_rules! agree {
 
                     // `B` is unused when the input holds only scalars.
                     #[allow(clippy::extra_unused_type_parameters)]
-                    fn template<B: ComplexBackend>() -> $In {
+                    fn template<B: ComplexDouble>() -> $In {
                         agree!(@template $In $(, $template)?)
                     }
 
@@ -243,7 +244,7 @@ macro_rules! agree {
                     pub struct Op;
 
                     impl crate::Op for Op {
-                        fn eval<B: ComplexBackend>(x: &[f64], seed: &[f64]) -> Outcome {
+                        fn eval<B: ComplexDouble>(x: &[f64], seed: &[f64]) -> Outcome {
                             evaluate(&template::<B>().with_coords(x), |$v| $body, seed)
                         }
                     }
@@ -269,7 +270,7 @@ macro_rules! agree {
 // ----- helpers for the bodies -----
 
 /// The first `k` columns of `q`, the rest zeroed.
-fn first_columns<'t, M: StaticDim, N: StaticDim, B: Backend>(
+fn first_columns<'t, M: StaticDim, N: StaticDim, B: Double>(
     q: BVar<'t, L<M, N, B>>,
     k: usize,
 ) -> BVar<'t, L<M, N, B>> {

@@ -1,6 +1,6 @@
 //! `LinalgBackend` for [`Faer`]: storage is `faer::Mat` / `faer::Col`, products are faer's GEMM.
 
-use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
+use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
 use faer::traits::ComplexField;
 use faer::{Col, Mat};
 

@@ -2,7 +2,7 @@
 //! BLAS-style `gemm`/`gemv` and their
 //! transposed-left forms `gemm_tr`/`gemm_ad`/`gemv_tr`/`gemv_ad`.
 
-use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
+use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
 use std::borrow::Cow;
 
 use nalgebra::{ComplexField, DMatrix, DVector};

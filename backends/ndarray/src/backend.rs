@@ -8,7 +8,7 @@
 //! matrices costs nothing for contiguous arrays (see [`crate::views`]), so GEMM and GEMV are
 //! routed through faer and the ndarray backend does not leave half the machine unused.
 
-use backprop_backend::{RealScalar, LinalgBackend, Scalar, Transpose};
+use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
 use backprop_faer::kernels;
 use faer::ColRef;
 use faer::traits::ComplexField;

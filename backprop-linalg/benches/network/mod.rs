@@ -26,7 +26,8 @@ pub type Minibatch<B, I = U784, O = U10, S = Batch> = (L<I, S, B>, L<O, S, B>);
 
 /// The network's parameters: `I` inputs, hidden layers of `H1` and `H2`, `O` outputs.
 #[derive(Clone, Backprop)]
-pub struct Net<B: Backend, I: Dim = U784, H1: Dim = U300, H2: Dim = U100, O: Dim = U10> {
+pub struct Net<B: Backend<Real = f64>, I: Dim = U784, H1: Dim = U300, H2: Dim = U100, O: Dim = U10>
+{
     pub w1: L<H1, I, B>,
     pub b1: R<H1, B>,
     pub w2: L<H2, H1, B>,
@@ -50,7 +51,7 @@ impl Uniform {
     }
 }
 
-impl<B: Backend> Net<B> {
+impl<B: Backend<Real = f64>> Net<B> {
     /// The same parameters with run-time sizes.
     pub fn to_dyn(&self) -> DynNet<B> {
         Net {
@@ -102,14 +103,14 @@ impl<B: Backend> Net<B> {
 
 /// The network and the data every measurement reads, drawn from one seed, so that every backend
 /// sees the same numbers.
-pub struct Setup<B: Backend> {
+pub struct Setup<B: Backend<Real = f64>> {
     pub net: Net<B>,
     pub sample: Sample<B>,
     pub batch: Minibatch<B>,
 }
 
 /// The same network and data with run-time sizes.
-pub struct DynSetup<B: Backend> {
+pub struct DynSetup<B: Backend<Real = f64>> {
     pub net: DynNet<B>,
     pub sample: Sample<B, Dyn, Dyn>,
     pub batch: Minibatch<B, Dyn, Dyn, Dyn>,
@@ -122,7 +123,7 @@ pub struct Measurement<'a> {
     pub hand: Box<dyn FnMut() + 'a>,
 }
 
-impl<B: Backend> Setup<B> {
+impl<B: Backend<Real = f64>> Setup<B> {
     pub fn new() -> Self {
         let mut rng = Uniform(0x9e37_79b9_7f4a_7c15);
         let net = Net::new(&mut rng);
@@ -269,7 +270,7 @@ pub fn loss<'t, B, I, H1, H2, O>(
     data: BVar<'t, Sample<B, I, O>>,
 ) -> BVar<'t, f64>
 where
-    B: Backend,
+    B: Backend<Real = f64>,
     I: Dim,
     H1: Dim,
     H2: Dim,
@@ -297,7 +298,7 @@ pub fn loss_batch<'t, B, I, H1, H2, O, S>(
     data: BVar<'t, Minibatch<B, I, O, S>>,
 ) -> BVar<'t, f64>
 where
-    B: Backend,
+    B: Backend<Real = f64>,
     I: Dim,
     H1: Dim,
     H2: Dim,
@@ -327,13 +328,13 @@ where
 
 // ---------- hand-written forward and backward on the same backend ----------
 
-pub fn logistic_v<B: Backend>(v: &mut <B as LinalgBackend<f64>>::Vector) {
+pub fn logistic_v<B: Backend<Real = f64>>(v: &mut <B as LinalgBackend<f64>>::Vector) {
     B::vec_map_mut(v, logistic);
 }
 
 /// Forward pass for one sample: the hidden activations and the softmax output.
 #[allow(clippy::type_complexity)]
-pub fn forward_hand<B: Backend>(
+pub fn forward_hand<B: Backend<Real = f64>>(
     n: &Net<B>,
     x: &R<U784, B>,
 ) -> (
@@ -363,12 +364,12 @@ pub fn forward_hand<B: Backend>(
     (h1, h2, p)
 }
 
-pub fn run_hand<B: Backend>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> f64 {
+pub fn run_hand<B: Backend<Real = f64>>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> f64 {
     let (_, _, p) = forward_hand(n, x);
     -B::vec_dot(t.as_data(), &B::vec_map(&p, f64::ln)).unwrap()
 }
 
-pub fn grad_hand<B: Backend>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> Net<B> {
+pub fn grad_hand<B: Backend<Real = f64>>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> Net<B> {
     let (h1, h2, p) = forward_hand(n, x);
     // Softmax with cross-entropy: dz3 = p·Σt − t.
     let st = B::vec_sum(t.as_data());
@@ -390,7 +391,7 @@ pub fn grad_hand<B: Backend>(n: &Net<B>, x: &R<U784, B>, t: &R<U10, B>) -> Net<B
 }
 
 /// `z = W·X + b·1ᵀ`.
-pub fn affine_batch<B: Backend>(
+pub fn affine_batch<B: Backend<Real = f64>>(
     w: &<B as LinalgBackend<f64>>::Matrix,
     x: &<B as LinalgBackend<f64>>::Matrix,
     b: &<B as LinalgBackend<f64>>::Vector,
@@ -401,7 +402,7 @@ pub fn affine_batch<B: Backend>(
     z
 }
 
-pub fn grad_batch_hand<B: Backend>(
+pub fn grad_batch_hand<B: Backend<Real = f64>>(
     n: &Net<B>,
     x: &L<U784, Batch, B>,
     t: &L<U10, Batch, B>,

@@ -25,12 +25,16 @@
 
 use crate::dim::Dim;
 use backprop_backend::{LinalgBackend, Transpose};
-use num_traits::{One, Zero};
 use backprop_core::BVar;
+use num_traits::{One, Zero};
 
-use crate::backend::{ComplexBackend, ComplexOf, ComplexVector, LinalgError, lit, or_fail, sized, zero};
+use crate::backend::{
+    ComplexBackend, ComplexOf, ComplexVector, LinalgError, lit, or_fail, sized, zero,
+};
 use crate::dense::{Construct, Dense, filled};
-use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record1, record2};
+use crate::ops::support::record::{
+    add_matvec, add_outer, add_product, add_scaled, record1, record2,
+};
 use crate::ops::support::shapes;
 use crate::{C, Her, M, R};
 
@@ -144,7 +148,10 @@ where
     let s = R::build(zv.len(), |k| zv.get(k).norm_sqr());
     record1(z, s, |ctx, iz, _, ds| {
         let z = ctx.value(iz);
-        ctx.add(iz, C::build(z.len(), |k| z.get(k) * (lit::<B>(2.0) * ds.get(k))));
+        ctx.add(
+            iz,
+            C::build(z.len(), |k| z.get(k) * (lit::<B>(2.0) * ds.get(k))),
+        );
     })
 }
 
@@ -308,7 +315,13 @@ where
     Ok(record2(a, x, y, |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
-            add_outer(ctx, ia, <ComplexOf<B> as One>::one(), dy.data(), &conj::<B>(x.data()));
+            add_outer(
+                ctx,
+                ia,
+                <ComplexOf<B> as One>::one(),
+                dy.data(),
+                &conj::<B>(x.data()),
+            );
         }
         if ctx.wants(ix) {
             add_matvec(ctx, ix, a.data(), Adjoint, dy.data());
@@ -406,7 +419,10 @@ where
     ))));
     record1(x, h, |ctx, ix, _, d: Her<N, B>| {
         let x = ctx.value(ix);
-        let d2 = <B as LinalgBackend<ComplexOf<B>>>::mat_scale(d.data(), ComplexOf::<B>::from(lit::<B>(2.0)));
+        let d2 = <B as LinalgBackend<ComplexOf<B>>>::mat_scale(
+            d.data(),
+            ComplexOf::<B>::from(lit::<B>(2.0)),
+        );
         add_product(ctx, ix, x.data(), No, &d2, No);
     })
 }
@@ -417,4 +433,3 @@ where
 fn conj<B: ComplexBackend>(x: &ComplexVector<B>) -> ComplexVector<B> {
     <B as LinalgBackend<ComplexOf<B>>>::vec_map(x, |v| v.conj())
 }
-

@@ -8,10 +8,12 @@
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
-use num_traits::Float;
 use backprop_core::{BVar, Backward, VarId};
+use num_traits::Float;
 
-use crate::backend::{Backend, LinalgError, Real, RealMatrix, lit, one, or_fail, sized, zero};
+use crate::backend::{
+    Backend, LinalgError, Real, RealMatrix, RealOf, lit, one, or_fail, sized, zero,
+};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::in_backward;
 use crate::ops::support::record::{add_product, add_scaled, record1};
@@ -171,7 +173,15 @@ fn add_inverse_pullback<N: Dim, B: Backend>(
 ) {
     let n = B::mat_shape(inv).0;
     let mut t = B::mat_zeros(n, n);
-    sized(B::gemm(&mut t, lit::<B>(-1.0), inv, Yes, dy, No, lit::<B>(0.0)));
+    sized(B::gemm(
+        &mut t,
+        lit::<B>(-1.0),
+        inv,
+        Yes,
+        dy,
+        No,
+        lit::<B>(0.0),
+    ));
     add_product(ctx, ia, &t, No, inv, Yes);
 }
 
@@ -216,7 +226,8 @@ where
 /// # Panics
 /// As [`try_invlndet`].
 #[track_caller]
-pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (B::Real, B::Real))>
+#[allow(clippy::type_complexity)] // a matrix and two scalars: the type says what it returns
+pub fn invlndet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, (Sq<N, B>, (RealOf<B>, RealOf<B>))>
 where
     N: Dim,
     B: Backend,
@@ -232,7 +243,7 @@ where
 #[allow(clippy::type_complexity)]
 pub fn try_invlndet<'t, N, B>(
     a: BVar<'t, Sq<N, B>>,
-) -> Result<BVar<'t, (Sq<N, B>, (B::Real, B::Real))>, LinalgError>
+) -> Result<BVar<'t, (Sq<N, B>, (RealOf<B>, RealOf<B>))>, LinalgError>
 where
     N: Dim,
     B: Backend,
@@ -308,7 +319,10 @@ where
 /// [`is_singular`](backprop_backend::conventions::is_singular): its `ln|det|` is `−∞` or has
 /// no correct digits, and `A⁻ᵀ` does not exist), [`LinalgError::NonFinite`] for NaN or infinite
 /// entries; both name `slogdet`.
-pub fn try_slogdet<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, (B::Real, B::Real)>, LinalgError>
+#[allow(clippy::type_complexity)] // two scalars of the backend's precision
+pub fn try_slogdet<'t, N, B>(
+    a: BVar<'t, Sq<N, B>>,
+) -> Result<BVar<'t, (RealOf<B>, RealOf<B>)>, LinalgError>
 where
     N: Dim,
     B: Backend,

@@ -14,14 +14,17 @@
 use crate::dim::Dim;
 use backprop_core::{BVar, Backprop, backprop, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
 
-use crate::backend::{Backend, LinalgError, or_fail};
+use crate::backend::{Backend, LinalgError, RealOf, or_fail};
 use crate::dense::{Dense, StorageKind, entries, map, zip_map};
 use crate::ops::support::place::{from_scalars, scalars};
 use crate::ops::support::record::{record1, record2};
 use crate::{L, R};
 
 /// `f` on every entry of `x`, on the outer tape.
-fn map_outer<'t, B, T>(f: impl FnMut(BVar<'t, B::Real>) -> BVar<'t, B::Real>, x: BVar<'t, T>) -> BVar<'t, T>
+fn map_outer<'t, B, T>(
+    f: impl FnMut(BVar<'t, B::Real>) -> BVar<'t, B::Real>,
+    x: BVar<'t, T>,
+) -> BVar<'t, T>
 where
     B: Backend,
     T: Dense<B, B::Real> + Backprop,
@@ -305,7 +308,8 @@ where
             return Ok(x.tape().constant(z));
         }
         let (xs, ys) = (xv.to_vec(), yv.to_vec());
-        let triples: Vec<(B::Real, (B::Real, B::Real))> = xs
+        #[allow(clippy::type_complexity)] // (value, (∂x, ∂y)) per entry
+        let triples: Vec<(RealOf<B>, (RealOf<B>, RealOf<B>))> = xs
             .iter()
             .zip(&ys)
             .map(|(a, b)| backprop2(&f, a, b))

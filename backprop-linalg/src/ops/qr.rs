@@ -129,10 +129,26 @@ fn qr_pullback<B: Backend>(
     let n = B::mat_shape(r).0;
     let dr = triangle::<B>(dr, Triangle::Upper);
     let mut m = sized(B::matmul(r, No, &dr, Yes));
-    sized(B::gemm(&mut m, lit::<B>(-1.0), dq, Yes, q, No, lit::<B>(1.0)));
+    sized(B::gemm(
+        &mut m,
+        lit::<B>(-1.0),
+        dq,
+        Yes,
+        q,
+        No,
+        lit::<B>(1.0),
+    ));
     let copyltu = B::mat_from_fn(n, n, |i, j| B::mat_get(&m, i.max(j), i.min(j)));
     let mut t = dq.clone();
-    sized(B::gemm(&mut t, lit::<B>(1.0), q, No, &copyltu, No, lit::<B>(1.0)));
+    sized(B::gemm(
+        &mut t,
+        lit::<B>(1.0),
+        q,
+        No,
+        &copyltu,
+        No,
+        lit::<B>(1.0),
+    ));
     // Ā = t·R⁻ᵀ, i.e. Āᵀ = R⁻¹·tᵀ.
     let at = in_backward(
         op,
@@ -205,7 +221,15 @@ where
         let ay = sized(B::matmul(a, No, &y, No));
         if ctx.wants(ia) {
             let mut residual = b.clone();
-            sized(B::gemm(&mut residual, lit::<B>(-1.0), a, No, x.data(), No, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut residual,
+                lit::<B>(-1.0),
+                a,
+                No,
+                x.data(),
+                No,
+                lit::<B>(1.0),
+            ));
             add_product(ctx, ia, &residual, No, &y, Yes);
             add_product(ctx, ia, &B::mat_neg(&ay), No, x.data(), Yes);
         }

@@ -76,7 +76,11 @@ pub(crate) fn triangle<B: Backend>(a: &RealMatrix<B>, tri: Triangle) -> RealMatr
             Triangle::Lower => i >= j,
             Triangle::Upper => i <= j,
         };
-        if keep { B::mat_get(a, i, j) } else { lit::<B>(0.0) }
+        if keep {
+            B::mat_get(a, i, j)
+        } else {
+            lit::<B>(0.0)
+        }
     })
 }
 
@@ -294,7 +298,15 @@ where
         let db = in_backward(OP, spd_solve::<B>(OP, &r, dx.data()));
         if ctx.wants(ir) {
             let mut s = sized(B::matmul(&db, No, x.data(), Yes));
-            sized(B::gemm(&mut s, lit::<B>(1.0), x.data(), No, &db, Yes, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut s,
+                lit::<B>(1.0),
+                x.data(),
+                No,
+                &db,
+                Yes,
+                lit::<B>(1.0),
+            ));
             let rs = sized(B::matmul(&r, No, &s, No));
             ctx.add(
                 ir,

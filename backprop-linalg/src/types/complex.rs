@@ -273,7 +273,9 @@ impl<Rows: Dim, Cols: Dim, B: ComplexBackend> M<Rows, Cols, B> {
         f: impl FnMut(usize, usize) -> ComplexOf<B>,
     ) -> Self {
         debug_assert!(Rows::admits(rows) && Cols::admits(cols));
-        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(rows, cols, f))
+        Self::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_from_fn(
+            rows, cols, f,
+        ))
     }
 
     /// From the real and imaginary parts.

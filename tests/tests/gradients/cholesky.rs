@@ -4,19 +4,20 @@
 //! is not positive definite.
 
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Backend, LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, try_chol};
+use backprop_linalg::{LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, try_chol};
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{
     assert_entries, assert_fails, grad_ok, matrix, run, spd, triangular,
 };
 use typenum::{U2, U3, U4};
 
-fn chol_case<B: Backend, N: StaticDim>() {
+fn chol_case<B: Double, N: StaticDim>() {
     // The checker's random cotangent on `R` is a general `R̄`, the case hmatrix-backprop gets
     // wrong (its rule is exact only for `R̄ ∝ R`).
     run(spd::<N, B>(), |a| grad_ok(chol, &a));
 }
 
-fn chol_solve_case<B: Backend, N: StaticDim>() {
+fn chol_solve_case<B: Double, N: StaticDim>() {
     // `R` with garbage below the diagonal, which `chol_solve` ignores.
     run(
         (triangular::<N, B>(Triangle::Upper), matrix::<N, U2, B>()),
@@ -43,22 +44,22 @@ fn chol_solve_case<B: Backend, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn chol_sym2<B: Backend>() {
+    fn chol_sym2<B: Double>() {
         chol_case::<B, U2>();
     }
     /// Regression: hmatrix-backprop's rule is wrong for a general cotangent `R̄`.
-    fn chol_random_cotangent_regression_sym3<B: Backend>() {
+    fn chol_random_cotangent_regression_sym3<B: Double>() {
         chol_case::<B, U3>();
     }
-    fn chol_sym4<B: Backend>() {
+    fn chol_sym4<B: Double>() {
         chol_case::<B, U4>();
     }
-    fn chol_is_upper<B: Backend>() {
+    fn chol_is_upper<B: Double>() {
         let a = Sym::<U2, B>::from_fn(|i, j| [[4.0, 2.0], [2.0, 5.0]][i][j]);
         let r = eval_bp(chol, &a);
         assert_entries(&r.to_row_major(), &[2.0, 1.0, 0.0, 2.0]);
     }
-    fn chol_not_positive_definite_error<B: Backend>() {
+    fn chol_not_positive_definite_error<B: Double>() {
         let a = Sym::<U2, B>::from_fn(|i, j| [[1.0, 2.0], [2.0, 1.0]][i][j]);
         assert_fails(
             &a,
@@ -67,13 +68,13 @@ backprop_tests::cases! {
             chol,
         );
     }
-    fn chol_solve_2<B: Backend>() {
+    fn chol_solve_2<B: Double>() {
         chol_solve_case::<B, U2>();
     }
-    fn chol_solve_3<B: Backend>() {
+    fn chol_solve_3<B: Double>() {
         chol_solve_case::<B, U3>();
     }
-    fn chol_solve_4<B: Backend>() {
+    fn chol_solve_4<B: Double>() {
         chol_solve_case::<B, U4>();
     }
 }

@@ -11,10 +11,11 @@
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    Backprop, C, ComplexBackend, Coords, Her, Join, M, R, app, app_c, backprop_with, complex, dot,
-    dot_c, from_complex, grad_bp, her, imag, m_hm, magnitude, mul, mul_c, outer, outer_c, real,
+    Backprop, C, Coords, Her, Join, M, R, app, app_c, backprop_with, complex, dot, dot_c,
+    from_complex, grad_bp, her, imag, m_hm, magnitude, mul, mul_c, outer, outer_c, real,
     sq_magnitude, sum_elements, to_complex, un_her,
 };
+use backprop_tests::ComplexDouble;
 use backprop_tests::gradcheck::{
     complex_matrix, complex_vector, grad_ok, hermitian, nonzero_complex_matrix,
     nonzero_complex_vector, nonzero_hermitian, right_half_complex_vector, run, vector,
@@ -50,7 +51,7 @@ fn complex_scalar() -> impl Strategy<Value = Complex64> {
 
 fn mul_c_case<B, Rows, K, Cols>()
 where
-    B: ComplexBackend,
+    B: ComplexDouble,
     Rows: StaticDim,
     K: StaticDim,
     Cols: StaticDim,
@@ -72,7 +73,7 @@ where
     );
 }
 
-fn app_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
+fn app_c_case<B: ComplexDouble, Rows: StaticDim, Cols: StaticDim>() {
     run(
         (
             complex_matrix::<Rows, Cols, B>(),
@@ -90,7 +91,7 @@ fn app_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
     );
 }
 
-fn outer_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
+fn outer_c_case<B: ComplexDouble, Rows: StaticDim, Cols: StaticDim>() {
     run(
         (complex_vector::<Rows, B>(), complex_vector::<Cols, B>()),
         |xy| {
@@ -109,7 +110,7 @@ fn outer_c_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
 /// the same cotangent `P̄` (as `(Re P̄, Im P̄)` on the real route).
 fn mul_c_agrees_case<B, Rows, K, Cols>()
 where
-    B: ComplexBackend,
+    B: ComplexDouble,
     Rows: StaticDim,
     K: StaticDim,
     Cols: StaticDim,
@@ -143,7 +144,7 @@ where
 }
 
 /// `app_c` against its expansion in real `app`s.
-fn app_c_agrees_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
+fn app_c_agrees_case<B: ComplexDouble, Rows: StaticDim, Cols: StaticDim>() {
     let inputs = (
         complex_matrix::<Rows, Cols, B>(),
         complex_vector::<Cols, B>(),
@@ -173,7 +174,7 @@ fn app_c_agrees_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
 }
 
 /// `outer_c` against `x·yᵀ = (xr yrᵀ − xi yiᵀ) + i(xr yiᵀ + xi yrᵀ)` in real `outer`s.
-fn outer_c_agrees_case<B: ComplexBackend, Rows: StaticDim, Cols: StaticDim>() {
+fn outer_c_agrees_case<B: ComplexDouble, Rows: StaticDim, Cols: StaticDim>() {
     let inputs = (
         complex_vector::<Rows, B>(),
         complex_vector::<Cols, B>(),
@@ -227,7 +228,7 @@ where
 }
 
 /// `Σ conj(xₖ)·yₖ` with hmatrix-backprop's complex-blind rule `x̄ = s̄·y`, `ȳ = s̄·x`.
-fn wrong_dot<'t, B: ComplexBackend>(
+fn wrong_dot<'t, B: ComplexDouble>(
     x: backprop_linalg::BVar<'t, C<U3, B>>,
     y: backprop_linalg::BVar<'t, C<U3, B>>,
 ) -> backprop_linalg::BVar<'t, Complex64> {
@@ -244,7 +245,7 @@ fn wrong_dot<'t, B: ComplexBackend>(
 }
 
 backprop_tests::cases! {
-    fn to_complex_3<B: ComplexBackend>() {
+    fn to_complex_3<B: ComplexDouble>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -255,11 +256,11 @@ backprop_tests::cases! {
             )
         });
     }
-    fn from_complex_3<B: ComplexBackend>() {
+    fn from_complex_3<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(from_complex, &z));
     }
     /// Only the imaginary part used: the real part's missing cotangent counts as zero.
-    fn from_complex_one_part<B: ComplexBackend>() {
+    fn from_complex_one_part<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |z| {
             grad_ok(
                 |z| {
@@ -270,25 +271,25 @@ backprop_tests::cases! {
             )
         });
     }
-    fn complex_3<B: ComplexBackend>() {
+    fn complex_3<B: ComplexDouble>() {
         run(vector::<U3, B>(), |x| grad_ok(complex, &x));
     }
-    fn real_3<B: ComplexBackend>() {
+    fn real_3<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(real, &z));
     }
-    fn imag_3<B: ComplexBackend>() {
+    fn imag_3<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(imag, &z));
     }
-    fn sq_magnitude_3<B: ComplexBackend>() {
+    fn sq_magnitude_3<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |z| grad_ok(sq_magnitude, &z));
     }
-    fn magnitude_3<B: ComplexBackend>() {
+    fn magnitude_3<B: ComplexDouble>() {
         run(nonzero_complex_vector::<U3, B>(), |z| {
             grad_ok(magnitude, &z)
         });
     }
     /// At `z = 0` the gradient of `|z|` is the subgradient 0, never NaN; elsewhere `z/|z|`.
-    fn magnitude_at_zero<B: ComplexBackend>() {
+    fn magnitude_at_zero<B: ComplexDouble>() {
         let z: C<U3, B> = C::from_slice(&[
             Complex64::new(0.0, 0.0),
             Complex64::new(3.0, -4.0),
@@ -303,7 +304,7 @@ backprop_tests::cases! {
             "{got:?}"
         );
     }
-    fn dot_c_3<B: ComplexBackend>() {
+    fn dot_c_3<B: ComplexDouble>() {
         run(
             (complex_vector::<U3, B>(), complex_vector::<U3, B>()),
             |xy| {
@@ -318,44 +319,44 @@ backprop_tests::cases! {
         );
     }
     /// `dot_c(x, x) = ‖x‖²` (real): `x̄ = 2·Re(s̄)·x`, both contributions accumulated.
-    fn dot_c_same_vector_twice<B: ComplexBackend>() {
+    fn dot_c_same_vector_twice<B: ComplexDouble>() {
         run(complex_vector::<U3, B>(), |x| grad_ok(|x| dot_c(x, x), &x));
     }
-    fn mul_c_3x2_2x3<B: ComplexBackend>() {
+    fn mul_c_3x2_2x3<B: ComplexDouble>() {
         mul_c_case::<B, U3, U2, U3>();
     }
-    fn mul_c_2x3_3x2<B: ComplexBackend>() {
+    fn mul_c_2x3_3x2<B: ComplexDouble>() {
         mul_c_case::<B, U2, U3, U2>();
     }
-    fn mul_c_5x2_2x3<B: ComplexBackend>() {
+    fn mul_c_5x2_2x3<B: ComplexDouble>() {
         mul_c_case::<B, U5, U2, U3>();
     }
     /// `A·A` accumulates both contributions into one gradient (GEMM with β = 1).
-    fn mul_c_same_matrix_twice<B: ComplexBackend>() {
+    fn mul_c_same_matrix_twice<B: ComplexDouble>() {
         run(complex_matrix::<U3, U3, B>(), |a| {
             grad_ok(|a| mul_c(a, a), &a)
         });
     }
-    fn app_c_3x2<B: ComplexBackend>() {
+    fn app_c_3x2<B: ComplexDouble>() {
         app_c_case::<B, U3, U2>();
     }
-    fn app_c_2x3<B: ComplexBackend>() {
+    fn app_c_2x3<B: ComplexDouble>() {
         app_c_case::<B, U2, U3>();
     }
-    fn app_c_5x2<B: ComplexBackend>() {
+    fn app_c_5x2<B: ComplexDouble>() {
         app_c_case::<B, U5, U2>();
     }
-    fn outer_c_3x2<B: ComplexBackend>() {
+    fn outer_c_3x2<B: ComplexDouble>() {
         outer_c_case::<B, U3, U2>();
     }
-    fn outer_c_2x3<B: ComplexBackend>() {
+    fn outer_c_2x3<B: ComplexDouble>() {
         outer_c_case::<B, U2, U3>();
     }
-    fn outer_c_5x2<B: ComplexBackend>() {
+    fn outer_c_5x2<B: ComplexDouble>() {
         outer_c_case::<B, U5, U2>();
     }
     /// Element-wise `+`, `-` and unary `-` on `BVar`s of complex matrices.
-    fn elementwise_add_sub_neg_3x2<B: ComplexBackend>() {
+    fn elementwise_add_sub_neg_3x2<B: ComplexDouble>() {
         run(
             (complex_matrix::<U3, U2, B>(), complex_matrix::<U3, U2, B>()),
             |ab| {
@@ -371,7 +372,7 @@ backprop_tests::cases! {
     }
     /// Element-wise `*` and `/` on complex matrices: the core's product and quotient rules
     /// conjugate the other operand for complex types.
-    fn elementwise_mul_div_3x2<B: ComplexBackend>() {
+    fn elementwise_mul_div_3x2<B: ComplexDouble>() {
         run(
             (
                 complex_matrix::<U3, U2, B>(),
@@ -389,7 +390,7 @@ backprop_tests::cases! {
         );
     }
     /// Elementary functions act element-wise on complex vectors, with `x̄ = ȳ·conj(f'(x))`.
-    fn floating_functions_c3<B: ComplexBackend>() {
+    fn floating_functions_c3<B: ComplexDouble>() {
         run(right_half_complex_vector::<U3, B>(), |z| {
             grad_ok(
                 |z| {
@@ -406,7 +407,7 @@ backprop_tests::cases! {
     }
     /// A real function of real inputs through complex intermediates: `|A·(x + 0i)|²` with `A`
     /// complex, `x` real.
-    fn chain_real_through_complex<B: ComplexBackend>() {
+    fn chain_real_through_complex<B: ComplexDouble>() {
         run((complex_matrix::<U3, U2, B>(), vector::<U2, B>()), |ax| {
             grad_ok(
                 |v| {
@@ -419,7 +420,7 @@ backprop_tests::cases! {
     }
     /// Complex dot's forward semantics (the first argument is conjugated) and its gradient
     /// against the real expansion `conj(x)·y = (xr·yr + xi·yi) + i(xr·yi − xi·yr)`.
-    fn dot_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn dot_c_agrees_with_real_arithmetic<B: ComplexDouble>() {
         let i = Complex64::new(0.0, 1.0);
         let x: C<U2, B> = C::from_slice(&[i, Complex64::new(1.0, 0.0)]);
         let s = backprop_linalg::eval_bp2(dot_c, &x, &C::konst(Complex64::new(1.0, 0.0)));
@@ -456,25 +457,25 @@ backprop_tests::cases! {
             agree(&gy, &C::from_parts(&gyr, &gyi))
         });
     }
-    fn mul_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn mul_c_agrees_with_real_arithmetic<B: ComplexDouble>() {
         mul_c_agrees_case::<B, U3, U2, U3>();
         mul_c_agrees_case::<B, U5, U2, U3>();
     }
-    fn app_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn app_c_agrees_with_real_arithmetic<B: ComplexDouble>() {
         app_c_agrees_case::<B, U3, U2>();
     }
-    fn outer_c_agrees_with_real_arithmetic<B: ComplexBackend>() {
+    fn outer_c_agrees_with_real_arithmetic<B: ComplexDouble>() {
         outer_c_agrees_case::<B, U3, U2>();
         outer_c_agrees_case::<B, U2, U5>();
     }
-    fn backprop_laws_c<B: ComplexBackend>() {
+    fn backprop_laws_c<B: ComplexDouble>() {
         laws_case((complex_vector::<U3, B>(), complex_vector::<U3, B>()));
     }
-    fn backprop_laws_m<B: ComplexBackend>() {
+    fn backprop_laws_m<B: ComplexDouble>() {
         laws_case((complex_matrix::<U3, U2, B>(), complex_matrix::<U3, U2, B>()));
     }
     /// Coordinates are `(Re, Im)` per entry, row-major, and read back what they wrote.
-    fn coords_layout<B: ComplexBackend>() {
+    fn coords_layout<B: ComplexDouble>() {
         let a: M<U2, U2, B> = M::from_fn(|i, j| Complex64::new((2 * i + j) as f64, -1.0));
         assert_eq!(
             a.to_coords(),
@@ -485,27 +486,27 @@ backprop_tests::cases! {
         let r: R<U2, B> = R::from_slice(&[1.0, 2.0]);
         assert_eq!(C::from_parts(&r, &r).re(), r);
     }
-    fn her_3<B: ComplexBackend>() {
+    fn her_3<B: ComplexDouble>() {
         run(complex_matrix::<U3, U3, B>(), |a| grad_ok(her, &a));
     }
-    fn un_her_3<B: ComplexBackend>() {
+    fn un_her_3<B: ComplexDouble>() {
         run(hermitian::<U3, B>(), |h| grad_ok(un_her, &h));
     }
-    fn m_hm_3x2<B: ComplexBackend>() {
+    fn m_hm_3x2<B: ComplexDouble>() {
         run(complex_matrix::<U3, U2, B>(), |x| grad_ok(m_hm, &x));
     }
-    fn m_hm_5x2<B: ComplexBackend>() {
+    fn m_hm_5x2<B: ComplexDouble>() {
         run(complex_matrix::<U5, U2, B>(), |x| grad_ok(m_hm, &x));
     }
     /// `m_hm` reached by a non-Hermitian cotangent through `un_her` (the complex form of
     /// `m_tm_then_un_sym_regression`): `un_her` hermitises it, so `2·X·D` is right.
-    fn m_hm_then_un_her<B: ComplexBackend>() {
+    fn m_hm_then_un_her<B: ComplexDouble>() {
         run(complex_matrix::<U3, U2, B>(), |x| {
             grad_ok(|x| un_her(m_hm(x)), &x)
         });
     }
     /// A Hermitian matrix consumed by a complex product, whose cotangent is not Hermitian.
-    fn mul_c_un_her_3x3_3x2<B: ComplexBackend>() {
+    fn mul_c_un_her_3x3_3x2<B: ComplexDouble>() {
         run(
             (hermitian::<U3, B>(), complex_matrix::<U3, U2, B>()),
             |hc| {
@@ -519,7 +520,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn app_c_un_her_3<B: ComplexBackend>() {
+    fn app_c_un_her_3<B: ComplexDouble>() {
         run((hermitian::<U3, B>(), complex_vector::<U3, B>()), |hx| {
             grad_ok(
                 |v| {
@@ -531,7 +532,7 @@ backprop_tests::cases! {
         });
     }
     /// Element-wise `+ - * /` on `BVar`s of Hermitian matrices, which stay Hermitian.
-    fn her_elementwise_arithmetic_3<B: ComplexBackend>() {
+    fn her_elementwise_arithmetic_3<B: ComplexDouble>() {
         run(
             (
                 hermitian::<U3, B>(),
@@ -552,7 +553,7 @@ backprop_tests::cases! {
     /// The gradient with respect to a `Her` input, read from its storage, is Hermitian
     /// (`G = Gᴴ`), and it is the Hermitian part of the gradient the same function has with
     /// respect to an unconstrained `M`.
-    fn gradient_wrt_her_is_hermitian<B: ComplexBackend>() {
+    fn gradient_wrt_her_is_hermitian<B: ComplexDouble>() {
         let inputs = (
             hermitian::<U3, B>(),
             complex_matrix::<U3, U2, B>(),
@@ -593,12 +594,12 @@ backprop_tests::cases! {
             agree(&gh, &Her::from_m(&gm))
         });
     }
-    fn backprop_laws_her<B: ComplexBackend>() {
+    fn backprop_laws_her<B: ComplexDouble>() {
         laws_case((hermitian::<U3, B>(), hermitian::<U3, B>()));
     }
     /// Coordinates read back into a `Her` are hermitised: the diagonal's imaginary parts are
     /// dropped and off-diagonal pairs averaged into conjugates.
-    fn her_coords_hermitise<B: ComplexBackend>() {
+    fn her_coords_hermitise<B: ComplexDouble>() {
         let h: Her<U2, B> = Her::from_fn(|_, _| Complex64::new(0.0, 0.0));
         let read = h.with_coords(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         assert_eq!(read.get(0, 0), Complex64::new(1.0, 0.0));
@@ -608,7 +609,7 @@ backprop_tests::cases! {
     }
     /// The checker is sharp here: a gradient missing the conjugate in `dot_c` (hmatrix-backprop's
     /// `x̄ = s̄·y`) is rejected. Built as a deliberately wrong op from the public API.
-    fn checker_rejects_unconjugated_dot<B: ComplexBackend>() {
+    fn checker_rejects_unconjugated_dot<B: ComplexDouble>() {
         run(
             (complex_vector::<U3, B>(), complex_vector::<U3, B>()),
             |xy| {

@@ -12,24 +12,24 @@
 
 use backprop_linalg::typenum::{U1, U2, U3, U4, U5};
 use backprop_linalg::{
-    BVar, Backend, Backprop, C, ComplexBackend, Dyn, Her, Join, L, LinalgError, M, Matrix,
-    Triangle, Vector, add_to_cols, affine, affine_cols, app, app_c, append, backprop, chol,
-    chol_solve, col, complex, cov, det, diag, diag_r, dmmap, dot, dot_c, dvmap, dzip_with_vector,
-    eigensystem, eigenvalues, expm, from_columns, from_complex, from_rows, grad_bp, hcat,
-    head_tail, her, imag, inv, invlndet, lin_solve, lin_solve_v, linspace, linspace_n, lndet,
-    lstsq, m_hm, m_tm, magnitude, mean, mean_cov, mean_l, mmap, mmap_, mul, mul_c, norm_0, norm_1m,
-    norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, outer, outer_c, pinv, qr, real, row, scale,
-    slogdet, snoc, split, split_at, split_cols, split_cols_at, split_rows, split_rows_at,
-    sq_magnitude, sqrtm, sum_elements, svd, svd_, svd_flat, svd_tall, sym, take_diag, to_columns,
-    to_complex, to_rows, tr, trace, triangular_solve, try_add_to_cols, try_affine, try_affine_cols,
-    try_app, try_app_c, try_chol_solve, try_cov, try_det, try_dot, try_dot_c, try_dzip_with_vector,
-    try_expm, try_from_columns, try_from_rows, try_hcat, try_head_tail, try_her, try_inv,
-    try_invlndet, try_lin_solve, try_lin_solve_v, try_lndet, try_lstsq, try_matrix_shape, try_mean,
-    try_mean_cov, try_mean_l, try_mul, try_mul_c, try_qr, try_slogdet, try_split, try_split_at,
-    try_split_cols, try_split_cols_at, try_split_rows, try_split_rows_at, try_sqrtm, try_svd_flat,
-    try_svd_tall, try_sym, try_take_diag, try_to_complex, try_trace, try_triangular_solve,
-    try_vcat, try_zip_with_vector, try_zip_with_vector_, un_her, un_sym, uncol, unrow, vcat, vmap,
-    vmap_, zip_with_vector, zip_with_vector_,
+    BVar, Backprop, C, Dyn, Her, Join, L, LinalgError, M, Matrix, Triangle, Vector, add_to_cols,
+    affine, affine_cols, app, app_c, append, backprop, chol, chol_solve, col, complex, cov, det,
+    diag, diag_r, dmmap, dot, dot_c, dvmap, dzip_with_vector, eigensystem, eigenvalues, expm,
+    from_columns, from_complex, from_rows, grad_bp, hcat, head_tail, her, imag, inv, invlndet,
+    lin_solve, lin_solve_v, linspace, linspace_n, lndet, lstsq, m_hm, m_tm, magnitude, mean,
+    mean_cov, mean_l, mmap, mmap_, mul, mul_c, norm_0, norm_1m, norm_1v, norm_2m, norm_2v,
+    norm_inf_m, norm_inf_v, outer, outer_c, pinv, qr, real, row, scale, slogdet, snoc, split,
+    split_at, split_cols, split_cols_at, split_rows, split_rows_at, sq_magnitude, sqrtm,
+    sum_elements, svd, svd_, svd_flat, svd_tall, sym, take_diag, to_columns, to_complex, to_rows,
+    tr, trace, triangular_solve, try_add_to_cols, try_affine, try_affine_cols, try_app, try_app_c,
+    try_chol_solve, try_cov, try_det, try_dot, try_dot_c, try_dzip_with_vector, try_expm,
+    try_from_columns, try_from_rows, try_hcat, try_head_tail, try_her, try_inv, try_invlndet,
+    try_lin_solve, try_lin_solve_v, try_lndet, try_lstsq, try_matrix_shape, try_mean, try_mean_cov,
+    try_mean_l, try_mul, try_mul_c, try_qr, try_slogdet, try_split, try_split_at, try_split_cols,
+    try_split_cols_at, try_split_rows, try_split_rows_at, try_sqrtm, try_svd_flat, try_svd_tall,
+    try_sym, try_take_diag, try_to_complex, try_trace, try_triangular_solve, try_vcat,
+    try_zip_with_vector, try_zip_with_vector_, un_her, un_sym, uncol, unrow, vcat, vmap, vmap_,
+    zip_with_vector, zip_with_vector_,
 };
 use backprop_linalg::{try_add, try_div, try_hadamard, try_sub};
 use backprop_tests::dynamic::{dyn_invertible, dyn_spd, static_and_dynamic};
@@ -42,6 +42,7 @@ use backprop_tests::gradcheck::{
     vector,
 };
 use backprop_tests::static_and_dynamic;
+use backprop_tests::{ComplexDouble, Double};
 use num_complex::Complex64;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -52,7 +53,7 @@ fn size() -> impl Strategy<Value = usize> {
 }
 
 backprop_tests::cases! {
-    fn products<B: Backend>() {
+    fn products<B: Double>() {
         static_and_dynamic!((matrix::<U3, U2, B>(), matrix::<U2, U4, B>()), |v| {
             let (a, b) = v.split();
             mul(a, b)
@@ -98,7 +99,7 @@ backprop_tests::cases! {
     }
 
     /// `L<U3, Dyn>` times `L<Dyn, U4>` is a `L<U3, U4>`; mixed shapes give the static result.
-    fn products_static_by_dynamic<B: Backend>() {
+    fn products_static_by_dynamic<B: Double>() {
         run((matrix::<U3, U2, B>(), matrix::<U2, U4, B>()), |(a, b)| {
             let mixed = (mixed::<U3, Dyn, B>(&a), mixed::<Dyn, U4, B>(&b));
             grad_ok(
@@ -129,7 +130,7 @@ backprop_tests::cases! {
 
     /// Concatenations of a static and a dynamic operand: the joined size is `Dyn`, the other
     /// stays static (`hcat` of `L<U3, U2>` and `L<U3, Dyn>` is a `L<U3, Dyn>`).
-    fn concatenations_static_with_dynamic<B: Backend>() {
+    fn concatenations_static_with_dynamic<B: Double>() {
         run((vector::<U2, B>(), vector::<U3, B>()), |(x, y)| {
             let mixed = (x.clone(), y.clone().into_dyn());
             grad_ok(|v| { let (x, y) = v.split(); append(x, y) }, &mixed)?;
@@ -162,7 +163,7 @@ backprop_tests::cases! {
         });
     }
 
-    fn structure<B: Backend>() {
+    fn structure<B: Double>() {
         static_and_dynamic!(matrix::<U3, U2, B>(), |a| tr(a));
         static_and_dynamic!(matrix::<U3, U3, B>(), |a| sym(a));
         static_and_dynamic!(symmetric::<U3, B>(), |a| un_sym(a));
@@ -177,7 +178,7 @@ backprop_tests::cases! {
         });
     }
 
-    fn vectors_built_joined_and_split<B: Backend>() {
+    fn vectors_built_joined_and_split<B: Double>() {
         static_and_dynamic!((vector::<U2, B>(), vector::<U3, B>()), |v| {
             let (x, y) = v.split();
             append(x, y)
@@ -220,7 +221,7 @@ backprop_tests::cases! {
         });
     }
 
-    fn matrices_built_joined_and_split<B: Backend>() {
+    fn matrices_built_joined_and_split<B: Double>() {
         static_and_dynamic!(vector::<U3, B>(), |x| row(x));
         static_and_dynamic!(vector::<U3, B>(), |x| col(x));
         // `unrow` and `uncol` take a `L<U1, N>` / `L<N, U1>`: their run-time form is mixed.
@@ -299,7 +300,7 @@ backprop_tests::cases! {
         });
     }
 
-    fn decompositions<B: Backend>() {
+    fn decompositions<B: Double>() {
         static_and_dynamic!(separated_singular::<U3, U2, B>(), |a| svd(a));
         static_and_dynamic!(separated_singular::<U3, U2, B>(), |a| {
             let (u, s, v) = svd_(a).split();
@@ -334,7 +335,7 @@ backprop_tests::cases! {
         );
     }
 
-    fn solves_determinants_and_matrix_functions<B: Backend>() {
+    fn solves_determinants_and_matrix_functions<B: Double>() {
         static_and_dynamic!((invertible::<U3, B>(), matrix::<U3, U2, B>()), |v| {
             let (a, b) = v.split();
             lin_solve(a, b)
@@ -359,7 +360,7 @@ backprop_tests::cases! {
         static_and_dynamic!(principal_root_input::<U3, B>(), |a| sqrtm(a));
     }
 
-    fn statistics_and_norms<B: Backend>() {
+    fn statistics_and_norms<B: Double>() {
         static_and_dynamic!(vector::<U4, B>(), |x| mean(x));
         static_and_dynamic!(matrix::<U4, U2, B>(), |x| mean_l(x));
         static_and_dynamic!(matrix::<U4, U2, B>(), |x| cov(x));
@@ -373,7 +374,7 @@ backprop_tests::cases! {
         static_and_dynamic!(separated_matrix::<U3, U2, B>(), |a| norm_inf_m(a));
     }
 
-    fn maps<B: Backend>() {
+    fn maps<B: Double>() {
         static_and_dynamic!((vector::<U3, B>(), scalar()), |v| {
             let (x, a) = v.split();
             vmap(|e| e.sin() * a + e * e, x)
@@ -400,7 +401,7 @@ backprop_tests::cases! {
         });
     }
 
-    fn complex_and_hermitian<B: ComplexBackend>() {
+    fn complex_and_hermitian<B: ComplexDouble>() {
         static_and_dynamic!((vector::<U3, B>(), vector::<U3, B>()), |v| {
             let (x, y) = v.split();
             to_complex(x, y)
@@ -442,7 +443,7 @@ backprop_tests::cases! {
     /// given operands that do not fit: the `try_` form returns the error naming the op, records
     /// nothing and leaves the tape usable; the plain form panics with the same message, at the
     /// caller's line (this file's).
-    fn shape_mismatches_are_refused<B: Backend>() {
+    fn shape_mismatches_are_refused<B: Double>() {
         let m = |r, c| Matrix::<B>::from_fn_shape(r, c, |i, j| 1.0 + (i * c + j) as f64 / 7.0);
         let v = |n| Vector::<B>::from_fn_len(n, |i| 1.0 + i as f64);
         // Products.
@@ -504,7 +505,7 @@ backprop_tests::cases! {
         refuses("mean_cov", &m(1, 2), |x| try_mean_cov(x), |x| mean_cov(x));
     }
 
-    fn complex_shape_mismatches_are_refused<B: ComplexBackend>() {
+    fn complex_shape_mismatches_are_refused<B: ComplexDouble>() {
         let z = |n| C::<Dyn, B>::from_fn_len(n, |i| Complex64::new(1.0 + i as f64, -0.5));
         let w = |r, c| M::<Dyn, Dyn, B>::from_fn_shape(r, c, |i, j| Complex64::new(i as f64, 1.0 + j as f64));
         let v = |n| Vector::<B>::from_fn_len(n, |i| 1.0 + i as f64);
@@ -520,7 +521,7 @@ backprop_tests::cases! {
     /// Products, joins and reductions over random run-time sizes, empty ones included: the
     /// gradient against central differences (an empty operand has an empty gradient; a
     /// product through an empty inner size is a zero matrix).
-    fn random_sizes_products_and_joins<B: Backend>() {
+    fn random_sizes_products_and_joins<B: Double>() {
         let shapes = (size(), size(), size()).prop_flat_map(|(m, k, n)| {
             (dyn_matrix::<B>(m, k), dyn_matrix::<B>(k, n), dyn_vector::<B>(m), dyn_matrix::<B>(m, n))
         });
@@ -544,7 +545,7 @@ backprop_tests::cases! {
     /// included wherever the op is defined there): singular values of any shape, eigenvalues,
     /// `qr` of a tall matrix, the mean of at least one entry, the covariance of at least two
     /// observations.
-    fn random_sizes_decompositions_and_reductions<B: Backend>() {
+    fn random_sizes_decompositions_and_reductions<B: Double>() {
         let inputs = (size(), size(), 1usize..=4, 2usize..=4).prop_flat_map(|(m, n, k, obs)| {
             (
                 dyn_matrix::<B>(m, n),
@@ -583,7 +584,7 @@ backprop_tests::cases! {
     /// defined there): the thin and full SVDs and `pinv` of matrices with separated singular
     /// values, `lstsq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` of a matrix near
     /// the identity, the maps, rows and columns, and the complex products.
-    fn random_sizes_remaining_families<B: ComplexBackend>() {
+    fn random_sizes_remaining_families<B: ComplexDouble>() {
         let inputs = (size(), size(), size()).prop_flat_map(|(m, n, k)| {
             let (tall, wide) = (m.max(n), m.min(n));
             (
@@ -636,7 +637,7 @@ backprop_tests::cases! {
     }
 
     /// Square ops over random run-time sizes, 0×0 included: `chol` of a 0×0 is a 0×0.
-    fn random_sizes_square_ops<B: Backend>() {
+    fn random_sizes_square_ops<B: Double>() {
         let inputs = size().prop_flat_map(|n| (dyn_spd::<B>(n), dyn_invertible::<B>(n), dyn_matrix::<B>(n, 2)));
         run(inputs, |(s, a, b)| {
             let n = s.size();
@@ -783,13 +784,13 @@ fn or_panic<T>(r: Result<T, LinalgError>) -> T {
 }
 
 /// An `m×n` matrix of run-time shape with singular values at least 0.5 apart (all ≥ 0.5).
-fn separated<B: Backend>(m: usize, n: usize) -> impl Strategy<Value = Matrix<B>> {
+fn separated<B: Double>(m: usize, n: usize) -> impl Strategy<Value = Matrix<B>> {
     backprop_tests::generators::separated_singular(m, n)
         .prop_map(|(a, _)| backprop_tests::dynamic::matrix_of(&a))
 }
 
 /// `x` with sizes `P×Q` (static, run-time or mixed), the same entries.
-fn mixed<P: backprop_linalg::Dim, Q: backprop_linalg::Dim, B: Backend>(
+fn mixed<P: backprop_linalg::Dim, Q: backprop_linalg::Dim, B: Double>(
     x: &L<impl backprop_linalg::Dim, impl backprop_linalg::Dim, B>,
 ) -> L<P, Q, B> {
     x.clone().try_into_static::<P, Q>().expect("the same shape")

@@ -5,12 +5,13 @@
 //! with a message.
 
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Backend, Join, Sym, eigensystem, eigenvalues, grad_bp};
+use backprop_linalg::{Join, Sym, eigensystem, eigenvalues, grad_bp};
+use backprop_tests::Double;
 use backprop_tests::gauge::{sandwich, squares};
 use backprop_tests::gradcheck::{assert_entries, grad_ok, panic_message, run, sym_separated};
 use typenum::{U2, U3, U4};
 
-fn eigensystem_case<B: Backend, N: StaticDim>() {
+fn eigensystem_case<B: Double, N: StaticDim>() {
     let n = N::SIZE;
     run(sym_separated::<N, B>(), |a| {
         grad_ok(
@@ -26,31 +27,31 @@ fn eigensystem_case<B: Backend, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn eigensystem_sym2<B: Backend>() {
+    fn eigensystem_sym2<B: Double>() {
         eigensystem_case::<B, U2>();
     }
-    fn eigensystem_sym3<B: Backend>() {
+    fn eigensystem_sym3<B: Double>() {
         eigensystem_case::<B, U3>();
     }
-    fn eigensystem_sym4<B: Backend>() {
+    fn eigensystem_sym4<B: Double>() {
         eigensystem_case::<B, U4>();
     }
     /// Regression (hmatrix-backprop uses `Fᵢⱼ = λⱼ − λᵢ`): a random cotangent reaching the
     /// eigenvectors directly, through `V∘V` (sign-invariant), with nothing on `λ`.
-    fn eigensystem_random_v_cotangent_regression<B: Backend>() {
+    fn eigensystem_random_v_cotangent_regression<B: Double>() {
         run(sym_separated::<U3, B>(), |a| {
             grad_ok(|a| squares(eigensystem(a).split().1, |_| true), &a)
         });
     }
-    fn eigenvalues_sym2<B: Backend>() {
+    fn eigenvalues_sym2<B: Double>() {
         run(sym_separated::<U2, B>(), |a| grad_ok(eigenvalues, &a));
     }
-    fn eigenvalues_sym3<B: Backend>() {
+    fn eigenvalues_sym3<B: Double>() {
         run(sym_separated::<U3, B>(), |a| grad_ok(eigenvalues, &a));
     }
     /// At a repeated eigenvalue, the eigenvalues' gradient is finite (here `sum λ = tr A` has
     /// gradient `I`), and a cotangent on the eigenvectors panics with a message.
-    fn eigensystem_repeated_eigenvalues<B: Backend>() {
+    fn eigensystem_repeated_eigenvalues<B: Double>() {
         let a = Sym::<U3, B>::from_fn(|i, j| if i == j { 1.0 } else { 0.0 });
         let g = grad_bp(eigenvalues, &a);
         assert_entries(

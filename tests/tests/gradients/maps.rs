@@ -3,15 +3,16 @@
 //! (`dvmap`, `dmmap`, `dzip_with_vector`), which must agree on values.
 
 use backprop_linalg::{
-    Backend, R, dmmap, dvmap, dzip_with_vector, eval_bp, mmap, mmap_, vmap, vmap_, zip_with_vector,
+    R, dmmap, dvmap, dzip_with_vector, eval_bp, mmap, mmap_, vmap, vmap_, zip_with_vector,
     zip_with_vector_,
 };
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{grad_ok, matrix, run, scalar, vector};
 use proptest::prelude::prop_assert_eq;
 use typenum::{U2, U3, U5};
 
 backprop_tests::cases! {
-    fn vmap_capturing_outer_variables_3<B: Backend>() {
+    fn vmap_capturing_outer_variables_3<B: Double>() {
         run((vector::<U3, B>(), scalar(), scalar()), |xab| {
             grad_ok(
                 |v| {
@@ -22,22 +23,22 @@ backprop_tests::cases! {
             )
         });
     }
-    fn vmap_closed_5<B: Backend>() {
+    fn vmap_closed_5<B: Double>() {
         run(vector::<U5, B>(), |x| {
             grad_ok(|x| vmap(|e| e.tanh() * e, x), &x)
         });
     }
-    fn vmap_isolated_3<B: Backend>() {
+    fn vmap_isolated_3<B: Double>() {
         run(vector::<U3, B>(), |x| {
             grad_ok(|x| vmap_(|e| e.sin() * e + e * e * e, x), &x)
         });
     }
-    fn dvmap_3<B: Backend>() {
+    fn dvmap_3<B: Double>() {
         run(vector::<U3, B>(), |x| {
             grad_ok(|x| dvmap(|e| e.exp() / (e * e + 1.0), x), &x)
         });
     }
-    fn mmap_capturing_outer_variable_3x2<B: Backend>() {
+    fn mmap_capturing_outer_variable_3x2<B: Double>() {
         run((matrix::<U3, U2, B>(), scalar()), |xa| {
             grad_ok(
                 |v| {
@@ -48,17 +49,17 @@ backprop_tests::cases! {
             )
         });
     }
-    fn mmap_isolated_2x3<B: Backend>() {
+    fn mmap_isolated_2x3<B: Double>() {
         run(matrix::<U2, U3, B>(), |x| {
             grad_ok(|x| mmap_(|e| e.cos() * e, x), &x)
         });
     }
-    fn dmmap_5x2<B: Backend>() {
+    fn dmmap_5x2<B: Double>() {
         run(matrix::<U5, U2, B>(), |x| {
             grad_ok(|x| dmmap(|e| e.atan() * e, x), &x)
         });
     }
-    fn zip_with_vector_capturing_outer_variable_3<B: Backend>() {
+    fn zip_with_vector_capturing_outer_variable_3<B: Double>() {
         run(
             (vector::<U3, B>(), vector::<U3, B>(), scalar()),
             |xya| {
@@ -72,7 +73,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn zip_with_vector_isolated_3<B: Backend>() {
+    fn zip_with_vector_isolated_3<B: Double>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -83,7 +84,7 @@ backprop_tests::cases! {
             )
         });
     }
-    fn dzip_with_vector_5<B: Backend>() {
+    fn dzip_with_vector_5<B: Double>() {
         run((vector::<U5, B>(), vector::<U5, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -94,14 +95,14 @@ backprop_tests::cases! {
             )
         });
     }
-    fn zip_with_vector_same_vector_twice<B: Backend>() {
+    fn zip_with_vector_same_vector_twice<B: Double>() {
         run(vector::<U3, B>(), |x| {
             grad_ok(|x| zip_with_vector_(|p, q| p * q.exp(), x, x), &x)
         });
     }
     /// The three forms agree on values, and the closed forms take their no-gradient path under
     /// `eval_bp`.
-    fn map_forms_agree<B: Backend>() {
+    fn map_forms_agree<B: Double>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |(x, y)| {
             let expected = R::<U3, B>::from_fn(|i| x.get(i).sin() * 2.0);
             let a = eval_bp(|x| vmap(|e| e.sin() * 2.0, x), &x);

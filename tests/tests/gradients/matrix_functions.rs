@@ -3,32 +3,33 @@
 //! root exists or the input is singular.
 
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Backend, LinalgError, Sq, eval_bp, expm, grad_bp, sqrtm, trace, try_sqrtm};
+use backprop_linalg::{LinalgError, Sq, eval_bp, expm, grad_bp, sqrtm, trace, try_sqrtm};
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{
     assert_close, assert_fails, grad_ok, naive_mul, principal_root_input, run, small_norm,
 };
 use typenum::{U2, U3, U4};
 
-fn expm_case<B: Backend, N: StaticDim>() {
+fn expm_case<B: Double, N: StaticDim>() {
     run(small_norm::<N, B>(false), |a| grad_ok(expm, &a));
     run(small_norm::<N, B>(true), |a| grad_ok(expm, &a));
 }
 
-fn sqrtm_case<B: Backend, N: StaticDim>() {
+fn sqrtm_case<B: Double, N: StaticDim>() {
     run(principal_root_input::<N, B>(), |a| grad_ok(sqrtm, &a));
 }
 
 backprop_tests::cases! {
-    fn expm_2x2<B: Backend>() {
+    fn expm_2x2<B: Double>() {
         expm_case::<B, U2>();
     }
-    fn expm_3x3<B: Backend>() {
+    fn expm_3x3<B: Double>() {
         expm_case::<B, U3>();
     }
-    fn expm_4x4<B: Backend>() {
+    fn expm_4x4<B: Double>() {
         expm_case::<B, U4>();
     }
-    fn expm_values<B: Backend>() {
+    fn expm_values<B: Double>() {
         // Nilpotent: exp(N) = I + N.
         let n = Sq::<U2, B>::from_row_major(&[0.0, 1.0, 0.0, 0.0]);
         assert_close(
@@ -45,16 +46,16 @@ backprop_tests::cases! {
         let g = grad_bp(|a| trace(expm(a)), &a).to_row_major();
         assert_close(&g, &[c, -s, s, c], 1e-12);
     }
-    fn sqrtm_2x2<B: Backend>() {
+    fn sqrtm_2x2<B: Double>() {
         sqrtm_case::<B, U2>();
     }
-    fn sqrtm_3x3<B: Backend>() {
+    fn sqrtm_3x3<B: Double>() {
         sqrtm_case::<B, U3>();
     }
-    fn sqrtm_4x4<B: Backend>() {
+    fn sqrtm_4x4<B: Double>() {
         sqrtm_case::<B, U4>();
     }
-    fn sqrtm_values<B: Backend>() {
+    fn sqrtm_values<B: Double>() {
         let a = Sq::<U2, B>::from_row_major(&[4.0, 1.0, 0.0, 9.0]);
         assert_close(
             &eval_bp(sqrtm, &a).to_row_major(),
@@ -69,7 +70,7 @@ backprop_tests::cases! {
     }
     /// A negative eigenvalue: no principal real square root, the iteration does not converge.
     /// A zero eigenvalue: singular. Complex eigenvalues of negative real part are fine.
-    fn sqrtm_without_principal_root_errors<B: Backend>() {
+    fn sqrtm_without_principal_root_errors<B: Double>() {
         let negative = Sq::<U2, B>::from_row_major(&[-1.0, 0.0, 0.0, 2.0]);
         let e = LinalgError::NoConvergence { op: "sqrtm" };
         assert_fails(&negative, &e, try_sqrtm, sqrtm);

@@ -4,90 +4,90 @@
 //! where tied maximisers share the cotangent evenly — the `_ties_regression` cases).
 
 use backprop_linalg::{
-    Backend, L, R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m,
-    norm_inf_v,
+    L, R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v,
 };
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{
     assert_entries, grad_ok, run, separated_matrix, separated_singular, separated_vector, vector,
 };
 use typenum::{U2, U3, U4};
 
 backprop_tests::cases! {
-    fn norm_0<B: Backend>() {
+    fn norm_0<B: Double>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_0, &x));
         let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
         assert_eq!(eval_bp(super::norm_0, &x), 2.0);
     }
-    fn norm_1v<B: Backend>() {
+    fn norm_1v<B: Double>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_1v, &x));
     }
-    fn norm_1v_sign_of_zero<B: Backend>() {
+    fn norm_1v_sign_of_zero<B: Double>() {
         let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
         assert_entries(&grad_bp(super::norm_1v, &x).to_vec(), &[0.0, 1.0, -1.0]);
     }
-    fn norm_2v<B: Backend>() {
+    fn norm_2v<B: Double>() {
         run(vector::<U4, B>(), |x| grad_ok(super::norm_2v, &x));
     }
-    fn norm_2v_at_zero<B: Backend>() {
+    fn norm_2v_at_zero<B: Double>() {
         let g = grad_bp(super::norm_2v, &R::<U3, B>::zeros());
         assert_entries(&g.to_vec(), &[0.0, 0.0, 0.0]);
     }
-    fn norm_inf_v<B: Backend>() {
+    fn norm_inf_v<B: Double>() {
         run(separated_vector::<U4, B>(), |x| {
             grad_ok(super::norm_inf_v, &x)
         });
     }
     /// Regression: tied maximisers share the cotangent (hmatrix-backprop gives each the full
     /// `ȳ`).
-    fn norm_inf_v_ties_regression<B: Backend>() {
+    fn norm_inf_v_ties_regression<B: Double>() {
         let x = R::<U4, B>::from_slice(&[3.0, -3.0, 1.0, 3.0]);
         let g = grad_bp(super::norm_inf_v, &x);
         let t = 1.0 / 3.0;
         assert_entries(&g.to_vec(), &[t, -t, 0.0, t]);
     }
-    fn norm_1m_3x2<B: Backend>() {
+    fn norm_1m_3x2<B: Double>() {
         run(separated_matrix::<U3, U2, B>(), |a| {
             grad_ok(super::norm_1m, &a)
         });
     }
-    fn norm_1m_3x4<B: Backend>() {
+    fn norm_1m_3x4<B: Double>() {
         run(separated_matrix::<U3, U4, B>(), |a| {
             grad_ok(super::norm_1m, &a)
         });
     }
     /// Regression: two columns tie for the largest absolute sum; each gets half of `ȳ`.
-    fn norm_1m_ties_regression<B: Backend>() {
+    fn norm_1m_ties_regression<B: Double>() {
         let a = L::<U2, U3, B>::from_row_major(&[1.0, -2.0, 0.5, 2.0, 1.0, 0.0]);
         let g = grad_bp(super::norm_1m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.5, 0.5, 0.0]);
     }
-    fn norm_inf_m_3x2<B: Backend>() {
+    fn norm_inf_m_3x2<B: Double>() {
         run(separated_matrix::<U3, U2, B>(), |a| {
             grad_ok(super::norm_inf_m, &a)
         });
     }
-    fn norm_inf_m_3x4<B: Backend>() {
+    fn norm_inf_m_3x4<B: Double>() {
         run(separated_matrix::<U3, U4, B>(), |a| {
             grad_ok(super::norm_inf_m, &a)
         });
     }
     /// Regression: two rows tie for the largest absolute sum; each gets half of `ȳ`.
-    fn norm_inf_m_ties_regression<B: Backend>() {
+    fn norm_inf_m_ties_regression<B: Double>() {
         let a = L::<U3, U2, B>::from_row_major(&[1.0, -2.0, 0.5, 0.0, -2.5, 0.5]);
         let g = grad_bp(super::norm_inf_m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.0, -0.5, 0.5]);
     }
-    fn norm_2m_3x2<B: Backend>() {
+    fn norm_2m_3x2<B: Double>() {
         run(separated_singular::<U3, U2, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });
     }
-    fn norm_2m_2x3<B: Backend>() {
+    fn norm_2m_2x3<B: Double>() {
         run(separated_singular::<U2, U3, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });
     }
-    fn norm_2m_3x3<B: Backend>() {
+    fn norm_2m_3x3<B: Double>() {
         run(separated_singular::<U3, U3, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });

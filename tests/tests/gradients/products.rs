@@ -5,13 +5,12 @@
 //! (`same_as`).
 
 use backprop_linalg::StaticDim;
-use backprop_linalg::{
-    Backend, Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer,
-};
+use backprop_linalg::{Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer};
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{grad_ok, matrix, run, same_as, vector};
 use typenum::{U2, U3, U4, U5};
 
-fn mul_case<B: Backend, M: StaticDim, K: StaticDim, N: StaticDim>() {
+fn mul_case<B: Double, M: StaticDim, K: StaticDim, N: StaticDim>() {
     run((matrix::<M, K, B>(), matrix::<K, N, B>()), |ab| {
         grad_ok(
             |v| {
@@ -23,7 +22,7 @@ fn mul_case<B: Backend, M: StaticDim, K: StaticDim, N: StaticDim>() {
     });
 }
 
-fn app_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn app_case<B: Double, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<N, B>()), |ax| {
         grad_ok(
             |v| {
@@ -35,7 +34,7 @@ fn app_case<B: Backend, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn add_to_cols_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn add_to_cols_case<B: Double, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<M, B>()), |mv| {
         grad_ok(
             |v| {
@@ -47,7 +46,7 @@ fn add_to_cols_case<B: Backend, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn outer_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn outer_case<B: Double, M: StaticDim, N: StaticDim>() {
     run((vector::<M, B>(), vector::<N, B>()), |xy| {
         grad_ok(
             |v| {
@@ -60,23 +59,23 @@ fn outer_case<B: Backend, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn mul_3x2_2x3<B: Backend>() {
+    fn mul_3x2_2x3<B: Double>() {
         mul_case::<B, U3, U2, U3>();
     }
-    fn mul_5x2_2x4<B: Backend>() {
+    fn mul_5x2_2x4<B: Double>() {
         mul_case::<B, U5, U2, U4>();
     }
-    fn mul_same_matrix_twice<B: Backend>() {
+    fn mul_same_matrix_twice<B: Double>() {
         // A·A accumulates both contributions into one gradient.
         run(matrix::<U3, U3, B>(), |a| grad_ok(|a| mul(a, a), &a));
     }
-    fn app_3x2<B: Backend>() {
+    fn app_3x2<B: Double>() {
         app_case::<B, U3, U2>();
     }
-    fn app_3x4<B: Backend>() {
+    fn app_3x4<B: Double>() {
         app_case::<B, U3, U4>();
     }
-    fn dot<B: Backend>() {
+    fn dot<B: Double>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -87,19 +86,19 @@ backprop_tests::cases! {
             )
         });
     }
-    fn outer_3x2<B: Backend>() {
+    fn outer_3x2<B: Double>() {
         outer_case::<B, U3, U2>();
     }
-    fn outer_2x5<B: Backend>() {
+    fn outer_2x5<B: Double>() {
         outer_case::<B, U2, U5>();
     }
-    fn add_to_cols_3x2<B: Backend>() {
+    fn add_to_cols_3x2<B: Double>() {
         add_to_cols_case::<B, U3, U2>();
     }
-    fn add_to_cols_2x5<B: Backend>() {
+    fn add_to_cols_2x5<B: Double>() {
         add_to_cols_case::<B, U2, U5>();
     }
-    fn add_to_cols_is_m_plus_outer<B: Backend>() {
+    fn add_to_cols_is_m_plus_outer<B: Double>() {
         run((matrix::<U3, U4, B>(), vector::<U3, B>()), |mv| {
             same_as(
                 |p| {
@@ -114,7 +113,7 @@ backprop_tests::cases! {
             )
         });
     }
-    fn affine_3x2<B: Backend>() {
+    fn affine_3x2<B: Double>() {
         run(
             (matrix::<U3, U2, B>(), vector::<U2, B>(), vector::<U3, B>()),
             |wxb| {
@@ -128,7 +127,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_is_app_plus<B: Backend>() {
+    fn affine_is_app_plus<B: Double>() {
         run(
             (matrix::<U3, U4, B>(), vector::<U4, B>(), vector::<U3, B>()),
             |wxb| {
@@ -146,7 +145,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_cols_3x2x4<B: Backend>() {
+    fn affine_cols_3x2x4<B: Double>() {
         run(
             (
                 matrix::<U3, U2, B>(),
@@ -164,7 +163,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_cols_is_mul_plus_outer<B: Backend>() {
+    fn affine_cols_is_mul_plus_outer<B: Double>() {
         run(
             (
                 matrix::<U2, U3, B>(),
@@ -186,7 +185,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn cross<B: Backend>() {
+    fn cross<B: Double>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -197,7 +196,7 @@ backprop_tests::cases! {
             )
         });
     }
-    fn elementwise_arithmetic<B: Backend>() {
+    fn elementwise_arithmetic<B: Double>() {
         run((matrix::<U3, U2, B>(), matrix::<U3, U2, B>()), |ab| {
             grad_ok(
                 |v| {

@@ -24,17 +24,16 @@
 
 use backprop_backend::LinalgBackend;
 use backprop_linalg::{
-    BVar, Backend, Backprop, C, ComplexBackend, Coords, Her, L, LinalgError, M, Matrix, R, Sq, Sym,
-    Triangle, Vector, app, backprop_with, chol, chol_solve, cov, create, cross, det, dot,
-    eigensystem, eigenvalues, eval_bp, expm, from_columns, from_rows, grad_bp, inv, invlndet,
-    konst, lin_solve, lin_solve_v, lndet, lstsq, m_tm, matrix, mean, mean_cov, mmap, mul, norm_1m,
-    norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, outer, pinv, qr, slogdet, sqrtm,
-    sum_elements, svd, svd_, svd_flat, svd_tall, sym, tr, trace, triangular_solve, try_chol,
-    try_chol_solve, try_create, try_det, try_eigensystem, try_eigenvalues, try_expm,
-    try_from_columns, try_from_rows, try_inv, try_invlndet, try_lin_solve, try_lin_solve_v,
-    try_lndet, try_lstsq, try_matrix, try_norm_2m, try_pinv, try_qr, try_slogdet, try_sqrtm,
-    try_svd, try_svd_, try_svd_flat, try_svd_tall, try_triangular_solve, try_vector, un_sym,
-    vector,
+    BVar, Backprop, C, Coords, Her, L, LinalgError, M, Matrix, R, Sq, Sym, Triangle, Vector, app,
+    backprop_with, chol, chol_solve, cov, create, cross, det, dot, eigensystem, eigenvalues,
+    eval_bp, expm, from_columns, from_rows, grad_bp, inv, invlndet, konst, lin_solve, lin_solve_v,
+    lndet, lstsq, m_tm, matrix, mean, mean_cov, mmap, mul, norm_1m, norm_1v, norm_2m, norm_2v,
+    norm_inf_m, norm_inf_v, outer, pinv, qr, slogdet, sqrtm, sum_elements, svd, svd_, svd_flat,
+    svd_tall, sym, tr, trace, triangular_solve, try_chol, try_chol_solve, try_create, try_det,
+    try_eigensystem, try_eigenvalues, try_expm, try_from_columns, try_from_rows, try_inv,
+    try_invlndet, try_lin_solve, try_lin_solve_v, try_lndet, try_lstsq, try_matrix, try_norm_2m,
+    try_pinv, try_qr, try_slogdet, try_sqrtm, try_svd, try_svd_, try_svd_flat, try_svd_tall,
+    try_triangular_solve, try_vector, un_sym, vector,
 };
 use backprop_tests::Dense;
 use backprop_tests::gradcheck::{
@@ -42,6 +41,7 @@ use backprop_tests::gradcheck::{
     principal_root_input, run, separated_singular, separated_vector, singular, small_norm, spd,
     sym_separated, triangular, vector as any_vector,
 };
+use backprop_tests::{ComplexDouble, Double};
 use num_complex::Complex64;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -140,7 +140,7 @@ fn panics_with(e: &LinalgError, f: impl FnOnce()) -> Result<(), TestCaseError> {
 
 /// `U·diag(σ)·Vᵀ` for random orthogonal `U`, `V` and `σ = [σ₀, σ₁, ratio·σ₀]`,
 /// `σ₀, σ₁ ∈ [0.5, 2]`: condition number `1/ratio`.
-fn with_condition<B: Backend>(ratio: f64) -> impl Strategy<Value = Sq3<B>> {
+fn with_condition<B: Double>(ratio: f64) -> impl Strategy<Value = Sq3<B>> {
     (
         0.5f64..2.0,
         0.5f64..2.0,
@@ -158,7 +158,7 @@ fn with_condition<B: Backend>(ratio: f64) -> impl Strategy<Value = Sq3<B>> {
 /// exact multiple (0, 1/2, 1 or −2, all exact in binary) of another. The equal-rows case is the
 /// regression for faer's LU leaving a last pivot of ~1e-15 relative, which the singularity
 /// rule of `backends/api` now counts as singular.
-fn exactly_singular<B: Backend>() -> impl Strategy<Value = Sq3<B>> {
+fn exactly_singular<B: Double>() -> impl Strategy<Value = Sq3<B>> {
     (
         entries(9),
         0usize..3,
@@ -180,7 +180,7 @@ fn exactly_singular<B: Backend>() -> impl Strategy<Value = Sq3<B>> {
 }
 
 /// A symmetric matrix `Q·diag(λ)·Qᵀ` with `λ₀ = lambda` and the others in `[0.5, 2]`.
-fn with_eigenvalue<B: Backend>(
+fn with_eigenvalue<B: Double>(
     lambda: impl Strategy<Value = f64>,
 ) -> impl Strategy<Value = Sym<U3, B>> {
     (
@@ -206,7 +206,7 @@ fn poison<Mr, Nc, B>(a: &L<Mr, Nc, B>, k: usize, bad: f64) -> L<Mr, Nc, B>
 where
     Mr: backprop_linalg::StaticDim,
     Nc: backprop_linalg::StaticDim,
-    B: Backend,
+    B: Double,
 {
     let n = Nc::SIZE;
     L::from_fn(|i, j| if i * n + j == k { bad } else { a.get(i, j) })
@@ -299,7 +299,7 @@ const STEPS: [Step; 18] = [
     Step::Gram,
 ];
 
-fn apply<'t, B: Backend>(
+fn apply<'t, B: Double>(
     step: Step,
     x: BVar<'t, Sq3<B>>,
     a: BVar<'t, Sq3<B>>,
@@ -330,12 +330,12 @@ fn apply<'t, B: Backend>(
 }
 
 /// The entries of `A + 3·I` (a well-conditioned triangle, either one).
-fn shifted<B: Backend>(a: &Sq3<B>) -> impl Fn(usize, usize) -> f64 + '_ {
+fn shifted<B: Double>(a: &Sq3<B>) -> impl Fn(usize, usize) -> f64 + '_ {
     move |i, j| a.get(i, j) + if i == j { 3.0 } else { 0.0 }
 }
 
 /// `Aᵀ` as a value.
-fn tr_value<B: Backend>(a: &Sq3<B>) -> Sq3<B> {
+fn tr_value<B: Double>(a: &Sq3<B>) -> Sq3<B> {
     L::from_fn(|i, j| a.get(j, i))
 }
 
@@ -345,7 +345,7 @@ backprop_tests::cases! {
 
     /// Exactly singular square inputs: refused by every op that needs an inverse,
     /// with `Singular` naming it.
-    fn singular_inputs_are_refused<B: Backend>() {
+    fn singular_inputs_are_refused<B: Double>() {
         run(
             (
                 exactly_singular::<B>(),
@@ -418,7 +418,7 @@ backprop_tests::cases! {
     /// Where an op is defined on a singular matrix, it gives the documented, finite result:
     /// `det` ≈ 0 with the cofactor matrix as gradient, the SVDs and the symmetric eigensolvers
     /// a zero singular value or eigenvalue, `norm_2m`/`expm` their values; gradients finite.
-    fn defined_on_singular_inputs<B: Backend>() {
+    fn defined_on_singular_inputs<B: Double>() {
         run((singular::<U3, B>(), entries(8)), |(a, seed)| {
             prop_assert!(error_of(&a, try_det).is_none());
             let (d, g) = backprop_linalg::backprop(det, &a);
@@ -464,7 +464,7 @@ backprop_tests::cases! {
     /// Condition number 1e16: refused as singular, or answered finitely (value and gradient).
     /// `pinv`'s threshold (`10·max(M, N)·ε` on the singular values) is far above 1e-16, so it
     /// always refuses.
-    fn nearly_singular_inputs<B: Backend>() {
+    fn nearly_singular_inputs<B: Double>() {
         run(
             (with_condition::<B>(1e-16), any_matrix::<U3, U2, B>()),
             |(a, b)| {
@@ -505,7 +505,7 @@ backprop_tests::cases! {
     }
 
     /// A NaN or ±∞ anywhere an op reads: `NonFinite` naming the op, from every fallible op.
-    fn non_finite_inputs_are_refused<B: Backend>() {
+    fn non_finite_inputs_are_refused<B: Double>() {
         run(
             (
                 invertible::<U3, B>(),
@@ -614,7 +614,7 @@ backprop_tests::cases! {
 
     /// Symmetric matrices with a negative eigenvalue: `chol` refuses them; `sqrtm` finds no principal root of one with a negative
     /// eigenvalue (or calls it singular at a zero one).
-    fn not_positive_definite_is_refused<B: Backend>() {
+    fn not_positive_definite_is_refused<B: Double>() {
         let negative = prop_oneof![-2.0f64..-0.01, Just(-1e-3), Just(-1e-8)];
         run(with_eigenvalue::<B>(negative), |a| {
             assert_fails(&a, &not_pd("chol"), try_chol, chol);
@@ -641,7 +641,7 @@ backprop_tests::cases! {
     /// Every constructor given the wrong number of entries (or of variables, or a wrongly
     /// shaped dynamic value, empty included) fails with `ShapeMismatch` naming it; the plain
     /// forms panic with the same message.
-    fn wrong_shapes_are_refused<B: ComplexBackend>() {
+    fn wrong_shapes_are_refused<B: ComplexDouble>() {
         run((0usize..10, 0usize..5, 0usize..5), |(len, r, c)| {
             let xs: Vec<f64> = (0..len).map(|k| k as f64).collect();
             let zs: Vec<Complex64> = xs.iter().map(|&x| Complex64::new(x, -x)).collect();
@@ -733,7 +733,7 @@ backprop_tests::cases! {
 
     /// The gradient of a random scalarisation of every differentiable op, on inputs where it
     /// is smooth and well conditioned, is finite in every coordinate.
-    fn backward_is_finite<B: Backend>() {
+    fn backward_is_finite<B: Double>() {
         run(
             (
                 (
@@ -822,7 +822,7 @@ backprop_tests::cases! {
     /// one case is a full-Jacobian check (12 inputs, 9 outputs) of a chain of up to ten ops,
     /// about 50 times the cost of a single-op case; 64 random chains per backend (192 in all)
     /// still draw each of the 18 steps hundreds of times.
-    fn fuzzed_chains<B: Backend>() {
+    fn fuzzed_chains<B: Double>() {
         let steps = proptest::collection::vec(proptest::sample::select(STEPS.to_vec()), 3..=10);
         let config = proptest::test_runner::Config {
             cases: 64,
@@ -849,7 +849,7 @@ backprop_tests::cases! {
 
     /// `d/dA Σ(A·A)` for four inputs, each on its own thread (20 times over, so the tapes
     /// interleave), equals the sequential results.
-    fn gradients_on_threads<B: Backend>()
+    fn gradients_on_threads<B: Double>()
     where
         Sq3<B>: Send + Sync,
     {
@@ -888,7 +888,7 @@ backprop_tests::cases! {
 
     /// A panic in a user closure, inside a map's closure, or from a plain op during `grad_bp`
     /// unwinds with its own message; `grad_bp` on the same thread afterwards is unaffected.
-    fn panic_in_closure_unwinds<B: Backend>() {
+    fn panic_in_closure_unwinds<B: Double>() {
         let a =
             Sq3::<B>::from_fn(|i, j| 0.25 * (i * 3 + j) as f64 + if i == j { 3.0 } else { 0.0 });
         let f = loss::<B>;
@@ -940,7 +940,7 @@ backprop_tests::cases! {
 
     /// Every value type may be sent to and shared between threads: the bounds are checked at
     /// compile time where the case is instantiated on a backend.
-    fn values_are_send_sync<B: ComplexBackend>()
+    fn values_are_send_sync<B: ComplexDouble>()
     where
         R<U3, B>: Send + Sync,
         L<U2, U3, B>: Send + Sync,
@@ -963,7 +963,7 @@ backprop_tests::cases! {
 
     // ----- 6. NaN inputs, op by op -----
 
-    fn nan_inputs_to_inverses_and_factorizations_are_refused<B: Backend>() {
+    fn nan_inputs_to_inverses_and_factorizations_are_refused<B: Double>() {
         let a = Sq::<U2, B>::from_row_major(&[1.0, f64::NAN, 0.0, 1.0]);
         let s = Sym::<U2, B>::from_fn(|i, j| if i == j { f64::NAN } else { 0.0 });
         let nan = |op| LinalgError::NonFinite { op };
@@ -978,7 +978,7 @@ backprop_tests::cases! {
         assert_fails(&s, &nan("eigenvalues"), try_eigenvalues, eigenvalues);
         assert_fails(&s, &nan("chol"), try_chol, chol);
     }
-    fn nan_inputs_to_solves_and_matrix_functions_are_refused<B: Backend>() {
+    fn nan_inputs_to_solves_and_matrix_functions_are_refused<B: Double>() {
         let nan = |op| LinalgError::NonFinite { op };
         let a = Sq::<U2, B>::from_row_major(&[1.0, f64::NAN, 0.0, 1.0]);
         let tall = L::<U3, U2, B>::from_row_major(&[1.0, 0.0, f64::NAN, 1.0, 0.0, 0.0]);
@@ -1037,7 +1037,7 @@ backprop_tests::cases! {
     /// backprop-linalg: inside a differentiated closure, on plain values, and from a
     /// constructor. (Passed by name, `eval_bp(inv, ..)`, the caller is the standard library's
     /// `FnOnce` shim: `#[track_caller]` cannot see through a function pointer.)
-    fn plain_forms_panic_at_the_callers_line<B: Backend>() {
+    fn plain_forms_panic_at_the_callers_line<B: Double>() {
         let not_pd = Sym::<U2, B>::from_fn(|i, j| if i == j { -1.0 } else { 0.0 });
         let (file, line) = panic_location(|| {
             grad_bp(|a| sum_elements(chol(a)), &not_pd);
@@ -1067,7 +1067,7 @@ fn panic_location(f: impl FnOnce()) -> (String, u32) {
 }
 
 /// `Σ(A⁻¹∘tanh A)`, the loss of the unwinding case.
-fn loss<B: Backend>(a: BVar<'_, Sq3<B>>) -> BVar<'_, f64> {
+fn loss<B: Double>(a: BVar<'_, Sq3<B>>) -> BVar<'_, f64> {
     sum_elements(inv(a) * a.tanh())
 }
 
@@ -1075,6 +1075,6 @@ fn loss<B: Backend>(a: BVar<'_, Sq3<B>>) -> BVar<'_, f64> {
 fn assert_send_sync<T: Send + Sync>() {}
 
 /// The solution of a lower triangular solve.
-fn lower_solve_values<B: Backend>(a: &Sq<U2, B>, b: &L<U2, U1, B>) -> Vec<f64> {
+fn lower_solve_values<B: Double>(a: &Sq<U2, B>, b: &L<U2, U1, B>) -> Vec<f64> {
     backprop_linalg::eval_bp2(|a, b| triangular_solve(a, b, Triangle::Lower), a, b).to_row_major()
 }

@@ -4,16 +4,16 @@
 
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    Backend, L, LinalgError, R, Sq, Triangle, chol_solve, lin_solve, lin_solve_v, slogdet,
-    triangular_solve, try_chol_solve, try_lin_solve, try_lin_solve_v, try_slogdet,
-    try_triangular_solve,
+    L, LinalgError, R, Sq, Triangle, chol_solve, lin_solve, lin_solve_v, slogdet, triangular_solve,
+    try_chol_solve, try_lin_solve, try_lin_solve_v, try_slogdet, try_triangular_solve,
 };
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{
     assert_close, assert_fails, grad_ok, invertible, matrix, run, triangular, vector,
 };
 use typenum::{U1, U2, U3, U4};
 
-fn lin_solve_case<B: Backend, N: StaticDim, K: StaticDim>() {
+fn lin_solve_case<B: Double, N: StaticDim, K: StaticDim>() {
     run((invertible::<N, B>(), matrix::<N, K, B>()), |ab| {
         grad_ok(
             |v| {
@@ -25,7 +25,7 @@ fn lin_solve_case<B: Backend, N: StaticDim, K: StaticDim>() {
     });
 }
 
-fn triangular_solve_case<B: Backend, N: StaticDim>(tri: Triangle) {
+fn triangular_solve_case<B: Double, N: StaticDim>(tri: Triangle) {
     run((triangular::<N, B>(tri), matrix::<N, U2, B>()), |ab| {
         grad_ok(
             |v| {
@@ -38,16 +38,16 @@ fn triangular_solve_case<B: Backend, N: StaticDim>(tri: Triangle) {
 }
 
 backprop_tests::cases! {
-    fn lin_solve_2x2<B: Backend>() {
+    fn lin_solve_2x2<B: Double>() {
         lin_solve_case::<B, U2, U3>();
     }
-    fn lin_solve_3x3<B: Backend>() {
+    fn lin_solve_3x3<B: Double>() {
         lin_solve_case::<B, U3, U2>();
     }
-    fn lin_solve_4x4<B: Backend>() {
+    fn lin_solve_4x4<B: Double>() {
         lin_solve_case::<B, U4, U1>();
     }
-    fn lin_solve_v_3<B: Backend>() {
+    fn lin_solve_v_3<B: Double>() {
         run((invertible::<U3, B>(), vector::<U3, B>()), |ab| {
             grad_ok(
                 |v| {
@@ -58,26 +58,26 @@ backprop_tests::cases! {
             )
         });
     }
-    fn lin_solve_value<B: Backend>() {
+    fn lin_solve_value<B: Double>() {
         let a = Sq::<U2, B>::from_row_major(&[2.0, 1.0, 1.0, 3.0]);
         let b = R::<U2, B>::from_slice(&[3.0, 5.0]);
         let x = backprop_linalg::eval_bp2(lin_solve_v, &a, &b);
         assert_close(&x.to_vec(), &[0.8, 1.4], 1e-14);
     }
-    fn triangular_solve_lower_2<B: Backend>() {
+    fn triangular_solve_lower_2<B: Double>() {
         triangular_solve_case::<B, U2>(Triangle::Lower);
     }
-    fn triangular_solve_lower_3<B: Backend>() {
+    fn triangular_solve_lower_3<B: Double>() {
         triangular_solve_case::<B, U3>(Triangle::Lower);
     }
-    fn triangular_solve_upper_3<B: Backend>() {
+    fn triangular_solve_upper_3<B: Double>() {
         triangular_solve_case::<B, U3>(Triangle::Upper);
     }
-    fn triangular_solve_upper_4<B: Backend>() {
+    fn triangular_solve_upper_4<B: Double>() {
         triangular_solve_case::<B, U4>(Triangle::Upper);
     }
     /// The ignored triangle gets an exactly zero gradient.
-    fn triangular_solve_ignores_other_triangle<B: Backend>() {
+    fn triangular_solve_ignores_other_triangle<B: Double>() {
         let a = Sq::<U2, B>::from_row_major(&[2.0, 7.0, 1.0, 4.0]);
         let b = L::<U2, U1, B>::from_row_major(&[2.0, 9.0]);
         let (ga, _) = backprop_linalg::grad_bp2(
@@ -89,7 +89,7 @@ backprop_tests::cases! {
         let x = backprop_linalg::eval_bp2(|a, b| triangular_solve(a, b, Triangle::Lower), &a, &b);
         assert_close(&x.to_row_major(), &[1.0, 2.0], 1e-15);
     }
-    fn singular_solve_errors<B: Backend>() {
+    fn singular_solve_errors<B: Double>() {
         let singular = Sq::<U2, B>::from_row_major(&[1.0, 2.0, 2.0, 4.0]);
         let b = L::<U2, U1, B>::from_row_major(&[1.0, 1.0]);
         let ab = (singular.clone(), b.clone());

@@ -5,13 +5,14 @@
 
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    Backend, L, R, Sq, Sym, backprop_with, cov, eval_bp, grad_bp, mean, mean_cov, mean_l, mul,
+    L, R, Sq, Sym, backprop_with, cov, eval_bp, grad_bp, mean, mean_cov, mean_l, mul,
 };
+use backprop_tests::Double;
 use backprop_tests::gradcheck::{assert_entries, grad_ok, matrix, run, vector_with_zeros};
 use typenum::{U2, U3, U4, U5};
 
 /// `(∂/∂X ⟨C, Σ(X)⟩)` by central differences for a quadratic `Σ` (exact up to rounding).
-fn quadratic_gradient<M: StaticDim, N: StaticDim, B: Backend>(
+fn quadratic_gradient<M: StaticDim, N: StaticDim, B: Double>(
     x: &L<M, N, B>,
     phi: impl Fn(&L<M, N, B>) -> f64,
 ) -> Vec<f64> {
@@ -29,7 +30,7 @@ fn quadratic_gradient<M: StaticDim, N: StaticDim, B: Backend>(
 }
 
 /// ⟨C, S⟩ for a (possibly non-symmetric) `C`.
-fn frobenius<N: StaticDim, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> f64 {
+fn frobenius<N: StaticDim, B: Double>(c: &Sq<N, B>, s: &Sym<N, B>) -> f64 {
     let n = N::SIZE;
     (0..n)
         .flat_map(|i| (0..n).map(move |j| (i, j)))
@@ -38,13 +39,13 @@ fn frobenius<N: StaticDim, B: Backend>(c: &Sq<N, B>, s: &Sym<N, B>) -> f64 {
 }
 
 /// A non-symmetric cotangent for a `Sym` output, as only `Sym::from_data_unchecked` can build one.
-fn non_symmetric<N: StaticDim, B: Backend>() -> (Sq<N, B>, Sym<N, B>) {
+fn non_symmetric<N: StaticDim, B: Double>() -> (Sq<N, B>, Sym<N, B>) {
     let c = Sq::<N, B>::from_fn(|i, j| 0.3 + i as f64 - 1.7 * j as f64 + 0.2 * (i * j) as f64);
     let wrapped = Sym::from_data_unchecked(c.clone().into_data());
     (c, wrapped)
 }
 
-fn cov_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn cov_case<B: Double, M: StaticDim, N: StaticDim>() {
     run(matrix::<M, N, B>(), |x| {
         grad_ok(cov, &x)?;
         grad_ok(mean_l, &x)?;
@@ -56,7 +57,7 @@ fn cov_case<B: Backend, M: StaticDim, N: StaticDim>() {
 
 /// The pullback of `cov` (and `mean_cov`) with a non-symmetric cotangent `C`, against the
 /// gradient of `⟨C, cov(X)⟩` by central differences (exact: `cov` is quadratic).
-fn cov_non_symmetric_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn cov_non_symmetric_case<B: Double, M: StaticDim, N: StaticDim>() {
     let x =
         L::<M, N, B>::from_fn(|i, j| ((3 * i + 5 * j) % 7) as f64 * 0.4 - 1.1 + 0.05 * j as f64);
     let (c, seed) = non_symmetric::<N, B>();
@@ -81,33 +82,33 @@ fn cov_non_symmetric_case<B: Backend, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn mean<B: Backend>() {
+    fn mean<B: Double>() {
         run(vector_with_zeros::<U4, B>(), |x| grad_ok(super::mean, &x));
     }
     /// Regression: hmatrix-backprop divides by the number of non-zero entries.
-    fn mean_zero_entry_regression<B: Backend>() {
+    fn mean_zero_entry_regression<B: Double>() {
         let x = R::<U3, B>::from_slice(&[1.0, 0.0, 2.0]);
         let t = 1.0 / 3.0;
         assert_entries(&grad_bp(super::mean, &x).to_vec(), &[t, t, t]);
     }
-    fn cov_3x2<B: Backend>() {
+    fn cov_3x2<B: Double>() {
         cov_case::<B, U3, U2>();
     }
     /// Regression: hmatrix-backprop's `2/n` equals `2/(m − 1)` only at L 3 2.
-    fn cov_5x2_regression<B: Backend>() {
+    fn cov_5x2_regression<B: Double>() {
         cov_case::<B, U5, U2>();
     }
     /// Regression, as `cov_5x2_regression`.
-    fn cov_3x4_regression<B: Backend>() {
+    fn cov_3x4_regression<B: Double>() {
         cov_case::<B, U3, U4>();
     }
     /// Regression: a non-symmetric cotangent on the covariance (hmatrix-backprop assumes a
     /// symmetric one).
-    fn cov_non_symmetric_cotangent_regression<B: Backend>() {
+    fn cov_non_symmetric_cotangent_regression<B: Double>() {
         cov_non_symmetric_case::<B, U5, U2>();
         cov_non_symmetric_case::<B, U3, U4>();
     }
-    fn cov_sym_gradient_through_un_sym<B: Backend>() {
+    fn cov_sym_gradient_through_un_sym<B: Double>() {
         // A non-symmetric consumer of the covariance, through `un_sym`.
         run((matrix::<U5, U2, B>(), matrix::<U2, U2, B>()), |xc| {
             grad_ok(

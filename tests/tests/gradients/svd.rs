@@ -9,21 +9,22 @@
 
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    Backend, Join, L, Sq, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr,
+    Join, L, Sq, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr,
 };
+use backprop_tests::Double;
 use backprop_tests::gauge::{sandwich, squares, thin_sandwich, thin_squares, u_vt};
 use backprop_tests::gradcheck::{
     assert_close, assert_entries, grad_ok, panic_message, run, separated_singular,
 };
 use typenum::{U2, U3, U4, U5};
 
-fn svd_values_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn svd_values_case<B: Double, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(svd, &a));
 }
 
 /// `svd_` through gauge-invariant functions of all three outputs at once, then of each output
 /// alone.
-fn svd_full_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn svd_full_case<B: Double, M: StaticDim, N: StaticDim>() {
     let (m, n) = (M::SIZE, N::SIZE);
     let k = m.min(n);
     // `U∘U` is sign-invariant; with one extra column (fixed by the sign rule up to sign) it is
@@ -54,7 +55,7 @@ fn svd_full_case<B: Backend, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn pinv_case<B: Backend, M: StaticDim, N: StaticDim>() {
+fn pinv_case<B: Double, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(pinv, &a));
 }
 
@@ -62,7 +63,7 @@ fn pinv_case<B: Backend, M: StaticDim, N: StaticDim>() {
 /// side with the projector term) and of `σ` alone.
 fn svd_tall_case<B, M, N>()
 where
-    B: Backend,
+    B: Double,
     M: StaticDim,
     N: StaticDim + backprop_linalg::DimLe<M>,
 {
@@ -89,7 +90,7 @@ where
 /// As `svd_tall_case`, for `svd_flat` (whose projector term is on the `V` side).
 fn svd_flat_case<B, M, N>()
 where
-    B: Backend,
+    B: Double,
     M: StaticDim + backprop_linalg::DimLe<N>,
     N: StaticDim,
 {
@@ -114,45 +115,45 @@ where
 }
 
 backprop_tests::cases! {
-    fn svd_3x2<B: Backend>() {
+    fn svd_3x2<B: Double>() {
         svd_values_case::<B, U3, U2>();
     }
-    fn svd_2x3<B: Backend>() {
+    fn svd_2x3<B: Double>() {
         // σ is zero-padded to length 3 (hmatrix's convention); the padding is constant.
         svd_values_case::<B, U2, U3>();
     }
-    fn svd_3x3<B: Backend>() {
+    fn svd_3x3<B: Double>() {
         svd_values_case::<B, U3, U3>();
     }
-    fn svd_5x2<B: Backend>() {
+    fn svd_5x2<B: Double>() {
         svd_values_case::<B, U5, U2>();
     }
-    fn svd_3x4<B: Backend>() {
+    fn svd_3x4<B: Double>() {
         svd_values_case::<B, U3, U4>();
     }
-    fn svd_pads_with_zeros<B: Backend>() {
+    fn svd_pads_with_zeros<B: Double>() {
         let a = L::<U2, U3, B>::from_row_major(&[3.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
         let s = eval_bp(svd, &a).to_vec();
         assert_entries(&s, &[3.0, 2.0, 0.0]);
     }
-    fn svd_full_3x3<B: Backend>() {
+    fn svd_full_3x3<B: Double>() {
         svd_full_case::<B, U3, U3>();
     }
-    fn svd_full_3x2<B: Backend>() {
+    fn svd_full_3x2<B: Double>() {
         svd_full_case::<B, U3, U2>();
     }
-    fn svd_full_2x3<B: Backend>() {
+    fn svd_full_2x3<B: Double>() {
         svd_full_case::<B, U2, U3>();
     }
-    fn svd_full_5x2<B: Backend>() {
+    fn svd_full_5x2<B: Double>() {
         svd_full_case::<B, U5, U2>();
     }
-    fn svd_full_3x4<B: Backend>() {
+    fn svd_full_3x4<B: Double>() {
         svd_full_case::<B, U3, U4>();
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
     /// the backward pass panic with a message (never NaN).
-    fn svd_repeated_singular_values<B: Backend>() {
+    fn svd_repeated_singular_values<B: Double>() {
         let a = Sq::<U3, B>::from_row_major(&[2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0]);
         let g = grad_bp(|a| svd_(a).split().1, &a);
         assert_entries(
@@ -166,45 +167,45 @@ backprop_tests::cases! {
         assert!(message.starts_with("svd_: "), "{message}");
         assert!(message.contains("repeated singular values"), "{message}");
     }
-    fn pinv_3x2<B: Backend>() {
+    fn pinv_3x2<B: Double>() {
         pinv_case::<B, U3, U2>();
     }
-    fn pinv_5x2<B: Backend>() {
+    fn pinv_5x2<B: Double>() {
         pinv_case::<B, U5, U2>();
     }
-    fn pinv_4x3<B: Backend>() {
+    fn pinv_4x3<B: Double>() {
         pinv_case::<B, U4, U3>();
     }
-    fn pinv_2x3<B: Backend>() {
+    fn pinv_2x3<B: Double>() {
         pinv_case::<B, U2, U3>();
     }
-    fn pinv_3x3<B: Backend>() {
+    fn pinv_3x3<B: Double>() {
         pinv_case::<B, U3, U3>();
     }
-    fn svd_tall_3x2<B: Backend>() {
+    fn svd_tall_3x2<B: Double>() {
         svd_tall_case::<B, U3, U2>();
     }
-    fn svd_tall_5x2<B: Backend>() {
+    fn svd_tall_5x2<B: Double>() {
         svd_tall_case::<B, U5, U2>();
     }
-    fn svd_tall_4x3<B: Backend>() {
+    fn svd_tall_4x3<B: Double>() {
         svd_tall_case::<B, U4, U3>();
     }
-    fn svd_tall_3x3<B: Backend>() {
+    fn svd_tall_3x3<B: Double>() {
         svd_tall_case::<B, U3, U3>();
     }
-    fn svd_flat_2x3<B: Backend>() {
+    fn svd_flat_2x3<B: Double>() {
         svd_flat_case::<B, U2, U3>();
     }
-    fn svd_flat_2x5<B: Backend>() {
+    fn svd_flat_2x5<B: Double>() {
         svd_flat_case::<B, U2, U5>();
     }
-    fn svd_flat_3x4<B: Backend>() {
+    fn svd_flat_3x4<B: Double>() {
         svd_flat_case::<B, U3, U4>();
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
     /// the backward pass panic with a message naming the op (never NaN).
-    fn svd_tall_repeated_singular_values<B: Backend>() {
+    fn svd_tall_repeated_singular_values<B: Double>() {
         let a = L::<U3, U2, B>::from_row_major(&[2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
         let g = grad_bp(|a| svd_tall(a).split().1, &a);
         assert_close(&g.to_row_major(), &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 1e-12);

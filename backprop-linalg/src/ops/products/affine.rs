@@ -65,7 +65,14 @@ where
 {
     let mut y = b.value().clone();
     let one = one::<B::Real>();
-    B::gemv(y.data_mut(), one, w.value().data(), No, x.value().data(), one)
+    B::gemv(
+        y.data_mut(),
+        one,
+        w.value().data(),
+        No,
+        x.value().data(),
+        one,
+    )
     .map_err(|e| e.with_op("affine"))?;
     Ok(record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));
@@ -141,7 +148,15 @@ where
     let bias = b.value().to_vec();
     let mut y = L::wrap(B::mat_from_fn(rows, n, |i, _| bias[i]));
     let one = one::<B::Real>();
-    B::gemm(y.data_mut(), one, w.value().data(), No, x.value().data(), No, one)
+    B::gemm(
+        y.data_mut(),
+        one,
+        w.value().data(),
+        No,
+        x.value().data(),
+        No,
+        one,
+    )
     .map_err(|e| e.with_op(OP))?;
     Ok(record3(w, x, b, y, move |ctx, (iw, ix, ib), dy| {
         let (w, x) = (ctx.value(iw), ctx.value(ix));

@@ -462,7 +462,9 @@ where
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] (op `"matrix"`) when `xs` does not hold exactly `M·N`
 /// variables, or is empty (no tape to record on), or both sizes are run-time ones.
-pub fn try_matrix<'t, M, N, B>(xs: &[BVar<'t, B::Real>]) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
+pub fn try_matrix<'t, M, N, B>(
+    xs: &[BVar<'t, B::Real>],
+) -> Result<BVar<'t, L<M, N, B>>, LinalgError>
 where
     M: Dim,
     N: Dim,

@@ -21,8 +21,8 @@ pub use thin::{svd_flat, svd_tall, try_svd_flat, try_svd_tall};
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
-use num_traits::Float;
 use backprop_core::BVar;
+use num_traits::Float;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
@@ -74,7 +74,13 @@ where
     let s = B::singular_values(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&s);
     let n = a.value().shape().1;
-    let padded = R::build(n, |i| if i < k { B::vec_get(&s, i) } else { lit::<B>(0.0) });
+    let padded = R::build(n, |i| {
+        if i < k {
+            B::vec_get(&s, i)
+        } else {
+            lit::<B>(0.0)
+        }
+    });
     Ok(record1(a, padded, move |ctx, ia, _, ds| {
         let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
         let u_ds = scale_columns::<B>(&f.u, |j| ds.get(j));
@@ -137,7 +143,13 @@ where
     let f = B::svd(a.value().data()).map_err(|e| e.with_op(OP))?;
     let k = B::vec_len(&f.s);
     let n = a.value().shape().1;
-    let s = R::build(n, |i| if i < k { B::vec_get(&f.s, i) } else { lit::<B>(0.0) });
+    let s = R::build(n, |i| {
+        if i < k {
+            B::vec_get(&f.s, i)
+        } else {
+            lit::<B>(0.0)
+        }
+    });
     let out = (L::wrap(f.u), s, L::wrap(f.v));
     Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
         let s: Vec<B::Real> = s.to_vec()[..k].to_vec();
@@ -173,7 +185,15 @@ fn svd_pullback<B: Backend>(
             let q2 = sized(B::mat_cols(q, k..rows));
             let dq2 = sized(B::mat_cols(dq, k..rows));
             let t = sized(B::matmul(&dq2, Yes, q1, No));
-            sized(B::gemm(&mut dq1, lit::<B>(-1.0), &q2, No, &t, No, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut dq1,
+                lit::<B>(-1.0),
+                &q2,
+                No,
+                &t,
+                No,
+                lit::<B>(1.0),
+            ));
         }
         dq1
     };
@@ -229,15 +249,47 @@ pub(crate) fn thin_svd_pullback<B: Backend>(
         let mut proj = B::mat_zeros(m, n);
         if m > k {
             let mut pu = du1.clone();
-            sized(B::gemm(&mut pu, lit::<B>(-1.0), u1, No, &ju, No, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut pu,
+                lit::<B>(-1.0),
+                u1,
+                No,
+                &ju,
+                No,
+                lit::<B>(1.0),
+            ));
             let pu = scale_columns::<B>(&pu, |j| lit::<B>(1.0) / s[j]);
-            sized(B::gemm(&mut proj, lit::<B>(1.0), &pu, No, v1, Yes, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut proj,
+                lit::<B>(1.0),
+                &pu,
+                No,
+                v1,
+                Yes,
+                lit::<B>(1.0),
+            ));
         }
         if n > k {
             let mut pv = dv1.clone();
-            sized(B::gemm(&mut pv, lit::<B>(-1.0), v1, No, &jv, No, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut pv,
+                lit::<B>(-1.0),
+                v1,
+                No,
+                &jv,
+                No,
+                lit::<B>(1.0),
+            ));
             let u1s = scale_columns::<B>(u1, |j| lit::<B>(1.0) / s[j]);
-            sized(B::gemm(&mut proj, lit::<B>(1.0), &u1s, No, &pv, Yes, lit::<B>(1.0)));
+            sized(B::gemm(
+                &mut proj,
+                lit::<B>(1.0),
+                &u1s,
+                No,
+                &pv,
+                Yes,
+                lit::<B>(1.0),
+            ));
         }
         extra = Some(proj);
     }

@@ -78,10 +78,26 @@ fn pinv_pullback<B: Backend>(
     // (I − A·A⁺)·W with W = Ḡᵀ·A⁺·A⁺ᵀ (m×n): W − A·(A⁺·W).
     let w = mm(dp, Yes, &mm(p, No, p, Yes), No);
     sized(B::mat_axpy(&mut g, lit::<B>(1.0), &w));
-    sized(B::gemm(&mut g, lit::<B>(-1.0), a, No, &mm(p, No, &w, No), No, lit::<B>(1.0)));
+    sized(B::gemm(
+        &mut g,
+        lit::<B>(-1.0),
+        a,
+        No,
+        &mm(p, No, &w, No),
+        No,
+        lit::<B>(1.0),
+    ));
     // Z·(I − A⁺·A) with Z = A⁺ᵀ·A⁺·Ḡᵀ (m×n): Z − (Z·A⁺)·A.
     let z = mm(&mm(p, Yes, p, No), No, dp, Yes);
     sized(B::mat_axpy(&mut g, lit::<B>(1.0), &z));
-    sized(B::gemm(&mut g, lit::<B>(-1.0), &mm(&z, No, p, No), No, a, No, lit::<B>(1.0)));
+    sized(B::gemm(
+        &mut g,
+        lit::<B>(-1.0),
+        &mm(&z, No, p, No),
+        No,
+        a,
+        No,
+        lit::<B>(1.0),
+    ));
     g
 }
