@@ -10,9 +10,10 @@
 //!   per output coordinate against one central difference per input coordinate.
 //!
 //! Central differences are refined by one Richardson step (steps h and h/2), so their error is
-//! O(h⁴) and a relative tolerance of 1e-6 is meaningful for well-conditioned `f64` inputs. The
-//! report gives the worst relative error and the probe (direction, or Jacobian entry) that
-//! produced it.
+//! O(h⁴) and a relative tolerance of 1e-6 is meaningful for well-conditioned `f64` inputs. In
+//! single precision, where rounding dominates, [`CheckConfig::for_epsilon`] derives the step,
+//! the noise floor and the tolerance from the precision's epsilon instead. The report gives the
+//! worst relative error and the probe (direction, or Jacobian entry) that produced it.
 //!
 //! Checking a custom op takes three lines:
 //!
@@ -56,6 +57,15 @@ pub struct CheckConfig {
     pub max_jacobian_outputs: usize,
     /// Seed of the random directions and cotangents.
     pub seed: u64,
+    /// Whether central differences are refined by one Richardson step (steps `h` and `h/2`):
+    /// right in double precision, where it removes the `h²` truncation error; wrong in single
+    /// precision, where it multiplies the rounding error, which dominates there.
+    pub richardson: bool,
+    /// The noise floor factor: a discrepancy smaller than `noise·(1 + ‖y‖∞)/max(1, ‖x‖∞)`
+    /// times the tolerance is rounding, not an error. `1e-6` in double precision (about
+    /// `5·ε/h` at the default step, divided by a tolerance of `1e-6`); see
+    /// [`CheckConfig::for_epsilon`].
+    pub noise: f64,
 }
 
 impl Default for CheckConfig {
@@ -66,7 +76,48 @@ impl Default for CheckConfig {
             max_jacobian_inputs: 16,
             max_jacobian_outputs: 16,
             seed: 0x5eed_0f9a_d1e7,
+            richardson: true,
+            noise: 1e-6,
         }
+    }
+}
+
+impl CheckConfig {
+    /// The settings for a function computed in a precision whose machine epsilon is `epsilon`
+    /// (`f32::EPSILON` for single precision), to be used with the tolerance
+    /// [`CheckConfig::tolerance_for_epsilon`]:
+    ///
+    /// - step `h = ε^{1/3}` (relative to `max(1, ‖x‖∞)`): a central difference is off by about
+    ///   `h²·|f'''|/6` (truncation) plus `ε·|f|/h` (rounding), which this `h` balances, leaving
+    ///   an error of order `ε^{2/3}` (`2.4e-5` in `f32`);
+    /// - no Richardson step (it would multiply the rounding error, which dominates);
+    /// - a noise floor of `5·ε/(h·tol)`: a discrepancy below five times the rounding error of
+    ///   the difference quotient, `5·ε·(1 + ‖y‖∞)/h`, passes.
+    ///
+    /// In double precision the default settings (step `1e-3` with Richardson, tolerance `1e-6`)
+    /// are sharper; this is for precisions where they cannot be met.
+    ///
+    /// ```
+    /// use backprop_core::check::CheckConfig;
+    /// let config = CheckConfig::for_epsilon(f64::from(f32::EPSILON));
+    /// assert!((config.step - 4.9e-3).abs() < 1e-4);
+    /// assert!(!config.richardson);
+    /// ```
+    pub fn for_epsilon(epsilon: f64) -> Self {
+        let step = epsilon.cbrt();
+        CheckConfig {
+            step,
+            richardson: false,
+            noise: 5.0 * epsilon / (step * Self::tolerance_for_epsilon(epsilon)),
+            ..CheckConfig::default()
+        }
+    }
+
+    /// The relative tolerance that goes with [`CheckConfig::for_epsilon`]: `ε^{1/3}`
+    /// (`4.9e-3` in `f32`), about 200 times the `ε^{2/3}` error of the central difference,
+    /// room for the conditioning of the function checked.
+    pub fn tolerance_for_epsilon(epsilon: f64) -> f64 {
+        epsilon.cbrt()
     }
 }
 
@@ -262,6 +313,10 @@ struct Prober<'a, A, F> {
     y: Vec<f64>,
     /// Absolute step.
     h: f64,
+    /// Whether central differences get a Richardson step.
+    richardson: bool,
+    /// The noise floor factor.
+    noise: f64,
 }
 
 impl<'a, A, B, F> Prober<'a, A, F>
@@ -274,14 +329,22 @@ where
         let x = x0.to_coords();
         let y = eval_bp(f, x0).to_coords();
         let h = config.step * max_abs(&x).max(1.0);
-        Prober { f, x0, x, y, h }
+        Prober {
+            f,
+            x0,
+            x,
+            y,
+            h,
+            richardson: config.richardson,
+            noise: config.noise,
+        }
     }
 
     /// Finite-difference noise relative to which errors are not meaningful: with rounding
-    /// error ε·|y| in each evaluation, a difference quotient is off by about ε·|y|/h; this
-    /// floor is a million times that.
+    /// error ε·|y| in each evaluation, a difference quotient is off by about ε·|y|/h; the
+    /// floor is that over the tolerance, times a small factor ([`CheckConfig::noise`]).
     fn noise_floor(&self) -> f64 {
-        1e-6 * (1.0 + max_abs(&self.y)) / max_abs(&self.x).max(1.0)
+        self.noise * (1.0 + max_abs(&self.y)) / max_abs(&self.x).max(1.0)
     }
 
     fn eval(&self, coords: &[f64]) -> Vec<f64> {
@@ -294,7 +357,7 @@ where
         y
     }
 
-    /// Central difference along `u`, refined by one Richardson step.
+    /// Central difference along `u`, refined by one Richardson step if the configuration asks.
     fn jvp(&self, u: &[f64]) -> Vec<f64> {
         let h = self.h / max_abs(u).max(f64::MIN_POSITIVE);
         let diff = |h: f64| {
@@ -306,6 +369,9 @@ where
                 .map(|(p, m)| (p - m) / (2.0 * h))
                 .collect::<Vec<f64>>()
         };
+        if !self.richardson {
+            return diff(h);
+        }
         let (coarse, fine) = (diff(h), diff(h / 2.0));
         fine.iter()
             .zip(&coarse)

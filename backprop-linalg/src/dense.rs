@@ -35,6 +35,8 @@ pub trait StorageKind<B: LinalgBackend<S>, S: Scalar> {
     fn map_mut(d: &mut Self::Data, f: impl FnMut(S) -> S);
     /// Same shape as `like`, entry `k` (row-major) from `f(k)`.
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data;
+    /// Storage of `shape` (`(n, 1)` for a vector), entry `k` (row-major) from `f(k)`.
+    fn from_fn_shape(shape: (usize, usize), f: impl FnMut(usize) -> S) -> Self::Data;
     /// `f` on every entry.
     fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data;
     /// `f` on corresponding entries; `None` if the shapes differ.
@@ -83,6 +85,9 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for VecKind {
     }
     fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data {
         B::vec_from_fn(B::vec_len(like), f)
+    }
+    fn from_fn_shape((n, _): (usize, usize), f: impl FnMut(usize) -> S) -> Self::Data {
+        B::vec_from_fn(n, f)
     }
     fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data {
         B::vec_map(d, f)
@@ -133,8 +138,10 @@ impl<S: Scalar, B: LinalgBackend<S>> StorageKind<B, S> for MatKind {
     fn map_mut(d: &mut Self::Data, f: impl FnMut(S) -> S) {
         B::mat_map_mut(d, f)
     }
-    fn from_fn_like(like: &Self::Data, mut f: impl FnMut(usize) -> S) -> Self::Data {
-        let (rows, cols) = B::mat_shape(like);
+    fn from_fn_like(like: &Self::Data, f: impl FnMut(usize) -> S) -> Self::Data {
+        <Self as StorageKind<B, S>>::from_fn_shape(B::mat_shape(like), f)
+    }
+    fn from_fn_shape((rows, cols): (usize, usize), mut f: impl FnMut(usize) -> S) -> Self::Data {
         B::mat_from_fn(rows, cols, |i, j| f(i * cols + j))
     }
     fn map(d: &Self::Data, f: impl FnMut(S) -> S) -> Self::Data {

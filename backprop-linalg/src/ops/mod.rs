@@ -22,6 +22,7 @@
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
 //! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
 //! | element-wise | [`try_add`], [`try_sub`], [`try_hadamard`], [`try_div`] (the operators' `try_` forms) | `elementwise.rs` |
+//! | precision | [`convert`] (and the [`Convert`] trait): `f32` ⇄ `f64`, or one backend to another | `precision.rs` |
 //! | maps | [`vmap`], [`vmap_`], [`dvmap`], [`mmap`]…, [`zip_with_vector`]… | `maps.rs` |
 //! | complex | [`mul_c`], [`app_c`], [`dot_c`], [`outer_c`], [`her`], [`un_her`], [`m_hm`], [`complex`](fn@complex), [`real`]… | `complex.rs` |
 //!
@@ -40,6 +41,7 @@ pub mod elementwise;
 pub mod maps;
 pub mod matrix_functions;
 pub mod norms;
+pub mod precision;
 pub mod products;
 pub mod qr;
 pub mod shape;
@@ -64,6 +66,7 @@ pub use maps::{
 };
 pub use matrix_functions::{expm, sqrtm, try_expm, try_sqrtm};
 pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
+pub use precision::{Convert, convert};
 pub use products::{
     add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, scale, try_add_to_cols,
     try_affine, try_affine_cols, try_app, try_dot, try_mul,

@@ -25,6 +25,7 @@
 //! | [`norms`] | `norm_0`, `norm_1v`, `norm_2v`, `norm_inf_v`, `norm_1m`, `norm_2m`, `norm_inf_m` |
 //! | [`complex`] | the complex ops (`C`, `M`) and the Hermitian ones (`Her`) |
 //! | [`dynamic`] | every op again with run-time (`Dyn`) and mixed sizes: its gradient, and the same value and gradient as with static sizes; random run-time sizes, 0 and 1 included |
+//! | [`single`] | single precision (`Faer<f32>`, ...): a case per family against `f32` central differences and against `f64`; bad input in `f32` |
 //! | [`robustness`] | bad input across every op: singular, nearly singular, non-positive-definite, NaN/∞ and mis-shaped inputs; finite backward passes; fuzzed chains; threads; unwinding |
 //!
 //! Filters: `cargo test -p backprop-tests faer::` (one backend), `faer::chol` (the Cholesky
@@ -42,6 +43,7 @@ mod norms;
 mod products;
 mod qr;
 mod robustness;
+mod single;
 mod solve;
 mod statistics;
 mod structure;
