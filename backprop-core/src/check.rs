@@ -57,9 +57,9 @@ pub struct CheckConfig {
     pub max_jacobian_outputs: usize,
     /// Seed of the random directions and cotangents.
     pub seed: u64,
-    /// Whether central differences are refined by one Richardson step (steps `h` and `h/2`):
-    /// right in double precision, where it removes the `h²` truncation error; wrong in single
-    /// precision, where it multiplies the rounding error, which dominates there.
+    /// Whether central differences are refined by one Richardson step (steps `h` and `h/2`),
+    /// which removes their `h²` truncation error and triples their rounding error (on by
+    /// default; off gives the plain central difference).
     pub richardson: bool,
     /// The noise floor factor: a discrepancy smaller than `noise·(1 + ‖y‖∞)/max(1, ‖x‖∞)`
     /// times the tolerance is rounding, not an error. `1e-6` in double precision (about
@@ -90,9 +90,11 @@ impl CheckConfig {
     /// - step `h = ε^{1/3}` (relative to `max(1, ‖x‖∞)`): a central difference is off by about
     ///   `h²·|f'''|/6` (truncation) plus `ε·|f|/h` (rounding), which this `h` balances, leaving
     ///   an error of order `ε^{2/3}` (`2.4e-5` in `f32`);
-    /// - no Richardson step (it would multiply the rounding error, which dominates);
-    /// - a noise floor of `5·ε/(h·tol)`: a discrepancy below five times the rounding error of
-    ///   the difference quotient, `5·ε·(1 + ‖y‖∞)/h`, passes.
+    /// - one Richardson step, as in double precision: it removes the `h²` truncation error,
+    ///   which dominates where the third derivative is large (a matrix square root near small
+    ///   eigenvalues), and triples the rounding error, still far below the tolerance;
+    /// - a noise floor of `15·ε/(h·tol)`: a discrepancy below the rounding error of the
+    ///   refined difference quotient, about `15·ε·(1 + ‖y‖∞)/h`, passes.
     ///
     /// In double precision the default settings (step `1e-3` with Richardson, tolerance `1e-6`)
     /// are sharper; this is for precisions where they cannot be met.
@@ -101,15 +103,36 @@ impl CheckConfig {
     /// use backprop_core::check::CheckConfig;
     /// let config = CheckConfig::for_epsilon(f64::from(f32::EPSILON));
     /// assert!((config.step - 4.9e-3).abs() < 1e-4);
-    /// assert!(!config.richardson);
     /// ```
     pub fn for_epsilon(epsilon: f64) -> Self {
         let step = epsilon.cbrt();
         CheckConfig {
             step,
-            richardson: false,
-            noise: 5.0 * epsilon / (step * Self::tolerance_for_epsilon(epsilon)),
+            noise: 15.0 * epsilon / (step * Self::tolerance_for_epsilon(epsilon)),
             ..CheckConfig::default()
+        }
+    }
+
+    /// The settings for a function from `A` to `O`: the default when both are stored in
+    /// double precision, else [`CheckConfig::for_epsilon`] of the coarser epsilon
+    /// ([`Coords::coord_epsilon`]).
+    pub fn for_types<A: Coords, O: Coords>() -> Self {
+        let epsilon = A::coord_epsilon().max(O::coord_epsilon());
+        if epsilon > f64::EPSILON {
+            Self::for_epsilon(epsilon)
+        } else {
+            Self::default()
+        }
+    }
+
+    /// The tolerance for a function from `A` to `O`: `tolerance` in double precision, at
+    /// least [`CheckConfig::tolerance_for_epsilon`] of the coarser epsilon otherwise.
+    pub fn tolerance_for_types<A: Coords, O: Coords>(tolerance: f64) -> f64 {
+        let epsilon = A::coord_epsilon().max(O::coord_epsilon());
+        if epsilon > f64::EPSILON {
+            tolerance.max(Self::tolerance_for_epsilon(epsilon))
+        } else {
+            tolerance
         }
     }
 
@@ -211,14 +234,16 @@ impl fmt::Display for GradReport {
     }
 }
 
-/// Checks the gradient of `f` at `x` with the default [`CheckConfig`].
+/// Checks the gradient of `f` at `x` with the [`CheckConfig`] for the precision of its input
+/// and output ([`CheckConfig::for_types`]): the default in double precision, the
+/// single-precision settings when either is stored in `f32`.
 pub fn check_gradient<A, B, F>(f: F, x: &A) -> GradReport
 where
     A: Backprop + Coords,
     B: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
 {
-    check_gradient_with(&CheckConfig::default(), f, x)
+    check_gradient_with(&CheckConfig::for_types::<A, B>(), f, x)
 }
 
 /// Checks the gradient of `f` at `x`, probing as `config` says.

@@ -27,6 +27,14 @@ pub trait Coords: Sized {
     /// If `coords` is too short.
     fn read_coords(&self, coords: &mut &[f64]) -> Self;
 
+    /// The machine epsilon of the precision the coordinates are stored in: `f64::EPSILON`
+    /// (the default), `f32::EPSILON` for `f32`; the coarsest of the parts for a compound
+    /// value. The gradient checker derives its step and tolerance from it
+    /// ([`CheckConfig::for_epsilon`](crate::check::CheckConfig::for_epsilon)).
+    fn coord_epsilon() -> f64 {
+        f64::EPSILON
+    }
+
     /// All coordinates.
     fn to_coords(&self) -> Vec<f64> {
         let mut out = Vec::new();
@@ -77,6 +85,9 @@ impl Coords for f32 {
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         next(coords) as f32
     }
+    fn coord_epsilon() -> f64 {
+        f64::from(f32::EPSILON)
+    }
 }
 
 impl<T: Coords> Coords for Complex<T> {
@@ -87,6 +98,9 @@ impl<T: Coords> Coords for Complex<T> {
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         let re = self.re.read_coords(coords);
         Complex::new(re, self.im.read_coords(coords))
+    }
+    fn coord_epsilon() -> f64 {
+        T::coord_epsilon()
     }
 }
 
@@ -118,6 +132,9 @@ macro_rules! impl_coords_tuple {
             fn read_coords(&self, coords: &mut &[f64]) -> Self {
                 ($(self.$idx.read_coords(coords),)+)
             }
+            fn coord_epsilon() -> f64 {
+                0.0f64 $(.max($name::coord_epsilon()))+
+            }
         }
     };
 }
@@ -138,6 +155,9 @@ impl<T: Coords, const N: usize> Coords for [T; N] {
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         std::array::from_fn(|i| self[i].read_coords(coords))
     }
+    fn coord_epsilon() -> f64 {
+        T::coord_epsilon()
+    }
 }
 
 impl<T: Coords> Coords for Vec<T> {
@@ -146,6 +166,9 @@ impl<T: Coords> Coords for Vec<T> {
     }
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         self.iter().map(|x| x.read_coords(coords)).collect()
+    }
+    fn coord_epsilon() -> f64 {
+        T::coord_epsilon()
     }
 }
 
@@ -158,6 +181,9 @@ impl<T: Coords> Coords for Option<T> {
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         self.as_ref().map(|x| x.read_coords(coords))
     }
+    fn coord_epsilon() -> f64 {
+        T::coord_epsilon()
+    }
 }
 
 impl<T: Coords> Coords for Box<T> {
@@ -166,5 +192,8 @@ impl<T: Coords> Coords for Box<T> {
     }
     fn read_coords(&self, coords: &mut &[f64]) -> Self {
         Box::new((**self).read_coords(coords))
+    }
+    fn coord_epsilon() -> f64 {
+        T::coord_epsilon()
     }
 }

@@ -695,6 +695,9 @@ macro_rules! impl_dense {
             fn read_coords(&self, coords: &mut &[f64]) -> Self {
                 $crate::dense::any::read_entries::<$s, B, Self>(self, coords)
             }
+            fn coord_epsilon() -> f64 {
+                <$s as ::backprop_core::Coords>::coord_epsilon()
+            }
         }
 
         $crate::dense::impl_dense!(@binop [$($gen)*] $ty, $s; Add add "add" |a, b| a + b);

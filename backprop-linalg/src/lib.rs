@@ -53,7 +53,7 @@ pub use crate::types::her::Her;
 pub use crate::types::matrix::{L, Matrix, Sq};
 pub use crate::types::sym::Sym;
 pub use crate::types::vector::{R, Vector};
-pub use backprop_backend::Precision;
+pub use backprop_backend::{Precision, RealScalar, Scalar};
 
 /// Frees what this thread keeps between differentiations: the tape's storage
 /// ([`backprop_core::release_storage`]) and the [`pool`] of vector and matrix storage.

@@ -1,21 +1,41 @@
 //! The harness of the gradient suite: generic property runners over any backend, strategies for
 //! the linalg types, and the gradient assertion (the core checker, relative tolerance 1e-6).
 //!
-//! A case is a generic function `fn name<B: Double>()` that calls [`run`] with a strategy and a
+//! A case is a generic function `fn name<B: Backend>()` that calls [`run`] with a strategy and a
 //! property, written once inside a family's [`cases!`](crate::cases) block; the gradient suite
 //! instantiates every case once per backend (`faer::products::mul_3x2_2x3`), so a new backend
 //! gets every case by one line in [`for_each_backend!`](crate::for_each_backend).
 
-use crate::Double;
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_core::{BVar, Backprop, Coords};
 use backprop_linalg::StaticDim;
-use backprop_linalg::{L, R, Sym};
+use backprop_linalg::{Backend, ComplexBackend, Dim, L, R, RealScalar, Sym};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 /// The relative tolerance of every gradient check with well-conditioned inputs.
 pub const TOL: f64 = 1e-6;
+
+/// `x` in `B`'s precision (rounded to nearest in `f32`): the strategies draw in `f64` and
+/// store in the backend's precision.
+pub fn real<B: Backend>(x: f64) -> B::Real {
+    backprop_linalg::RealScalar::from_f64_real(x)
+}
+
+/// A complex `f64` in `B`'s precision.
+pub fn cx<B: Backend>(z: num_complex::Complex64) -> backprop_linalg::ComplexOf<B> {
+    num_complex::Complex::new(real::<B>(z.re), real::<B>(z.im))
+}
+
+/// A vector from `f64` entries.
+pub fn rv<N: Dim, B: Backend>(v: &[f64]) -> R<N, B> {
+    R::from_fn_len(v.len(), |i| real::<B>(v[i]))
+}
+
+/// A `rows×cols` matrix from `f64` entries, row-major.
+pub fn lm<M: Dim, N: Dim, B: Backend>(rows: usize, cols: usize, v: &[f64]) -> L<M, N, B> {
+    L::from_fn_shape(rows, cols, |i, j| real::<B>(v[i * cols + j]))
+}
 
 /// Runs `property` on inputs drawn from `strategy` with proptest's default number of cases;
 /// a failure shrinks and panics with the minimal input.
@@ -47,8 +67,8 @@ where
 }
 
 /// Checks that `f` and `g` give the same value and the same gradient at `x`, up to rounding
-/// (relative 1e-12): a fused op against its spelling in simpler ops. The output cotangent is
-/// all ones.
+/// (relative `4500·ε`: 1e-12 in `f64`, 5.4e-4 in `f32`): a fused op against its spelling in
+/// simpler ops. The output cotangent is all ones.
 pub fn same_as<A, O, F, G>(f: F, g: G, x: &A) -> Result<(), TestCaseError>
 where
     A: Backprop + Coords,
@@ -61,6 +81,7 @@ where
         v(&mut out);
         out
     };
+    let tol = 4.5e3 * A::coord_epsilon().max(O::coord_epsilon());
     let (yf, gf) = backprop_core::backprop(f, x);
     let (yg, gg) = backprop_core::backprop(g, x);
     for (what, a, b) in [
@@ -81,14 +102,16 @@ where
             .map(|(p, q)| (p - q).abs() / q.abs().max(1.0))
             .fold(0.0, f64::max);
         prop_assert!(
-            a.len() == b.len() && worst <= 1e-12,
+            a.len() == b.len() && worst <= tol,
             "{what}s differ by {worst:e}: {a:?} vs {b:?}"
         );
     }
     Ok(())
 }
 
-/// [`grad_ok`] with another tolerance: loosen it only with a written reason at the call.
+/// [`grad_ok`] with another tolerance: loosen it only with a written reason at the call. In
+/// single precision the checker's settings and the tolerance's floor come from `f32`'s epsilon
+/// ([`CheckConfig::for_types`], [`CheckConfig::tolerance_for_types`]).
 pub fn grad_within<A, O, F>(tol: f64, f: F, x: &A) -> Result<(), TestCaseError>
 where
     A: Backprop + Coords,
@@ -98,9 +121,10 @@ where
     let config = CheckConfig {
         max_jacobian_inputs: 25,
         max_jacobian_outputs: 25,
-        ..CheckConfig::default()
+        ..CheckConfig::for_types::<A, O>()
     };
     let report = check_gradient_with(&config, f, x);
+    let tol = CheckConfig::tolerance_for_types::<A, O>(tol);
     prop_assert!(report.passes(tol), "{}", report);
     Ok(())
 }
@@ -111,13 +135,13 @@ pub fn entries(n: usize) -> impl Strategy<Value = Vec<f64>> {
 }
 
 /// A vector with entries in `[-2, 2]`.
-pub fn vector<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
-    entries(N::SIZE).prop_map(|v| R::from_slice(&v))
+pub fn vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
+    entries(N::SIZE).prop_map(|v| rv(&v))
 }
 
 /// A vector whose entries are at least 0.1 away from zero, and from each other in absolute
 /// value, so sign- and max-based functions are smooth around it.
-pub fn separated_vector<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
+pub fn separated_vector<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
     (
         Just((0..N::SIZE).collect::<Vec<usize>>()).prop_shuffle(),
         proptest::collection::vec(any::<bool>(), N::SIZE),
@@ -126,31 +150,31 @@ pub fn separated_vector<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N,
         .prop_map(|(order, signs, jitter)| {
             R::from_fn(|i| {
                 let m = 0.3 + 0.25 * order[i] as f64 + jitter;
-                if signs[i] { m } else { -m }
+                real::<B>(if signs[i] { m } else { -m })
             })
         })
 }
 
 /// A matrix with entries in `[-2, 2]`.
-pub fn matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strategy<Value = L<M, N, B>> {
-    entries(M::SIZE * N::SIZE).prop_map(|v| L::from_row_major(&v))
+pub fn matrix<M: StaticDim, N: StaticDim, B: Backend>() -> impl Strategy<Value = L<M, N, B>> {
+    entries(M::SIZE * N::SIZE).prop_map(|v| lm(M::SIZE, N::SIZE, &v))
 }
 
 /// A symmetric matrix with entries in `[-2, 2]`.
-pub fn symmetric<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
-    entries(N::SIZE * N::SIZE).prop_map(|v| Sym::from_sq(&L::from_row_major(&v)))
+pub fn symmetric<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    entries(N::SIZE * N::SIZE).prop_map(|v| Sym::from_sq(&lm(N::SIZE, N::SIZE, &v)))
 }
 
 // ----- factorizations, determinants, norms, statistics -----
 
 /// A `Dense` as a statically sized matrix.
-fn to_l<M: StaticDim, N: StaticDim, B: Double>(d: &crate::Dense) -> L<M, N, B> {
-    L::from_row_major(&d.data)
+fn to_l<M: StaticDim, N: StaticDim, B: Backend>(d: &crate::Dense) -> L<M, N, B> {
+    lm(d.rows, d.cols, &d.data)
 }
 
 /// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` with `λ ∈ [0.5, 4]` and `Q` orthogonal
 /// (condition number at most 8).
-pub fn spd<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
+pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
     let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..4.0, n),
@@ -164,20 +188,20 @@ pub fn spd<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
 
 /// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
 /// eigenvectors are smooth functions of it.
-pub fn sym_separated<N: StaticDim, B: Double>() -> impl Strategy<Value = Sym<N, B>> {
+pub fn sym_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
     crate::generators::symmetric_separated(N::SIZE).prop_map(|(a, _)| Sym::from_sq(&to_l(&a)))
 }
 
 /// An `M×N` matrix `U·Σ·Vᵀ` whose singular values are at least 0.5 and pairwise at least 0.5
 /// apart, so singular vectors are smooth functions of it.
-pub fn separated_singular<M: StaticDim, N: StaticDim, B: Double>()
+pub fn separated_singular<M: StaticDim, N: StaticDim, B: Backend>()
 -> impl Strategy<Value = L<M, N, B>> {
     crate::generators::separated_singular(M::SIZE, N::SIZE).prop_map(|(a, _)| to_l(&a))
 }
 
 /// `U·diag(σ)·Vᵀ` with `U`, `V` orthogonal, `σᵢ ∈ [0.5, 2]` and the first one negated half of
 /// the time (both signs of the determinant occur). With `singular`, the last `σ` is 0.
-fn from_singular_values<N: StaticDim, B: Double>(
+fn from_singular_values<N: StaticDim, B: Backend>(
     singular: bool,
 ) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
@@ -200,12 +224,12 @@ fn from_singular_values<N: StaticDim, B: Double>(
 
 /// An invertible, well-conditioned matrix (singular values in `[0.5, 2]`), of either
 /// determinant sign, generally neither symmetric nor definite.
-pub fn invertible<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn invertible<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(false)
 }
 
 /// A matrix of rank `N − 1` (one zero singular value, the others in `[0.5, 2]`).
-pub fn singular<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn singular<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
     from_singular_values(true)
 }
 
@@ -218,8 +242,8 @@ fn max_separated(values: &[f64], gap: f64) -> bool {
 /// A matrix whose entries are at least 0.1 away from zero and whose largest absolute column
 /// sum and largest absolute row sum each exceed the runner-up by at least 0.1, so `‖A‖₁` and
 /// `‖A‖∞` are smooth around it.
-pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strategy<Value = L<M, N, B>>
-{
+pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Backend>()
+-> impl Strategy<Value = L<M, N, B>> {
     let (m, n) = (M::SIZE, N::SIZE);
     (
         proptest::collection::vec(0.1f64..2.0, m * n),
@@ -231,16 +255,16 @@ pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strateg
                 .zip(&signs)
                 .map(|(x, s)| if *s { *x } else { -x })
                 .collect();
-            L::from_row_major(&v)
+            lm(M::SIZE, N::SIZE, &v)
         })
         .prop_filter(
             "a unique, separated largest row and column sum",
             move |a: &L<M, N, B>| {
                 let cols: Vec<f64> = (0..n)
-                    .map(|j| (0..m).map(|i| a.get(i, j).abs()).sum())
+                    .map(|j| (0..m).map(|i| a.get(i, j).to_f64_real().abs()).sum())
                     .collect();
                 let rows: Vec<f64> = (0..m)
-                    .map(|i| (0..n).map(|j| a.get(i, j).abs()).sum())
+                    .map(|i| (0..n).map(|j| a.get(i, j).to_f64_real().abs()).sum())
                     .collect();
                 max_separated(&cols, 0.1) && max_separated(&rows, 0.1)
             },
@@ -248,40 +272,42 @@ pub fn separated_matrix<M: StaticDim, N: StaticDim, B: Double>() -> impl Strateg
 }
 
 /// A vector with entries in `[-2, 2]`, about a third of them exactly zero.
-pub fn vector_with_zeros<N: StaticDim, B: Double>() -> impl Strategy<Value = R<N, B>> {
+pub fn vector_with_zeros<N: StaticDim, B: Backend>() -> impl Strategy<Value = R<N, B>> {
     (entries(N::SIZE), proptest::collection::vec(0u8..3, N::SIZE))
-        .prop_map(|(v, keep)| R::from_fn(|i| if keep[i] == 0 { 0.0 } else { v[i] }))
+        .prop_map(|(v, keep)| R::from_fn(|i| real::<B>(if keep[i] == 0 { 0.0 } else { v[i] })))
 }
 
 // ----- complex -----
 
 /// A complex vector with real and imaginary parts in `[-2, 2]`.
-pub fn complex_vector<N: StaticDim, B: crate::ComplexDouble>()
+pub fn complex_vector<N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     entries(2 * N::SIZE).prop_map(|v| {
-        backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(v[2 * k], v[2 * k + 1]))
+        backprop_linalg::C::from_fn(|k| {
+            cx::<B>(num_complex::Complex64::new(v[2 * k], v[2 * k + 1]))
+        })
     })
 }
 
 /// A complex matrix with real and imaginary parts in `[-2, 2]`.
-pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: crate::ComplexDouble>()
+pub fn complex_matrix<Rows: StaticDim, Cols: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::M<Rows, Cols, B>> {
     entries(2 * Rows::SIZE * Cols::SIZE).prop_map(|v| {
         backprop_linalg::M::from_fn(|i, j| {
             let k = 2 * (i * Cols::SIZE + j);
-            num_complex::Complex64::new(v[k], v[k + 1])
+            cx::<B>(num_complex::Complex64::new(v[k], v[k + 1]))
         })
     })
 }
 
 /// A complex vector whose entries have modulus in `[0.3, 2]` and any phase, so the modulus is
 /// smooth around it.
-pub fn nonzero_complex_vector<N: StaticDim, B: crate::ComplexDouble>()
+pub fn nonzero_complex_vector<N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     proptest::collection::vec((0.3f64..2.0, 0.0f64..std::f64::consts::TAU), N::SIZE).prop_map(
         |polar| {
             backprop_linalg::C::from_fn(|k| {
-                num_complex::Complex64::from_polar(polar[k].0, polar[k].1)
+                cx::<B>(num_complex::Complex64::from_polar(polar[k].0, polar[k].1))
             })
         },
     )
@@ -295,21 +321,20 @@ pub fn scalar() -> impl Strategy<Value = f64> {
 }
 
 /// A run-time sized vector of length `n`, entries in `[-2, 2]`.
-pub fn dyn_vector<B: Double>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
-    entries(n).prop_map(|v| backprop_linalg::Vector::from_slice(&v))
+pub fn dyn_vector<B: Backend>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
+    entries(n).prop_map(|v| rv(&v))
 }
 
 /// A run-time sized `rows×cols` matrix, entries in `[-2, 2]`.
-pub fn dyn_matrix<B: Double>(
+pub fn dyn_matrix<B: Backend>(
     rows: usize,
     cols: usize,
 ) -> impl Strategy<Value = backprop_linalg::Matrix<B>> {
-    entries(rows * cols)
-        .prop_map(move |v| backprop_linalg::Matrix::from_row_major_shape(rows, cols, &v))
+    entries(rows * cols).prop_map(move |v| lm(rows, cols, &v))
 }
 
 /// A complex matrix whose entries have modulus in `[0.3, 2]`, safe to divide by.
-pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: crate::ComplexDouble>()
+pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::M<M, N, B>> {
     proptest::collection::vec(
         (0.3f64..2.0, 0.0f64..std::f64::consts::TAU),
@@ -318,17 +343,19 @@ pub fn nonzero_complex_matrix<M: StaticDim, N: StaticDim, B: crate::ComplexDoubl
     .prop_map(|polar| {
         backprop_linalg::M::from_fn(|i, j| {
             let (r, t) = polar[i * N::SIZE + j];
-            num_complex::Complex64::from_polar(r, t)
+            cx::<B>(num_complex::Complex64::from_polar(r, t))
         })
     })
 }
 
 /// A complex vector with entries in the right half plane (real part in `[0.3, 2]`), away from
 /// the branch cuts of `ln`, `sqrt` and complex powers.
-pub fn right_half_complex_vector<N: StaticDim, B: crate::ComplexDouble>()
+pub fn right_half_complex_vector<N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::C<N, B>> {
     proptest::collection::vec((0.3f64..2.0, -1.5f64..1.5), N::SIZE).prop_map(|parts| {
-        backprop_linalg::C::from_fn(|k| num_complex::Complex64::new(parts[k].0, parts[k].1))
+        backprop_linalg::C::from_fn(|k| {
+            cx::<B>(num_complex::Complex64::new(parts[k].0, parts[k].1))
+        })
     })
 }
 
@@ -346,7 +373,7 @@ pub fn small_integers(n: usize) -> impl Strategy<Value = Vec<f64>> {
 /// A square matrix whose `tri` triangle is well conditioned (diagonal magnitudes in `[0.5, 2]`
 /// of either sign, other entries of the triangle in `[-0.5, 0.5]`) and whose other triangle
 /// holds arbitrary entries in `[-2, 2]`, which a triangular solve must ignore.
-pub fn triangular<N: StaticDim, B: Double>(
+pub fn triangular<N: StaticDim, B: Backend>(
     tri: backprop_linalg::Triangle,
 ) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
@@ -362,13 +389,13 @@ pub fn triangular<N: StaticDim, B: Double>(
                     backprop_linalg::Triangle::Lower => i >= j,
                     backprop_linalg::Triangle::Upper => i <= j,
                 };
-                if i == j {
+                real::<B>(if i == j {
                     if signs[i] { diag[i] } else { -diag[i] }
                 } else if read {
                     inside[i * n + j]
                 } else {
                     outside[i * n + j]
-                }
+                })
             })
         })
 }
@@ -376,7 +403,7 @@ pub fn triangular<N: StaticDim, B: Double>(
 /// A square matrix with Frobenius norm (hence 2-norm) at most 2. With `non_normal`, `λ·I + U`
 /// for a strictly upper triangular `U` (as far from normal as its norm allows); otherwise a
 /// rescaled matrix of independent entries (generically non-normal too).
-pub fn small_norm<N: StaticDim, B: Double>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
+pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (entries(n * n), -1.0f64..1.0).prop_map(move |(e, lambda)| {
         let a = crate::Dense::from_fn(n, n, |i, j| match (non_normal, i.cmp(&j)) {
@@ -399,7 +426,7 @@ pub fn small_norm<N: StaticDim, B: Double>(non_normal: bool) -> impl Strategy<Va
 /// block diagonal with eigenvalues of real part in `[0.5, 3]`: real ones, or (drawn half of the
 /// time, for `N ≥ 2`) a leading block `[[a, b], [−b, a]]` with eigenvalues `a ± ib`,
 /// `b ∈ [0.2, 1.5]`. Such a matrix has a principal square root, well conditioned.
-pub fn principal_root_input<N: StaticDim, B: Double>() -> impl Strategy<Value = L<N, N, B>> {
+pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..3.0, n),
@@ -514,14 +541,14 @@ pub fn assert_fails<A, O1, O2>(
 
 /// A Hermitian matrix: the Hermitian part of a complex matrix with real and imaginary parts in
 /// `[-2, 2]`.
-pub fn hermitian<N: StaticDim, B: crate::ComplexDouble>()
+pub fn hermitian<N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
     complex_matrix::<N, N, B>().prop_map(|a| backprop_linalg::Her::from_m(&a))
 }
 
 /// A Hermitian matrix whose entries have modulus in `[0.3, 2]` (a real diagonal of either sign,
 /// off-diagonal entries of any phase, mirrored as conjugates), safe to divide by.
-pub fn nonzero_hermitian<N: StaticDim, B: crate::ComplexDouble>()
+pub fn nonzero_hermitian<N: StaticDim, B: ComplexBackend>()
 -> impl Strategy<Value = backprop_linalg::Her<N, B>> {
     let n = N::SIZE;
     (
@@ -532,10 +559,14 @@ pub fn nonzero_hermitian<N: StaticDim, B: crate::ComplexDouble>()
             backprop_linalg::Her::from_fn(|i, j| {
                 let (r, t) = polar[i.min(j) * n + i.max(j)];
                 match i.cmp(&j) {
-                    std::cmp::Ordering::Equal if signs[i] => num_complex::Complex64::new(r, 0.0),
-                    std::cmp::Ordering::Equal => num_complex::Complex64::new(-r, 0.0),
-                    std::cmp::Ordering::Less => num_complex::Complex64::from_polar(r, t),
-                    std::cmp::Ordering::Greater => num_complex::Complex64::from_polar(r, -t),
+                    std::cmp::Ordering::Equal if signs[i] => {
+                        cx::<B>(num_complex::Complex64::new(r, 0.0))
+                    }
+                    std::cmp::Ordering::Equal => cx::<B>(num_complex::Complex64::new(-r, 0.0)),
+                    std::cmp::Ordering::Less => cx::<B>(num_complex::Complex64::from_polar(r, t)),
+                    std::cmp::Ordering::Greater => {
+                        cx::<B>(num_complex::Complex64::from_polar(r, -t))
+                    }
                 }
             })
         })

@@ -80,7 +80,7 @@ macro_rules! for_each_backend {
 macro_rules! cases {
     ($(
         $(#[$attr:meta])*
-        fn $case:ident<$B:ident: $bound:path>()
+        fn $case:ident<$B:ident: $bound:ident>()
         $(where $($wty:ty: $wb:ident $(+ $wbs:ident)*),+ $(,)?)?
         $body:block
     )*) => {
@@ -93,10 +93,10 @@ macro_rules! cases {
                 pub fn $case<$B: $bound>() $(where $($wty: $wb $(+ $wbs)*),+)? $body
             )*
         }
-        $crate::cases!(@instantiate ($) $($case)*);
+        $crate::cases!(@instantiate ($) $($case $bound)*);
     };
     // `$d` is a `$`, so the generated macro can have metavariables of its own.
-    (@instantiate ($d:tt) $($case:ident)*) => {
+    (@instantiate ($d:tt) $($case:ident $bound:ident)*) => {
         /// `instantiate!(path::to::family, Backend)`: one `#[test]` per case on `Backend`.
         macro_rules! instantiate {
             ($d($d family:ident)::+, $d backend:ty) => {
@@ -108,8 +108,27 @@ macro_rules! cases {
                 )*
             };
         }
+        /// `instantiate_any_precision!(path::to::family, Backend)`: the cases whose bound is
+        /// `Backend` or `ComplexBackend` (generic over the precision), one `#[test]` each; the
+        /// cases bound to `Double` or `ComplexDouble` are left out.
+        macro_rules! instantiate_any_precision {
+            ($d($d family:ident)::+, $d backend:ty) => {
+                $($crate::cases!(@if_any_precision $bound $case ($d($d family)::+) ($d backend));)*
+            };
+        }
         pub(crate) use instantiate;
+        pub(crate) use instantiate_any_precision;
     };
+    (@if_any_precision Backend $case:ident ($($family:tt)*) ($backend:ty)) => {
+        #[test]
+        fn $case() {
+            $($family)*::cases::$case::<$backend>();
+        }
+    };
+    (@if_any_precision ComplexBackend $case:ident ($($family:tt)*) ($backend:ty)) => {
+        $crate::cases!(@if_any_precision Backend $case ($($family)*) ($backend));
+    };
+    (@if_any_precision $other:ident $case:ident ($($family:tt)*) ($backend:ty)) => {};
 }
 
 /// Instantiates a suite's families (modules of the crate root, each holding one [`cases!`]) on
@@ -137,6 +156,42 @@ macro_rules! families {
             $(
                 mod $family {
                     crate::$family::instantiate!(crate::$family, $ty);
+                }
+            )*
+        }
+    };
+}
+
+/// Instantiates families on every backend of [`for_each_backend!`] in single precision
+/// (`backprop_linalg::faer::Backend<f32>`, ...): the test `in_f32::backend::family::case`,
+/// e.g. `in_f32::faer::svd::svd_3x2`. The families' cases must be generic over the precision
+/// (bound `B: Backend`, not [`Double`]); the gradient checker takes its step and tolerance from
+/// the precision of the values it is given.
+///
+/// ```text
+/// backprop_tests::families_in_f32!(products, svd);
+/// ```
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! families_in_f32 {
+    ($($family:ident),* $(,)?) => {
+        /// Every family below, in single precision.
+        mod in_f32 {
+            $crate::for_each_backend!($crate::families_in_f32, @backends [$($family),*]);
+        }
+    };
+    ([@backends $families:tt] $($backend:ident: $ty:ty),* $(,)?) => {
+        $($crate::families_in_f32!(@backend $backend, $families);)*
+    };
+    (@backend $backend:ident, [$($family:ident),*]) => {
+        /// Every family's cases on this backend, in `f32`.
+        mod $backend {
+            $(
+                mod $family {
+                    crate::$family::instantiate_any_precision!(
+                        crate::$family,
+                        ::backprop_linalg::$backend::Backend<f32>
+                    );
                 }
             )*
         }

@@ -348,6 +348,7 @@ fn expand_coords(input: &DeriveInput) -> syn::Result<TokenStream2> {
     let generics = info.bounded_generics(&bound);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let members = &info.members;
+    let types = &info.types;
     let read = info.construct(
         name,
         &members
@@ -365,6 +366,9 @@ fn expand_coords(input: &DeriveInput) -> syn::Result<TokenStream2> {
             #[allow(unused_variables)]
             fn read_coords(&self, coords: &mut &[f64]) -> Self {
                 #read
+            }
+            fn coord_epsilon() -> f64 {
+                f64::EPSILON #(.max(<#types as #krate::Coords>::coord_epsilon()))*
             }
         }
     })

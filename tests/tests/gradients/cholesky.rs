@@ -3,6 +3,7 @@
 //! triangle with garbage in the ignored half and composed with `chol`; the error of a matrix that
 //! is not positive definite.
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, try_chol};
 use backprop_tests::Double;
@@ -11,13 +12,13 @@ use backprop_tests::gradcheck::{
 };
 use typenum::{U2, U3, U4};
 
-fn chol_case<B: Double, N: StaticDim>() {
+fn chol_case<B: Backend, N: StaticDim>() {
     // The checker's random cotangent on `R` is a general `R̄`, the case hmatrix-backprop gets
     // wrong (its rule is exact only for `R̄ ∝ R`).
     run(spd::<N, B>(), |a| grad_ok(chol, &a));
 }
 
-fn chol_solve_case<B: Double, N: StaticDim>() {
+fn chol_solve_case<B: Backend, N: StaticDim>() {
     // `R` with garbage below the diagonal, which `chol_solve` ignores.
     run(
         (triangular::<N, B>(Triangle::Upper), matrix::<N, U2, B>()),
@@ -44,14 +45,14 @@ fn chol_solve_case<B: Double, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn chol_sym2<B: Double>() {
+    fn chol_sym2<B: Backend>() {
         chol_case::<B, U2>();
     }
     /// Regression: hmatrix-backprop's rule is wrong for a general cotangent `R̄`.
-    fn chol_random_cotangent_regression_sym3<B: Double>() {
+    fn chol_random_cotangent_regression_sym3<B: Backend>() {
         chol_case::<B, U3>();
     }
-    fn chol_sym4<B: Double>() {
+    fn chol_sym4<B: Backend>() {
         chol_case::<B, U4>();
     }
     fn chol_is_upper<B: Double>() {
@@ -68,13 +69,13 @@ backprop_tests::cases! {
             chol,
         );
     }
-    fn chol_solve_2<B: Double>() {
+    fn chol_solve_2<B: Backend>() {
         chol_solve_case::<B, U2>();
     }
-    fn chol_solve_3<B: Double>() {
+    fn chol_solve_3<B: Backend>() {
         chol_solve_case::<B, U3>();
     }
-    fn chol_solve_4<B: Double>() {
+    fn chol_solve_4<B: Backend>() {
         chol_solve_case::<B, U4>();
     }
 }

@@ -28,6 +28,10 @@
 //! | [`single`] | single precision (`Faer<f32>`, ...): a case per family against `f32` central differences and against `f64`; bad input in `f32` |
 //! | [`robustness`] | bad input across every op: singular, nearly singular, non-positive-definite, NaN/∞ and mis-shaped inputs; finite backward passes; fuzzed chains; threads; unwinding |
 //!
+//! Every case generic over the precision (bound `Backend`, not `Double`) runs again in `f32` as
+//! `in_f32::backend::family::case`, checked with the single-precision settings of the checker
+//! (step `ε^{1/3}`, tolerance `ε^{1/3}` ≈ 4.9e-3).
+//!
 //! Filters: `cargo test -p backprop-tests faer::` (one backend), `faer::chol` (the Cholesky
 //! family on faer), `svd::` (one family, every backend), `mean_zero_entry_regression` (one case,
 //! every backend).
@@ -66,4 +70,25 @@ backprop_tests::families!(
     complex,
     robustness,
     dynamic,
+);
+
+// The same families in single precision (`in_f32::backend::family::case`): every case generic
+// over the precision (bound `Backend`), checked with the checker's single-precision settings.
+// `robustness` and `dynamic` stay in `f64`: their inputs are crafted at `f64`'s rounding level
+// and their subject (bad input, run-time sizes) does not depend on the precision; `single`
+// holds the `f32` error cases and the `f32`-against-`f64` comparisons.
+backprop_tests::families_in_f32!(
+    products,
+    structure,
+    maps,
+    svd,
+    eigen,
+    cholesky,
+    qr,
+    solve,
+    determinant,
+    matrix_functions,
+    statistics,
+    norms,
+    complex,
 );

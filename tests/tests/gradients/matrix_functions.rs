@@ -2,6 +2,7 @@
 //! `cond(P) ≤ 10` and `Re λ ∈ [0.5, 3]`; values pinned, and the errors where no principal real
 //! root exists or the input is singular.
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{LinalgError, Sq, eval_bp, expm, grad_bp, sqrtm, trace, try_sqrtm};
 use backprop_tests::Double;
@@ -10,23 +11,23 @@ use backprop_tests::gradcheck::{
 };
 use typenum::{U2, U3, U4};
 
-fn expm_case<B: Double, N: StaticDim>() {
+fn expm_case<B: Backend, N: StaticDim>() {
     run(small_norm::<N, B>(false), |a| grad_ok(expm, &a));
     run(small_norm::<N, B>(true), |a| grad_ok(expm, &a));
 }
 
-fn sqrtm_case<B: Double, N: StaticDim>() {
+fn sqrtm_case<B: Backend, N: StaticDim>() {
     run(principal_root_input::<N, B>(), |a| grad_ok(sqrtm, &a));
 }
 
 backprop_tests::cases! {
-    fn expm_2x2<B: Double>() {
+    fn expm_2x2<B: Backend>() {
         expm_case::<B, U2>();
     }
-    fn expm_3x3<B: Double>() {
+    fn expm_3x3<B: Backend>() {
         expm_case::<B, U3>();
     }
-    fn expm_4x4<B: Double>() {
+    fn expm_4x4<B: Backend>() {
         expm_case::<B, U4>();
     }
     fn expm_values<B: Double>() {
@@ -46,13 +47,13 @@ backprop_tests::cases! {
         let g = grad_bp(|a| trace(expm(a)), &a).to_row_major();
         assert_close(&g, &[c, -s, s, c], 1e-12);
     }
-    fn sqrtm_2x2<B: Double>() {
+    fn sqrtm_2x2<B: Backend>() {
         sqrtm_case::<B, U2>();
     }
-    fn sqrtm_3x3<B: Double>() {
+    fn sqrtm_3x3<B: Backend>() {
         sqrtm_case::<B, U3>();
     }
-    fn sqrtm_4x4<B: Double>() {
+    fn sqrtm_4x4<B: Backend>() {
         sqrtm_case::<B, U4>();
     }
     fn sqrtm_values<B: Double>() {

@@ -3,6 +3,7 @@
 //! deterministic tests pin the subgradient conventions (the sign of zero, `‖0‖₂`, and ties,
 //! where tied maximisers share the cotangent evenly — the `_ties_regression` cases).
 
+use backprop_linalg::Backend;
 use backprop_linalg::{
     L, R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v,
 };
@@ -18,21 +19,21 @@ backprop_tests::cases! {
         let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
         assert_eq!(eval_bp(super::norm_0, &x), 2.0);
     }
-    fn norm_1v<B: Double>() {
+    fn norm_1v<B: Backend>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_1v, &x));
     }
     fn norm_1v_sign_of_zero<B: Double>() {
         let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
         assert_entries(&grad_bp(super::norm_1v, &x).to_vec(), &[0.0, 1.0, -1.0]);
     }
-    fn norm_2v<B: Double>() {
+    fn norm_2v<B: Backend>() {
         run(vector::<U4, B>(), |x| grad_ok(super::norm_2v, &x));
     }
     fn norm_2v_at_zero<B: Double>() {
         let g = grad_bp(super::norm_2v, &R::<U3, B>::zeros());
         assert_entries(&g.to_vec(), &[0.0, 0.0, 0.0]);
     }
-    fn norm_inf_v<B: Double>() {
+    fn norm_inf_v<B: Backend>() {
         run(separated_vector::<U4, B>(), |x| {
             grad_ok(super::norm_inf_v, &x)
         });
@@ -45,12 +46,12 @@ backprop_tests::cases! {
         let t = 1.0 / 3.0;
         assert_entries(&g.to_vec(), &[t, -t, 0.0, t]);
     }
-    fn norm_1m_3x2<B: Double>() {
+    fn norm_1m_3x2<B: Backend>() {
         run(separated_matrix::<U3, U2, B>(), |a| {
             grad_ok(super::norm_1m, &a)
         });
     }
-    fn norm_1m_3x4<B: Double>() {
+    fn norm_1m_3x4<B: Backend>() {
         run(separated_matrix::<U3, U4, B>(), |a| {
             grad_ok(super::norm_1m, &a)
         });
@@ -61,12 +62,12 @@ backprop_tests::cases! {
         let g = grad_bp(super::norm_1m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.5, 0.5, 0.0]);
     }
-    fn norm_inf_m_3x2<B: Double>() {
+    fn norm_inf_m_3x2<B: Backend>() {
         run(separated_matrix::<U3, U2, B>(), |a| {
             grad_ok(super::norm_inf_m, &a)
         });
     }
-    fn norm_inf_m_3x4<B: Double>() {
+    fn norm_inf_m_3x4<B: Backend>() {
         run(separated_matrix::<U3, U4, B>(), |a| {
             grad_ok(super::norm_inf_m, &a)
         });
@@ -77,17 +78,17 @@ backprop_tests::cases! {
         let g = grad_bp(super::norm_inf_m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.0, -0.5, 0.5]);
     }
-    fn norm_2m_3x2<B: Double>() {
+    fn norm_2m_3x2<B: Backend>() {
         run(separated_singular::<U3, U2, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });
     }
-    fn norm_2m_2x3<B: Double>() {
+    fn norm_2m_2x3<B: Backend>() {
         run(separated_singular::<U2, U3, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });
     }
-    fn norm_2m_3x3<B: Double>() {
+    fn norm_2m_3x3<B: Backend>() {
         run(separated_singular::<U3, U3, B>(), |a| {
             grad_ok(super::norm_2m, &a)
         });

@@ -4,13 +4,13 @@
 //! bugs (5×2, 3×4); the fused ops are also checked against their spelling in simpler ops
 //! (`same_as`).
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer};
-use backprop_tests::Double;
-use backprop_tests::gradcheck::{grad_ok, matrix, run, same_as, vector};
+use backprop_tests::gradcheck::{grad_ok, matrix, real, run, same_as, vector};
 use typenum::{U2, U3, U4, U5};
 
-fn mul_case<B: Double, M: StaticDim, K: StaticDim, N: StaticDim>() {
+fn mul_case<B: Backend, M: StaticDim, K: StaticDim, N: StaticDim>() {
     run((matrix::<M, K, B>(), matrix::<K, N, B>()), |ab| {
         grad_ok(
             |v| {
@@ -22,7 +22,7 @@ fn mul_case<B: Double, M: StaticDim, K: StaticDim, N: StaticDim>() {
     });
 }
 
-fn app_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn app_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<N, B>()), |ax| {
         grad_ok(
             |v| {
@@ -34,7 +34,7 @@ fn app_case<B: Double, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn add_to_cols_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn add_to_cols_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((matrix::<M, N, B>(), vector::<M, B>()), |mv| {
         grad_ok(
             |v| {
@@ -46,7 +46,7 @@ fn add_to_cols_case<B: Double, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn outer_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn outer_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run((vector::<M, B>(), vector::<N, B>()), |xy| {
         grad_ok(
             |v| {
@@ -59,23 +59,23 @@ fn outer_case<B: Double, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn mul_3x2_2x3<B: Double>() {
+    fn mul_3x2_2x3<B: Backend>() {
         mul_case::<B, U3, U2, U3>();
     }
-    fn mul_5x2_2x4<B: Double>() {
+    fn mul_5x2_2x4<B: Backend>() {
         mul_case::<B, U5, U2, U4>();
     }
-    fn mul_same_matrix_twice<B: Double>() {
+    fn mul_same_matrix_twice<B: Backend>() {
         // A·A accumulates both contributions into one gradient.
         run(matrix::<U3, U3, B>(), |a| grad_ok(|a| mul(a, a), &a));
     }
-    fn app_3x2<B: Double>() {
+    fn app_3x2<B: Backend>() {
         app_case::<B, U3, U2>();
     }
-    fn app_3x4<B: Double>() {
+    fn app_3x4<B: Backend>() {
         app_case::<B, U3, U4>();
     }
-    fn dot<B: Double>() {
+    fn dot<B: Backend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -86,19 +86,19 @@ backprop_tests::cases! {
             )
         });
     }
-    fn outer_3x2<B: Double>() {
+    fn outer_3x2<B: Backend>() {
         outer_case::<B, U3, U2>();
     }
-    fn outer_2x5<B: Double>() {
+    fn outer_2x5<B: Backend>() {
         outer_case::<B, U2, U5>();
     }
-    fn add_to_cols_3x2<B: Double>() {
+    fn add_to_cols_3x2<B: Backend>() {
         add_to_cols_case::<B, U3, U2>();
     }
-    fn add_to_cols_2x5<B: Double>() {
+    fn add_to_cols_2x5<B: Backend>() {
         add_to_cols_case::<B, U2, U5>();
     }
-    fn add_to_cols_is_m_plus_outer<B: Double>() {
+    fn add_to_cols_is_m_plus_outer<B: Backend>() {
         run((matrix::<U3, U4, B>(), vector::<U3, B>()), |mv| {
             same_as(
                 |p| {
@@ -107,13 +107,13 @@ backprop_tests::cases! {
                 },
                 |p| {
                     let (m, v) = p.split();
-                    m + outer(v, p.tape().constant(R::konst(1.0)))
+                    m + outer(v, p.tape().constant(R::konst(real::<B>(1.0))))
                 },
                 &mv,
             )
         });
     }
-    fn affine_3x2<B: Double>() {
+    fn affine_3x2<B: Backend>() {
         run(
             (matrix::<U3, U2, B>(), vector::<U2, B>(), vector::<U3, B>()),
             |wxb| {
@@ -127,7 +127,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_is_app_plus<B: Double>() {
+    fn affine_is_app_plus<B: Backend>() {
         run(
             (matrix::<U3, U4, B>(), vector::<U4, B>(), vector::<U3, B>()),
             |wxb| {
@@ -145,7 +145,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_cols_3x2x4<B: Double>() {
+    fn affine_cols_3x2x4<B: Backend>() {
         run(
             (
                 matrix::<U3, U2, B>(),
@@ -163,7 +163,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn affine_cols_is_mul_plus_outer<B: Double>() {
+    fn affine_cols_is_mul_plus_outer<B: Backend>() {
         run(
             (
                 matrix::<U2, U3, B>(),
@@ -178,14 +178,14 @@ backprop_tests::cases! {
                     },
                     |p| {
                         let (w, x, b) = p.split();
-                        mul(w, x) + outer(b, p.tape().constant(R::konst(1.0)))
+                        mul(w, x) + outer(b, p.tape().constant(R::konst(real::<B>(1.0))))
                     },
                     &wxb,
                 )
             },
         );
     }
-    fn cross<B: Double>() {
+    fn cross<B: Backend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -196,7 +196,7 @@ backprop_tests::cases! {
             )
         });
     }
-    fn elementwise_arithmetic<B: Double>() {
+    fn elementwise_arithmetic<B: Backend>() {
         run((matrix::<U3, U2, B>(), matrix::<U3, U2, B>()), |ab| {
             grad_ok(
                 |v| {

@@ -2,10 +2,10 @@
 //! each checked two ways on every backend.
 //!
 //! 1. **Against central differences in `f32`**: the core checker with
-//!    [`CheckConfig::for_epsilon`]`(f32::EPSILON)`: step `ε^{1/3}` ≈ 4.9e-3 with no Richardson
-//!    step (in single precision rounding, `ε·|f|/h`, dominates the truncation error `h²·|f'''|`,
-//!    and this step balances the two), a noise floor of five times the rounding error of the
-//!    difference quotient, and relative tolerance `ε^{1/3}`.
+//!    [`CheckConfig::for_epsilon`]`(f32::EPSILON)`: step `ε^{1/3}` ≈ 4.9e-3 (it balances the
+//!    rounding error `ε·|f|/h` of a difference quotient against its truncation error
+//!    `h²·|f'''|`) refined by one Richardson step, a noise floor of the refined quotient's
+//!    rounding error, and relative tolerance `ε^{1/3}`.
 //! 2. **Against `f64`**: the value and the gradient (all-ones cotangent) of the same function
 //!    on the same input, rounded to `f32` and widened back exactly, computed in double
 //!    precision. A backward-stable computation in `f32` is off by about `c·n·κ·ε` relative; the

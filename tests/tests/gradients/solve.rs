@@ -2,6 +2,7 @@
 //! 2]`), `triangular_solve` on well-conditioned triangles with garbage in the ignored one (whose
 //! gradient must be exactly zero); values pinned, and the errors of singular inputs.
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
     L, LinalgError, R, Sq, Triangle, chol_solve, lin_solve, lin_solve_v, slogdet, triangular_solve,
@@ -13,7 +14,7 @@ use backprop_tests::gradcheck::{
 };
 use typenum::{U1, U2, U3, U4};
 
-fn lin_solve_case<B: Double, N: StaticDim, K: StaticDim>() {
+fn lin_solve_case<B: Backend, N: StaticDim, K: StaticDim>() {
     run((invertible::<N, B>(), matrix::<N, K, B>()), |ab| {
         grad_ok(
             |v| {
@@ -25,7 +26,7 @@ fn lin_solve_case<B: Double, N: StaticDim, K: StaticDim>() {
     });
 }
 
-fn triangular_solve_case<B: Double, N: StaticDim>(tri: Triangle) {
+fn triangular_solve_case<B: Backend, N: StaticDim>(tri: Triangle) {
     run((triangular::<N, B>(tri), matrix::<N, U2, B>()), |ab| {
         grad_ok(
             |v| {
@@ -38,16 +39,16 @@ fn triangular_solve_case<B: Double, N: StaticDim>(tri: Triangle) {
 }
 
 backprop_tests::cases! {
-    fn lin_solve_2x2<B: Double>() {
+    fn lin_solve_2x2<B: Backend>() {
         lin_solve_case::<B, U2, U3>();
     }
-    fn lin_solve_3x3<B: Double>() {
+    fn lin_solve_3x3<B: Backend>() {
         lin_solve_case::<B, U3, U2>();
     }
-    fn lin_solve_4x4<B: Double>() {
+    fn lin_solve_4x4<B: Backend>() {
         lin_solve_case::<B, U4, U1>();
     }
-    fn lin_solve_v_3<B: Double>() {
+    fn lin_solve_v_3<B: Backend>() {
         run((invertible::<U3, B>(), vector::<U3, B>()), |ab| {
             grad_ok(
                 |v| {
@@ -64,16 +65,16 @@ backprop_tests::cases! {
         let x = backprop_linalg::eval_bp2(lin_solve_v, &a, &b);
         assert_close(&x.to_vec(), &[0.8, 1.4], 1e-14);
     }
-    fn triangular_solve_lower_2<B: Double>() {
+    fn triangular_solve_lower_2<B: Backend>() {
         triangular_solve_case::<B, U2>(Triangle::Lower);
     }
-    fn triangular_solve_lower_3<B: Double>() {
+    fn triangular_solve_lower_3<B: Backend>() {
         triangular_solve_case::<B, U3>(Triangle::Lower);
     }
-    fn triangular_solve_upper_3<B: Double>() {
+    fn triangular_solve_upper_3<B: Backend>() {
         triangular_solve_case::<B, U3>(Triangle::Upper);
     }
-    fn triangular_solve_upper_4<B: Double>() {
+    fn triangular_solve_upper_4<B: Backend>() {
         triangular_solve_case::<B, U4>(Triangle::Upper);
     }
     /// The ignored triangle gets an exactly zero gradient.

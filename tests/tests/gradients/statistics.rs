@@ -3,6 +3,7 @@
 //! `Xc·(Σ̄ + Σ̄ᵀ)/(m − 1)` (its `2/n` equals that only at L 3 2, and assumes a symmetric `Σ̄`),
 //! checked against central differences of `⟨C, cov(X)⟩` (exact: `cov` is quadratic).
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
     L, R, Sq, Sym, backprop_with, cov, eval_bp, grad_bp, mean, mean_cov, mean_l, mul,
@@ -45,7 +46,7 @@ fn non_symmetric<N: StaticDim, B: Double>() -> (Sq<N, B>, Sym<N, B>) {
     (c, wrapped)
 }
 
-fn cov_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn cov_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(matrix::<M, N, B>(), |x| {
         grad_ok(cov, &x)?;
         grad_ok(mean_l, &x)?;
@@ -82,7 +83,7 @@ fn cov_non_symmetric_case<B: Double, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
-    fn mean<B: Double>() {
+    fn mean<B: Backend>() {
         run(vector_with_zeros::<U4, B>(), |x| grad_ok(super::mean, &x));
     }
     /// Regression: hmatrix-backprop divides by the number of non-zero entries.
@@ -91,15 +92,15 @@ backprop_tests::cases! {
         let t = 1.0 / 3.0;
         assert_entries(&grad_bp(super::mean, &x).to_vec(), &[t, t, t]);
     }
-    fn cov_3x2<B: Double>() {
+    fn cov_3x2<B: Backend>() {
         cov_case::<B, U3, U2>();
     }
     /// Regression: hmatrix-backprop's `2/n` equals `2/(m − 1)` only at L 3 2.
-    fn cov_5x2_regression<B: Double>() {
+    fn cov_5x2_regression<B: Backend>() {
         cov_case::<B, U5, U2>();
     }
     /// Regression, as `cov_5x2_regression`.
-    fn cov_3x4_regression<B: Double>() {
+    fn cov_3x4_regression<B: Backend>() {
         cov_case::<B, U3, U4>();
     }
     /// Regression: a non-symmetric cotangent on the covariance (hmatrix-backprop assumes a
@@ -108,7 +109,7 @@ backprop_tests::cases! {
         cov_non_symmetric_case::<B, U5, U2>();
         cov_non_symmetric_case::<B, U3, U4>();
     }
-    fn cov_sym_gradient_through_un_sym<B: Double>() {
+    fn cov_sym_gradient_through_un_sym<B: Backend>() {
         // A non-symmetric consumer of the covariance, through `un_sym`.
         run((matrix::<U5, U2, B>(), matrix::<U2, U2, B>()), |xc| {
             grad_ok(

@@ -7,6 +7,7 @@
 //! cotangent on one output only. At a repeated singular value, a cotangent on the vectors makes
 //! the backward pass panic with a message naming the op (never a NaN).
 
+use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
     Join, L, Sq, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr,
@@ -18,13 +19,13 @@ use backprop_tests::gradcheck::{
 };
 use typenum::{U2, U3, U4, U5};
 
-fn svd_values_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn svd_values_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(svd, &a));
 }
 
 /// `svd_` through gauge-invariant functions of all three outputs at once, then of each output
 /// alone.
-fn svd_full_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn svd_full_case<B: Backend, M: StaticDim, N: StaticDim>() {
     let (m, n) = (M::SIZE, N::SIZE);
     let k = m.min(n);
     // `U∘U` is sign-invariant; with one extra column (fixed by the sign rule up to sign) it is
@@ -55,7 +56,7 @@ fn svd_full_case<B: Double, M: StaticDim, N: StaticDim>() {
     });
 }
 
-fn pinv_case<B: Double, M: StaticDim, N: StaticDim>() {
+fn pinv_case<B: Backend, M: StaticDim, N: StaticDim>() {
     run(separated_singular::<M, N, B>(), |a| grad_ok(pinv, &a));
 }
 
@@ -63,7 +64,7 @@ fn pinv_case<B: Double, M: StaticDim, N: StaticDim>() {
 /// side with the projector term) and of `σ` alone.
 fn svd_tall_case<B, M, N>()
 where
-    B: Double,
+    B: Backend,
     M: StaticDim,
     N: StaticDim + backprop_linalg::DimLe<M>,
 {
@@ -90,7 +91,7 @@ where
 /// As `svd_tall_case`, for `svd_flat` (whose projector term is on the `V` side).
 fn svd_flat_case<B, M, N>()
 where
-    B: Double,
+    B: Backend,
     M: StaticDim + backprop_linalg::DimLe<N>,
     N: StaticDim,
 {
@@ -115,20 +116,20 @@ where
 }
 
 backprop_tests::cases! {
-    fn svd_3x2<B: Double>() {
+    fn svd_3x2<B: Backend>() {
         svd_values_case::<B, U3, U2>();
     }
-    fn svd_2x3<B: Double>() {
+    fn svd_2x3<B: Backend>() {
         // σ is zero-padded to length 3 (hmatrix's convention); the padding is constant.
         svd_values_case::<B, U2, U3>();
     }
-    fn svd_3x3<B: Double>() {
+    fn svd_3x3<B: Backend>() {
         svd_values_case::<B, U3, U3>();
     }
-    fn svd_5x2<B: Double>() {
+    fn svd_5x2<B: Backend>() {
         svd_values_case::<B, U5, U2>();
     }
-    fn svd_3x4<B: Double>() {
+    fn svd_3x4<B: Backend>() {
         svd_values_case::<B, U3, U4>();
     }
     fn svd_pads_with_zeros<B: Double>() {
@@ -136,19 +137,19 @@ backprop_tests::cases! {
         let s = eval_bp(svd, &a).to_vec();
         assert_entries(&s, &[3.0, 2.0, 0.0]);
     }
-    fn svd_full_3x3<B: Double>() {
+    fn svd_full_3x3<B: Backend>() {
         svd_full_case::<B, U3, U3>();
     }
-    fn svd_full_3x2<B: Double>() {
+    fn svd_full_3x2<B: Backend>() {
         svd_full_case::<B, U3, U2>();
     }
-    fn svd_full_2x3<B: Double>() {
+    fn svd_full_2x3<B: Backend>() {
         svd_full_case::<B, U2, U3>();
     }
-    fn svd_full_5x2<B: Double>() {
+    fn svd_full_5x2<B: Backend>() {
         svd_full_case::<B, U5, U2>();
     }
-    fn svd_full_3x4<B: Double>() {
+    fn svd_full_3x4<B: Backend>() {
         svd_full_case::<B, U3, U4>();
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
@@ -167,40 +168,40 @@ backprop_tests::cases! {
         assert!(message.starts_with("svd_: "), "{message}");
         assert!(message.contains("repeated singular values"), "{message}");
     }
-    fn pinv_3x2<B: Double>() {
+    fn pinv_3x2<B: Backend>() {
         pinv_case::<B, U3, U2>();
     }
-    fn pinv_5x2<B: Double>() {
+    fn pinv_5x2<B: Backend>() {
         pinv_case::<B, U5, U2>();
     }
-    fn pinv_4x3<B: Double>() {
+    fn pinv_4x3<B: Backend>() {
         pinv_case::<B, U4, U3>();
     }
-    fn pinv_2x3<B: Double>() {
+    fn pinv_2x3<B: Backend>() {
         pinv_case::<B, U2, U3>();
     }
-    fn pinv_3x3<B: Double>() {
+    fn pinv_3x3<B: Backend>() {
         pinv_case::<B, U3, U3>();
     }
-    fn svd_tall_3x2<B: Double>() {
+    fn svd_tall_3x2<B: Backend>() {
         svd_tall_case::<B, U3, U2>();
     }
-    fn svd_tall_5x2<B: Double>() {
+    fn svd_tall_5x2<B: Backend>() {
         svd_tall_case::<B, U5, U2>();
     }
-    fn svd_tall_4x3<B: Double>() {
+    fn svd_tall_4x3<B: Backend>() {
         svd_tall_case::<B, U4, U3>();
     }
-    fn svd_tall_3x3<B: Double>() {
+    fn svd_tall_3x3<B: Backend>() {
         svd_tall_case::<B, U3, U3>();
     }
-    fn svd_flat_2x3<B: Double>() {
+    fn svd_flat_2x3<B: Backend>() {
         svd_flat_case::<B, U2, U3>();
     }
-    fn svd_flat_2x5<B: Double>() {
+    fn svd_flat_2x5<B: Backend>() {
         svd_flat_case::<B, U2, U5>();
     }
-    fn svd_flat_3x4<B: Double>() {
+    fn svd_flat_3x4<B: Backend>() {
         svd_flat_case::<B, U3, U4>();
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
