@@ -23,6 +23,63 @@ use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssi
 use crate::tape::{Backward, VarId};
 use crate::{BVar, Backprop, Conjugate};
 
+/// Declares a by-reference operator trait, blanket-implemented for every type whose references
+/// have the operator.
+macro_rules! ref_op {
+    ($(#[$doc:meta])* $name:ident, $method:ident, $op:ident, |$a:ident, $b:ident| $e:expr) => {
+        $(#[$doc])*
+        pub trait $name: Sized {
+            /// The operator on references.
+            fn $method(&self, rhs: &Self) -> Self;
+        }
+        impl<T> $name for T
+        where
+            for<'a> &'a T: $op<&'a T, Output = T>,
+        {
+            #[inline]
+            #[track_caller]
+            fn $method(&self, rhs: &Self) -> Self {
+                let ($a, $b) = (self, rhs);
+                $e
+            }
+        }
+    };
+}
+
+ref_op!(
+    /// `&a + &b`: what `BVar<T> + BVar<T>` needs of `T`. Implemented for every `T` with
+    /// `&T + &T -> T`; a named trait, so that a bound on a scalar type (backprop-linalg's
+    /// `Real`) can carry it and code generic over the scalar gets the operator.
+    RefAdd, add_ref, Add, |a, b| a + b
+);
+ref_op!(
+    /// `&a − &b`: what `BVar<T> − BVar<T>` needs of `T` (see [`RefAdd`]).
+    RefSub, sub_ref, Sub, |a, b| a - b
+);
+ref_op!(
+    /// `&a * &b`: what `BVar<T> * BVar<T>` needs of `T` (see [`RefAdd`]).
+    RefMul, mul_ref, Mul, |a, b| a * b
+);
+ref_op!(
+    /// `&a / &b`: what `BVar<T> / BVar<T>` needs of `T` (see [`RefAdd`]).
+    RefDiv, div_ref, Div, |a, b| a / b
+);
+
+/// `−&a`: what `−BVar<T>` needs of `T` (see [`RefAdd`]).
+pub trait RefNeg: Sized {
+    /// The negation of a reference.
+    fn neg_ref(&self) -> Self;
+}
+impl<T> RefNeg for T
+where
+    for<'a> &'a T: Neg<Output = T>,
+{
+    #[inline]
+    fn neg_ref(&self) -> Self {
+        -self
+    }
+}
+
 /// Records a two-input operation whose inputs share type `T`.
 fn binary<'t, T: Backprop>(
     x: BVar<'t, T>,
@@ -59,12 +116,12 @@ fn fan_out<T: Backprop>(
 impl<'t, T> Add for BVar<'t, T>
 where
     T: Backprop,
-    for<'a> &'a T: Add<&'a T, Output = T>,
+    T: RefAdd,
 {
     type Output = Self;
     #[track_caller]
     fn add(self, rhs: Self) -> Self {
-        let value = self.value() + rhs.value();
+        let value = self.value().add_ref(rhs.value());
         binary(self, rhs, value, |ctx, a, b, _, dy| {
             fan_out(ctx, a, b, dy, |d| d)
         })
@@ -74,14 +131,14 @@ where
 impl<'t, T> Sub for BVar<'t, T>
 where
     T: Backprop,
-    for<'a> &'a T: Sub<&'a T, Output = T> + Neg<Output = T>,
+    T: RefSub + RefNeg,
 {
     type Output = Self;
     #[track_caller]
     fn sub(self, rhs: Self) -> Self {
-        let value = self.value() - rhs.value();
+        let value = self.value().sub_ref(rhs.value());
         binary(self, rhs, value, |ctx, a, b, _, dy| {
-            fan_out(ctx, a, b, dy, |d| -&d)
+            fan_out(ctx, a, b, dy, |d| d.neg_ref())
         })
     }
 }
@@ -89,12 +146,12 @@ where
 impl<'t, T> Mul for BVar<'t, T>
 where
     T: Conjugate,
-    for<'a> &'a T: Mul<&'a T, Output = T>,
+    T: RefMul,
 {
     type Output = Self;
     #[track_caller]
     fn mul(self, rhs: Self) -> Self {
-        let value = self.value() * rhs.value();
+        let value = self.value().mul_ref(rhs.value());
         binary(self, rhs, value, |ctx, a, b, _, dy| {
             let (x, y) = (ctx.value(a), ctx.value(b));
             if ctx.wants(b) {
@@ -110,18 +167,18 @@ where
 impl<'t, T> Div for BVar<'t, T>
 where
     T: Conjugate,
-    for<'a> &'a T: Mul<&'a T, Output = T> + Div<&'a T, Output = T> + Neg<Output = T>,
+    T: RefMul + RefDiv + RefNeg,
 {
     type Output = Self;
     // The quotient rule multiplies: ȳ' = −ȳ·(x/y)/y.
     #[allow(clippy::suspicious_arithmetic_impl)]
     #[track_caller]
     fn div(self, rhs: Self) -> Self {
-        let value = self.value() / rhs.value();
+        let value = self.value().div_ref(rhs.value());
         binary(self, rhs, value, |ctx, a, b, out, dy| {
             let y = ctx.value(b);
             if ctx.wants(b) {
-                ctx.add(b, -&over_conj(&times_conj(&dy, out), y));
+                ctx.add(b, over_conj(&times_conj(&dy, out), y).neg_ref());
             }
             if ctx.wants(a) {
                 ctx.add(a, over_conj(&dy, y));
@@ -133,32 +190,33 @@ where
 impl<'t, T> Neg for BVar<'t, T>
 where
     T: Backprop,
-    for<'a> &'a T: Neg<Output = T>,
+    T: RefNeg,
 {
     type Output = Self;
     fn neg(self) -> Self {
         let id = self.id();
-        self.tape()
-            .record(-self.value(), self.requires_grad(), move |ctx, _, dy| {
-                ctx.add(id, -&dy)
-            })
+        self.tape().record(
+            self.value().neg_ref(),
+            self.requires_grad(),
+            move |ctx, _, dy| ctx.add(id, dy.neg_ref()),
+        )
     }
 }
 
 /// `a ∘ conj(b)`: `a ∘ b` for real types, without a copy.
 fn times_conj<T: Conjugate>(a: &T, b: &T) -> T
 where
-    for<'a> &'a T: Mul<&'a T, Output = T>,
+    T: RefMul,
 {
-    a * &*b.conj()
+    a.mul_ref(&b.conj())
 }
 
 /// `a / conj(b)`: `a / b` for real types, without a copy.
 fn over_conj<T: Conjugate>(a: &T, b: &T) -> T
 where
-    for<'a> &'a T: Div<&'a T, Output = T>,
+    T: RefDiv,
 {
-    a / &*b.conj()
+    a.div_ref(&b.conj())
 }
 
 /// Records a one-input operation `x ↦ value` with pullback `dy ↦ x̄`.
@@ -177,12 +235,12 @@ fn unary<'t, T: Backprop>(
 impl<'t, T> Add<T> for BVar<'t, T>
 where
     T: Backprop,
-    for<'a> &'a T: Add<&'a T, Output = T>,
+    T: RefAdd,
 {
     type Output = Self;
     #[track_caller]
     fn add(self, c: T) -> Self {
-        let value = self.value() + &c;
+        let value = self.value().add_ref(&c);
         unary(self, value, |dy, _| dy)
     }
 }
@@ -190,12 +248,12 @@ where
 impl<'t, T> Sub<T> for BVar<'t, T>
 where
     T: Backprop,
-    for<'a> &'a T: Sub<&'a T, Output = T>,
+    T: RefSub,
 {
     type Output = Self;
     #[track_caller]
     fn sub(self, c: T) -> Self {
-        let value = self.value() - &c;
+        let value = self.value().sub_ref(&c);
         unary(self, value, |dy, _| dy)
     }
 }
@@ -203,12 +261,12 @@ where
 impl<'t, T> Mul<T> for BVar<'t, T>
 where
     T: Conjugate,
-    for<'a> &'a T: Mul<&'a T, Output = T>,
+    T: RefMul,
 {
     type Output = Self;
     #[track_caller]
     fn mul(self, c: T) -> Self {
-        let value = self.value() * &c;
+        let value = self.value().mul_ref(&c);
         unary(self, value, move |dy, _| times_conj(&dy, &c))
     }
 }
@@ -216,12 +274,12 @@ where
 impl<'t, T> Div<T> for BVar<'t, T>
 where
     T: Conjugate,
-    for<'a> &'a T: Div<&'a T, Output = T>,
+    T: RefDiv,
 {
     type Output = Self;
     #[track_caller]
     fn div(self, c: T) -> Self {
-        let value = self.value() / &c;
+        let value = self.value().div_ref(&c);
         unary(self, value, move |dy, _| over_conj(&dy, &c))
     }
 }

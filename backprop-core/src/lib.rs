@@ -59,6 +59,7 @@ mod split;
 mod storage;
 mod tape;
 
+pub use crate::arith::{RefAdd, RefDiv, RefMul, RefNeg, RefSub};
 pub use crate::backprop::Backprop;
 pub use crate::bvar::BVar;
 pub use crate::conjugate::Conjugate;

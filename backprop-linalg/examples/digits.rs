@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --release -p backprop-linalg --example digits                     # faer (default)
 //! cargo run --release -p backprop-linalg --example digits -- --plot loss.svg  # + loss curve
+//! cargo run --release -p backprop-linalg --example digits -- --f32            # single precision
 //! cargo run --release -p backprop-linalg --example digits \
 //!     --no-default-features --features nalgebra                               # another backend
 //! ```
@@ -11,7 +12,8 @@
 //! cross-entropy over a minibatch held as one `L<U64, Batch>` matrix) is written once over
 //! `BVar`s and differentiated with `backprop`; Adam updates the parameters through their flat
 //! coordinates (`#[derive(Coords)]`). The model and the training loop are generic over the backend
-//! `B`; `run` picks `DefaultBackend`, which the Cargo features choose.
+//! `B`, and so over its precision (`B::Real`); `run` picks `DefaultBackend` (which the Cargo
+//! features choose), or `DefaultBackend<f32>` with `--f32`.
 //!
 //! The data are the 1,797 8×8 digits of the UCI "Optical Recognition of Handwritten Digits"
 //! set (Alpaydin & Kaynak, 1998, CC BY 4.0), vendored as `examples/data/digits.csv.gz`; see
@@ -27,8 +29,8 @@ use std::time::Instant;
 use backprop_linalg::StaticDim;
 use backprop_linalg::typenum::{U1, U10, U32, U64};
 use backprop_linalg::{
-    BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, affine_cols, app, backprop,
-    eval_bp, sum_elements, tr,
+    BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, RealScalar, affine_cols, app,
+    backprop, eval_bp, sum_elements, tr,
 };
 use flate2::read::GzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -53,11 +55,16 @@ const EPOCHS: usize = 30;
 /// The network's parameters: a tanh hidden layer `(w1, b1)` and a linear output layer
 /// `(w2, b2)`, on backend `B`.
 #[derive(Clone, Backprop, Coords)]
-struct Net<B: Backend<Real = f64>> {
+struct Net<B: Backend> {
     w1: L<Hidden, Pixels, B>,
     b1: R<Hidden, B>,
     w2: L<Digits, Hidden, B>,
     b2: R<Digits, B>,
+}
+
+/// `x` in `B`'s precision (`f64`, or `f32` with `--f32`).
+fn real<B: Backend>(x: f64) -> B::Real {
+    B::Real::from_f64_real(x)
 }
 
 /// The network's scores (logits), one column per column of `x`.
@@ -67,7 +74,7 @@ fn logits<'t, N, B>(
 ) -> BVar<'t, L<Digits, N, B>>
 where
     N: StaticDim,
-    B: Backend<Real = f64>,
+    B: Backend,
 {
     let NetVars { w1, b1, w2, b2 } = net.split();
     // One affine layer per weight matrix, W·X + b·1ᵀ, over every column (sample) at once.
@@ -76,33 +83,37 @@ where
 
 /// Mean softmax cross-entropy of logits `z` against one-hot labels `y`, column by column: the
 /// mean over samples j of `log Σₖ exp(zₖⱼ) − Σₖ yₖⱼ zₖⱼ`.
-fn cross_entropy<'t, N, B>(z: BVar<'t, L<Digits, N, B>>, y: L<Digits, N, B>) -> BVar<'t, f64>
+fn cross_entropy<'t, N, B>(z: BVar<'t, L<Digits, N, B>>, y: L<Digits, N, B>) -> BVar<'t, B::Real>
 where
     N: StaticDim,
-    B: Backend<Real = f64>,
+    B: Backend,
 {
     let tape = z.tape();
     // Each column is shifted by its maximum before `exp`, so it cannot overflow; the shift is
     // a constant, added back after the log, so neither value nor gradient changes.
-    let max: Vec<f64> = (0..N::SIZE)
+    let max: Vec<B::Real> = (0..N::SIZE)
         .map(|j| {
             (0..Digits::SIZE)
                 .map(|k| z.value().get(k, j))
-                .fold(f64::MIN, f64::max)
+                .fold(real::<B>(f64::MIN), |m, v| if v > m { v } else { m })
         })
         .collect();
     let shifted = z - L::from_fn(|_, j| max[j]);
-    let column_sums = app(tr(shifted.exp()), tape.constant(R::konst(1.0)));
-    let log_sum_exp = sum_elements(column_sums.ln()) + max.iter().sum::<f64>();
+    let column_sums = app(tr(shifted.exp()), tape.constant(R::konst(real::<B>(1.0))));
+    let log_sum_exp = sum_elements(column_sums.ln()) + max.iter().copied().sum::<B::Real>();
     let label_scores = sum_elements(z * tape.constant(y));
-    (log_sum_exp - label_scores) / N::SIZE as f64
+    (log_sum_exp - label_scores) / real::<B>(N::SIZE as f64)
 }
 
 /// The training loss: cross-entropy of the network on the columns of `x` (labels `y`).
-fn loss<'t, N, B>(net: BVar<'t, Net<B>>, x: L<Pixels, N, B>, y: L<Digits, N, B>) -> BVar<'t, f64>
+fn loss<'t, N, B>(
+    net: BVar<'t, Net<B>>,
+    x: L<Pixels, N, B>,
+    y: L<Digits, N, B>,
+) -> BVar<'t, B::Real>
 where
     N: StaticDim,
-    B: Backend<Real = f64>,
+    B: Backend,
 {
     let x = net.tape().constant(x);
     cross_entropy(logits(net, x), y)
@@ -155,7 +166,7 @@ fn parse_row(line: &str) -> Result<Sample, String> {
 fn batch<N, B>(data: &[Sample], idx: &[usize]) -> (L<Pixels, N, B>, L<Digits, N, B>)
 where
     N: StaticDim,
-    B: Backend<Real = f64>,
+    B: Backend,
 {
     assert_eq!(
         idx.len(),
@@ -163,8 +174,8 @@ where
         "a batch of {} needs as many samples",
         N::SIZE
     );
-    let x = L::from_fn(|i, j| data[idx[j]].pixels[i]);
-    let y = L::from_fn(|k, j| f64::from(u8::from(data[idx[j]].label == k)));
+    let x = L::from_fn(|i, j| real::<B>(data[idx[j]].pixels[i]));
+    let y = L::from_fn(|k, j| real::<B>(f64::from(u8::from(data[idx[j]].label == k))));
     (x, y)
 }
 
@@ -196,10 +207,10 @@ impl Rng {
 // ----- training -----
 
 /// Weights uniform in ±√(6/(fan_in + fan_out)) (Glorot), biases zero.
-fn init<B: Backend<Real = f64>>(rng: &mut Rng) -> Net<B> {
-    fn glorot<O: StaticDim, I: StaticDim, B: Backend<Real = f64>>(rng: &mut Rng) -> L<O, I, B> {
+fn init<B: Backend>(rng: &mut Rng) -> Net<B> {
+    fn glorot<O: StaticDim, I: StaticDim, B: Backend>(rng: &mut Rng) -> L<O, I, B> {
         let scale = (6.0 / (I::SIZE + O::SIZE) as f64).sqrt();
-        L::from_fn(|_, _| scale * rng.symmetric())
+        L::from_fn(|_, _| real::<B>(scale * rng.symmetric()))
     }
     Net {
         w1: glorot(rng),
@@ -250,11 +261,7 @@ impl Adam {
 
 /// Mean loss and accuracy on `samples`, one sample at a time: the functions used in training,
 /// at batch size `N = 1`, run without a backward pass (`eval_bp`).
-fn evaluate<B: Backend<Real = f64>>(
-    net: &Net<B>,
-    data: &[Sample],
-    samples: &[usize],
-) -> (f64, f64) {
+fn evaluate<B: Backend>(net: &Net<B>, data: &[Sample], samples: &[usize]) -> (f64, f64) {
     let (mut total, mut correct) = (0.0, 0usize);
     for &i in samples {
         let (x, y) = batch::<U1, B>(data, &[i]);
@@ -265,8 +272,8 @@ fn evaluate<B: Backend<Real = f64>>(
             },
             net,
         );
-        total += l;
-        let scores = z.to_row_major();
+        total += l.to_f64_real();
+        let scores: Vec<f64> = z.to_row_major().iter().map(|s| s.to_f64_real()).collect();
         let guess = (0..Digits::SIZE).max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
         correct += usize::from(guess == Some(data[i].label));
     }
@@ -284,10 +291,7 @@ struct History {
 }
 
 /// Trains a freshly initialised network for `epochs` passes of minibatch Adam.
-fn train<B: Backend<Real = f64>>(
-    data: &[Sample],
-    epochs: usize,
-) -> Result<History, Box<dyn Error>> {
+fn train<B: Backend>(data: &[Sample], epochs: usize) -> Result<History, Box<dyn Error>> {
     let mut rng = Rng(2024);
     let mut order: Vec<usize> = (0..data.len()).collect();
     rng.shuffle(&mut order);
@@ -296,12 +300,13 @@ fn train<B: Backend<Real = f64>>(
     let mut train = train.to_vec();
     let steps_per_epoch = train.len() / Batch::SIZE;
     println!(
-        "{} training / {} test images; 64-{}-10 tanh network, minibatches of {}, backend {}",
+        "{} training / {} test images; 64-{}-10 tanh network, minibatches of {}, backend {}, {}",
         train.len(),
         test.len(),
         Hidden::SIZE,
         Batch::SIZE,
-        std::any::type_name::<B>()
+        std::any::type_name::<B>(),
+        std::any::type_name::<B::Real>()
     );
 
     let mut net = init::<B>(&mut rng);
@@ -323,6 +328,7 @@ fn train<B: Backend<Real = f64>>(
             let (x, y) = batch::<Batch, B>(data, idx);
             let (l, grad) = backprop(|net| loss(net, x, y), &net);
             net = adam.update(&net, &grad);
+            let l = l.to_f64_real();
             epoch_loss += l;
             bar.set_message(format!("epoch {epoch}/{epochs}  loss {l:.4}"));
             bar.inc(1);
@@ -395,16 +401,19 @@ fn plot_losses(path: &Path, history: &History) -> Result<(), Box<dyn Error>> {
 
 // ----- command line -----
 
-/// Command-line options: `--plot FILE.svg`, `--epochs N`.
+/// Command-line options: `--plot FILE.svg`, `--epochs N`, `--f32`.
 struct Options {
     plot: Option<PathBuf>,
     epochs: usize,
+    /// Train in single precision (`DefaultBackend<f32>`).
+    single: bool,
 }
 
 fn parse_args() -> Result<Options, Box<dyn Error>> {
     let mut options = Options {
         plot: None,
         epochs: EPOCHS,
+        single: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -431,8 +440,9 @@ fn parse_args() -> Result<Options, Box<dyn Error>> {
                     return Err("--epochs must be at least 1".into());
                 }
             }
+            "--f32" => options.single = true,
             "-h" | "--help" => {
-                println!("usage: digits [--epochs N] [--plot loss.svg]");
+                println!("usage: digits [--epochs N] [--plot loss.svg] [--f32]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?} (try --help)").into()),
@@ -455,7 +465,11 @@ fn run() -> Result<(), Box<dyn Error>> {
     let options = parse_args()?;
     let start = Instant::now();
     let data = load_digits()?;
-    let history = train::<DefaultBackend>(&data, options.epochs)?;
+    let history = if options.single {
+        train::<DefaultBackend<f32>>(&data, options.epochs)?
+    } else {
+        train::<DefaultBackend>(&data, options.epochs)?
+    };
     println!(
         "test accuracy {:.1}% after {} epochs, {:.2} s",
         100.0 * history.test_accuracy,

@@ -4,7 +4,9 @@
 use std::fmt::{Debug, Display};
 
 use backprop_backend::{Factorize, LinalgBackend, Precision, RealScalar};
-use backprop_core::{Backprop, Conjugate, Coords, Elementary, Floating};
+use backprop_core::{
+    Backprop, Conjugate, Coords, Elementary, Floating, RefAdd, RefDiv, RefMul, RefNeg, RefSub,
+};
 use num_complex::Complex;
 
 pub use backprop_backend::LinalgError;
@@ -12,7 +14,9 @@ pub use backprop_backend::LinalgError;
 /// A real scalar this crate computes in: `f64` or `f32`, the
 /// [`Precision`] a backend marker names (`Faer` is `Faer<f64>`,
 /// `Faer<f32>` computes in single precision). Everything the tape and the checker need of a
-/// scalar is here, so a scalar result of an op (`BVar<'t, B::Real>`) is a full variable.
+/// scalar is here, so a scalar result of an op (`BVar<'t, B::Real>`) is a full variable: its
+/// operators (`+ − * /` with variables and constants, through `RefAdd`, ...) and elementary
+/// functions work in code generic over the precision.
 pub trait Real:
     RealScalar
     + Backprop
@@ -20,6 +24,11 @@ pub trait Real:
     + Elementary
     + Coords
     + Conjugate
+    + RefAdd
+    + RefSub
+    + RefMul
+    + RefDiv
+    + RefNeg
     + Display
     + Debug
     + std::iter::Sum
