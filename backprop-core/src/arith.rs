@@ -204,18 +204,12 @@ where
 }
 
 /// `a ∘ conj(b)`: `a ∘ b` for real types, without a copy.
-fn times_conj<T: Conjugate>(a: &T, b: &T) -> T
-where
-    T: RefMul,
-{
+fn times_conj<T: Conjugate + RefMul>(a: &T, b: &T) -> T {
     a.mul_ref(&b.conj())
 }
 
 /// `a / conj(b)`: `a / b` for real types, without a copy.
-fn over_conj<T: Conjugate>(a: &T, b: &T) -> T
-where
-    T: RefDiv,
-{
+fn over_conj<T: Conjugate + RefDiv>(a: &T, b: &T) -> T {
     a.div_ref(&b.conj())
 }
 

@@ -25,6 +25,11 @@
 //! The `dyn_grad`, `dyn_grad_batch` and `dyn_run` measurements pair the same network with
 //! run-time (`Dyn`) sizes against static sizes, both through autodiff: their ratio is the cost
 //! of run-time sizes (printed in the `autodiff` and `hand` slots, in that order).
+//!
+//! Every measurement runs in single precision too (`faer-f32/grad`, ...: autodiff against the
+//! hand-written passes, both in `f32`), and `f32_grad`, `f32_grad_batch`, `f32_run` pair the
+//! autodiff passes in `f32` against the same in `f64` (`faer/f32_grad_batch`: what single
+//! precision saves).
 
 use std::env;
 use std::fs;
@@ -32,13 +37,15 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio, exit};
 use std::time::Instant;
 
-use backprop_linalg::Backend;
+use std::hint::black_box;
+
 use backprop_linalg::backends::{Faer, Nalgebra, Ndarray};
+use backprop_linalg::{Backend, eval_bp_data, grad_bp_data};
 
 mod network;
 mod support;
 
-use network::{Measurement, Setup};
+use network::{Measurement, Setup, loss, loss_batch};
 
 /// Rounds measured at least, however long they take.
 const MIN_ROUNDS: usize = 20;
@@ -245,22 +252,77 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) -> f64 {
 
 /// Measures this backend's measurements that pass the filter, in this process, and reports
 /// each on standard output (the progress goes to standard error).
-fn bench_backend<B: Backend<Real = f64>>(options: &Options) {
+fn bench_backend<B: Backend>(options: &Options) {
     let setup = Setup::<B>::new();
     let dynamic = setup.to_dyn();
-    let mut checked = false;
     let all = setup
         .measurements()
         .into_iter()
         .chain(setup.dynamic_measurements(&dynamic));
+    bench_group(options, &group::<B>(), all, || setup.check_gradients());
+}
+
+/// The group of a backend's measurements: its name, with `-f32` in single precision.
+fn group<B: Backend>() -> String {
+    let single = std::mem::size_of::<B::Real>() == 4;
+    format!("{}{}", B::NAME, if single { "-f32" } else { "" })
+}
+
+/// `f32_grad`, `f32_grad_batch`, `f32_run`: the autodiff passes in single precision (`B32`, in
+/// the `autodiff` slot) against the same in double precision (`B64`, in the `hand` slot), on the
+/// same numbers rounded: what single precision saves.
+fn bench_precision<B64: Backend, B32: Backend>(options: &Options) {
+    let (s64, s32) = (Setup::<B64>::new(), Setup::<B32>::new());
+    let (net64, sample64, batch64) = (&s64.net, &s64.sample, &s64.batch);
+    let (net32, sample32, batch32) = (&s32.net, &s32.sample, &s32.batch);
+    let all = vec![
+        Measurement {
+            name: "f32_grad",
+            autodiff: Box::new(move || {
+                black_box(grad_bp_data(loss, black_box(net32), sample32));
+            }),
+            hand: Box::new(move || {
+                black_box(grad_bp_data(loss, black_box(net64), sample64));
+            }),
+        },
+        Measurement {
+            name: "f32_grad_batch",
+            autodiff: Box::new(move || {
+                black_box(grad_bp_data(loss_batch, black_box(net32), batch32));
+            }),
+            hand: Box::new(move || {
+                black_box(grad_bp_data(loss_batch, black_box(net64), batch64));
+            }),
+        },
+        Measurement {
+            name: "f32_run",
+            autodiff: Box::new(move || {
+                black_box(eval_bp_data(loss, black_box(net32), sample32));
+            }),
+            hand: Box::new(move || {
+                black_box(eval_bp_data(loss, black_box(net64), sample64));
+            }),
+        },
+    ];
+    bench_group(options, B64::NAME, all, || {});
+}
+
+/// Measures the measurements of `group` that pass the filter (after `check`, once, if any
+/// does), and reports each on standard output (the progress goes to standard error).
+fn bench_group<'a>(
+    options: &Options,
+    group: &str,
+    all: impl IntoIterator<Item = Measurement<'a>>,
+    check: impl FnOnce(),
+) {
+    let mut check = Some(check);
     for mut m in all {
-        let name = format!("{}/{}", B::NAME, m.name);
+        let name = format!("{group}/{}", m.name);
         if options.filter.as_ref().is_some_and(|f| !name.contains(f)) {
             continue;
         }
-        if !checked {
-            setup.check_gradients();
-            checked = true;
+        if let Some(check) = check.take() {
+            check();
         }
         let s = paired(&mut m, options.seconds);
         eprintln!(
@@ -324,4 +386,10 @@ fn main() {
     bench_backend::<Faer>(&options);
     bench_backend::<Nalgebra>(&options);
     bench_backend::<Ndarray>(&options);
+    bench_backend::<Faer<f32>>(&options);
+    bench_backend::<Nalgebra<f32>>(&options);
+    bench_backend::<Ndarray<f32>>(&options);
+    bench_precision::<Faer, Faer<f32>>(&options);
+    bench_precision::<Nalgebra, Nalgebra<f32>>(&options);
+    bench_precision::<Ndarray, Ndarray<f32>>(&options);
 }
