@@ -1,8 +1,10 @@
 //! `+ - * /` and unary `-` on [`BVar`]s, with each other and with constants.
 //!
 //! `BVar<'t, T>` has an operator whenever `&T` does (`&T + &T -> T`, ...), so the same
-//! operators serve scalars and, element-wise, the linear-algebra types. Gradients, with `ȳ` the
-//! output cotangent:
+//! operators serve scalars and, element-wise, the linear-algebra types. The requirement is
+//! spelled as the traits [`RefAdd`], [`RefSub`], [`RefMul`], [`RefDiv`] and [`RefNeg`]
+//! (implemented for every such `T`), so a bound on a generic scalar can carry it. Gradients,
+//! with `ȳ` the output cotangent:
 //!
 //! | op | x̄ | ȳ' |
 //! |---|---|---|
