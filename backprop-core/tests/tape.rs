@@ -578,10 +578,13 @@ fn tapes_inside_tapes_and_in_a_loop_reuse_storage_without_mixing() {
 
 /// `a == b` to within 4 ulps: `sin` and `cos` may differ in the last bits between two calls on
 /// the same input (Miri perturbs them on purpose, as a platform's libm may).
+/// Agreement to 16 ulps: the two sides evaluate `sin`/`cos` separately, which no platform
+/// rounds correctly, and Miri perturbs each such result by a few ulps on purpose (its
+/// non-deterministic floating point), so 4 ulps failed under Miri while checking nothing more.
 #[track_caller]
 fn assert_close(a: f64, b: f64) {
     assert!(
-        (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs()),
-        "{a} and {b} differ by more than 4 ulps"
+        (a - b).abs() <= 16.0 * f64::EPSILON * a.abs().max(b.abs()),
+        "{a} and {b} differ by more than 16 ulps"
     );
 }

@@ -3,8 +3,9 @@
 //!
 //! A matrix is singular by the rule of
 //! [`is_singular`](backprop_backend::conventions::is_singular) (a zero pivot, or
-//! smallest/largest pivot ≤ n·ε). [`det`] is defined and differentiable everywhere, singular
-//! matrices included; the others refuse a singular matrix with [`LinalgError::Singular`].
+//! smallest/largest pivot ≤ 100·n·ε, with ε of the backend's precision). [`det`] is defined
+//! and differentiable everywhere, singular matrices included; the others refuse a singular
+//! matrix with [`LinalgError::Singular`].
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};

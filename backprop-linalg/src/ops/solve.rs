@@ -2,9 +2,9 @@
 //! [`chol_solve`], each with a `try_` form. None of them is lifted by hmatrix-backprop.
 //!
 //! A matrix is singular by the rule of [`is_singular`] applied to its LU pivots (or to the
-//! diagonal of a triangular matrix): a zero pivot, or smallest/largest pivot ≤ n·ε. A singular
-//! system is refused with [`LinalgError::Singular`] naming the operation, never answered with
-//! NaN or infinities.
+//! diagonal of a triangular matrix): a zero pivot, or smallest/largest pivot ≤ 100·n·ε (ε of
+//! the backend's precision). A singular system is refused with [`LinalgError::Singular`]
+//! naming the operation, never answered with NaN or infinities.
 
 use crate::dim::Dim;
 use backprop_backend::conventions::is_singular;
@@ -224,8 +224,8 @@ where
 ///
 /// # Errors
 /// [`LinalgError::Singular`] if the diagonal of `A` is singular (a zero entry, or
-/// smallest/largest magnitude ≤ n·ε), [`LinalgError::NonFinite`] for NaN or infinite entries in
-/// the read triangle of `A` or in `B`; both name `triangular_solve`.
+/// smallest/largest magnitude ≤ 100·n·ε), [`LinalgError::NonFinite`] for NaN or infinite
+/// entries in the read triangle of `A` or in `B`; both name `triangular_solve`.
 pub fn try_triangular_solve<'t, N, K, B>(
     a: BVar<'t, Sq<N, B>>,
     b: BVar<'t, L<N, K, B>>,
