@@ -66,6 +66,13 @@ where
     grad_within(TOL, f, x)
 }
 
+/// The relative tolerance of two results that only rounding separates (the same quantity
+/// along two exact routes), for values of types `A` and `O`: `4500·ε` of the coarser
+/// precision, 1e-12 in `f64` and 5.4e-4 in `f32`.
+pub fn rounding_tolerance<A: Coords, O: Coords>() -> f64 {
+    4.5e3 * A::coord_epsilon().max(O::coord_epsilon())
+}
+
 /// Checks that `f` and `g` give the same value and the same gradient at `x`, up to rounding
 /// (relative `4500·ε`: 1e-12 in `f64`, 5.4e-4 in `f32`): a fused op against its spelling in
 /// simpler ops. The output cotangent is all ones.
@@ -81,7 +88,7 @@ where
         v(&mut out);
         out
     };
-    let tol = 4.5e3 * A::coord_epsilon().max(O::coord_epsilon());
+    let tol = rounding_tolerance::<A, O>();
     let (yf, gf) = backprop_core::backprop(f, x);
     let (yg, gg) = backprop_core::backprop(g, x);
     for (what, a, b) in [

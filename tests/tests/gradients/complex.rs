@@ -19,20 +19,18 @@ use backprop_linalg::{
 use backprop_tests::ComplexDouble;
 use backprop_tests::gradcheck::{
     complex_matrix, complex_vector, grad_ok, hermitian, nonzero_complex_matrix,
-    nonzero_complex_vector, nonzero_hermitian, right_half_complex_vector, run, vector,
+    nonzero_complex_vector, nonzero_hermitian, right_half_complex_vector, rounding_tolerance, run,
+    vector,
 };
 use num_complex::Complex64;
 use proptest::prelude::{Strategy, prop_assert, prop_assert_eq};
 use proptest::test_runner::TestCaseError;
 use typenum::{U2, U3, U5};
 
-/// Relative agreement of two gradients computed along different exact routes (complex ops and
-/// their real-arithmetic expansion), in units of the precision's epsilon: only rounding
-/// separates them (4500·ε: 1e-12 in `f64`, 5.4e-4 in `f32`).
-const AGREE_EPS: f64 = 4.5e3;
-
+/// Agreement of two gradients computed along different exact routes (complex ops and their
+/// real-arithmetic expansion): only rounding separates them.
 fn agree<T: Coords, U: Coords>(a: &T, b: &U) -> Result<(), TestCaseError> {
-    let agree = AGREE_EPS * T::coord_epsilon().max(U::coord_epsilon());
+    let agree = rounding_tolerance::<T, U>();
     let (a, b) = (a.to_coords(), b.to_coords());
     prop_assert_eq!(a.len(), b.len());
     let scale = a.iter().chain(&b).fold(1.0f64, |m, v| m.max(v.abs()));
