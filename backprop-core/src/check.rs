@@ -331,9 +331,11 @@ fn finding(probe: Probe, analytic: f64, numeric: f64, scale: f64, floor: f64) ->
 }
 
 /// Evaluates `f` and its vector-Jacobian products on coordinates.
-struct Prober<'a, A, F> {
+struct Prober<'a, A, B, F> {
     f: &'a F,
     x0: &'a A,
+    /// `f(x0)`: the shape every cotangent takes.
+    y0: B,
     x: Vec<f64>,
     y: Vec<f64>,
     /// Absolute step.
@@ -344,7 +346,7 @@ struct Prober<'a, A, F> {
     noise: f64,
 }
 
-impl<'a, A, B, F> Prober<'a, A, F>
+impl<'a, A, B, F> Prober<'a, A, B, F>
 where
     A: Backprop + Coords,
     B: Backprop + Coords,
@@ -352,11 +354,13 @@ where
 {
     fn new(config: &CheckConfig, f: &'a F, x0: &'a A) -> Self {
         let x = x0.to_coords();
-        let y = eval_bp(f, x0).to_coords();
+        let y0 = eval_bp(f, x0);
+        let y = y0.to_coords();
         let h = config.step * max_abs(&x).max(1.0);
         Prober {
             f,
             x0,
+            y0,
             x,
             y,
             h,
@@ -406,8 +410,7 @@ where
 
     /// The backward pass with cotangent `v`, as coordinates.
     fn vjp(&self, v: &[f64]) -> Vec<f64> {
-        let y0 = eval_bp(self.f, self.x0);
-        let seed = y0.with_coords(v);
+        let seed = self.y0.with_coords(v);
         let g = backprop_with(self.f, self.x0, seed).1.to_coords();
         assert_eq!(
             g.len(),

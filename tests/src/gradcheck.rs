@@ -327,6 +327,11 @@ pub fn scalar() -> impl Strategy<Value = f64> {
     -2.0f64..2.0
 }
 
+/// A scalar in `[-2, 2]`, in `B`'s precision.
+pub fn real_scalar<B: Backend>() -> impl Strategy<Value = B::Real> {
+    scalar().prop_map(real::<B>)
+}
+
 /// A run-time sized vector of length `n`, entries in `[-2, 2]`.
 pub fn dyn_vector<B: Backend>(n: usize) -> impl Strategy<Value = backprop_linalg::Vector<B>> {
     entries(n).prop_map(|v| rv(&v))
@@ -501,19 +506,26 @@ pub fn expect_panic(f: impl FnOnce()) -> String {
     panic_message(f).expect("expected a panic")
 }
 
-/// Asserts `|found − expected| ≤ tol` entry-wise.
+/// `xs` widened to `f64` (exactly).
+pub fn f64s<T: RealScalar>(xs: &[T]) -> Vec<f64> {
+    xs.iter().map(|x| x.to_f64_real()).collect()
+}
+
+/// Asserts `|found − expected| ≤ tol` entry-wise (`found` in any precision, compared in `f64`).
 #[track_caller]
-pub fn assert_close(found: &[f64], expected: &[f64], tol: f64) {
+pub fn assert_close<T: RealScalar>(found: &[T], expected: &[f64], tol: f64) {
     assert_eq!(found.len(), expected.len());
     for (k, (f, e)) in found.iter().zip(expected).enumerate() {
+        let f = f.to_f64_real();
         assert!((f - e).abs() <= tol, "entry {k}: {f} vs {e} ({found:?})");
     }
 }
 
-/// Asserts that a gradient equals `expected` (row-major) to 1e-12.
+/// Asserts that a gradient equals `expected` (row-major) up to rounding: `4500·ε` of `found`'s
+/// precision (1e-12 in `f64`, 5.4e-4 in `f32`).
 #[track_caller]
-pub fn assert_entries(found: &[f64], expected: &[f64]) {
-    assert_close(found, expected, 1e-12);
+pub fn assert_entries<T: RealScalar>(found: &[T], expected: &[f64]) {
+    assert_close(found, expected, 4.5e3 * T::epsilon().to_f64_real());
 }
 
 /// Naive row-major product of `a` (`m×k`) and `b` (`k×n`).

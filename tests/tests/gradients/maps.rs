@@ -2,18 +2,18 @@
 //! variables, their isolated forms (`vmap_`, `mmap_`, `zip_with_vector_`) and their closed forms
 //! (`dvmap`, `dmmap`, `dzip_with_vector`), which must agree on values.
 
+use backprop_linalg::{Backend, Elementary};
 use backprop_linalg::{
     R, dmmap, dvmap, dzip_with_vector, eval_bp, mmap, mmap_, vmap, vmap_, zip_with_vector,
     zip_with_vector_,
 };
-use backprop_tests::Double;
-use backprop_tests::gradcheck::{grad_ok, matrix, run, scalar, vector};
+use backprop_tests::gradcheck::{grad_ok, matrix, real, real_scalar, run, vector};
 use proptest::prelude::prop_assert_eq;
 use typenum::{U2, U3, U5};
 
 backprop_tests::cases! {
-    fn vmap_capturing_outer_variables_3<B: Double>() {
-        run((vector::<U3, B>(), scalar(), scalar()), |xab| {
+    fn vmap_capturing_outer_variables_3<B: Backend>() {
+        run((vector::<U3, B>(), real_scalar::<B>(), real_scalar::<B>()), |xab| {
             grad_ok(
                 |v| {
                     let (x, a, b) = v.split();
@@ -23,23 +23,23 @@ backprop_tests::cases! {
             )
         });
     }
-    fn vmap_closed_5<B: Double>() {
+    fn vmap_closed_5<B: Backend>() {
         run(vector::<U5, B>(), |x| {
             grad_ok(|x| vmap(|e| e.tanh() * e, x), &x)
         });
     }
-    fn vmap_isolated_3<B: Double>() {
+    fn vmap_isolated_3<B: Backend>() {
         run(vector::<U3, B>(), |x| {
             grad_ok(|x| vmap_(|e| e.sin() * e + e * e * e, x), &x)
         });
     }
-    fn dvmap_3<B: Double>() {
+    fn dvmap_3<B: Backend>() {
         run(vector::<U3, B>(), |x| {
-            grad_ok(|x| dvmap(|e| e.exp() / (e * e + 1.0), x), &x)
+            grad_ok(|x| dvmap(|e| e.exp() / (e * e + real::<B>(1.0)), x), &x)
         });
     }
-    fn mmap_capturing_outer_variable_3x2<B: Double>() {
-        run((matrix::<U3, U2, B>(), scalar()), |xa| {
+    fn mmap_capturing_outer_variable_3x2<B: Backend>() {
+        run((matrix::<U3, U2, B>(), real_scalar::<B>()), |xa| {
             grad_ok(
                 |v| {
                     let (x, a) = v.split();
@@ -49,19 +49,19 @@ backprop_tests::cases! {
             )
         });
     }
-    fn mmap_isolated_2x3<B: Double>() {
+    fn mmap_isolated_2x3<B: Backend>() {
         run(matrix::<U2, U3, B>(), |x| {
             grad_ok(|x| mmap_(|e| e.cos() * e, x), &x)
         });
     }
-    fn dmmap_5x2<B: Double>() {
+    fn dmmap_5x2<B: Backend>() {
         run(matrix::<U5, U2, B>(), |x| {
             grad_ok(|x| dmmap(|e| e.atan() * e, x), &x)
         });
     }
-    fn zip_with_vector_capturing_outer_variable_3<B: Double>() {
+    fn zip_with_vector_capturing_outer_variable_3<B: Backend>() {
         run(
-            (vector::<U3, B>(), vector::<U3, B>(), scalar()),
+            (vector::<U3, B>(), vector::<U3, B>(), real_scalar::<B>()),
             |xya| {
                 grad_ok(
                     |v| {
@@ -73,7 +73,7 @@ backprop_tests::cases! {
             },
         );
     }
-    fn zip_with_vector_isolated_3<B: Double>() {
+    fn zip_with_vector_isolated_3<B: Backend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -84,7 +84,7 @@ backprop_tests::cases! {
             )
         });
     }
-    fn dzip_with_vector_5<B: Double>() {
+    fn dzip_with_vector_5<B: Backend>() {
         run((vector::<U5, B>(), vector::<U5, B>()), |xy| {
             grad_ok(
                 |v| {
@@ -95,32 +95,32 @@ backprop_tests::cases! {
             )
         });
     }
-    fn zip_with_vector_same_vector_twice<B: Double>() {
+    fn zip_with_vector_same_vector_twice<B: Backend>() {
         run(vector::<U3, B>(), |x| {
             grad_ok(|x| zip_with_vector_(|p, q| p * q.exp(), x, x), &x)
         });
     }
     /// The three forms agree on values, and the closed forms take their no-gradient path under
     /// `eval_bp`.
-    fn map_forms_agree<B: Double>() {
+    fn map_forms_agree<B: Backend>() {
         run((vector::<U3, B>(), vector::<U3, B>()), |(x, y)| {
-            let expected = R::<U3, B>::from_fn(|i| x.get(i).sin() * 2.0);
-            let a = eval_bp(|x| vmap(|e| e.sin() * 2.0, x), &x);
-            let b = eval_bp(|x| vmap_(|e| e.sin() * 2.0, x), &x);
-            let c = eval_bp(|x| dvmap(|e| e.sin() * 2.0, x), &x);
+            let expected = R::<U3, B>::from_fn(|i| x.get(i).sin() * real::<B>(2.0));
+            let a = eval_bp(|x| vmap(|e| e.sin() * real::<B>(2.0), x), &x);
+            let b = eval_bp(|x| vmap_(|e| e.sin() * real::<B>(2.0), x), &x);
+            let c = eval_bp(|x| dvmap(|e| e.sin() * real::<B>(2.0), x), &x);
             prop_assert_eq!(&a, &expected);
             prop_assert_eq!(&b, &expected);
             prop_assert_eq!(&c, &expected);
-            let z = R::<U3, B>::from_fn(|i| x.get(i) * y.get(i) + 1.0);
+            let z = R::<U3, B>::from_fn(|i| x.get(i) * y.get(i) + real::<B>(1.0));
             let zs = [
-                backprop_linalg::eval_bp2(|x, y| zip_with_vector(|p, q| p * q + 1.0, x, y), &x, &y),
+                backprop_linalg::eval_bp2(|x, y| zip_with_vector(|p, q| p * q + real::<B>(1.0), x, y), &x, &y),
                 backprop_linalg::eval_bp2(
-                    |x, y| zip_with_vector_(|p, q| p * q + 1.0, x, y),
+                    |x, y| zip_with_vector_(|p, q| p * q + real::<B>(1.0), x, y),
                     &x,
                     &y,
                 ),
                 backprop_linalg::eval_bp2(
-                    |x, y| dzip_with_vector(|p, q| p * q + 1.0, x, y),
+                    |x, y| dzip_with_vector(|p, q| p * q + real::<B>(1.0), x, y),
                     &x,
                     &y,
                 ),

@@ -7,7 +7,8 @@ use backprop_linalg::StaticDim;
 use backprop_linalg::{LinalgError, Sq, eval_bp, expm, grad_bp, sqrtm, trace, try_sqrtm};
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, grad_ok, naive_mul, principal_root_input, run, small_norm,
+    assert_close, assert_fails, f64s, grad_ok, lm, naive_mul, principal_root_input,
+    rounding_tolerance, run, small_norm,
 };
 use typenum::{U2, U3, U4};
 
@@ -71,15 +72,16 @@ backprop_tests::cases! {
     }
     /// A negative eigenvalue: no principal real square root, the iteration does not converge.
     /// A zero eigenvalue: singular. Complex eigenvalues of negative real part are fine.
-    fn sqrtm_without_principal_root_errors<B: Double>() {
-        let negative = Sq::<U2, B>::from_row_major(&[-1.0, 0.0, 0.0, 2.0]);
+    fn sqrtm_without_principal_root_errors<B: Backend>() {
+        let negative = lm::<U2, U2, B>(2, 2, &[-1.0, 0.0, 0.0, 2.0]);
         let e = LinalgError::NoConvergence { op: "sqrtm" };
         assert_fails(&negative, &e, try_sqrtm, sqrtm);
         // Eigenvalues −1 ± i/2: off the negative real axis, so the principal root exists.
-        let spiral = Sq::<U2, B>::from_row_major(&[-1.0, 0.5, -0.5, -1.0]);
-        let y = eval_bp(sqrtm, &spiral).to_row_major();
-        assert_close(&naive_mul(&y, &y, 2, 2, 2), &spiral.to_row_major(), 1e-13);
-        let singular = Sq::<U2, B>::from_row_major(&[0.0, 0.0, 0.0, 1.0]);
+        let spiral = lm::<U2, U2, B>(2, 2, &[-1.0, 0.5, -0.5, -1.0]);
+        let y = f64s(&eval_bp(sqrtm, &spiral).to_row_major());
+        let tol = rounding_tolerance::<B::Real, B::Real>();
+        assert_close(&naive_mul(&y, &y, 2, 2, 2), &[-1.0, 0.5, -0.5, -1.0], tol);
+        let singular = lm::<U2, U2, B>(2, 2, &[0.0, 0.0, 0.0, 1.0]);
         let e = LinalgError::Singular { op: "sqrtm" };
         assert_fails(&singular, &e, try_sqrtm, sqrtm);
     }

@@ -5,31 +5,31 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::{
-    L, R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v,
+    R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v,
 };
-use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_entries, grad_ok, run, separated_matrix, separated_singular, separated_vector, vector,
+    assert_entries, grad_ok, lm, real, run, rv, separated_matrix, separated_singular,
+    separated_vector, vector,
 };
 use typenum::{U2, U3, U4};
 
 backprop_tests::cases! {
-    fn norm_0<B: Double>() {
+    fn norm_0<B: Backend>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_0, &x));
-        let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
-        assert_eq!(eval_bp(super::norm_0, &x), 2.0);
+        let x = rv::<U3, B>(&[0.0, 2.0, -1.0]);
+        assert_eq!(eval_bp(super::norm_0, &x), real::<B>(2.0));
     }
     fn norm_1v<B: Backend>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_1v, &x));
     }
-    fn norm_1v_sign_of_zero<B: Double>() {
-        let x = R::<U3, B>::from_slice(&[0.0, 2.0, -1.0]);
+    fn norm_1v_sign_of_zero<B: Backend>() {
+        let x = rv::<U3, B>(&[0.0, 2.0, -1.0]);
         assert_entries(&grad_bp(super::norm_1v, &x).to_vec(), &[0.0, 1.0, -1.0]);
     }
     fn norm_2v<B: Backend>() {
         run(vector::<U4, B>(), |x| grad_ok(super::norm_2v, &x));
     }
-    fn norm_2v_at_zero<B: Double>() {
+    fn norm_2v_at_zero<B: Backend>() {
         let g = grad_bp(super::norm_2v, &R::<U3, B>::zeros());
         assert_entries(&g.to_vec(), &[0.0, 0.0, 0.0]);
     }
@@ -40,8 +40,8 @@ backprop_tests::cases! {
     }
     /// Regression: tied maximisers share the cotangent (hmatrix-backprop gives each the full
     /// `ȳ`).
-    fn norm_inf_v_ties_regression<B: Double>() {
-        let x = R::<U4, B>::from_slice(&[3.0, -3.0, 1.0, 3.0]);
+    fn norm_inf_v_ties_regression<B: Backend>() {
+        let x = rv::<U4, B>(&[3.0, -3.0, 1.0, 3.0]);
         let g = grad_bp(super::norm_inf_v, &x);
         let t = 1.0 / 3.0;
         assert_entries(&g.to_vec(), &[t, -t, 0.0, t]);
@@ -57,8 +57,8 @@ backprop_tests::cases! {
         });
     }
     /// Regression: two columns tie for the largest absolute sum; each gets half of `ȳ`.
-    fn norm_1m_ties_regression<B: Double>() {
-        let a = L::<U2, U3, B>::from_row_major(&[1.0, -2.0, 0.5, 2.0, 1.0, 0.0]);
+    fn norm_1m_ties_regression<B: Backend>() {
+        let a = lm::<U2, U3, B>(2, 3, &[1.0, -2.0, 0.5, 2.0, 1.0, 0.0]);
         let g = grad_bp(super::norm_1m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.5, 0.5, 0.0]);
     }
@@ -73,8 +73,8 @@ backprop_tests::cases! {
         });
     }
     /// Regression: two rows tie for the largest absolute sum; each gets half of `ȳ`.
-    fn norm_inf_m_ties_regression<B: Double>() {
-        let a = L::<U3, U2, B>::from_row_major(&[1.0, -2.0, 0.5, 0.0, -2.5, 0.5]);
+    fn norm_inf_m_ties_regression<B: Backend>() {
+        let a = lm::<U3, U2, B>(3, 2, &[1.0, -2.0, 0.5, 0.0, -2.5, 0.5]);
         let g = grad_bp(super::norm_inf_m, &a);
         assert_entries(&g.to_row_major(), &[0.5, -0.5, 0.0, 0.0, -0.5, 0.5]);
     }

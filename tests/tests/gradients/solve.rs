@@ -10,7 +10,7 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, grad_ok, invertible, matrix, run, triangular, vector,
+    assert_close, assert_fails, grad_ok, invertible, lm, matrix, run, rv, triangular, vector,
 };
 use typenum::{U1, U2, U3, U4};
 
@@ -90,9 +90,9 @@ backprop_tests::cases! {
         let x = backprop_linalg::eval_bp2(|a, b| triangular_solve(a, b, Triangle::Lower), &a, &b);
         assert_close(&x.to_row_major(), &[1.0, 2.0], 1e-15);
     }
-    fn singular_solve_errors<B: Double>() {
-        let singular = Sq::<U2, B>::from_row_major(&[1.0, 2.0, 2.0, 4.0]);
-        let b = L::<U2, U1, B>::from_row_major(&[1.0, 1.0]);
+    fn singular_solve_errors<B: Backend>() {
+        let singular = lm::<U2, U2, B>(2, 2, &[1.0, 2.0, 2.0, 4.0]);
+        let b = lm::<U2, U1, B>(2, 1, &[1.0, 1.0]);
         let ab = (singular.clone(), b.clone());
         let e = LinalgError::Singular { op: "lin_solve" };
         assert_fails(
@@ -101,7 +101,7 @@ backprop_tests::cases! {
             |v| try_lin_solve(v.split().0, v.split().1),
             |v| lin_solve(v.split().0, v.split().1),
         );
-        let abv = (singular.clone(), R::<U2, B>::from_slice(&[1.0, 1.0]));
+        let abv = (singular.clone(), rv::<U2, B>(&[1.0, 1.0]));
         assert_fails(
             &abv,
             &e,
@@ -110,7 +110,7 @@ backprop_tests::cases! {
         );
         let e = LinalgError::Singular { op: "slogdet" };
         assert_fails(&singular, &e, try_slogdet, slogdet);
-        let zero_diag = Sq::<U2, B>::from_row_major(&[1.0, 5.0, 3.0, 0.0]);
+        let zero_diag = lm::<U2, U2, B>(2, 2, &[1.0, 5.0, 3.0, 0.0]);
         let tb = (zero_diag, b);
         let e = LinalgError::Singular {
             op: "triangular_solve",

@@ -19,8 +19,8 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, matrix, run, scalar, spd,
-    sym_separated, symmetric, vector,
+    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, matrix, real, real_scalar, run,
+    rv, spd, sym_separated, symmetric, vector,
 };
 use proptest::prelude::*;
 use typenum::{U1, U2, U3, U4, U5};
@@ -60,11 +60,11 @@ where
     });
 }
 
-fn konst_case<B: Double, T>()
+fn konst_case<B: Backend, T>()
 where
     T: backprop_linalg::StaticallySized<B> + backprop_linalg::Coords,
 {
-    run(scalar(), |x| grad_ok(konst::<T, B>, &x));
+    run(real_scalar::<B>(), |x| grad_ok(konst::<T, B>, &x));
 }
 
 backprop_tests::cases! {
@@ -121,8 +121,8 @@ backprop_tests::cases! {
             Ok(())
         });
     }
-    fn vec2<B: Double>() {
-        run((scalar(), scalar()), |xy| {
+    fn vec2<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>()), |xy| {
             grad_ok(
                 |v| {
                     let (x, y) = v.split();
@@ -132,8 +132,8 @@ backprop_tests::cases! {
             )
         });
     }
-    fn vec3<B: Double>() {
-        run((scalar(), scalar(), scalar()), |xyz| {
+    fn vec3<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>(), real_scalar::<B>()), |xyz| {
             grad_ok(
                 |v| {
                     let (x, y, z) = v.split();
@@ -143,8 +143,8 @@ backprop_tests::cases! {
             )
         });
     }
-    fn vec4<B: Double>() {
-        run((scalar(), scalar(), scalar(), scalar()), |xyzw| {
+    fn vec4<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>(), real_scalar::<B>(), real_scalar::<B>()), |xyzw| {
             grad_ok(
                 |v| {
                     let (x, y, z, w) = v.split();
@@ -154,14 +154,14 @@ backprop_tests::cases! {
             )
         });
     }
-    fn vector_3<B: Double>() {
-        run(prop::array::uniform3(scalar()), |xs| {
+    fn vector_3<B: Backend>() {
+        run(prop::array::uniform3(real_scalar::<B>()), |xs| {
             grad_ok(|v| super::vector_op::<U3, B>(&v.split()), &xs)
         });
     }
-    fn vector_5_reused_scalars<B: Double>() {
+    fn vector_5_reused_scalars<B: Backend>() {
         // One scalar used in several entries accumulates every contribution.
-        run((scalar(), scalar()), |ab| {
+        run((real_scalar::<B>(), real_scalar::<B>()), |ab| {
             grad_ok(
                 |v| {
                     let (a, b) = v.split();
@@ -171,8 +171,8 @@ backprop_tests::cases! {
             )
         });
     }
-    fn snoc_3<B: Double>() {
-        run((vector::<U3, B>(), scalar()), |xs| {
+    fn snoc_3<B: Backend>() {
+        run((vector::<U3, B>(), real_scalar::<B>()), |xs| {
             grad_ok(
                 |v| {
                     let (x, s) = v.split();
@@ -217,8 +217,8 @@ backprop_tests::cases! {
             grad_ok(|x| head_tail(x).split().1, &x)
         });
     }
-    fn linspace_3<B: Double>() {
-        run((scalar(), scalar()), |lu| {
+    fn linspace_3<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>()), |lu| {
             grad_ok(
                 |v| {
                     let (l, u) = v.split();
@@ -228,8 +228,8 @@ backprop_tests::cases! {
             )
         });
     }
-    fn linspace_5<B: Double>() {
-        run((scalar(), scalar()), |lu| {
+    fn linspace_5<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>()), |lu| {
             grad_ok(
                 |v| {
                     let (l, u) = v.split();
@@ -241,8 +241,8 @@ backprop_tests::cases! {
     }
     /// Regression (hmatrix-backprop): `linspace @1` divides by n − 1 = 0 and gives a NaN
     /// gradient. Here the single point is the midpoint, and both ends get half its cotangent.
-    fn linspace_1_regression<B: Double>() {
-        run((scalar(), scalar()), |lu| {
+    fn linspace_1_regression<B: Backend>() {
+        run((real_scalar::<B>(), real_scalar::<B>()), |lu| {
             grad_ok(
                 |v| {
                     let (l, u) = v.split();
@@ -251,15 +251,16 @@ backprop_tests::cases! {
                 &lu,
             )
         });
+        let [one, four] = [1.0, 4.0].map(real::<B>);
         let (y, (dl, du)) =
-            backprop_linalg::backprop2(|l, u| sum_elements(linspace::<U1, B>(l, u)), &1.0, &4.0);
-        assert_eq!((y, dl, du), (2.5, 0.5, 0.5));
+            backprop_linalg::backprop2(|l, u| sum_elements(linspace::<U1, B>(l, u)), &one, &four);
+        assert_eq!([y, dl, du], [2.5, 0.5, 0.5].map(real::<B>));
         let (y0, (dl0, du0)) = backprop_linalg::backprop2(
             |l, u| sum_elements(linspace::<typenum::U0, B>(l, u)),
-            &1.0,
-            &4.0,
+            &one,
+            &four,
         );
-        assert_eq!((y0, dl0, du0), (0.0, 0.0, 0.0));
+        assert_eq!([y0, dl0, du0], [0.0; 3].map(real::<B>));
     }
     fn linspace_values<B: Double>() {
         let y: R<U5, B> = eval_bp(|l| linspace(l, l.tape().constant(3.0)), &1.0);
@@ -345,13 +346,13 @@ backprop_tests::cases! {
         let i: L<U3, U3, B> = eye();
         assert_eq!(i.to_row_major(), vec![1., 0., 0., 0., 1., 0., 0., 0., 1.]);
     }
-    fn matrix_3x2<B: Double>() {
-        run(prop::array::uniform6(scalar()), |xs| {
+    fn matrix_3x2<B: Backend>() {
+        run(prop::array::uniform6(real_scalar::<B>()), |xs| {
             grad_ok(|v| super::matrix_op::<U3, U2, B>(&v.split()), &xs)
         });
     }
-    fn matrix_2x3<B: Double>() {
-        run(prop::array::uniform6(scalar()), |xs| {
+    fn matrix_2x3<B: Backend>() {
+        run(prop::array::uniform6(real_scalar::<B>()), |xs| {
             grad_ok(|v| super::matrix_op::<U2, U3, B>(&v.split()), &xs)
         });
     }
@@ -409,10 +410,10 @@ backprop_tests::cases! {
             Ok(())
         });
     }
-    fn konst_vector_3<B: Double>() {
+    fn konst_vector_3<B: Backend>() {
         konst_case::<B, R<U3, B>>();
     }
-    fn konst_matrix_3x2<B: Double>() {
+    fn konst_matrix_3x2<B: Backend>() {
         konst_case::<B, L<U3, U2, B>>();
     }
     fn extract_v_3<B: Backend>() {
@@ -446,8 +447,8 @@ backprop_tests::cases! {
             grad_ok(|a| take_diag(a) * take_diag(a * a), &a)
         });
     }
-    fn diag_r_3x2<B: Double>() {
-        run((scalar(), vector::<U2, B>()), |cv| {
+    fn diag_r_3x2<B: Backend>() {
+        run((real_scalar::<B>(), vector::<U2, B>()), |cv| {
             grad_ok(
                 |v| {
                     let (c, x) = v.split();
@@ -457,8 +458,8 @@ backprop_tests::cases! {
             )
         });
     }
-    fn diag_r_2x3<B: Double>() {
-        run((scalar(), vector::<U2, B>()), |cv| {
+    fn diag_r_2x3<B: Backend>() {
+        run((real_scalar::<B>(), vector::<U2, B>()), |cv| {
             grad_ok(
                 |v| {
                     let (c, x) = v.split();
@@ -470,8 +471,8 @@ backprop_tests::cases! {
     }
     /// Regression (hmatrix-backprop): `diagR` with k = 3 ≠ min(5, 4) crashes in the original
     /// (its disabled test used these sizes). The rest of the diagonal holds `c`.
-    fn diag_r_5x4_k3_regression<B: Double>() {
-        run((scalar(), vector::<U3, B>()), |cv| {
+    fn diag_r_5x4_k3_regression<B: Backend>() {
+        run((real_scalar::<B>(), vector::<U3, B>()), |cv| {
             grad_ok(
                 |v| {
                     let (c, x) = v.split();
@@ -480,18 +481,19 @@ backprop_tests::cases! {
                 &cv,
             )
         });
-        let v: R<U3, B> = R::from_slice(&[1.0, 2.0, 3.0]);
-        let y: L<U5, U4, B> = eval_bp(|v| diag_r(v.tape().constant(7.0), v), &v);
+        let v: R<U3, B> = rv(&[1.0, 2.0, 3.0]);
+        let seven = real::<B>(7.0);
+        let y: L<U5, U4, B> = eval_bp(|v| diag_r(v.tape().constant(seven), v), &v);
         for i in 0..5 {
             for j in 0..4 {
-                let expected = if i == j && i < 3 { v.get(i) } else { 7.0 };
+                let expected = if i == j && i < 3 { v.get(i) } else { seven };
                 assert_eq!(y.get(i, j), expected, "entry ({i}, {j})");
             }
         }
     }
     /// The vector is longer than the diagonal: its extra entries are unused (zero gradient).
-    fn diag_r_3x2_k4<B: Double>() {
-        run((scalar(), vector::<U4, B>()), |cv| {
+    fn diag_r_3x2_k4<B: Backend>() {
+        run((real_scalar::<B>(), vector::<U4, B>()), |cv| {
             grad_ok(
                 |v| {
                     let (c, x) = v.split();
@@ -502,11 +504,11 @@ backprop_tests::cases! {
         });
         let (dc, dv) = grad_bp2(
             |c, v: BVar<'_, R<U4, B>>| sum_elements(diag_r::<U3, U2, _, B>(c, v)),
-            &0.5,
-            &R::from_slice(&[1.0, 2.0, 3.0, 4.0]),
+            &real::<B>(0.5),
+            &rv(&[1.0, 2.0, 3.0, 4.0]),
         );
-        assert_eq!(dc, 4.0);
-        assert_eq!(dv.to_vec(), vec![1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(dc, real::<B>(4.0));
+        assert_eq!(dv.to_vec(), [1.0, 1.0, 0.0, 0.0].map(real::<B>));
     }
     fn create_wrong_shape_is_an_error<B: Double>() {
         let v: Vector<B> = Vector::from_slice(&[1.0, 2.0]);

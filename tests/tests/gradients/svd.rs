@@ -9,13 +9,10 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
-use backprop_linalg::{
-    Join, L, Sq, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr,
-};
-use backprop_tests::Double;
+use backprop_linalg::{Join, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr};
 use backprop_tests::gauge::{sandwich, squares, thin_sandwich, thin_squares, u_vt};
 use backprop_tests::gradcheck::{
-    assert_close, assert_entries, grad_ok, panic_message, run, separated_singular,
+    assert_entries, grad_ok, lm, panic_message, run, separated_singular,
 };
 use typenum::{U2, U3, U4, U5};
 
@@ -132,8 +129,8 @@ backprop_tests::cases! {
     fn svd_3x4<B: Backend>() {
         svd_values_case::<B, U3, U4>();
     }
-    fn svd_pads_with_zeros<B: Double>() {
-        let a = L::<U2, U3, B>::from_row_major(&[3.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
+    fn svd_pads_with_zeros<B: Backend>() {
+        let a = lm::<U2, U3, B>(2, 3, &[3.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
         let s = eval_bp(svd, &a).to_vec();
         assert_entries(&s, &[3.0, 2.0, 0.0]);
     }
@@ -154,8 +151,8 @@ backprop_tests::cases! {
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
     /// the backward pass panic with a message (never NaN).
-    fn svd_repeated_singular_values<B: Double>() {
-        let a = Sq::<U3, B>::from_row_major(&[2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0]);
+    fn svd_repeated_singular_values<B: Backend>() {
+        let a = lm::<U3, U3, B>(3, 3, &[2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0]);
         let g = grad_bp(|a| svd_(a).split().1, &a);
         assert_entries(
             &g.to_row_major(),
@@ -206,10 +203,10 @@ backprop_tests::cases! {
     }
     /// At a repeated singular value, σ alone has a finite gradient; a cotangent on `U` makes
     /// the backward pass panic with a message naming the op (never NaN).
-    fn svd_tall_repeated_singular_values<B: Double>() {
-        let a = L::<U3, U2, B>::from_row_major(&[2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+    fn svd_tall_repeated_singular_values<B: Backend>() {
+        let a = lm::<U3, U2, B>(3, 2, &[2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
         let g = grad_bp(|a| svd_tall(a).split().1, &a);
-        assert_close(&g.to_row_major(), &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 1e-12);
+        assert_entries(&g.to_row_major(), &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
         let message = panic_message(|| {
             grad_bp(|a| thin_squares(svd_tall(a).split().0), &a);
         })
