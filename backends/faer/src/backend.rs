@@ -1,12 +1,12 @@
 //! `LinalgBackend` for [`Faer`]: storage is `faer::Mat` / `faer::Col`, products are faer's GEMM.
 
-use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
-use faer::traits::ComplexField;
+use backprop_backend::{LinalgBackend, RealScalar, Transpose};
 use faer::{Col, Mat};
 
-use crate::{Faer, kernels};
+use crate::Faer;
+use crate::kernels::FaerScalar;
 
-impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Faer<P> {
+impl<P: RealScalar, T: FaerScalar> LinalgBackend<T> for Faer<P> {
     type Vector = Col<T>;
     type Matrix = Mat<T>;
     const NAME: &'static str = "faer";
@@ -93,10 +93,10 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Faer<P> {
         tb: Transpose,
         beta: T,
     ) {
-        kernels::gemm(c.as_mut(), alpha, a.as_ref(), ta, b.as_ref(), tb, beta);
+        T::gemm(c.as_mut(), alpha, a.as_ref(), ta, b.as_ref(), tb, beta);
     }
     fn gemv_unchecked(y: &mut Col<T>, alpha: T, a: &Mat<T>, ta: Transpose, x: &Col<T>, beta: T) {
-        kernels::gemm(
+        T::gemm(
             y.as_mat_mut(),
             alpha,
             a.as_ref(),
@@ -135,7 +135,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Faer<P> {
     fn outer(x: &Col<T>, y: &Col<T>) -> Mat<T> {
         // A rank-one GEMM: vectorised, unlike an entry-by-entry fill.
         let mut a = Mat::zeros(x.nrows(), y.nrows());
-        kernels::gemm(
+        T::gemm(
             a.as_mut(),
             T::one(),
             x.as_mat(),
@@ -147,7 +147,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Faer<P> {
         a
     }
     fn ger_unchecked(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) {
-        kernels::gemm(
+        T::gemm(
             a.as_mut(),
             alpha,
             x.as_mat(),

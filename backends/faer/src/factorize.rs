@@ -3,13 +3,13 @@
 
 use backprop_backend::{Factorize, Lu, RealScalar, Transpose, Triangle};
 use faer::Mat;
-use faer::traits::RealField;
 
-use crate::{Faer, kernels};
+use crate::Faer;
+use crate::kernels::FaerReal;
 
-impl<P: RealScalar, T: RealScalar + RealField> Factorize<T> for Faer<P> {
+impl<P: RealScalar, T: FaerReal> Factorize<T> for Faer<P> {
     fn lu_raw(a: &Mat<T>) -> Lu<Mat<T>, T> {
-        let (l, u, perm, perm_sign) = kernels::lu(a.as_ref());
+        let (l, u, perm, perm_sign) = T::lu(a.as_ref());
         Lu {
             l,
             u,
@@ -18,18 +18,18 @@ impl<P: RealScalar, T: RealScalar + RealField> Factorize<T> for Faer<P> {
         }
     }
     fn solve_triangular_raw(a: &Mat<T>, b: &Mat<T>, tri: Triangle, trans: Transpose) -> Mat<T> {
-        kernels::solve_triangular(a.as_ref(), b.as_ref(), tri, trans)
+        T::solve_triangular(a.as_ref(), b.as_ref(), tri, trans)
     }
     fn cholesky_raw(a: &Mat<T>) -> Option<Mat<T>> {
-        kernels::cholesky(a.as_ref())
+        T::cholesky(a.as_ref())
     }
     fn sym_eigen_raw(a: &Mat<T>) -> Option<(Vec<T>, Mat<T>)> {
-        kernels::sym_eigen(a.as_ref())
+        T::sym_eigen(a.as_ref())
     }
     fn svd_raw(a: &Mat<T>, full: bool) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
-        kernels::svd(a.as_ref(), full)
+        T::svd(a.as_ref(), full)
     }
     fn qr_raw(a: &Mat<T>, full: bool) -> (Mat<T>, Mat<T>) {
-        kernels::qr(a.as_ref(), full)
+        T::qr(a.as_ref(), full)
     }
 }

@@ -1,9 +1,21 @@
-//! faer routines on borrowed views, shared by this backend and by `backprop-ndarray`.
+//! faer routines on borrowed views, shared by this backend and by `backprop-ndarray`: the
+//! product ([`FaerScalar::gemm`]) and the decompositions ([`FaerReal`]).
 //!
-//! Each function takes [`MatRef`]/[`MatMut`] views, so a caller whose storage is not a
+//! Each routine takes [`MatRef`]/[`MatMut`] views, so a caller whose storage is not a
 //! [`faer::Mat`] (an ndarray array, say) can use it without copying its input. They assume the
 //! validation that [`backprop_backend::Factorize`]'s provided methods perform (finite, square
 //! where needed, non-empty) and return factors before the shared sign/order conventions.
+//!
+//! # Why the routines are trait methods of the scalar
+//! faer's algorithms are generic over the scalar, and a generic function is compiled in the
+//! crate that names its type arguments. Called from generic code (the backends are generic over
+//! their precision), faer's SVD, QR, ... would be compiled again in every crate that uses a
+//! backend, at that crate's optimisation level: unoptimised in a debug build or a test binary,
+//! where they ran about 6× slower than optimised (the gradient suite's QR and SVD cases spent
+//! 80% of their time in unoptimised faer code). Implementing [`FaerScalar`] and [`FaerReal`]
+//! for the four scalars *here* compiles each routine once, in this crate, with the
+//! optimisation the workspace gives its backends (`[profile.dev.package.backprop-faer]`), and
+//! every caller links to that copy.
 
 use backprop_backend::{RealScalar, Scalar, Transpose, Triangle};
 use faer::diag::Diag;
@@ -11,8 +23,108 @@ use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::{cholesky, evd, householder, lu, matmul, qr, svd, triangular_solve};
 use faer::traits::{ComplexField, RealField};
 use faer::{Accum, Conj, Mat, MatMut, MatRef};
+use num_complex::Complex;
 
 use crate::parallelism::par;
+
+/// A scalar faer multiplies here: `f32`, `f64`, `Complex<f32>`, `Complex<f64>`.
+pub trait FaerScalar: Scalar + ComplexField {
+    /// `C = alpha·op(A)·op(B) + beta·C` (shapes already checked). With `beta = 0`, `C` is not
+    /// read.
+    fn gemm(
+        c: MatMut<'_, Self>,
+        alpha: Self,
+        a: MatRef<'_, Self>,
+        ta: Transpose,
+        b: MatRef<'_, Self>,
+        tb: Transpose,
+        beta: Self,
+    );
+}
+
+/// A real scalar faer factorizes here: `f32` and `f64`.
+pub trait FaerReal: FaerScalar + RealScalar + RealField {
+    /// `P·A = L·U` with partial pivoting: `(L, U, perm, det(P))`, `perm[i]` the row of `A`
+    /// that is row `i` of `P·A`.
+    fn lu(a: MatRef<'_, Self>) -> (Mat<Self>, Mat<Self>, Vec<usize>, Self);
+    /// Solves `op(A)·X = B` for triangular `A`, reading only the `tri` triangle (`trans` is
+    /// `No` or `Yes`).
+    fn solve_triangular(
+        a: MatRef<'_, Self>,
+        b: MatRef<'_, Self>,
+        tri: Triangle,
+        trans: Transpose,
+    ) -> Mat<Self>;
+    /// Lower Cholesky factor (reading the lower triangle of `A`), or `None` if `A` is not
+    /// positive definite.
+    fn cholesky(a: MatRef<'_, Self>) -> Option<Mat<Self>>;
+    /// Eigenvalues (ascending, faer's order) and eigenvectors of a symmetric matrix, or `None`
+    /// if the iteration failed.
+    fn sym_eigen(a: MatRef<'_, Self>) -> Option<(Vec<Self>, Mat<Self>)>;
+    /// SVD `A = U·diag(s)·Vᵀ`, thin or full, or `None` if the iteration failed.
+    fn svd(a: MatRef<'_, Self>, full: bool) -> Option<(Mat<Self>, Vec<Self>, Mat<Self>)>;
+    /// Householder QR `A = Q·R`: thin (`Q m×k`, `R k×n`) or full (`Q m×m`, `R m×n`).
+    fn qr(a: MatRef<'_, Self>, full: bool) -> (Mat<Self>, Mat<Self>);
+}
+
+// Each method is a non-generic function of this crate, so it (and the faer code it calls) is
+// compiled here; `inline(never)` keeps the compiler from copying it into callers.
+macro_rules! faer_scalar {
+    ($($t:ty),*) => {$(
+        impl FaerScalar for $t {
+            #[inline(never)]
+            fn gemm(
+                c: MatMut<'_, Self>,
+                alpha: Self,
+                a: MatRef<'_, Self>,
+                ta: Transpose,
+                b: MatRef<'_, Self>,
+                tb: Transpose,
+                beta: Self,
+            ) {
+                gemm(c, alpha, a, ta, b, tb, beta);
+            }
+        }
+    )*};
+}
+faer_scalar!(f32, f64, Complex<f32>, Complex<f64>);
+
+macro_rules! faer_real {
+    ($($t:ty),*) => {$(
+        impl FaerReal for $t {
+            #[inline(never)]
+            fn lu(a: MatRef<'_, Self>) -> (Mat<Self>, Mat<Self>, Vec<usize>, Self) {
+                lu(a)
+            }
+            #[inline(never)]
+            fn solve_triangular(
+                a: MatRef<'_, Self>,
+                b: MatRef<'_, Self>,
+                tri: Triangle,
+                trans: Transpose,
+            ) -> Mat<Self> {
+                solve_triangular(a, b, tri, trans)
+            }
+            #[inline(never)]
+            fn cholesky(a: MatRef<'_, Self>) -> Option<Mat<Self>> {
+                cholesky(a)
+            }
+            #[inline(never)]
+            fn sym_eigen(a: MatRef<'_, Self>) -> Option<(Vec<Self>, Mat<Self>)> {
+                sym_eigen(a)
+            }
+            #[inline(never)]
+            fn svd(a: MatRef<'_, Self>, full: bool) -> Option<(Mat<Self>, Vec<Self>, Mat<Self>)> {
+                svd(a, full)
+            }
+            #[inline(never)]
+            fn qr(a: MatRef<'_, Self>, full: bool) -> (Mat<Self>, Mat<Self>) {
+                qr(a, full)
+            }
+        }
+    )*};
+}
+faer_real!(f32, f64);
 
 /// Runs `f` with a scratch stack of the requested size.
 fn with_stack<R>(req: StackReq, f: impl FnOnce(&mut MemStack) -> R) -> R {
@@ -30,7 +142,7 @@ fn op_view<T: ComplexField>(a: MatRef<'_, T>, t: Transpose) -> (MatRef<'_, T>, C
 }
 
 /// `C = alpha·op(A)·op(B) + beta·C` (shapes already checked). With `beta = 0`, `C` is not read.
-pub fn gemm<T: Scalar + ComplexField>(
+fn gemm<T: Scalar + ComplexField>(
     mut c: MatMut<'_, T>,
     alpha: T,
     a: MatRef<'_, T>,
@@ -88,7 +200,7 @@ fn clear_upper_simd_state() {
 
 /// `P·A = L·U` with partial pivoting: `(L, U, perm, det(P))`, `perm[i]` the row of `A` that is
 /// row `i` of `P·A`.
-pub fn lu<T: RealScalar + RealField>(a: MatRef<'_, T>) -> (Mat<T>, Mat<T>, Vec<usize>, T) {
+fn lu<T: RealScalar + RealField>(a: MatRef<'_, T>) -> (Mat<T>, Mat<T>, Vec<usize>, T) {
     let n = a.nrows();
     let mut f = a.to_owned();
     let mut fwd = vec![0usize; n];
@@ -119,7 +231,7 @@ pub fn lu<T: RealScalar + RealField>(a: MatRef<'_, T>) -> (Mat<T>, Mat<T>, Vec<u
 
 /// Solves `op(A)·X = B` for triangular `A`, reading only the `tri` triangle (`trans` is `No` or
 /// `Yes`).
-pub fn solve_triangular<T: RealScalar + RealField>(
+fn solve_triangular<T: RealScalar + RealField>(
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
     tri: Triangle,
@@ -144,7 +256,7 @@ pub fn solve_triangular<T: RealScalar + RealField>(
 
 /// Lower Cholesky factor (reading the lower triangle of `A`), or `None` if `A` is not positive
 /// definite.
-pub fn cholesky<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<Mat<T>> {
+fn cholesky<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<Mat<T>> {
     let n = a.nrows();
     let mut l = a.to_owned();
     let p = par();
@@ -164,7 +276,7 @@ pub fn cholesky<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<Mat<T>> {
 
 /// Eigenvalues (ascending, faer's order) and eigenvectors of a symmetric matrix, or `None` if
 /// the iteration failed.
-pub fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>, Mat<T>)> {
+fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>, Mat<T>)> {
     let n = a.nrows();
     let mut u = Mat::<T>::zeros(n, n);
     let mut s = Diag::<T>::zeros(n);
@@ -186,7 +298,7 @@ pub fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>,
 }
 
 /// SVD `A = U·diag(s)·Vᵀ`, thin or full, or `None` if the iteration failed.
-pub fn svd<T: RealScalar + RealField>(
+fn svd<T: RealScalar + RealField>(
     a: MatRef<'_, T>,
     full: bool,
 ) -> Option<(Mat<T>, Vec<T>, Mat<T>)> {
@@ -218,7 +330,7 @@ pub fn svd<T: RealScalar + RealField>(
 }
 
 /// Householder QR `A = Q·R`: thin (`Q m×k`, `R k×n`) or full (`Q m×m`, `R m×n`).
-pub fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, Mat<T>) {
+fn qr<T: RealScalar + RealField>(a: MatRef<'_, T>, full: bool) -> (Mat<T>, Mat<T>) {
     let (m, n) = a.shape();
     let k = m.min(n);
     let mut f = a.to_owned();

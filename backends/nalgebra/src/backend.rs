@@ -2,29 +2,13 @@
 //! BLAS-style `gemm`/`gemv` and their
 //! transposed-left forms `gemm_tr`/`gemm_ad`/`gemv_tr`/`gemv_ad`.
 
-use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
-use std::borrow::Cow;
-
-use nalgebra::{ComplexField, DMatrix, DVector};
+use backprop_backend::{LinalgBackend, RealScalar, Transpose};
+use nalgebra::{DMatrix, DVector};
 
 use crate::Nalgebra;
+use crate::kernels::NalgebraScalar;
 
-/// `op(B)` for the right operand of a product: borrowed when no transpose is needed, otherwise
-/// materialised.
-///
-/// nalgebra's `gemm` has variants that transpose the *left* operand (`gemm_tr`, `gemm_ad`) but
-/// none for the right one, and strided transposed views cannot be used instead: nalgebra 0.35's
-/// generic BLAS kernel (`axcpy_uninit`) walks the whole underlying slice of a column view whose
-/// row stride is not 1, reading out of bounds. So a transposed right operand is copied.
-fn op_owned<T: Scalar + ComplexField>(b: &DMatrix<T>, t: Transpose) -> Cow<'_, DMatrix<T>> {
-    match t {
-        Transpose::No => Cow::Borrowed(b),
-        Transpose::Yes => Cow::Owned(b.transpose()),
-        Transpose::Adjoint => Cow::Owned(b.adjoint()),
-    }
-}
-
-impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra<P> {
+impl<P: RealScalar, T: NalgebraScalar> LinalgBackend<T> for Nalgebra<P> {
     type Vector = DVector<T>;
     type Matrix = DMatrix<T>;
     const NAME: &'static str = "nalgebra";
@@ -94,16 +78,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra<P> {
         tb: Transpose,
         beta: T,
     ) {
-        if beta == T::zero() {
-            // BLAS semantics: with beta = 0 the old contents (NaN included) must not leak in.
-            c.fill(T::zero());
-        }
-        let b = op_owned(b, tb);
-        match ta {
-            Transpose::No => c.gemm(alpha, a, &*b, beta),
-            Transpose::Yes => c.gemm_tr(alpha, a, &*b, beta),
-            Transpose::Adjoint => c.gemm_ad(alpha, a, &*b, beta),
-        }
+        T::gemm(c, alpha, a, ta, b, tb, beta);
     }
     fn gemv_unchecked(
         y: &mut DVector<T>,
@@ -113,14 +88,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Nalgebra<P> {
         x: &DVector<T>,
         beta: T,
     ) {
-        if beta == T::zero() {
-            y.fill(T::zero());
-        }
-        match ta {
-            Transpose::No => y.gemv(alpha, a, x, beta),
-            Transpose::Yes => y.gemv_tr(alpha, a, x, beta),
-            Transpose::Adjoint => y.gemv_ad(alpha, a, x, beta),
-        }
+        T::gemv(y, alpha, a, ta, x, beta);
     }
 
     // Faster library forms of optional hooks and provided methods.

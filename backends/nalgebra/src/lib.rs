@@ -24,6 +24,7 @@
 mod backend;
 pub mod convert;
 mod factorize;
+pub mod kernels;
 
 use core::marker::PhantomData;
 

@@ -8,10 +8,9 @@
 //! matrices costs nothing for contiguous arrays (see [`crate::views`]), so GEMM and GEMV are
 //! routed through faer and the ndarray backend does not leave half the machine unused.
 
-use backprop_backend::{LinalgBackend, RealScalar, Scalar, Transpose};
-use backprop_faer::kernels;
+use backprop_backend::{LinalgBackend, RealScalar, Transpose};
+use backprop_faer::kernels::FaerScalar;
 use faer::ColRef;
-use faer::traits::ComplexField;
 use ndarray::{Array, Array1, Array2, Axis, Dimension, Zip};
 
 use crate::Ndarray;
@@ -20,7 +19,7 @@ use crate::views::{
     with_mat_ref,
 };
 
-impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Ndarray<P> {
+impl<P: RealScalar, T: FaerScalar> LinalgBackend<T> for Ndarray<P> {
     type Vector = Array1<T>;
     type Matrix = Array2<T>;
     const NAME: &'static str = "ndarray";
@@ -92,7 +91,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Ndarray<P> {
     ) {
         with_mat_ref(a, |av| {
             with_mat_ref(b, |bv| {
-                with_mat_mut(c, |cv| kernels::gemm(cv, alpha, av, ta, bv, tb, beta))
+                with_mat_mut(c, |cv| T::gemm(cv, alpha, av, ta, bv, tb, beta))
             })
         });
     }
@@ -107,7 +106,7 @@ impl<P: RealScalar, T: Scalar + ComplexField> LinalgBackend<T> for Ndarray<P> {
         let product = |xv: ColRef<'_, T>| {
             with_mat_ref(a, |av| {
                 with_col_mut(y, |yv| {
-                    kernels::gemm(
+                    T::gemm(
                         yv.as_mat_mut(),
                         alpha,
                         av,
