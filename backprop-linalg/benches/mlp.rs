@@ -4,7 +4,9 @@
 //! `#[derive(Backprop)]` struct. For each backend, side by side:
 //!
 //! - `grad`: gradient of all parameters for one sample, autodiff vs a hand-written backward pass
-//!   on the same backend;
+//!   on the same backend's primitives (what the tape adds over those primitives; the baseline
+//!   written directly against each library, which the speed targets are held to, is
+//!   `benches/network/native.rs`, measured by `benches/paired.rs`);
 //! - `grad_batch`: the same for a batch of 128 samples as a matrix;
 //! - `run`: the forward pass alone, `eval_bp` vs plain code;
 //! - `descent`: one gradient-descent step (gradient plus update).

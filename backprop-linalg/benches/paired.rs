@@ -1,5 +1,11 @@
 //! The autodiff / hand-written ratios of the MLP benchmark (`benches/mlp.rs`), measured paired.
 //!
+//! The hand-written side of `grad`, `grad_batch`, `run` and `descent` is the network written
+//! directly against the backend's library (`network/native.rs`: the library's own types,
+//! buffers allocated once, products into their destination, fused element-wise loops), with
+//! nothing of this project in it; the ndarray backend, whose products are faer's kernels, is
+//! held to the faer passes.
+//!
 //! Criterion times one pass for seconds, then the other. This machine is shared, and a change of
 //! load between the two moves their ratio by several per cent from one run to the next. Here the
 //! two passes of a measurement run in alternating blocks of a few milliseconds each (autodiff
@@ -27,7 +33,7 @@
 //! of run-time sizes (printed in the `autodiff` and `hand` slots, in that order).
 //!
 //! Every measurement runs in single precision too (`faer-f32/grad`, ...: autodiff against the
-//! hand-written passes, both in `f32`), and `f32_grad`, `f32_grad_batch`, `f32_run` pair the
+//! native passes, both in `f32`), and `f32_grad`, `f32_grad_batch`, `f32_run` pair the
 //! autodiff passes in `f32` against the same in `f64` (`faer/f32_grad_batch`: what single
 //! precision saves).
 
@@ -40,11 +46,16 @@ use std::time::Instant;
 use std::hint::black_box;
 
 use backprop_linalg::backends::{Faer, Nalgebra, Ndarray};
-use backprop_linalg::{Backend, eval_bp_data, grad_bp_data};
+use backprop_linalg::{Backend, RealScalar, eval_bp_data, grad_bp_data};
 
+#[path = "network/native.rs"]
+mod native;
+// The passes on the backends' primitives are for `mlp.rs` and the allocation test.
+#[allow(dead_code)]
 mod network;
 mod support;
 
+use native::{FaerPasses, NalgebraPasses, Passes};
 use network::{Measurement, Setup, loss, loss_batch};
 
 /// Rounds measured at least, however long they take.
@@ -252,14 +263,105 @@ fn write(group: &str, measurement: &str, processes: &[Summary]) -> f64 {
 
 /// Measures this backend's measurements that pass the filter, in this process, and reports
 /// each on standard output (the progress goes to standard error).
-fn bench_backend<B: Backend>(options: &Options) {
+///
+/// `grad`, `grad_batch`, `run` and `descent` pair autodiff with the passes `P` written directly
+/// against a library (`native.rs`); the `dyn_*` measurements pair run-time with static sizes.
+fn bench_backend<B: Backend, P: Passes<B> + 'static>(options: &Options) {
     let setup = Setup::<B>::new();
     let dynamic = setup.to_dyn();
-    let all = setup
-        .measurements()
+    let all = native_measurements::<B, P>(&setup)
         .into_iter()
         .chain(setup.dynamic_measurements(&dynamic));
-    bench_group(options, &group::<B>(), all, || setup.check_gradients());
+    bench_group(options, &group::<B>(), all, || {
+        setup.check_gradients();
+        check_native::<B, P>(&setup);
+    });
+}
+
+/// Autodiff against the passes `P` written directly against a library, on the same numbers.
+fn native_measurements<B: Backend, P: Passes<B> + 'static>(
+    setup: &Setup<B>,
+) -> Vec<Measurement<'_>> {
+    let (net, sample, batch) = (&setup.net, &setup.sample, &setup.batch);
+    let native = || P::new(net, sample, batch);
+    let (mut grad, mut grad_batch, mut run, mut descent) = (native(), native(), native(), native());
+    let mut n1 = net.clone();
+    vec![
+        Measurement {
+            name: "grad",
+            autodiff: Box::new(move || {
+                black_box(grad_bp_data(loss, black_box(net), sample));
+            }),
+            hand: Box::new(move || black_box(&mut grad).grad()),
+        },
+        Measurement {
+            name: "grad_batch",
+            autodiff: Box::new(move || {
+                black_box(grad_bp_data(loss_batch, black_box(net), batch));
+            }),
+            hand: Box::new(move || black_box(&mut grad_batch).grad_batch()),
+        },
+        Measurement {
+            name: "run",
+            autodiff: Box::new(move || {
+                black_box(eval_bp_data(loss, black_box(net), sample));
+            }),
+            hand: Box::new(move || {
+                black_box(black_box(&mut run).run());
+            }),
+        },
+        Measurement {
+            name: "descent",
+            autodiff: Box::new(move || {
+                let grad = grad_bp_data(loss, &n1, sample);
+                n1.descend(&grad, 0.01);
+            }),
+            hand: Box::new(move || descent.descent(0.01)),
+        },
+    ]
+}
+
+/// Panics unless the passes `P` give autodiff's loss and gradients (up to rounding).
+fn check_native<B: Backend, P: Passes<B>>(setup: &Setup<B>) {
+    let (net, sample, batch) = (&setup.net, &setup.sample, &setup.batch);
+    let mut native = P::new(net, sample, batch);
+    let single = std::mem::size_of::<B::Real>() == 4;
+    let (tol, tol_batch) = if single { (1e-4, 1e-3) } else { (1e-10, 1e-9) };
+    let w1 = |g: &network::Net<B>| -> Vec<f64> {
+        g.w1.to_row_major()
+            .iter()
+            .map(|v| v.to_f64_real())
+            .collect()
+    };
+    let worst = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+    };
+    let loss_diff =
+        (native.run().to_f64_real() - eval_bp_data(loss, net, sample).to_f64_real()).abs();
+    assert!(
+        loss_diff < tol,
+        "{}: native and autodiff losses differ by {loss_diff}",
+        B::NAME
+    );
+    native.grad();
+    let diff = worst(&native.w1_gradient(), &w1(&grad_bp_data(loss, net, sample)));
+    assert!(
+        diff < tol,
+        "{}: native and autodiff gradients differ by {diff}",
+        B::NAME
+    );
+    native.grad_batch();
+    let diff = worst(
+        &native.w1_gradient(),
+        &w1(&grad_bp_data(loss_batch, net, batch)),
+    );
+    assert!(
+        diff < tol_batch,
+        "{}: native and autodiff batch gradients differ by {diff}",
+        B::NAME
+    );
 }
 
 /// The group of a backend's measurements: its name, with `-f32` in single precision.
@@ -383,12 +485,13 @@ fn main() {
         measure_in_processes(&options);
         return;
     }
-    bench_backend::<Faer>(&options);
-    bench_backend::<Nalgebra>(&options);
-    bench_backend::<Ndarray>(&options);
-    bench_backend::<Faer<f32>>(&options);
-    bench_backend::<Nalgebra<f32>>(&options);
-    bench_backend::<Ndarray<f32>>(&options);
+    // ndarray's products are faer's kernels on views of its arrays: its baseline is faer's.
+    bench_backend::<Faer, FaerPasses<f64>>(&options);
+    bench_backend::<Nalgebra, NalgebraPasses<f64>>(&options);
+    bench_backend::<Ndarray, FaerPasses<f64>>(&options);
+    bench_backend::<Faer<f32>, FaerPasses<f32>>(&options);
+    bench_backend::<Nalgebra<f32>, NalgebraPasses<f32>>(&options);
+    bench_backend::<Ndarray<f32>, FaerPasses<f32>>(&options);
     bench_precision::<Faer, Faer<f32>>(&options);
     bench_precision::<Nalgebra, Nalgebra<f32>>(&options);
     bench_precision::<Ndarray, Ndarray<f32>>(&options);

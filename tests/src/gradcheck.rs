@@ -193,6 +193,22 @@ pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
         })
 }
 
+/// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` whose eigenvalues come in repeated
+/// pairs (`a, a, b` for `n = 3`, `a, a, b, b` for `n = 4`), `a, b ∈ [0.5, 4]`, `Q` orthogonal:
+/// eigenvalues equal up to rounding, where eigenvectors have no derivative.
+pub fn spd_repeated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    let n = N::SIZE;
+    (
+        proptest::collection::vec(0.5f64..4.0, n.div_ceil(2)),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(pool, q)| {
+            let lambda: Vec<f64> = (0..n).map(|k| pool[k / 2]).collect();
+            let a = q.matmul(&crate::Dense::diag(n, n, &lambda)).matmul(&q.t());
+            Sym::from_sq(&to_l(&a))
+        })
+}
+
 /// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
 /// eigenvectors are smooth functions of it.
 pub fn sym_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {

@@ -28,8 +28,8 @@ use backprop_tests::gauge::sandwich;
 use backprop_tests::gradcheck::{
     complex_matrix, complex_vector, entries, invertible, matrix as matrix_of,
     nonzero_complex_vector, principal_root_input, separated_singular, separated_vector, singular,
-    small_integers, small_norm, spd, sym_separated, symmetric, triangular, vector as vector_of,
-    vector_with_zeros,
+    small_integers, small_norm, spd, spd_repeated, sym_separated, symmetric, triangular,
+    vector as vector_of, vector_with_zeros,
 };
 use backprop_tests::{ComplexDouble, Double};
 use proptest::strategy::{BoxedStrategy, Strategy};
@@ -659,6 +659,21 @@ agree! {
     try_sqrtm (v: Sq<U3, B>; principal_root_input::<U3, Reference>()) => {
         try_sqrtm(v).expect("a principal square root")
     };
+
+    // ----- symmetric matrix functions (the second `sym_log` input has repeated eigenvalues) -----
+    sym_exp (v: Sym<U3, B>; symmetric::<U3, Reference>()) => sym_exp(v);
+    try_sym_exp (v: Sym<U3, B>; symmetric::<U3, Reference>()) => try_sym_exp(v).expect("finite");
+    sym_log (v: (Sym<U3, B>, Sym<U3, B>); (spd::<U3, Reference>(), spd_repeated::<U3, Reference>())) => {
+        let (a, b) = v.split();
+        (sym_log(a), sym_log(b)).join()
+    };
+    try_sym_log (v: Sym<U3, B>; spd::<U3, Reference>()) => try_sym_log(v).expect("positive definite");
+    sym_sqrt (v: Sym<U4, B>; spd::<U4, Reference>()) => sym_sqrt(v);
+    try_sym_sqrt (v: Sym<U3, B>; spd::<U3, Reference>()) => try_sym_sqrt(v).expect("positive definite");
+    sym_pow (v: Sym<U3, B>; spd::<U3, Reference>()) => sym_pow(v, -0.5);
+    try_sym_pow (v: Sym<U3, B>; spd::<U3, Reference>()) => try_sym_pow(v, 1.5).expect("positive definite");
+    sym_fn (v: Sym<U3, B>; symmetric::<U3, Reference>()) => sym_fn(v, f64::sin, f64::cos);
+    try_sym_fn (v: Sym<U3, B>; symmetric::<U3, Reference>()) => try_sym_fn(v, f64::sin, f64::cos).expect("finite");
     trace (v: Sq<U3, B>) => trace(v);
 
     // ----- maps and zippers -----

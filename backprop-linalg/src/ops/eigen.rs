@@ -17,11 +17,10 @@ use crate::dim::Dim;
 use backprop_backend::Transpose;
 use backprop_core::BVar;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::record::record1;
-use crate::ops::support::spectral::{any_nonzero, assert_separated, f_hadamard};
-use crate::types::sym::symmetrize;
+use crate::ops::support::spectral::{add_sym_sandwich, any_nonzero, assert_separated, f_hadamard};
 use crate::{L, R, Sq, Sym};
 
 use Transpose::{No, Yes};
@@ -79,17 +78,6 @@ where
         }
         add_sym_sandwich(ctx, ia, v.data(), &inner);
     }))
-}
-
-/// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`.
-fn add_sym_sandwich<N: Dim, B: Backend>(
-    ctx: &mut backprop_core::Backward<'_>,
-    ia: backprop_core::VarId<Sym<N, B>>,
-    v: &RealMatrix<B>,
-    x: &RealMatrix<B>,
-) {
-    let g = sized(B::matmul(&sized(B::matmul(v, No, x, No)), No, v, Yes));
-    ctx.add(ia, Sym::wrap(symmetrize::<B>(&g)));
 }
 
 /// The eigenvalues of a symmetric matrix, descending (hmatrix's `eigenvalues`).

@@ -19,6 +19,7 @@
 //! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
 //! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
+//! | symmetric matrix functions | [`sym_fn`], [`sym_exp`], [`sym_log`], [`sym_sqrt`], [`sym_pow`] | `sym_functions.rs` |
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
 //! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
 //! | element-wise | [`try_add`], [`try_sub`], [`try_hadamard`], [`try_div`] (the operators' `try_` forms) | `elementwise.rs` |
@@ -49,6 +50,7 @@ pub mod solve;
 pub mod statistics;
 pub mod structure;
 pub mod svd;
+pub mod sym_functions;
 
 pub use cholesky::{chol, try_chol};
 pub use complex::{
@@ -91,4 +93,8 @@ pub use structure::{
 };
 pub use svd::{
     pinv, svd, svd_, svd_flat, svd_tall, try_pinv, try_svd, try_svd_, try_svd_flat, try_svd_tall,
+};
+pub use sym_functions::{
+    sym_exp, sym_fn, sym_log, sym_pow, sym_sqrt, try_sym_exp, try_sym_fn, try_sym_log, try_sym_pow,
+    try_sym_sqrt,
 };

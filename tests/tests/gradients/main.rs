@@ -21,6 +21,7 @@
 //! | [`solve`] | `lin_solve`, `lin_solve_v`, `triangular_solve` |
 //! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
 //! | [`matrix_functions`] | `expm`, `sqrtm` |
+//! | [`sym_functions`] | `sym_fn`, `sym_exp`, `sym_log`, `sym_sqrt`, `sym_pow`, at separated and repeated eigenvalues |
 //! | [`statistics`] | `mean`, `cov`, `mean_cov`, `mean_l` |
 //! | [`norms`] | `norm_0`, `norm_1v`, `norm_2v`, `norm_inf_v`, `norm_1m`, `norm_2m`, `norm_inf_m` |
 //! | [`complex`] | the complex ops (`C`, `M`) and the Hermitian ones (`Her`) |
@@ -52,6 +53,7 @@ mod solve;
 mod statistics;
 mod structure;
 mod svd;
+mod sym_functions;
 
 // Every family above, on every backend: `backend::family::case`.
 backprop_tests::families!(
@@ -65,6 +67,7 @@ backprop_tests::families!(
     solve,
     determinant,
     matrix_functions,
+    sym_functions,
     statistics,
     norms,
     complex,
@@ -88,6 +91,7 @@ backprop_tests::families_in_f32!(
     solve,
     determinant,
     matrix_functions,
+    sym_functions,
     statistics,
     norms,
     complex,

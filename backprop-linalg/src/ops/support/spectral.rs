@@ -1,7 +1,13 @@
 //! Helpers of the spectral pullbacks (SVD, symmetric eigendecomposition): the matrix `F` of
 //! inverse value gaps, and the check that values are separated before it is formed.
 
+use backprop_backend::Transpose::{No, Yes};
+
+use crate::Sym;
 use crate::backend::{Backend, Real, RealMatrix, sized, zero};
+use crate::dense::Construct;
+use crate::dim::Dim;
+use crate::types::sym::symmetrize;
 
 /// `A·diag(d)`: column `j` of `a` scaled by `d(j)`.
 pub(crate) fn scale_columns<B: Backend>(
@@ -54,4 +60,15 @@ pub(crate) fn f_hadamard<B: Backend>(x: &RealMatrix<B>, d: &[B::Real]) -> RealMa
 /// `a − b`, same shapes.
 pub(crate) fn sub<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
     sized(B::mat_sub(a, b))
+}
+
+/// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`.
+pub(crate) fn add_sym_sandwich<N: Dim, B: Backend>(
+    ctx: &mut backprop_core::Backward<'_>,
+    ia: backprop_core::VarId<Sym<N, B>>,
+    v: &RealMatrix<B>,
+    x: &RealMatrix<B>,
+) {
+    let g = sized(B::matmul(&sized(B::matmul(v, No, x, No)), No, v, Yes));
+    ctx.add(ia, Sym::wrap(symmetrize::<B>(&g)));
 }
