@@ -209,6 +209,34 @@ pub fn spd_repeated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, 
         })
 }
 
+/// `P₀·L₀·U₀` with `L₀` unit lower-triangular (entries below the diagonal in `[−½, ½]`), `U₀`
+/// upper-triangular (diagonal of either sign with magnitude in `[1, 2]`, above it `[−1, 1]`)
+/// and `P₀` a random permutation: partial pivoting finds `P₀` again, each pivot at least twice
+/// the other candidates, so small perturbations keep the pivots (and `lu` is smooth there).
+pub fn lu_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::SIZE;
+    (
+        proptest::collection::vec(-0.5f64..0.5, n * n),
+        proptest::collection::vec(-1.0f64..1.0, n * n),
+        proptest::collection::vec((1.0f64..2.0, any::<bool>()), n),
+        Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+    )
+        .prop_map(move |(lower, upper, pivots, perm)| {
+            let l = crate::Dense::from_fn(n, n, |i, j| match i.cmp(&j) {
+                std::cmp::Ordering::Greater => lower[i * n + j],
+                std::cmp::Ordering::Equal => 1.0,
+                std::cmp::Ordering::Less => 0.0,
+            });
+            let u = crate::Dense::from_fn(n, n, |i, j| match i.cmp(&j) {
+                std::cmp::Ordering::Less => upper[i * n + j],
+                std::cmp::Ordering::Equal => pivots[i].0 * if pivots[i].1 { 1.0 } else { -1.0 },
+                std::cmp::Ordering::Greater => 0.0,
+            });
+            let p = crate::Dense::from_fn(n, n, |i, j| f64::from(u8::from(perm[j] == i)));
+            to_l(&p.matmul(&l).matmul(&u))
+        })
+}
+
 /// A symmetric matrix whose eigenvalues are pairwise at least 0.5 apart (either sign), so
 /// eigenvectors are smooth functions of it.
 pub fn sym_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {

@@ -26,7 +26,7 @@ use backprop_linalg::StaticDim;
 use backprop_linalg::*;
 use backprop_tests::gauge::sandwich;
 use backprop_tests::gradcheck::{
-    complex_matrix, complex_vector, entries, invertible, matrix as matrix_of,
+    complex_matrix, complex_vector, entries, invertible, lu_input, matrix as matrix_of,
     nonzero_complex_vector, principal_root_input, separated_singular, separated_vector, singular,
     small_integers, small_norm, spd, spd_repeated, sym_separated, symmetric, triangular,
     vector as vector_of, vector_with_zeros,
@@ -659,6 +659,10 @@ agree! {
     try_sqrtm (v: Sq<U3, B>; principal_root_input::<U3, Reference>()) => {
         try_sqrtm(v).expect("a principal square root")
     };
+
+    // ----- LU (inputs with clear pivots, so every backend pivots alike) -----
+    lu (v: Sq<U4, B>; lu_input::<U4, Reference>()) => lu(v);
+    try_lu (v: Sq<U3, B>; lu_input::<U3, Reference>()) => try_lu(v).expect("invertible");
 
     // ----- symmetric matrix functions (the second `sym_log` input has repeated eigenvalues) -----
     sym_exp (v: Sym<U3, B>; symmetric::<U3, Reference>()) => sym_exp(v);

@@ -16,6 +16,7 @@
 //! | eigen | [`eigensystem`], [`eigenvalues`] | `eigen.rs` |
 //! | cholesky | [`chol`] | `cholesky.rs` |
 //! | qr | [`qr`](fn@qr), [`lstsq`] | `qr.rs` |
+//! | lu | [`lu`](fn@lu) | `lu.rs` |
 //! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
 //! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
@@ -39,6 +40,7 @@ pub mod complex;
 pub mod determinant;
 pub mod eigen;
 pub mod elementwise;
+pub mod lu;
 pub mod maps;
 pub mod matrix_functions;
 pub mod norms;
@@ -62,6 +64,7 @@ pub use determinant::{
 };
 pub use eigen::{eigensystem, eigenvalues, try_eigensystem, try_eigenvalues};
 pub use elementwise::{try_add, try_div, try_hadamard, try_sub};
+pub use lu::{lu, try_lu};
 pub use maps::{
     dmmap, dvmap, dzip_with_vector, mmap, mmap_, try_dzip_with_vector, try_zip_with_vector,
     try_zip_with_vector_, vmap, vmap_, zip_with_vector, zip_with_vector_,

@@ -358,6 +358,7 @@ backprop_tests::cases! {
         static_and_dynamic!(invertible::<U3, B>(), |a| slogdet(a));
         static_and_dynamic!(small_norm::<U3, B>(true), |a| expm(a));
         static_and_dynamic!(principal_root_input::<U3, B>(), |a| sqrtm(a));
+        static_and_dynamic!(backprop_tests::gradcheck::lu_input::<U3, B>(), |a| backprop_linalg::lu(a));
         static_and_dynamic!(symmetric::<U3, B>(), |a| backprop_linalg::sym_exp(a));
         static_and_dynamic!(spd::<U3, B>(), |a| backprop_linalg::sym_log(a));
         static_and_dynamic!(spd::<U3, B>(), |a| backprop_linalg::sym_sqrt(a));

@@ -18,6 +18,7 @@
 //! | [`eigen`] | `eigensystem`, `eigenvalues` |
 //! | [`cholesky`] | `chol`, `chol_solve` |
 //! | [`qr`] | `qr`, `lstsq` |
+//! | [`lu`](mod@lu) | `lu` |
 //! | [`solve`] | `lin_solve`, `lin_solve_v`, `triangular_solve` |
 //! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
 //! | [`matrix_functions`] | `expm`, `sqrtm` |
@@ -42,6 +43,7 @@ mod complex;
 mod determinant;
 mod dynamic;
 mod eigen;
+mod lu;
 mod maps;
 mod matrix_functions;
 mod norms;
@@ -64,6 +66,7 @@ backprop_tests::families!(
     eigen,
     cholesky,
     qr,
+    lu,
     solve,
     determinant,
     matrix_functions,
@@ -88,6 +91,7 @@ backprop_tests::families_in_f32!(
     eigen,
     cholesky,
     qr,
+    lu,
     solve,
     determinant,
     matrix_functions,
