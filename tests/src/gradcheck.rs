@@ -45,10 +45,13 @@ where
     S: Strategy,
     S::Value: std::fmt::Debug,
 {
-    let config = Config {
+    let mut config = Config {
         failure_persistence: None,
         ..Config::default()
     };
+    if let Some(seed) = double::seed() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(seed);
+    }
     let mut runner = TestRunner::new(config);
     if let Err(e) = runner.run(&strategy, property) {
         panic!("{e}");
@@ -125,6 +128,10 @@ where
     O: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
 {
+    if double::replaying() {
+        return double::compare(f, x);
+    }
+    double::record(&f, x);
     let config = CheckConfig {
         max_jacobian_inputs: 25,
         max_jacobian_outputs: 25,
@@ -134,6 +141,203 @@ where
     let tol = CheckConfig::tolerance_for_types::<A, O>(tol);
     prop_assert!(report.passes(tol), "{}", report);
     Ok(())
+}
+
+/// Every single-precision gradient against double precision (the `in_f32::` tests).
+///
+/// `with_double(case32, case64)` runs a case on a single-precision backend and records, at each
+/// [`grad_ok`]/[`grad_within`], the input's coordinates and the value and gradient (all-ones
+/// cotangent); then it runs the same case on the double-precision twin of that backend with the
+/// same proptest seed, so that [`run`] draws the same inputs (strategies draw in `f64` and round
+/// to the backend's precision). There each `grad_ok` takes the recorded `f32` input, widened
+/// exactly, computes value and gradient in `f64`, and requires
+/// `|f32 − f64|∞ ≤ AGREE·max(1, |f64|∞)`, instead of checking against central differences
+/// (the `f64` suite does that).
+///
+/// [`AGREE`](double::AGREE) = `1e-3` (about 8400·ε of `f32`): a backward-stable computation in
+/// `f32` is off by about `c·n·κ·ε`, and the suite's inputs are drawn with condition numbers
+/// `κ ≤ 10` at sizes `n ≤ 5`, leaving `c` room for the several steps (factorization, solves,
+/// products) of a gradient.
+pub mod double {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    use backprop_core::{BVar, Backprop, Coords};
+
+    /// The relative agreement required of an `f32` value or gradient with the `f64` one.
+    pub const AGREE: f64 = 1e-3;
+
+    /// What one `grad_ok` saw in single precision.
+    struct Seen {
+        x: Vec<f64>,
+        y: Vec<f64>,
+        g: Vec<f64>,
+    }
+
+    enum Mode {
+        Off,
+        Record(Vec<Seen>),
+        Replay(VecDeque<Seen>, Vec<String>),
+    }
+
+    thread_local! {
+        static MODE: RefCell<Mode> = const { RefCell::new(Mode::Off) };
+        static SEED: RefCell<Option<u64>> = const { RefCell::new(None) };
+    }
+
+    /// The proptest seed both runs of a case share, while one is in progress.
+    pub(crate) fn seed() -> Option<u64> {
+        SEED.with(|s| *s.borrow())
+    }
+
+    /// Whether `grad_ok` compares with the recorded single-precision results.
+    pub(crate) fn replaying() -> bool {
+        MODE.with(|m| matches!(*m.borrow(), Mode::Replay(..)))
+    }
+
+    fn coords_of<T: Coords>(v: &T) -> Vec<f64> {
+        let mut out = Vec::new();
+        v.write_coords(&mut out);
+        out
+    }
+
+    /// Records `f`'s value and gradient at `x` when a single-precision run is recording.
+    pub(crate) fn record<A, O, F>(f: &F, x: &A)
+    where
+        A: Backprop + Coords,
+        O: Backprop + Coords,
+        F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+    {
+        if !MODE.with(|m| matches!(*m.borrow(), Mode::Record(_))) {
+            return;
+        }
+        let (y, g) = backprop_core::backprop(f, x);
+        let seen = Seen {
+            x: coords_of(x),
+            y: coords_of(&y),
+            g: coords_of(&g),
+        };
+        MODE.with(|m| {
+            if let Mode::Record(list) = &mut *m.borrow_mut() {
+                list.push(seen);
+            }
+        });
+    }
+
+    /// `|a − b|∞ ≤ AGREE·max(1, |b|∞)`, or a message.
+    fn agree(what: &str, a: &[f64], b: &[f64]) -> Result<(), String> {
+        if a.len() != b.len() {
+            return Err(format!(
+                "{what}: {} coordinates in f32, {} in f64",
+                a.len(),
+                b.len()
+            ));
+        }
+        let scale = b.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        let err = a
+            .iter()
+            .zip(b)
+            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+        if err <= AGREE * scale {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what}: f32 and f64 differ by {err:e} (scale {scale:e}): {a:?} vs {b:?}"
+            ))
+        }
+    }
+
+    /// In the double-precision run: `f` at the next recorded input, compared with its record.
+    pub(crate) fn compare<A, O, F>(f: F, x: &A) -> Result<(), proptest::test_runner::TestCaseError>
+    where
+        A: Backprop + Coords,
+        O: Backprop + Coords,
+        F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+    {
+        let seen = MODE.with(|m| match &mut *m.borrow_mut() {
+            Mode::Replay(queue, _) => queue.pop_front(),
+            _ => None,
+        });
+        let outcome = match seen {
+            None => Err("the f64 run reached a gradient check the f32 run did not".to_owned()),
+            Some(seen) => {
+                let here = coords_of(x);
+                // The same draw: the f32 input is the f64 one rounded (or computed from the
+                // same numbers in f32), far closer than two different draws would be.
+                let same_draw = here.len() == seen.x.len()
+                    && here
+                        .iter()
+                        .zip(&seen.x)
+                        .all(|(a, b)| (a - b).abs() <= 1e-4 * a.abs().max(1.0));
+                if same_draw {
+                    let (y, g) = backprop_core::backprop(f, &x.with_coords(&seen.x));
+                    agree("value", &seen.y, &coords_of(&y))
+                        .and_then(|()| agree("gradient", &seen.g, &coords_of(&g)))
+                        .map_err(|e| format!("{e}\n  at the input {:?}", seen.x))
+                } else {
+                    Err(format!(
+                        "the f32 and f64 runs drew different inputs: {:?} vs {here:?}",
+                        seen.x
+                    ))
+                }
+            }
+        };
+        if let Err(message) = outcome {
+            MODE.with(|m| {
+                if let Mode::Replay(_, failures) = &mut *m.borrow_mut() {
+                    failures.push(message);
+                }
+            });
+        }
+        // Never a proptest failure here: shrinking would replay records out of order. The
+        // failures are reported when the case ends.
+        Ok(())
+    }
+
+    /// Runs `case32` (single precision) and then `case64` (its double-precision twin) with
+    /// one proptest seed, comparing every gradient check's value and gradient (see the module
+    /// documentation). Panics with the first disagreement.
+    pub fn with_double(case32: impl FnOnce(), case64: impl FnOnce()) {
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::env::var("PROPTEST_RNG_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::collections::hash_map::RandomState::new()
+                    .build_hasher()
+                    .finish()
+            });
+        SEED.with(|s| *s.borrow_mut() = Some(seed));
+        MODE.with(|m| *m.borrow_mut() = Mode::Record(Vec::new()));
+        case32();
+        let recorded = MODE.with(
+            |m| match std::mem::replace(&mut *m.borrow_mut(), Mode::Off) {
+                Mode::Record(list) => list,
+                _ => Vec::new(),
+            },
+        );
+        let count = recorded.len();
+        MODE.with(|m| *m.borrow_mut() = Mode::Replay(recorded.into(), Vec::new()));
+        case64();
+        let (left, failures) =
+            MODE.with(
+                |m| match std::mem::replace(&mut *m.borrow_mut(), Mode::Off) {
+                    Mode::Replay(queue, failures) => (queue.len(), failures),
+                    _ => (0, Vec::new()),
+                },
+            );
+        SEED.with(|s| *s.borrow_mut() = None);
+        if let Some(first) = failures.first() {
+            panic!(
+                "{} of {count} gradient checks disagree between f32 and f64 (seed {seed}); the first: {first}",
+                failures.len()
+            );
+        }
+        assert_eq!(
+            left, 0,
+            "the f64 run skipped {left} of the f32 run's {count} gradient checks"
+        );
+    }
 }
 
 /// Entries in `[-2, 2]`.

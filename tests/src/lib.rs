@@ -112,23 +112,26 @@ macro_rules! cases {
         /// `Backend` or `ComplexBackend` (generic over the precision), one `#[test]` each; the
         /// cases bound to `Double` or `ComplexDouble` are left out.
         macro_rules! instantiate_any_precision {
-            ($d($d family:ident)::+, $d backend:ty) => {
-                $($crate::cases!(@if_any_precision $bound $case ($d($d family)::+) ($d backend));)*
+            ($d($d family:ident)::+, $d backend:ty, $d double:ty) => {
+                $($crate::cases!(@if_any_precision $bound $case ($d($d family)::+) ($d backend) ($d double));)*
             };
         }
         pub(crate) use instantiate;
         pub(crate) use instantiate_any_precision;
     };
-    (@if_any_precision Backend $case:ident ($($family:tt)*) ($backend:ty)) => {
+    (@if_any_precision Backend $case:ident ($($family:tt)*) ($backend:ty) ($double:ty)) => {
         #[test]
         fn $case() {
-            $($family)*::cases::$case::<$backend>();
+            $crate::gradcheck::double::with_double(
+                $($family)*::cases::$case::<$backend>,
+                $($family)*::cases::$case::<$double>,
+            );
         }
     };
-    (@if_any_precision ComplexBackend $case:ident ($($family:tt)*) ($backend:ty)) => {
-        $crate::cases!(@if_any_precision Backend $case ($($family)*) ($backend));
+    (@if_any_precision ComplexBackend $case:ident ($($family:tt)*) ($backend:ty) ($double:ty)) => {
+        $crate::cases!(@if_any_precision Backend $case ($($family)*) ($backend) ($double));
     };
-    (@if_any_precision $other:ident $case:ident ($($family:tt)*) ($backend:ty)) => {};
+    (@if_any_precision $other:ident $case:ident ($($family:tt)*) ($backend:ty) ($double:ty)) => {};
 }
 
 /// Instantiates a suite's families (modules of the crate root, each holding one [`cases!`]) on
@@ -166,7 +169,9 @@ macro_rules! families {
 /// (`backprop_linalg::faer::Backend<f32>`, ...): the test `in_f32::backend::family::case`,
 /// e.g. `in_f32::faer::svd::svd_3x2`. The families' cases must be generic over the precision
 /// (bound `B: Backend`, not [`Double`]); the gradient checker takes its step and tolerance from
-/// the precision of the values it is given.
+/// the precision of the values it is given. Each case then runs again on the backend in `f64`
+/// with the same draws, and every gradient check's value and gradient in `f32` is compared with
+/// `f64`'s at the same (rounded) input ([`gradcheck::double`]).
 ///
 /// ```text
 /// backprop_tests::families_in_f32!(products, svd);
@@ -190,7 +195,8 @@ macro_rules! families_in_f32 {
                 mod $family {
                     crate::$family::instantiate_any_precision!(
                         crate::$family,
-                        ::backprop_linalg::$backend::Backend<f32>
+                        ::backprop_linalg::$backend::Backend<f32>,
+                        ::backprop_linalg::$backend::Backend<f64>
                     );
                 }
             )*

@@ -175,9 +175,11 @@ fn gemm<T: Scalar + ComplexField>(
 /// faer 0.24's f64 GEMM kernels use AVX-512 and return without `vzeroupper`; on this project's
 /// machines (AMD Zen 5) the SSE-encoded scalar code that follows (element-wise maps, libm's
 /// `exp`, the tape's bookkeeping) then ran about 3.6× slower. Clearing the state after each
-/// product removes the penalty; it costs a few cycles.
+/// product removes the penalty; it costs a few cycles. Public for code that calls faer's
+/// products directly next to this crate's (the benchmark's hand-written passes do, so that both
+/// sides of a comparison run in the same register state).
 #[inline]
-fn clear_upper_simd_state() {
+pub fn clear_upper_simd_state() {
     #[cfg(target_arch = "x86_64")]
     {
         #[target_feature(enable = "avx")]

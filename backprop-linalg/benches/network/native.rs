@@ -11,9 +11,10 @@
 //! buffers, where a user's optimiser would read it.
 //!
 //! - [`FaerPasses`]: faer's `Mat`/`Col`, products by faer's GEMM (`matmul_with_conj`,
-//!   transposes as views). The baseline of the faer backend, and of the ndarray backend, whose
-//!   products are faer's kernels on views of its arrays (ndarray's own `general_mat_mul` is
-//!   slower on this machine class, so faer is the best a user of ndarray storage can do).
+//!   transposes as views), each followed by `vzeroupper` as in the backend. The baseline of the
+//!   faer backend, and of the ndarray backend, whose products are faer's kernels on views of
+//!   its arrays (ndarray's own `general_mat_mul` is slower on this machine class, so faer is
+//!   the best a user of ndarray storage can do).
 //! - [`NalgebraPasses`]: nalgebra's `DMatrix`/`DVector`, products by its `gemv`, `gemv_tr`,
 //!   `ger` and `gemm`. nalgebra has no GEMM with a transposed operand that runs its GEMM kernel
 //!   (`gemm_tr` walks dot products), so `Hᵀ` and `Wᵀ` are transposed into preallocated buffers
@@ -119,6 +120,11 @@ fn gemm<T: RealScalar + faer::traits::RealField>(
         Accum::Replace
     };
     matmul_with_conj(c, accum, a, Conj::No, b, Conj::No, T::one(), Par::Seq);
+    // faer's AVX-512 kernels return without `vzeroupper`, and the scalar code after a product
+    // (`exp` in the logistic) then runs several times slower; a user of faer clears the state
+    // as the backend does. The instruction needs `unsafe`, which this crate forbids, so the
+    // backend's two-line helper is called here.
+    backprop_faer::kernels::clear_upper_simd_state();
 }
 
 fn slice<T>(v: &Col<T>) -> &[T] {

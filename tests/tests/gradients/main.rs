@@ -32,7 +32,9 @@
 //!
 //! Every case generic over the precision (bound `Backend`, not `Double`) runs again in `f32` as
 //! `in_f32::backend::family::case`, checked with the single-precision settings of the checker
-//! (step `ε^{1/3}`, tolerance `ε^{1/3}` ≈ 4.9e-3).
+//! (step `ε^{1/3}`, tolerance `ε^{1/3}` ≈ 4.9e-3), and then in `f64` with the same draws: every
+//! gradient check's `f32` value and gradient must agree with `f64`'s at the same rounded input
+//! to `1e-3` relative (`backprop_tests::gradcheck::double`).
 //!
 //! Filters: `cargo test -p backprop-tests faer::` (one backend), `faer::chol` (the Cholesky
 //! family on faer), `svd::` (one family, every backend), `mean_zero_entry_regression` (one case,
