@@ -8,7 +8,8 @@
 //! The two mix: a `L<U3, Dyn>` has three rows and any number of columns, and times a
 //! `L<Dyn, U4>` it gives a `L<U3, U4>`. Size arithmetic ([`append`](crate::append),
 //! [`hcat`](crate::hcat), [`split`](crate::split), ...) gives a static size when every operand
-//! is static and [`Dyn`] otherwise ([`DimAdd`], [`DimSub`]).
+//! is static and [`Dyn`] otherwise ([`DimAdd`], [`DimSub`], and [`DimConv`], [`DimCorr`] for the
+//! convolutions).
 //!
 //! ```
 //! use backprop_linalg::{BVar, Dim, Dyn, L, R, app, grad_bp, sum_elements, typenum::U3};
@@ -34,7 +35,7 @@
 
 use std::ops::{Add, Sub};
 
-use typenum::{Diff, IsLessOrEqual, Sum, True, Unsigned};
+use typenum::{Add1, B1, Diff, IsLessOrEqual, Sub1, Sum, True, Unsigned};
 
 /// A size: a typenum natural (`U3`, known at compile time) or [`Dyn`] (known at run time).
 ///
@@ -139,6 +140,63 @@ impl<P: StaticDim> DimSub<P> for Dyn {
     type Output = Dyn;
 }
 
+/// The length of a full convolution ([`conv`](crate::conv)) of a signal of length `Self` with
+/// a kernel of length `K`: `Self + K − 1` when both are static, [`Dyn`] otherwise.
+pub trait DimConv<K: Dim>: Dim {
+    /// `Self + K − 1`.
+    type Output: Dim;
+}
+
+/// `N + K − 1` as a size ([`DimConv`]).
+pub type ConvLen<N, K> = <N as DimConv<K>>::Output;
+
+impl<N, K> DimConv<K> for N
+where
+    N: Dim + Unsigned + Add<K>,
+    K: Dim + Unsigned,
+    Sum<N, K>: Sub<B1>,
+    Sub1<Sum<N, K>>: Dim + Unsigned,
+{
+    type Output = Sub1<Sum<N, K>>;
+}
+
+impl<N: Dim + Unsigned> DimConv<Dyn> for N {
+    type Output = Dyn;
+}
+
+impl<K: Dim> DimConv<K> for Dyn {
+    type Output = Dyn;
+}
+
+/// The length of a valid correlation ([`corr`](crate::corr)) of a kernel of length `K` over a
+/// signal of length `Self`: `Self − K + 1` when both are static (and the compiler checks
+/// `K ≤ Self`), [`Dyn`] otherwise (and the operation checks it at run time).
+pub trait DimCorr<K: Dim>: Dim {
+    /// `Self − K + 1`.
+    type Output: Dim;
+}
+
+/// `N − K + 1` as a size ([`DimCorr`]).
+pub type CorrLen<N, K> = <N as DimCorr<K>>::Output;
+
+impl<N, K> DimCorr<K> for N
+where
+    N: Dim + Unsigned + Sub<K>,
+    K: Dim + Unsigned + IsLessOrEqual<N, Output = True>,
+    Diff<N, K>: Add<B1>,
+    Add1<Diff<N, K>>: Dim + Unsigned,
+{
+    type Output = Add1<Diff<N, K>>;
+}
+
+impl<N: Dim + Unsigned> DimCorr<Dyn> for N {
+    type Output = Dyn;
+}
+
+impl<K: Dim> DimCorr<K> for Dyn {
+    type Output = Dyn;
+}
+
 /// `Self ≤ M`, for the operations that need a tall (or a wide) matrix: checked by the compiler
 /// when both sizes are static, at run time (a
 /// [`LinalgError::ShapeMismatch`](crate::LinalgError::ShapeMismatch)) when either is [`Dyn`].
@@ -168,6 +226,8 @@ mod tests {
     fn static_sizes_add_and_subtract_as_numbers() {
         assert!(same::<DimSum<U2, U3>, U5>());
         assert!(same::<DimDiff<U5, U2>, U3>());
+        assert!(same::<ConvLen<U3, U2>, typenum::U4>());
+        assert!(same::<CorrLen<U5, U3>, U3>());
     }
 
     #[test]
@@ -176,6 +236,8 @@ mod tests {
         assert!(same::<DimSum<Dyn, U2>, Dyn>());
         assert!(same::<DimSum<Dyn, Dyn>, Dyn>());
         assert!(same::<DimDiff<Dyn, U2>, Dyn>());
+        assert!(same::<ConvLen<Dyn, U2>, Dyn>() && same::<ConvLen<U2, Dyn>, Dyn>());
+        assert!(same::<CorrLen<Dyn, U2>, Dyn>() && same::<CorrLen<U2, Dyn>, Dyn>());
     }
 
     #[test]

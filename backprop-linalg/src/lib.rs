@@ -46,7 +46,9 @@ pub use crate::aliases::ndarray;
 pub use crate::backend::{
     Backend, ComplexBackend, ComplexOf, DefaultBackend, LinalgError, Real, RealOf,
 };
-pub use crate::dim::{Dim, DimAdd, DimDiff, DimLe, DimSub, DimSum, Dyn, StaticDim};
+pub use crate::dim::{
+    ConvLen, CorrLen, Dim, DimAdd, DimConv, DimCorr, DimDiff, DimLe, DimSub, DimSum, Dyn, StaticDim,
+};
 pub use crate::ops::*;
 pub use crate::types::complex::{C, M};
 pub use crate::types::her::Her;

@@ -88,13 +88,6 @@ impl<X: ToDyn, Y: ToDyn, Z: ToDyn> ToDyn for (X, Y, Z) {
     }
 }
 
-/// The coordinates of a value, in [`Coords`] order.
-fn coords_of<T: Coords>(x: &T) -> Vec<f64> {
-    let mut out = Vec::new();
-    x.write_coords(&mut out);
-    out
-}
-
 /// `a` and `b` agree entry by entry to `tol`, relative to `max(|b|, 1)`.
 fn close(what: &str, a: &[f64], b: &[f64], tol: f64) -> Result<(), TestCaseError> {
     let worst = a
@@ -128,14 +121,14 @@ where
     let (yd, gd) = backprop(&fd, &d);
     close(
         "value",
-        &coords_of(&yd),
-        &coords_of(&ys),
+        &yd.to_coords(),
+        &ys.to_coords(),
         STATIC_DYNAMIC_TOL,
     )?;
     close(
         "gradient",
-        &coords_of(&gd),
-        &coords_of(&gs),
+        &gd.to_coords(),
+        &gs.to_coords(),
         STATIC_DYNAMIC_TOL,
     )
 }

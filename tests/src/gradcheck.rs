@@ -195,12 +195,6 @@ pub mod double {
         MODE.with(|m| matches!(*m.borrow(), Mode::Replay(..)))
     }
 
-    fn coords_of<T: Coords>(v: &T) -> Vec<f64> {
-        let mut out = Vec::new();
-        v.write_coords(&mut out);
-        out
-    }
-
     /// Records `f`'s value and gradient at `x` when a single-precision run is recording.
     pub(crate) fn record<A, O, F>(f: &F, x: &A)
     where
@@ -213,9 +207,9 @@ pub mod double {
         }
         let (y, g) = backprop_core::backprop(f, x);
         let seen = Seen {
-            x: coords_of(x),
-            y: coords_of(&y),
-            g: coords_of(&g),
+            x: x.to_coords(),
+            y: y.to_coords(),
+            g: g.to_coords(),
         };
         MODE.with(|m| {
             if let Mode::Record(list) = &mut *m.borrow_mut() {
@@ -224,8 +218,9 @@ pub mod double {
         });
     }
 
-    /// `|a − b|∞ ≤ AGREE·max(1, |b|∞)`, or a message.
-    fn agree(what: &str, a: &[f64], b: &[f64]) -> Result<(), String> {
+    /// `|a − b|∞ ≤ AGREE·max(1, |b|∞)` for the coordinates of an `f32` result (`a`) and the
+    /// `f64` result of the same input (`b`), or a message.
+    pub fn agree(what: &str, a: &[f64], b: &[f64]) -> Result<(), String> {
         if a.len() != b.len() {
             return Err(format!(
                 "{what}: {} coordinates in f32, {} in f64",
@@ -261,7 +256,7 @@ pub mod double {
         let outcome = match seen {
             None => Err("the f64 run reached a gradient check the f32 run did not".to_owned()),
             Some(seen) => {
-                let here = coords_of(x);
+                let here = x.to_coords();
                 // The same draw: the f32 input is the f64 one rounded (or computed from the
                 // same numbers in f32), far closer than two different draws would be.
                 let same_draw = here.len() == seen.x.len()
@@ -271,8 +266,8 @@ pub mod double {
                         .all(|(a, b)| (a - b).abs() <= 1e-4 * a.abs().max(1.0));
                 if same_draw {
                     let (y, g) = backprop_core::backprop(f, &x.with_coords(&seen.x));
-                    agree("value", &seen.y, &coords_of(&y))
-                        .and_then(|()| agree("gradient", &seen.g, &coords_of(&g)))
+                    agree("value", &seen.y, &y.to_coords())
+                        .and_then(|()| agree("gradient", &seen.g, &g.to_coords()))
                         .map_err(|e| format!("{e}\n  at the input {:?}", seen.x))
                 } else {
                     Err(format!(

@@ -664,6 +664,24 @@ agree! {
     lu (v: Sq<U4, B>; lu_input::<U4, Reference>()) => lu(v);
     try_lu (v: Sq<U3, B>; lu_input::<U3, Reference>()) => try_lu(v).expect("invertible");
 
+    // ----- convolutions -----
+    conv (v: (R<U2, B>, R<U4, B>)) => {
+        let (k, x) = v.split();
+        conv(k, x)
+    };
+    corr (v: (R<U2, B>, R<U4, B>)) => {
+        let (k, x) = v.split();
+        corr(k, x)
+    };
+    conv2 (v: (L<U2, U2, B>, L<U3, U2, B>)) => {
+        let (k, x) = v.split();
+        conv2(k, x)
+    };
+    corr2 (v: (L<U2, U2, B>, L<U3, U2, B>)) => {
+        let (k, x) = v.split();
+        corr2(k, x)
+    };
+
     // ----- symmetric matrix functions (the second `sym_log` input has repeated eigenvalues) -----
     sym_exp (v: Sym<U3, B>; symmetric::<U3, Reference>()) => sym_exp(v);
     try_sym_exp (v: Sym<U3, B>; symmetric::<U3, Reference>()) => try_sym_exp(v).expect("finite");

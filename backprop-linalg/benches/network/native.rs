@@ -81,21 +81,18 @@ struct Numbers<T> {
 
 impl<T: RealScalar> Numbers<T> {
     fn new<B: Backend<Real = T>>(net: &Net<B>, sample: &Sample<B>, batch: &Minibatch<B>) -> Self {
-        let m = |a: &dyn Fn() -> ((usize, usize), Vec<T>)| {
-            let ((r, c), v) = a();
-            (r, c, v)
-        };
+        let m = |(r, c): (usize, usize), v: Vec<T>| (r, c, v);
         Numbers {
             w: [
-                m(&|| (net.w1.shape(), net.w1.to_row_major())),
-                m(&|| (net.w2.shape(), net.w2.to_row_major())),
-                m(&|| (net.w3.shape(), net.w3.to_row_major())),
+                m(net.w1.shape(), net.w1.to_row_major()),
+                m(net.w2.shape(), net.w2.to_row_major()),
+                m(net.w3.shape(), net.w3.to_row_major()),
             ],
             b: [net.b1.to_vec(), net.b2.to_vec(), net.b3.to_vec()],
             x: sample.0.to_vec(),
             t: sample.1.to_vec(),
-            xb: m(&|| (batch.0.shape(), batch.0.to_row_major())),
-            tb: m(&|| (batch.1.shape(), batch.1.to_row_major())),
+            xb: m(batch.0.shape(), batch.0.to_row_major()),
+            tb: m(batch.1.shape(), batch.1.to_row_major()),
         }
     }
 

@@ -25,7 +25,7 @@ use Transpose::{No, Yes};
 /// `Ā = P·L⁻ᵀ·(tril₋(Lᵀ·L̄) + triu(Ū·Uᵀ))·U⁻ᵀ`, `tril₋` the strictly lower triangle.
 ///
 /// ```
-/// use backprop_linalg::{Sq, eval_bp, lu, mul};
+/// use backprop_linalg::{Sq, eval_bp, lu};
 /// use backprop_linalg::typenum::U2;
 ///
 /// let a = Sq::<U2>::from_row_major(&[1.0, 2.0, 3.0, 4.0]);

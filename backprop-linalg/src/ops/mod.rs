@@ -21,6 +21,7 @@
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
 //! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
 //! | symmetric matrix functions | [`sym_fn`], [`sym_exp`], [`sym_log`], [`sym_sqrt`], [`sym_pow`] | `sym_functions.rs` |
+//! | convolution | [`conv`], [`corr`], [`conv2`], [`corr2`] | `convolution.rs` |
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
 //! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
 //! | element-wise | [`try_add`], [`try_sub`], [`try_hadamard`], [`try_div`] (the operators' `try_` forms) | `elementwise.rs` |
@@ -37,6 +38,7 @@ pub(crate) mod support;
 
 pub mod cholesky;
 pub mod complex;
+pub mod convolution;
 pub mod determinant;
 pub mod eigen;
 pub mod elementwise;
@@ -59,6 +61,7 @@ pub use complex::{
     app_c, complex, dot_c, from_complex, her, imag, m_hm, magnitude, mul_c, outer_c, real,
     sq_magnitude, to_complex, try_app_c, try_dot_c, try_her, try_mul_c, try_to_complex, un_her,
 };
+pub use convolution::{conv, conv2, corr, corr2, try_conv, try_conv2, try_corr, try_corr2};
 pub use determinant::{
     det, inv, invlndet, lndet, slogdet, try_det, try_inv, try_invlndet, try_lndet, try_slogdet,
 };

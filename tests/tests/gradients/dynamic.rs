@@ -379,6 +379,35 @@ backprop_tests::cases! {
         static_and_dynamic!(separated_matrix::<U3, U2, B>(), |a| norm_inf_m(a));
     }
 
+    /// The convolutions at static and run-time sizes, then at random run-time sizes (kernels
+    /// from one entry to as large as the signal).
+    fn convolutions<B: Double>() {
+        use backprop_linalg::{conv, conv2, corr, corr2};
+        static_and_dynamic!((vector::<U2, B>(), vector::<U4, B>()), |v| {
+            let (k, x) = v.split();
+            conv(k, x)
+        });
+        static_and_dynamic!((vector::<U2, B>(), vector::<U4, B>()), |v| {
+            let (k, x) = v.split();
+            corr(k, x)
+        });
+        static_and_dynamic!((matrix::<U2, U1, B>(), matrix::<U3, U2, B>()), |v| {
+            let (k, x) = v.split();
+            conv2(k, x)
+        });
+        static_and_dynamic!((matrix::<U2, U1, B>(), matrix::<U3, U2, B>()), |v| {
+            let (k, x) = v.split();
+            corr2(k, x)
+        });
+        let inputs = (1usize..=3, 1usize..=3, 0usize..=2, 0usize..=2).prop_flat_map(|(p, q, dm, dn)| {
+            (dyn_matrix::<B>(p, q), dyn_matrix::<B>(p + dm, q + dn))
+        });
+        run(inputs, |kx| {
+            grad_ok(|v| { let (k, x) = v.split(); conv2(k, x) }, &kx)?;
+            grad_ok(|v| { let (k, x) = v.split(); corr2(k, x) }, &kx)
+        });
+    }
+
     fn maps<B: Double>() {
         static_and_dynamic!((vector::<U3, B>(), scalar()), |v| {
             let (x, a) = v.split();

@@ -23,6 +23,7 @@
 //! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
 //! | [`matrix_functions`] | `expm`, `sqrtm` |
 //! | [`sym_functions`] | `sym_fn`, `sym_exp`, `sym_log`, `sym_sqrt`, `sym_pow`, at separated and repeated eigenvalues |
+//! | [`convolution`] | `conv`, `corr`, `conv2`, `corr2` |
 //! | [`statistics`] | `mean`, `cov`, `mean_cov`, `mean_l` |
 //! | [`norms`] | `norm_0`, `norm_1v`, `norm_2v`, `norm_inf_v`, `norm_1m`, `norm_2m`, `norm_inf_m` |
 //! | [`complex`] | the complex ops (`C`, `M`) and the Hermitian ones (`Her`) |
@@ -42,6 +43,7 @@
 
 mod cholesky;
 mod complex;
+mod convolution;
 mod determinant;
 mod dynamic;
 mod eigen;
@@ -73,6 +75,7 @@ backprop_tests::families!(
     determinant,
     matrix_functions,
     sym_functions,
+    convolution,
     statistics,
     norms,
     complex,
@@ -98,6 +101,7 @@ backprop_tests::families_in_f32!(
     determinant,
     matrix_functions,
     sym_functions,
+    convolution,
     statistics,
     norms,
     complex,

@@ -9,7 +9,7 @@
 //! 2. **Against `f64`**: the value and the gradient (all-ones cotangent) of the same function
 //!    on the same input, rounded to `f32` and widened back exactly, computed in double
 //!    precision. A backward-stable computation in `f32` is off by about `c·n·κ·ε` relative; the
-//!    inputs are drawn with condition numbers `κ ≤ 10` and sizes `n ≤ 4`, so [`AGREE`] =
+//!    inputs are drawn with condition numbers `κ ≤ 10` and sizes `n ≤ 4`, so [`double::AGREE`] =
 //!    `1e-3` (≈ 8400·ε) leaves `c` room for the several steps (factorization, solves, products)
 //!    of a gradient.
 //!
@@ -25,17 +25,13 @@ use backprop_linalg::{
     qr, sqrtm, svd, try_chol, try_inv, try_mul,
 };
 use backprop_tests::gradcheck::{
-    complex_matrix, error_of, invertible, matrix, principal_root_input, run, separated_singular,
-    small_norm, spd, sym_separated, vector,
+    complex_matrix, double, error_of, invertible, matrix, principal_root_input, run,
+    separated_singular, small_norm, spd, sym_separated, vector,
 };
 use backprop_tests::{ComplexDouble, Double};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use typenum::{U2, U3, U4};
-
-/// The relative agreement of an `f32` result with the `f64` result of the same rounded input
-/// (see the module documentation for the derivation).
-const AGREE: f64 = 1e-3;
 
 /// `x` rounded to single precision (`U`) and that, widened back exactly: the `f64` input of
 /// the comparison.
@@ -45,19 +41,10 @@ fn rounded<T: Convert<U>, U: Convert<T>>(x: &T) -> (U, T) {
     (single, back)
 }
 
-/// `|a − b|∞ ≤ AGREE·max(1, |b|∞)`, coordinate lists of an `f32` and an `f64` result.
+/// `|a − b|∞ ≤ AGREE·max(1, |b|∞)`, coordinate lists of an `f32` and an `f64` result (the
+/// suite's shared comparison, [`double::agree`]).
 fn agree(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(a.len(), b.len());
-    let scale = b.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    let err = a
-        .iter()
-        .zip(b)
-        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
-    prop_assert!(
-        err <= AGREE * scale,
-        "{what}: f32 and f64 differ by {err:e} (scale {scale:e}): {a:?} vs {b:?}"
-    );
-    Ok(())
+    double::agree(what, a, b).map_err(TestCaseError::fail)
 }
 
 /// The two checks of the module documentation on `x32` (and its widened twin `x64`), for the
