@@ -449,6 +449,22 @@ pub fn separated_singular<M: StaticDim, N: StaticDim, B: Backend>()
     crate::generators::separated_singular(M::SIZE, N::SIZE).prop_map(|(a, _)| to_l(&a))
 }
 
+/// A wide `M×N` matrix (`M ≤ N`) whose leading `M×M` block has singular values in `[0.5, 2]`
+/// (so that `qr_wide`'s `Q` is well determined), its other columns entries in `[-2, 2]`.
+pub fn wide_leading_block<M: StaticDim, N: StaticDim, B: Backend>()
+-> impl Strategy<Value = L<M, N, B>> {
+    let (m, n) = (M::SIZE, N::SIZE);
+    (separated_singular::<M, M, B>(), entries(m * (n - m))).prop_map(move |(x, y)| {
+        L::from_fn_shape(m, n, |i, j| {
+            if j < m {
+                x.get(i, j)
+            } else {
+                real::<B>(y[i * (n - m) + j - m])
+            }
+        })
+    })
+}
+
 /// `U·diag(σ)·Vᵀ` with `U`, `V` orthogonal, `σᵢ ∈ [0.5, 2]` and the first one negated half of
 /// the time (both signs of the determinant occur). With `singular`, the last `σ` is 0.
 fn from_singular_values<N: StaticDim, B: Backend>(

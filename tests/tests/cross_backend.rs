@@ -29,7 +29,7 @@ use backprop_tests::gradcheck::{
     complex_matrix, complex_vector, entries, invertible, lu_input, matrix as matrix_of,
     nonzero_complex_vector, principal_root_input, separated_singular, separated_vector, singular,
     small_integers, small_norm, spd, spd_repeated, sym_separated, symmetric, triangular,
-    vector as vector_of, vector_with_zeros,
+    vector as vector_of, vector_with_zeros, wide_leading_block,
 };
 use backprop_tests::{ComplexDouble, Double};
 use proptest::strategy::{BoxedStrategy, Strategy};
@@ -634,6 +634,17 @@ agree! {
     try_lstsq (v: LstsqInputs<B>; lstsq_inputs()) => {
         let (a, b, c, d) = v.split();
         (try_lstsq(a, b).expect("full rank"), try_lstsq(c, d).expect("full rank")).join()
+    };
+    lstsq_wide (v: (L<U2, U4, B>, L<U2, U3, B>);
+        (separated_singular::<U2, U4, Reference>(), matrix_of::<U2, U3, Reference>())) => {
+        let (a, b) = v.split();
+        lstsq(a, b)
+    };
+    lq (v: L<U3, U4, B>; separated_singular::<U3, U4, Reference>()) => lq(v);
+    try_lq (v: L<U2, U3, B>; separated_singular::<U2, U3, Reference>()) => try_lq(v).expect("full rank");
+    qr_wide (v: L<U2, U4, B>; wide_leading_block::<U2, U4, Reference>()) => qr_wide(v);
+    try_qr_wide (v: L<U2, U3, B>; wide_leading_block::<U2, U3, Reference>()) => {
+        try_qr_wide(v).expect("an invertible leading block")
     };
     pinv (v: PinvInputs<B>; pinv_inputs()) => {
         let (a, b, c) = v.split();

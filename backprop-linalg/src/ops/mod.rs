@@ -15,7 +15,7 @@
 //! | | [`pinv`] | `svd/pinv.rs` |
 //! | eigen | [`eigensystem`], [`eigenvalues`] | `eigen.rs` |
 //! | cholesky | [`chol`] | `cholesky.rs` |
-//! | qr | [`qr`](fn@qr), [`lstsq`] | `qr.rs` |
+//! | qr | [`qr`](fn@qr), [`lq`], [`qr_wide`], [`lstsq`] | `qr.rs` |
 //! | lu | [`lu`](fn@lu) | `lu.rs` |
 //! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
@@ -79,7 +79,7 @@ pub use products::{
     add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, scale, try_add_to_cols,
     try_affine, try_affine_cols, try_app, try_dot, try_mul,
 };
-pub use qr::{lstsq, qr, try_lstsq, try_qr};
+pub use qr::{lq, lstsq, qr, qr_wide, try_lq, try_lstsq, try_qr, try_qr_wide};
 pub use shape::{
     StaticallySized, append, col, create, diag, dim, extract_m, extract_v, eye, from_columns,
     from_rows, hcat, head_tail, konst, linspace, linspace_n, matrix, range, row, snoc, split,

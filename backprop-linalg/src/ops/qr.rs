@@ -1,10 +1,12 @@
 //! [`qr`]: the reduced QR decomposition of a tall or square matrix, with gradients through both
-//! factors (hmatrix-backprop lists `qr` as not lifted).
+//! factors (hmatrix-backprop lists `qr` as not lifted); for wide matrices [`lq`] (`A = L·Q`,
+//! the transpose of `qr` of `Aᵀ`) and [`qr_wide`] (`A = Q·R` with `R` trapezoidal).
 //!
-//! Least squares through it: [`lstsq`] (hmatrix's `<\>`) for a tall full-rank matrix, with a
-//! `try_` form. At a rank-deficient matrix the solution is discontinuous (an arbitrarily small
-//! perturbation raises the rank), so no derivative exists: it is refused with
-//! [`LinalgError::Singular`] naming the operation.
+//! Least squares through them: [`lstsq`] (hmatrix's `<\>`): the least-squares solution for a
+//! tall full-rank matrix, the minimum-norm solution for a wide one, with a `try_` form. At a
+//! rank-deficient matrix the solution is discontinuous (an arbitrarily small perturbation
+//! raises the rank), so no derivative exists: it is refused with [`LinalgError::Singular`]
+//! naming the operation.
 
 use crate::dim::{Dim, DimLe};
 use backprop_backend::{Transpose, validate};
@@ -157,15 +159,182 @@ fn qr_pullback<B: Backend>(
     B::mat_transpose(&at)
 }
 
+// ----- wide matrices -----
+
+/// The LQ decomposition `A = L·Q` of an `M×N` matrix with `M ≤ N` and full row rank: `(L, Q)`
+/// with `L` `M×M` lower triangular with a **positive** diagonal and `Q` `M×N` with orthonormal
+/// rows — the transpose of [`qr`] of `Aᵀ` (`Aᵀ = Qᵀ·Lᵀ`), unique and differentiable wherever
+/// `A` has full row rank. The factorization LAPACK uses for wide systems (`gelqf`). Split the
+/// result with `.split()`.
+///
+/// Gradient: [`qr`]'s rule for `Aᵀ`, transposed: `Ā = (qr̄(Qᵀ, Lᵀ; Q̄ᵀ, L̄ᵀ))ᵀ`, that is
+/// `Ā = L⁻ᵀ·(Q̄ + copyutl(M)·Q)` with `M = L̄ᵀ·L − Q·Q̄ᵀ` and `copyutl` the upper triangle
+/// mirrored down. Only the lower triangle of `L̄` is read.
+///
+/// ```
+/// use backprop_linalg::{L, eval_bp, lq};
+/// use backprop_linalg::typenum::{U1, U2};
+///
+/// let a = L::<U1, U2>::from_row_major(&[3.0, 4.0]);
+/// let (l, q) = eval_bp(lq, &a);
+/// let q = q.to_row_major();
+/// assert!((l.get(0, 0) - 5.0).abs() < 1e-14);
+/// assert!((q[0] - 0.6).abs() < 1e-15 && (q[1] - 0.8).abs() < 1e-15);
+/// ```
+///
+/// # Panics
+/// As [`try_lq`].
+#[track_caller]
+#[allow(clippy::type_complexity)]
+pub fn lq<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (Sq<M, B>, L<M, N, B>)>
+where
+    M: DimLe<N>,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_lq(a))
+}
+
+/// [`lq`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if `A` is numerically rank deficient (the rule of [`qr`]).
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries.
+/// - [`LinalgError::ShapeMismatch`] if `A` has more rows than columns (possible only with
+///   run-time sizes).
+///
+/// All name `lq`.
+#[allow(clippy::type_complexity)]
+pub fn try_lq<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (Sq<M, B>, L<M, N, B>)>, LinalgError>
+where
+    M: DimLe<N>,
+    N: Dim,
+    B: Backend,
+{
+    const OP: &str = "lq";
+    shapes::wide(OP, a.value().shape())?;
+    let f = full_rank_qr::<B>(OP, &B::mat_transpose(a.value().data()))?;
+    let out = (
+        L::wrap(B::mat_transpose(&f.r)),
+        L::wrap(B::mat_transpose(&f.q)),
+    );
+    Ok(record1(a, out, move |ctx, ia, _, (dl, dq)| {
+        let g = qr_pullback::<B>(
+            OP,
+            &f.q,
+            &f.r,
+            &B::mat_transpose(dq.data()),
+            &B::mat_transpose(dl.data()),
+        );
+        ctx.add(ia, L::wrap(B::mat_transpose(&g)));
+    }))
+}
+
+/// The QR decomposition `A = Q·R` of a wide `M×N` matrix (`M ≤ N`) whose leading `M×M` block
+/// `X` is invertible: `(Q, R)` with `Q` `M×M` orthogonal and `R` `M×N` upper trapezoidal with
+/// a **positive** diagonal (numpy's `qr` of a wide matrix). With `A = [X | Y]`, `Q·R_X = X` is
+/// the QR of the square block and `R = [R_X | Qᵀ·Y]`. Split the result with `.split()`.
+///
+/// Gradient (Liao, Liu, Wang & Xiang 2019, PRX 9:031041, §IV): with `R̄ = [R̄_X | R̄_Y]`,
+/// `Ȳ = Q·R̄_Y` and `X̄` is [`qr`]'s rule for `X` with the cotangent `Q̄ + Y·R̄_Yᵀ` on `Q`
+/// (`R_Y = QᵀY` depends on `Q`). It needs `X` invertible, not only `A` of full row rank: `Q`
+/// is determined by the leading columns alone. For a factorization of every full-row-rank
+/// wide matrix use [`lq`].
+///
+/// # Panics
+/// As [`try_qr_wide`].
+#[track_caller]
+#[allow(clippy::type_complexity)]
+pub fn qr_wide<'t, M, N, B>(a: BVar<'t, L<M, N, B>>) -> BVar<'t, (Sq<M, B>, L<M, N, B>)>
+where
+    M: DimLe<N>,
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_qr_wide(a))
+}
+
+/// [`qr_wide`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::Singular`] if the leading `M×M` block is numerically singular (the rank
+///   rule of [`qr`]).
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries.
+/// - [`LinalgError::ShapeMismatch`] if `A` has more rows than columns (possible only with
+///   run-time sizes).
+///
+/// All name `qr_wide`.
+#[allow(clippy::type_complexity)]
+pub fn try_qr_wide<'t, M, N, B>(
+    a: BVar<'t, L<M, N, B>>,
+) -> Result<BVar<'t, (Sq<M, B>, L<M, N, B>)>, LinalgError>
+where
+    M: DimLe<N>,
+    N: Dim,
+    B: Backend,
+{
+    const OP: &str = "qr_wide";
+    let (m, n) = a.value().shape();
+    shapes::wide(OP, (m, n))?;
+    let data = a.value().data();
+    validate::finite_matrix::<B::Real, B>(OP, data)?;
+    let f = full_rank_qr::<B>(OP, &sized(B::mat_cols(data, 0..m)))?;
+    let y = sized(B::mat_cols(data, m..n));
+    let r = sized(B::mat_hcat(&f.r, &sized(B::matmul(&f.q, Yes, &y, No))));
+    let r_x = f.r;
+    Ok(record1(
+        a,
+        (L::wrap(f.q), L::wrap(r)),
+        move |ctx, ia, (q, _), (dq, dr)| {
+            let (q, dr) = (q.data(), dr.data());
+            let (dr_x, dr_y) = (sized(B::mat_cols(dr, 0..m)), sized(B::mat_cols(dr, m..n)));
+            let mut dq = dq.data().clone();
+            sized(B::gemm(
+                &mut dq,
+                lit::<B>(1.0),
+                &y,
+                No,
+                &dr_y,
+                Yes,
+                lit::<B>(1.0),
+            ));
+            let dx = qr_pullback::<B>(OP, q, &r_x, &dq, &dr_x);
+            let dy = sized(B::matmul(q, No, &dr_y, No));
+            ctx.add(ia, L::wrap(sized(B::mat_hcat(&dx, &dy))));
+        },
+    ))
+}
+
 // ----- least squares -----
 
-/// The least-squares solution `X = argmin ‖A·X − B‖_F` for a tall (or square) `A` of full
-/// column rank (hmatrix's `<\>`), computed from the thin QR `A = Q·R` as `X = R⁻¹·Qᵀ·B`.
+/// The least-squares solution of `A·X = B` (hmatrix's `<\>`, numpy's `lstsq`) for `A` of full
+/// rank: for a tall (or square) `A`, `X = argmin ‖A·X − B‖_F`; for a wide `A`, the solution
+/// of least norm, `X = argmin{‖X‖_F : A·X = B}`. Both are `A⁺·B` ([`pinv`](crate::pinv)).
 ///
-/// Gradient (the normal equations `AᵀA·X = AᵀB` differentiated; PyTorch's
-/// `linalg_lstsq_backward`): with `Y = (AᵀA)⁻¹·X̄ = R⁻¹·R⁻ᵀ·X̄` and the residual `E = B − A·X`,
-/// `B̄ = A·Y`, `Ā = E·Yᵀ − A·Y·Xᵀ`. The residual term vanishes for a consistent system (square
-/// `A`, where this is [`lin_solve`](crate::lin_solve)'s rule).
+/// Tall: from the thin QR `A = Q·R`, `X = R⁻¹·Qᵀ·B`. Gradient (the normal equations
+/// `AᵀA·X = AᵀB` differentiated; PyTorch's `linalg_lstsq_backward`): with
+/// `Y = (AᵀA)⁻¹·X̄ = R⁻¹·R⁻ᵀ·X̄` and the residual `E = B − A·X`, `B̄ = A·Y`,
+/// `Ā = E·Yᵀ − A·Y·Xᵀ`. The residual term vanishes for a consistent system (square `A`,
+/// where this is [`lin_solve`](crate::lin_solve)'s rule).
+///
+/// Wide: from the thin QR `Aᵀ = Q·R`, `X = Aᵀ·(AAᵀ)⁻¹·B = Q·R⁻ᵀ·B`. Gradient (`X = Aᵀ·Z`,
+/// `AAᵀ·Z = B` differentiated): with `W = (AAᵀ)⁻¹·A·X̄ = R⁻¹·Qᵀ·X̄` and `Z = R⁻¹·R⁻ᵀ·B`,
+/// `B̄ = W`, `Ā = Z·((I − QQᵀ)·X̄)ᵀ − W·Xᵀ`: the part of `X̄` outside `A`'s row space moves
+/// the row space, the rest the solution within it. At a square `A` both rules are
+/// `lin_solve`'s.
+///
+/// ```
+/// use backprop_linalg::{L, eval_bp2, lstsq};
+/// use backprop_linalg::typenum::{U1, U2};
+///
+/// // x + y = 2 has the least-norm solution x = y = 1.
+/// let a = L::<U1, U2>::from_row_major(&[1.0, 1.0]);
+/// let b = L::<U1, U1>::from_row_major(&[2.0]);
+/// let x = eval_bp2(lstsq, &a, &b).to_row_major();
+/// assert!((x[0] - 1.0).abs() < 1e-15 && (x[1] - 1.0).abs() < 1e-15);
+/// ```
 ///
 /// # Panics
 /// As [`try_lstsq`].
@@ -176,7 +345,7 @@ pub fn lstsq<'t, M, N, K, B>(
 ) -> BVar<'t, L<N, K, B>>
 where
     M: Dim,
-    N: DimLe<M>,
+    N: Dim,
     K: Dim,
     B: Backend,
 {
@@ -186,29 +355,32 @@ where
 /// [`lstsq`], returning an error instead of panicking.
 ///
 /// # Errors
-/// - [`LinalgError::Singular`] if `A` is numerically rank deficient (the smallest entry of the
-///   diagonal of its `R` factor is zero or at most `10·M·ε` times the largest): the minimiser
-///   is then not unique.
+/// - [`LinalgError::Singular`] if `A` is numerically rank deficient (the rank rule of
+///   [`qr`]): the solution is then not unique, or not continuous in `A`.
 /// - [`LinalgError::NonFinite`] for NaN or infinite entries in `A` or `B`.
+/// - [`LinalgError::ShapeMismatch`] if `A` and `B` have different numbers of rows (possible
+///   only with run-time sizes).
 ///
-/// Both name `lstsq`.
+/// All name `lstsq`.
 pub fn try_lstsq<'t, M, N, K, B>(
     a: BVar<'t, L<M, N, B>>,
     b: BVar<'t, L<M, K, B>>,
 ) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
 where
     M: Dim,
-    N: DimLe<M>,
+    N: Dim,
     K: Dim,
     B: Backend,
 {
     const OP: &str = "lstsq";
-    let (rows, _) = a.value().shape();
-    shapes::tall(OP, (rows, a.value().shape().1))?;
+    let (rows, cols) = a.value().shape();
     let b_rows = b.value().shape().0;
     shapes::agree(OP, "A's and B's numbers of rows", (rows, b_rows), || {
         format!("{rows} rows and {b_rows} rows")
     })?;
+    if rows < cols {
+        return min_norm_lstsq(OP, a, b);
+    }
     let f = full_rank_qr::<B>(OP, a.value().data())?;
     validate::finite_matrix::<B::Real, B>(OP, b.value().data())?;
     let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));
@@ -234,6 +406,49 @@ where
             add_product(ctx, ia, &B::mat_neg(&ay), No, x.data(), Yes);
         }
         ctx.add(ib, L::wrap(ay));
+    }))
+}
+
+/// [`lstsq`] for a wide `A`: the minimum-norm solution and its rule.
+fn min_norm_lstsq<'t, M, N, K, B>(
+    op: &'static str,
+    a: BVar<'t, L<M, N, B>>,
+    b: BVar<'t, L<M, K, B>>,
+) -> Result<BVar<'t, L<N, K, B>>, LinalgError>
+where
+    M: Dim,
+    N: Dim,
+    K: Dim,
+    B: Backend,
+{
+    // Aᵀ = Q·R; X = Q·R⁻ᵀ·B.
+    let f = full_rank_qr::<B>(op, &B::mat_transpose(a.value().data()))?;
+    validate::finite_matrix::<B::Real, B>(op, b.value().data())?;
+    let (q, r) = (f.q, f.r);
+    let rtb = r_solve::<B>(op, &r, b.value().data(), Yes)?;
+    let x = L::wrap(sized(B::matmul(&q, No, &rtb, No)));
+    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
+        let dx = dx.data();
+        // W = R⁻¹·Qᵀ·X̄.
+        let qtdx = sized(B::matmul(&q, Yes, dx, No));
+        let w = in_backward(op, r_solve::<B>(op, &r, &qtdx, No));
+        if ctx.wants(ia) {
+            // Ā = Z·((I − QQᵀ)·X̄)ᵀ − W·Xᵀ, Z = R⁻¹·R⁻ᵀ·B.
+            let z = in_backward(op, r_solve::<B>(op, &r, &rtb, No));
+            let mut off = dx.clone();
+            sized(B::gemm(
+                &mut off,
+                lit::<B>(-1.0),
+                &q,
+                No,
+                &qtdx,
+                No,
+                lit::<B>(1.0),
+            ));
+            add_product(ctx, ia, &z, No, &off, Yes);
+            add_product(ctx, ia, &B::mat_neg(&w), No, x.data(), Yes);
+        }
+        ctx.add(ib, L::wrap(w));
     }))
 }
 

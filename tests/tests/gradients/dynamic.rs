@@ -333,6 +333,18 @@ backprop_tests::cases! {
                 lstsq(a, b)
             }
         );
+        // Wide: the least-norm `lstsq`, `lq`, and `qr_wide`.
+        static_and_dynamic!(
+            (separated_singular::<U2, U3, B>(), matrix::<U2, U2, B>()),
+            |v| {
+                let (a, b) = v.split();
+                lstsq(a, b)
+            }
+        );
+        static_and_dynamic!(separated_singular::<U2, U3, B>(), |a| backprop_linalg::lq(a));
+        static_and_dynamic!(backprop_tests::gradcheck::wide_leading_block::<U2, U3, B>(), |a| {
+            backprop_linalg::qr_wide(a)
+        });
     }
 
     fn solves_determinants_and_matrix_functions<B: Double>() {
@@ -529,6 +541,8 @@ backprop_tests::cases! {
         refuses2("chol_solve", &(square(), m(3, 1)), |r, b| try_chol_solve(r, b), |r, b| chol_solve(r, b));
         // Tall and wide matrices that are not.
         refuses("qr", &m(2, 3), |a| try_qr(a), |a| qr(a));
+        refuses("lq", &m(3, 2), |a| backprop_linalg::try_lq(a), |a| backprop_linalg::lq(a));
+        refuses("qr_wide", &m(3, 2), |a| backprop_linalg::try_qr_wide(a), |a| backprop_linalg::qr_wide(a));
         refuses("svd_tall", &m(2, 3), |a| try_svd_tall(a), |a| svd_tall(a));
         refuses("svd_flat", &m(3, 2), |a| try_svd_flat(a), |a| svd_flat(a));
         refuses2("lstsq", &(m(3, 2), m(2, 1)), |a, b| try_lstsq(a, b), |a, b| lstsq(a, b));
@@ -616,7 +630,7 @@ backprop_tests::cases! {
 
     /// The remaining families over random run-time sizes (0 and 1 included where the op is
     /// defined there): the thin and full SVDs and `pinv` of matrices with separated singular
-    /// values, `lstsq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` of a matrix near
+    /// values, `lstsq` (tall and wide), `lq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` of a matrix near
     /// the identity, the maps, rows and columns, and the complex products.
     fn random_sizes_remaining_families<B: ComplexDouble>() {
         let inputs = (size(), size(), size()).prop_flat_map(|(m, n, k)| {
@@ -624,14 +638,14 @@ backprop_tests::cases! {
             (
                 separated(tall, wide),
                 dyn_invertible::<B>(n),
-                dyn_matrix::<B>(tall, k),
+                (dyn_matrix::<B>(tall, k), dyn_matrix::<B>(wide, k)),
                 dyn_matrix::<B>(n, n),
                 (dyn_vector::<B>(m), dyn_vector::<B>(m)),
                 (dyn_matrix::<B>(m, k), dyn_matrix::<B>(m, k), dyn_matrix::<B>(k, n)),
                 dyn_matrix::<B>(n, 2),
             )
         });
-        run(inputs, |(a, inv, b, small, (x, y), (p, q, r), rhs)| {
+        run(inputs, |(a, inv, (b, b_wide), small, (x, y), (p, q, r), rhs)| {
             let (tall, wide) = a.shape();
             // Thin SVDs through gauge-invariant functions; the full one through `U·E·Vᵀ`.
             grad_ok(|a| { let (u, s, v) = svd_tall(a).split(); (thin_sandwich(u), s, thin_sandwich(v)).join() }, &a)?;
@@ -640,6 +654,9 @@ backprop_tests::cases! {
             grad_ok(|a| { let (u, s, v) = svd_(a).split(); (u_vt(u, v), s).join() }, &a)?;
             grad_ok(pinv, &a)?;
             grad_ok(|v| { let (a, b) = v.split(); lstsq(a, b) }, &(a.clone(), b.clone()))?;
+            // Wide: the least-norm solution and `lq` of `Aᵀ`.
+            grad_ok(|v| { let (a, b) = v.split(); lstsq(a, b) }, &(at.clone(), b_wide))?;
+            grad_ok(backprop_linalg::lq, &at)?;
             let n = inv.shape().0;
             let upper = Matrix::<B>::from_fn_shape(n, n, |i, j| {
                 if i == j { 2.0 + inv.get(i, j).abs() } else if i < j { 0.3 * inv.get(i, j) } else { 0.0 }

@@ -17,7 +17,7 @@
 //! | [`svd`] | `svd`, `svd_`, `svd_tall`, `svd_flat`, `pinv` |
 //! | [`eigen`] | `eigensystem`, `eigenvalues` |
 //! | [`cholesky`] | `chol`, `chol_solve` |
-//! | [`qr`] | `qr`, `lstsq` |
+//! | [`qr`] | `qr`, `lq`, `qr_wide`, `lstsq` (tall and wide) |
 //! | [`lu`](mod@lu) | `lu` |
 //! | [`solve`] | `lin_solve`, `lin_solve_v`, `triangular_solve` |
 //! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
