@@ -671,6 +671,15 @@ agree! {
         try_sqrtm(v).expect("a principal square root")
     };
 
+    logm (v: (Sq<U2, B>, Sq<U3, B>);
+        (principal_root_input::<U2, Reference>(), principal_root_input::<U3, Reference>())) => {
+        let (a, b) = v.split();
+        (logm(a), logm(b)).join()
+    };
+    try_logm (v: Sq<U3, B>; principal_root_input::<U3, Reference>()) => {
+        try_logm(v).expect("a principal logarithm")
+    };
+
     // ----- LU (inputs with clear pivots, so every backend pivots alike) -----
     lu (v: Sq<U4, B>; lu_input::<U4, Reference>()) => lu(v);
     try_lu (v: Sq<U3, B>; lu_input::<U3, Reference>()) => try_lu(v).expect("invertible");

@@ -57,6 +57,16 @@ pub enum LinalgError {
         /// The operation that was called.
         op: &'static str,
     },
+    /// A matrix logarithm was asked of a matrix with an eigenvalue on (or numerically
+    /// indistinguishable from) the closed negative real axis `(−∞, 0]`, where the principal
+    /// logarithm is not defined.
+    #[error(
+        "{op}: the matrix has an eigenvalue on (or too close to) the closed negative real axis, so it has no principal logarithm"
+    )]
+    NoPrincipalLogarithm {
+        /// The operation that was called.
+        op: &'static str,
+    },
 }
 
 impl LinalgError {
@@ -69,7 +79,8 @@ impl LinalgError {
             | Self::Singular { op }
             | Self::NotPositiveDefinite { op }
             | Self::NonFinite { op }
-            | Self::NoConvergence { op } => op,
+            | Self::NoConvergence { op }
+            | Self::NoPrincipalLogarithm { op } => op,
         }
     }
 
@@ -92,7 +103,8 @@ impl LinalgError {
             | Self::Singular { op: old }
             | Self::NotPositiveDefinite { op: old }
             | Self::NonFinite { op: old }
-            | Self::NoConvergence { op: old } => *old = op,
+            | Self::NoConvergence { op: old }
+            | Self::NoPrincipalLogarithm { op: old } => *old = op,
         }
         self
     }
@@ -103,7 +115,7 @@ mod tests {
     use super::LinalgError;
 
     /// One error of each variant, every field other than `op` set to something recognisable.
-    fn one_of_each(op: &'static str) -> [LinalgError; 6] {
+    fn one_of_each(op: &'static str) -> [LinalgError; 7] {
         [
             LinalgError::ShapeMismatch {
                 op,
@@ -120,6 +132,7 @@ mod tests {
             LinalgError::NotPositiveDefinite { op },
             LinalgError::NonFinite { op },
             LinalgError::NoConvergence { op },
+            LinalgError::NoPrincipalLogarithm { op },
         ]
     }
 

@@ -1,6 +1,8 @@
 //! Matrix functions of general square matrices: [`expm`] and [`sqrtm`] (hmatrix's `expm` and
-//! `sqrtm`, which hmatrix-backprop lists as not lifted), each with a `try_` form, computed with
-//! the backend's GEMM, LU solve and inverse only.
+//! `sqrtm`, which hmatrix-backprop lists as not lifted) and [`logm`], each with a `try_` form,
+//! computed with the backend's GEMM, LU solve and inverse only. The gradients of `expm` and
+//! `logm` are the adjoint Fréchet derivative, by one evaluation of the function on a
+//! `2n×2n` block matrix; `sqrtm`'s solves a Sylvester equation.
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, validate};
@@ -325,4 +327,135 @@ fn sylvester_adjoint<B: Backend>(
     let rhs = B::mat_from_fn(n * n, 1, |row, _| B::mat_get(g, row % n, row / n));
     let x = B::solve(&kron, &rhs).map_err(|e| e.with_op(op))?;
     Ok(B::mat_from_fn(n, n, |i, j| B::mat_get(&x, i + j * n, 0)))
+}
+
+// ----- logm -----
+
+/// The Gauss–Legendre nodes `tⱼ` and weights `wⱼ` of order 8 on `[0, 1]`: the partial fractions
+/// of the [8/8] Padé approximant `r₈(X) = Σ wⱼ·X·(I + tⱼ·X)⁻¹` to `log(I + X)` (Dieci, Morini
+/// & Papini 1996; Higham 2008, *Functions of Matrices*, §11.4). For `‖X‖ ≤ 1/4` its error is
+/// below `f64`'s unit roundoff (Kenney–Laub bound `|r₈(−‖X‖) − log(1 − ‖X‖)|` < 1e-17).
+const GAUSS_LEGENDRE_8: [(f64, f64); 8] = [
+    (0.019_855_071_751_231_912, 0.050_614_268_145_188_53),
+    (0.101_666_761_293_186_64, 0.111_190_517_226_687_21),
+    (0.237_233_795_041_835_5, 0.156_853_322_938_943_44),
+    (0.408_282_678_752_175_1, 0.181_341_891_689_180_83),
+    (0.591_717_321_247_824_8, 0.181_341_891_689_180_83),
+    (0.762_766_204_958_164_5, 0.156_853_322_938_943_44),
+    (0.898_333_238_706_813_4, 0.111_190_517_226_687_21),
+    (0.980_144_928_248_768_1, 0.050_614_268_145_188_53),
+];
+
+/// How close to `I` (in the 1-norm) repeated square roots take `A` before the Padé step.
+const LOGM_THETA: f64 = 0.25;
+
+/// Square roots allowed before giving up: `‖A^{1/2ˢ} − I‖` shrinks like `‖log A‖/2ˢ`, so
+/// 64 covers every finite matrix whose logarithm exists.
+const LOGM_MAX_ROOTS: usize = 64;
+
+/// `log(A)` by inverse scaling and squaring (Kenney & Laub 1989; Higham 2008, Alg. 11.10, with
+/// a fixed degree): `A` is replaced by `A^{1/2ˢ}` (the principal square root, [`sqrtm`]'s
+/// iteration) until `‖A^{1/2ˢ} − I‖₁ ≤ 1/4`, then `log A = 2ˢ·r₈(A^{1/2ˢ} − I)`. A square root
+/// that fails, at a singular or negative-axis eigenvalue, is reported as
+/// [`LinalgError::NoPrincipalLogarithm`].
+fn logm_matrix<B: Backend>(
+    op: &'static str,
+    a: &RealMatrix<B>,
+) -> Result<RealMatrix<B>, LinalgError> {
+    let n = validate::square(op, B::mat_shape(a))?;
+    validate::finite_matrix::<B::Real, B>(op, a)?;
+    let eye = B::mat_identity(n);
+    let mut root = a.clone();
+    let mut roots = 0;
+    let x = loop {
+        let x = sized(B::mat_sub(&root, &eye));
+        if B::mat_norm_1(&x) <= lit::<B>(LOGM_THETA) {
+            break x;
+        }
+        if roots == LOGM_MAX_ROOTS {
+            return Err(LinalgError::NoPrincipalLogarithm { op });
+        }
+        root = sqrtm_matrix::<B>(op, &root).map_err(|e| match e {
+            LinalgError::Singular { .. } | LinalgError::NoConvergence { .. } => {
+                LinalgError::NoPrincipalLogarithm { op }
+            }
+            other => other,
+        })?;
+        roots += 1;
+    };
+    // r₈(X) = Σ wⱼ·(I + tⱼ·X)⁻¹·X (the factors commute).
+    let mut log = B::mat_zeros(n, n);
+    for (t, w) in GAUSS_LEGENDRE_8 {
+        let shifted = combination::<B>(n, 1.0, &[(t, &x)]);
+        let term = B::solve(&shifted, &x).map_err(|e| e.with_op(op))?;
+        sized(B::mat_axpy(&mut log, lit::<B>(w), &term));
+    }
+    #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)] // at most 64
+    Ok(B::mat_scale(&log, lit::<B>(2f64.powi(roots as i32))))
+}
+
+/// The principal logarithm `X = log(A)` of a real square matrix: the unique real `X` with
+/// `exp(X) = A` whose eigenvalues have imaginary parts in `(−π, π)`. It exists when `A` has
+/// no eigenvalue on the closed negative real axis `(−∞, 0]`.
+///
+/// Computed by inverse scaling and squaring (Kenney & Laub 1989; Higham 2008, *Functions of
+/// Matrices*, §11.5): repeated principal square roots ([`sqrtm`]'s Denman–Beavers iteration)
+/// until `A^{1/2ˢ}` is within `1/4` of `I`, then the [8/8] Padé approximant of `log(I + X)` in
+/// partial fractions (8 LU solves), times `2ˢ`.
+///
+/// Gradient: `Ā = L(Aᵀ, X̄)`, the Fréchet derivative of `log` at `Aᵀ` in the direction `X̄`
+/// (the adjoint of `L(A, ·)`), computed as the top right block of
+/// `log([[Aᵀ, X̄], [0, Aᵀ]])` (Mathias 1996; Higham 2008, Thm 3.6; Al-Mohy, Higham & Relton
+/// 2013, "Computing the Fréchet derivative of the matrix logarithm and estimating the
+/// condition number", SISC 35(4)), the same algorithm at `2n×2n`.
+///
+/// ```
+/// use backprop_linalg::{Sq, eval_bp, expm, logm};
+/// use backprop_linalg::typenum::U2;
+///
+/// // A rotation by 0.5 rad is the exponential of a skew-symmetric matrix.
+/// let (c, s) = (0.5f64.cos(), 0.5f64.sin());
+/// let a = Sq::<U2>::from_row_major(&[c, -s, s, c]);
+/// let x = eval_bp(logm, &a).to_row_major();
+/// let want = [0.0, -0.5, 0.5, 0.0];
+/// assert!(x.iter().zip(want).all(|(x, w)| (x - w).abs() < 1e-14));
+/// let back = eval_bp(expm, &Sq::<U2>::from_row_major(&x)).to_row_major();
+/// assert!(back.iter().zip([c, -s, s, c]).all(|(b, a)| (b - a).abs() < 1e-14));
+/// ```
+///
+/// # Panics
+/// As [`try_logm`].
+#[track_caller]
+pub fn logm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>>
+where
+    N: Dim,
+    B: Backend,
+{
+    or_fail(try_logm(a))
+}
+
+/// [`logm`], returning an error instead of panicking.
+///
+/// # Errors
+/// - [`LinalgError::NoPrincipalLogarithm`] if `A` has an eigenvalue on the closed negative
+///   real axis (a singular `A` included), or so close to it that the square roots do not
+///   converge: the principal logarithm does not exist there, and is arbitrarily ill
+///   conditioned near it.
+/// - [`LinalgError::NonFinite`] for NaN or infinite entries.
+/// - [`LinalgError::ShapeMismatch`] for a non-square matrix (possible only with run-time
+///   sizes).
+///
+/// All name `logm`.
+pub fn try_logm<'t, N, B>(a: BVar<'t, Sq<N, B>>) -> Result<BVar<'t, Sq<N, B>>, LinalgError>
+where
+    N: Dim,
+    B: Backend,
+{
+    const OP: &str = "logm";
+    let x = L::wrap(logm_matrix::<B>(OP, a.value().data())?);
+    Ok(record1(a, x, |ctx, ia, _, dx| {
+        let a = ctx.value(ia).data();
+        let log = |m: &RealMatrix<B>| in_backward(OP, logm_matrix::<B>(OP, m));
+        ctx.add(ia, L::wrap(frechet_adjoint::<B>(log, a, dx.data())));
+    }))
 }

@@ -19,7 +19,7 @@
 //! | lu | [`lu`](fn@lu) | `lu.rs` |
 //! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
-//! | matrix functions | [`expm`], [`sqrtm`] | `matrix_functions.rs` |
+//! | matrix functions | [`expm`], [`sqrtm`], [`logm`] | `matrix_functions.rs` |
 //! | symmetric matrix functions | [`sym_fn`], [`sym_exp`], [`sym_log`], [`sym_sqrt`], [`sym_pow`] | `sym_functions.rs` |
 //! | convolution | [`conv`], [`corr`], [`conv2`], [`corr2`] | `convolution.rs` |
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
@@ -72,7 +72,7 @@ pub use maps::{
     dmmap, dvmap, dzip_with_vector, mmap, mmap_, try_dzip_with_vector, try_zip_with_vector,
     try_zip_with_vector_, vmap, vmap_, zip_with_vector, zip_with_vector_,
 };
-pub use matrix_functions::{expm, sqrtm, try_expm, try_sqrtm};
+pub use matrix_functions::{expm, logm, sqrtm, try_expm, try_logm, try_sqrtm};
 pub use norms::{norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v, try_norm_2m};
 pub use precision::{Convert, convert};
 pub use products::{

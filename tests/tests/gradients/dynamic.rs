@@ -370,6 +370,7 @@ backprop_tests::cases! {
         static_and_dynamic!(invertible::<U3, B>(), |a| slogdet(a));
         static_and_dynamic!(small_norm::<U3, B>(true), |a| expm(a));
         static_and_dynamic!(principal_root_input::<U3, B>(), |a| sqrtm(a));
+        static_and_dynamic!(principal_root_input::<U3, B>(), |a| backprop_linalg::logm(a));
         static_and_dynamic!(backprop_tests::gradcheck::lu_input::<U3, B>(), |a| backprop_linalg::lu(a));
         static_and_dynamic!(symmetric::<U3, B>(), |a| backprop_linalg::sym_exp(a));
         static_and_dynamic!(spd::<U3, B>(), |a| backprop_linalg::sym_log(a));
@@ -532,6 +533,7 @@ backprop_tests::cases! {
         refuses("slogdet", &m(2, 3), |a| try_slogdet(a), |a| slogdet(a));
         refuses("expm", &m(2, 3), |a| try_expm(a), |a| expm(a));
         refuses("sqrtm", &m(2, 3), |a| try_sqrtm(a), |a| sqrtm(a));
+        refuses("logm", &m(2, 3), |a| backprop_linalg::try_logm(a), |a| backprop_linalg::logm(a));
         // Solves.
         let square = || Matrix::<B>::from_fn_shape(2, 2, |i, j| if i == j { 2.0 } else { 0.5 });
         refuses2("lin_solve", &(square(), m(3, 1)), |a, b| try_lin_solve(a, b), |a, b| lin_solve(a, b));
@@ -630,7 +632,7 @@ backprop_tests::cases! {
 
     /// The remaining families over random run-time sizes (0 and 1 included where the op is
     /// defined there): the thin and full SVDs and `pinv` of matrices with separated singular
-    /// values, `lstsq` (tall and wide), `lq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` of a matrix near
+    /// values, `lstsq` (tall and wide), `lq`, `triangular_solve`, `lndet`/`slogdet`, `expm`, `sqrtm` and `logm` of a matrix near
     /// the identity, the maps, rows and columns, and the complex products.
     fn random_sizes_remaining_families<B: ComplexDouble>() {
         let inputs = (size(), size(), size()).prop_flat_map(|(m, n, k)| {
@@ -669,6 +671,7 @@ backprop_tests::cases! {
             grad_ok(expm, &scaled)?;
             let near_identity = Matrix::<B>::from_fn_shape(n, n, |i, j| f64::from(u8::from(i == j)) + scaled.get(i, j));
             grad_ok(sqrtm, &near_identity)?;
+            grad_ok(backprop_linalg::logm, &near_identity)?;
             // Maps, element-wise, rows and columns.
             grad_ok(|x| vmap(|e| e.sin() * e, x), &x)?;
             grad_ok(|v| { let (x, y) = v.split(); zip_with_vector_(|a, b| a * b.cos(), x, y) }, &(x.clone(), y.clone()))?;

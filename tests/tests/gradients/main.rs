@@ -21,7 +21,7 @@
 //! | [`lu`](mod@lu) | `lu` |
 //! | [`solve`] | `lin_solve`, `lin_solve_v`, `triangular_solve` |
 //! | [`determinant`] | `det`, `inv`, `lndet`, `invlndet`, `slogdet` |
-//! | [`matrix_functions`] | `expm`, `sqrtm` |
+//! | [`matrix_functions`] | `expm`, `sqrtm`, `logm` |
 //! | [`sym_functions`] | `sym_fn`, `sym_exp`, `sym_log`, `sym_sqrt`, `sym_pow`, at separated and repeated eigenvalues |
 //! | [`convolution`] | `conv`, `corr`, `conv2`, `corr2` |
 //! | [`statistics`] | `mean`, `cov`, `mean_cov`, `mean_l` |
