@@ -1,11 +1,13 @@
 //! Gauge-invariant functions of decomposition factors: singular vectors and eigenvectors are
 //! unique only up to the sign of each column (and up to a rotation among columns of one
-//! singular value, such as the extra columns of a full SVD's `U`), so the suites check them
-//! through functions that do not see that freedom.
+//! singular value, such as the extra columns of a full SVD's `U`; up to a complex phase for the
+//! eigenvectors of a general matrix), so the suites check them through functions that do not
+//! see that freedom.
 
 use crate::gradcheck::real;
-use backprop_linalg::{BVar, L, Sq, mul, tr};
-use backprop_linalg::{Backend, Dim};
+use backprop_linalg::{BVar, C, ComplexOf, L, M, R, Sq, app_c, dot_c, mul, sq_magnitude, tr};
+use backprop_linalg::{Backend, ComplexBackend, Dim};
+use num_complex::Complex;
 
 /// Weights for [`sandwich`]: distinct on the first `k` columns, one common weight on the rest.
 fn weight(j: usize, k: usize) -> f64 {
@@ -62,4 +64,47 @@ pub fn thin_squares<'t, M: Dim, K: Dim, B: Backend>(
     q: BVar<'t, L<M, K, B>>,
 ) -> BVar<'t, L<M, K, B>> {
     q * q
+}
+
+/// A complex number of `B`'s precision.
+fn cx<B: ComplexBackend>(re: f64, im: f64) -> ComplexOf<B> {
+    Complex::new(real::<B>(re), real::<B>(im))
+}
+
+/// Column `j` of a complex square matrix.
+pub fn column<'t, N: Dim, B: ComplexBackend>(
+    v: BVar<'t, M<N, N, B>>,
+    j: usize,
+) -> BVar<'t, C<N, B>> {
+    let n = v.value().shape().0;
+    let e = C::<N, B>::from_fn_len(n, |i| cx::<B>(f64::from(u8::from(i == j)), 0.0));
+    app_c(v, v.tape().constant(e))
+}
+
+/// Functions of the columns `vⱼ` of `V` invariant under `vⱼ → e^{iφⱼ}·vⱼ` (the freedom of the
+/// eigenvectors of a general matrix): `Σⱼ vⱼᴴ·Qⱼ·vⱼ` for fixed complex `Qⱼ`, which sees the
+/// cross terms `conj(vⱼₖ)·vⱼₗ`, and the entry-wise `Σⱼ (j + 1)·|vⱼ|²`. `V` must be non-empty.
+pub fn phase_invariants<'t, N: Dim, B: ComplexBackend>(
+    v: BVar<'t, M<N, N, B>>,
+) -> (BVar<'t, ComplexOf<B>>, BVar<'t, R<N, B>>) {
+    let n = v.value().shape().0;
+    let mut forms = None;
+    let mut moduli = None;
+    for j in 0..n {
+        let q = M::<N, N, B>::from_fn_shape(n, n, |r, c| {
+            cx::<B>(
+                (r + 2 * c + j) as f64 / 3.0 - 1.0,
+                (r as f64 - c as f64) * 0.5 + j as f64,
+            )
+        });
+        let vj = column(v, j);
+        let form = dot_c(app_c(v.tape().constant(q), vj), vj);
+        forms = Some(forms.map_or(form, |f| f + form));
+        let weighted = sq_magnitude(vj) * R::<N, B>::konst_len(n, real::<B>(j as f64 + 1.0));
+        moduli = Some(moduli.map_or(weighted, |m| m + weighted));
+    }
+    (
+        forms.expect("a non-empty matrix"),
+        moduli.expect("a non-empty matrix"),
+    )
 }

@@ -726,6 +726,40 @@ pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value =
         })
 }
 
+/// `P·D·P⁻¹` with `cond₂(P) ≤ 3` and eigenvalues at least 0.4 apart: real ones
+/// `−1 + 0.6·k + u`, `u ∈ [0, 0.2]`, and (half the time, for `N ≥ 2`) the first two replaced
+/// by a complex pair `a ± ib`, `b ∈ [0.3, 1.5]`. Its eigenvectors are well conditioned and its
+/// eigenvalues simple, so `eig`'s derivative exists and is moderate around it.
+pub fn eig_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    let n = N::SIZE;
+    (
+        proptest::collection::vec(0.0f64..0.2, n),
+        0.3f64..1.5,
+        any::<bool>(),
+        proptest::collection::vec(1.0f64..3.0, n),
+        crate::generators::orthogonal(n),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(jitter, im, complex, d, q1, q2)| {
+            let pair = complex && n >= 2;
+            let re: Vec<f64> = (0..n).map(|k| -1.0 + 0.6 * k as f64 + jitter[k]).collect();
+            let block = crate::Dense::from_fn(n, n, |i, j| match (i, j) {
+                (0, 1) if pair => im,
+                (1, 0) if pair => -im,
+                (1, 1) if pair => re[0],
+                _ if i == j => re[i],
+                _ => 0.0,
+            });
+            let p = q1.matmul(&crate::Dense::diag(n, n, &d)).matmul(&q2);
+            let inv_d: Vec<f64> = d.iter().map(|x| 1.0 / x).collect();
+            let p_inv = q2
+                .t()
+                .matmul(&crate::Dense::diag(n, n, &inv_d))
+                .matmul(&q1.t());
+            to_l(&p.matmul(&block).matmul(&p_inv))
+        })
+}
+
 // ----- error paths -----
 
 /// The error of a `try_` form at `x`, if any.

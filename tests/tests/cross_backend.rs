@@ -26,7 +26,7 @@ use backprop_linalg::StaticDim;
 use backprop_linalg::*;
 use backprop_tests::gauge::sandwich;
 use backprop_tests::gradcheck::{
-    complex_matrix, complex_vector, entries, invertible, lu_input, matrix as matrix_of,
+    complex_matrix, complex_vector, eig_input, entries, invertible, lu_input, matrix as matrix_of,
     nonzero_complex_vector, principal_root_input, separated_singular, separated_vector, singular,
     small_integers, small_norm, spd, spd_repeated, sym_separated, symmetric, triangular,
     vector as vector_of, vector_with_zeros, wide_leading_block,
@@ -679,6 +679,15 @@ agree! {
     try_logm (v: Sq<U3, B>; principal_root_input::<U3, Reference>()) => {
         try_logm(v).expect("a principal logarithm")
     };
+
+    // ----- general eigendecomposition (vectors through phase-invariant functions) -----
+    eigenvalues_general (v: Sq<U4, B>; eig_input::<U4, Reference>()) => eigenvalues_general(v);
+    eig (v: Sq<U3, B>; eig_input::<U3, Reference>()) => {
+        let (lambda, vectors) = eig(v).split();
+        let (forms, moduli) = backprop_tests::gauge::phase_invariants(vectors);
+        (lambda, forms, moduli).join()
+    };
+    try_eig (v: Sq<U3, B>; eig_input::<U3, Reference>()) => try_eig(v).expect("finite").split().0;
 
     // ----- LU (inputs with clear pivots, so every backend pivots alike) -----
     lu (v: Sq<U4, B>; lu_input::<U4, Reference>()) => lu(v);

@@ -4,6 +4,7 @@ use crate::conventions::{
     descending_order, fix_column_signs, fix_qr_signs, is_singular, permute_columns,
 };
 use crate::{LinalgBackend, LinalgError, RealScalar, Transpose, Triangle, validate};
+use num_complex::Complex;
 
 /// `P·A = L·U` with partial (row) pivoting.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,20 @@ pub struct SymEigen<M, V> {
     /// Orthonormal eigenvectors as **columns**, column `j` belonging to `values[j]`, each with
     /// its largest-magnitude entry positive (see [`crate::conventions::fix_column_signs`]).
     pub vectors: M,
+}
+
+/// `A·V = V·diag(λ)` for a general real square `A`: complex eigenvalues and eigenvectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneralEigen<M, T> {
+    /// Eigenvalues, ordered by **descending real part**, then descending imaginary part (so a
+    /// complex-conjugate pair appears as `a + ib`, `a − ib` with `b > 0`).
+    pub values: Vec<Complex<T>>,
+    /// Real parts of the eigenvectors (columns, column `j` belonging to `values[j]`).
+    pub vectors_re: M,
+    /// Imaginary parts of the eigenvectors. Each eigenvector has unit 2-norm and its entry of
+    /// largest modulus (the first on ties, [`crate::conventions::largest_entry`]) real and
+    /// positive.
+    pub vectors_im: M,
 }
 
 /// `A = U·Σ·Vᵀ`.
@@ -114,6 +129,14 @@ pub trait Factorize<T: RealScalar>: LinalgBackend<T> {
 
     /// Hook: Householder QR `A = Q·R` of a finite non-empty matrix, thin or full, any signs.
     fn qr_raw(a: &Self::Matrix, full: bool) -> (Self::Matrix, Self::Matrix);
+
+    /// Hook: eigenvalues (any order; those of a complex-conjugate pair exactly conjugate) and
+    /// right eigenvectors (columns as real and imaginary parts, any scaling; those of a pair
+    /// conjugate) of a finite, non-empty, general square matrix, or `None` if the iteration did
+    /// not converge.
+    #[allow(clippy::type_complexity)]
+    fn eigen_general_raw(a: &Self::Matrix)
+    -> Option<(Vec<Complex<T>>, Self::Matrix, Self::Matrix)>;
 
     // ----- LU family -----
 
@@ -292,6 +315,69 @@ pub trait Factorize<T: RealScalar>: LinalgBackend<T> {
     /// As [`sym_eigen`](Self::sym_eigen).
     fn sym_eigenvalues(a: &Self::Matrix) -> Result<Self::Vector, LinalgError> {
         Ok(Self::sym_eigen(a)?.values)
+    }
+
+    /// Eigendecomposition `A·V = V·diag(λ)` of a general real square matrix: complex
+    /// eigenvalues by descending real part (then imaginary part), eigenvectors of unit norm with
+    /// their largest-modulus entry real and positive (see [`GeneralEigen`]).
+    ///
+    /// # Errors
+    /// [`LinalgError::ShapeMismatch`] (non-square), [`LinalgError::NonFinite`],
+    /// [`LinalgError::NoConvergence`].
+    fn eigen_general(a: &Self::Matrix) -> Result<GeneralEigen<Self::Matrix, T>, LinalgError> {
+        const OP: &str = "eigen_general";
+        let n = validate::square_finite::<T, Self>(OP, a)?;
+        if n == 0 {
+            return Ok(GeneralEigen {
+                values: Vec::new(),
+                vectors_re: Self::mat_zeros(0, 0),
+                vectors_im: Self::mat_zeros(0, 0),
+            });
+        }
+        let (values, re, im) =
+            Self::eigen_general_raw(a).ok_or(LinalgError::NoConvergence { op: OP })?;
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&i, &j| {
+            let (x, y) = (values[i], values[j]);
+            y.re.partial_cmp(&x.re)
+                .unwrap_or(core::cmp::Ordering::Equal)
+                .then(
+                    y.im.partial_cmp(&x.im)
+                        .unwrap_or(core::cmp::Ordering::Equal),
+                )
+        });
+        // Column j: unit norm, its largest-modulus entry `p` rotated onto the positive real
+        // axis (and its imaginary part set to exactly zero).
+        let mut phases = Vec::with_capacity(n);
+        for &k in &order {
+            let column: Vec<Complex<T>> = (0..n)
+                .map(|i| Complex::new(Self::mat_get(&re, i, k), Self::mat_get(&im, i, k)))
+                .collect();
+            let moduli: Vec<T> = column.iter().map(|z| z.norm()).collect();
+            let norm = moduli.iter().fold(T::zero(), |s, &m| s + m * m).sqrt();
+            phases.push(match crate::conventions::largest_entry(&moduli) {
+                Some(p) => (column[p].conj() / (moduli[p] * norm), p),
+                None => (Complex::new(T::one(), T::zero()), n),
+            });
+        }
+        let entry = |i: usize, j: usize| {
+            let (phase, p) = phases[j];
+            let z = Complex::new(
+                Self::mat_get(&re, i, order[j]),
+                Self::mat_get(&im, i, order[j]),
+            );
+            let z = z * phase;
+            if i == p {
+                Complex::new(z.re, T::zero())
+            } else {
+                z
+            }
+        };
+        Ok(GeneralEigen {
+            values: order.iter().map(|&k| values[k]).collect(),
+            vectors_re: Self::mat_from_fn(n, n, |i, j| entry(i, j).re),
+            vectors_im: Self::mat_from_fn(n, n, |i, j| entry(i, j).im),
+        })
     }
 
     // ----- SVD -----

@@ -63,6 +63,8 @@
 //! #     fn sym_eigen_raw(_: &Self::Matrix) -> Option<(Vec<f64>, Self::Matrix)> { None }
 //! #     fn svd_raw(_: &Self::Matrix, _: bool) -> Option<(Self::Matrix, Vec<f64>, Self::Matrix)> { None }
 //! #     fn qr_raw(_: &Self::Matrix, _: bool) -> (Self::Matrix, Self::Matrix) { unimplemented!() }
+//! #     fn eigen_general_raw(_: &Self::Matrix)
+//! #         -> Option<(Vec<num_complex::Complex<f64>>, Self::Matrix, Self::Matrix)> { None }
 //! # }
 //! ```
 #![forbid(unsafe_code)]
@@ -79,6 +81,6 @@ pub mod validate;
 
 pub use backend::LinalgBackend;
 pub use error::LinalgError;
-pub use factorize::{Factorize, Lu, Qr, Svd, SymEigen, complete_orthonormal_basis};
+pub use factorize::{Factorize, GeneralEigen, Lu, Qr, Svd, SymEigen, complete_orthonormal_basis};
 pub use flags::{Transpose, Triangle};
 pub use scalar::{Precision, RealScalar, Scalar};

@@ -3,6 +3,7 @@
 
 use backprop_backend::{Factorize, Lu, RealScalar, Transpose, Triangle};
 use faer::Mat;
+use num_complex::Complex;
 
 use crate::Faer;
 use crate::kernels::FaerReal;
@@ -31,5 +32,8 @@ impl<P: RealScalar, T: FaerReal> Factorize<T> for Faer<P> {
     }
     fn qr_raw(a: &Mat<T>, full: bool) -> (Mat<T>, Mat<T>) {
         T::qr(a.as_ref(), full)
+    }
+    fn eigen_general_raw(a: &Mat<T>) -> Option<(Vec<Complex<T>>, Mat<T>, Mat<T>)> {
+        T::eigen_general(a.as_ref())
     }
 }

@@ -65,6 +65,10 @@ pub trait FaerReal: FaerScalar + RealScalar + RealField {
     fn svd(a: MatRef<'_, Self>, full: bool) -> Option<(Mat<Self>, Vec<Self>, Mat<Self>)>;
     /// Householder QR `A = Q·R`: thin (`Q m×k`, `R k×n`) or full (`Q m×m`, `R m×n`).
     fn qr(a: MatRef<'_, Self>, full: bool) -> (Mat<Self>, Mat<Self>);
+    /// Eigenvalues and right eigenvectors (real and imaginary parts) of a general square
+    /// matrix, or `None` if the iteration failed.
+    #[allow(clippy::type_complexity)]
+    fn eigen_general(a: MatRef<'_, Self>) -> Option<(Vec<Complex<Self>>, Mat<Self>, Mat<Self>)>;
 }
 
 // Each method is a non-generic function of this crate, so it (and the faer code it calls) is
@@ -120,6 +124,12 @@ macro_rules! faer_real {
             #[inline(never)]
             fn qr(a: MatRef<'_, Self>, full: bool) -> (Mat<Self>, Mat<Self>) {
                 qr(a, full)
+            }
+            #[inline(never)]
+            fn eigen_general(
+                a: MatRef<'_, Self>,
+            ) -> Option<(Vec<Complex<Self>>, Mat<Self>, Mat<Self>)> {
+                eigen_general(a)
             }
         }
     )*};
@@ -297,6 +307,63 @@ fn sym_eigen<T: RealScalar + RealField>(a: MatRef<'_, T>) -> Option<(Vec<T>, Mat
         .is_ok()
     });
     ok.then(|| ((0..n).map(|i| s.column_vector()[i]).collect(), u))
+}
+
+/// Eigenvalues and right eigenvectors of a general real matrix by faer's real Schur-based
+/// solver, which stores a complex pair `a ± ib` as two columns `x`, `y` with eigenvectors
+/// `x ± iy`; returned as real and imaginary parts.
+#[allow(clippy::type_complexity)]
+fn eigen_general<T: RealScalar + RealField>(
+    a: MatRef<'_, T>,
+) -> Option<(Vec<Complex<T>>, Mat<T>, Mat<T>)> {
+    let n = a.nrows();
+    let mut u = Mat::<T>::zeros(n, n);
+    let mut s_re = Diag::<T>::zeros(n);
+    let mut s_im = Diag::<T>::zeros(n);
+    let p = par();
+    let req = evd::evd_scratch::<T>(
+        n,
+        evd::ComputeEigenvectors::No,
+        evd::ComputeEigenvectors::Yes,
+        p,
+        Default::default(),
+    );
+    let ok = with_stack(req, |stack| {
+        evd::evd_real(
+            a,
+            s_re.as_mut(),
+            s_im.as_mut(),
+            None,
+            Some(u.as_mut()),
+            p,
+            stack,
+            Default::default(),
+        )
+        .is_ok()
+    });
+    if !ok {
+        return None;
+    }
+    let (re, im) = (s_re.column_vector(), s_im.column_vector());
+    let values: Vec<Complex<T>> = (0..n).map(|j| Complex::new(re[j], im[j])).collect();
+    let mut v_re = u.clone();
+    let mut v_im = Mat::<T>::zeros(n, n);
+    let mut j = 0;
+    while j < n {
+        if im[j] == T::zero() || j + 1 == n {
+            j += 1;
+            continue;
+        }
+        for i in 0..n {
+            let (x, y) = (u[(i, j)], u[(i, j + 1)]);
+            v_re[(i, j)] = x;
+            v_im[(i, j)] = y;
+            v_re[(i, j + 1)] = x;
+            v_im[(i, j + 1)] = -y;
+        }
+        j += 2;
+    }
+    Some((values, v_re, v_im))
 }
 
 /// SVD `A = U·diag(s)·Vᵀ`, thin or full, or `None` if the iteration failed.

@@ -4,6 +4,7 @@
 
 use backprop_backend::{Factorize, Lu, RealScalar, Transpose, Triangle};
 use nalgebra::DMatrix;
+use num_complex::Complex;
 
 use crate::Nalgebra;
 use crate::kernels::NalgebraReal;
@@ -31,5 +32,8 @@ impl<P: RealScalar, T: NalgebraReal> Factorize<T> for Nalgebra<P> {
     }
     fn qr_raw(a: &DMatrix<T>, full: bool) -> (DMatrix<T>, DMatrix<T>) {
         T::qr(a, full)
+    }
+    fn eigen_general_raw(a: &DMatrix<T>) -> Option<(Vec<Complex<T>>, DMatrix<T>, DMatrix<T>)> {
+        T::eigen_general(a)
     }
 }

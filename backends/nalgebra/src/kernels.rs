@@ -14,7 +14,9 @@ use std::borrow::Cow;
 use backprop_backend::{
     LinalgBackend, Lu, RealScalar, Scalar, Transpose, Triangle, complete_orthonormal_basis,
 };
-use nalgebra::{Cholesky, ComplexField, DMatrix, DVector, LU, QR, RealField, SVD, SymmetricEigen};
+use nalgebra::{
+    Cholesky, ComplexField, DMatrix, DVector, LU, QR, RealField, SVD, Schur, SymmetricEigen,
+};
 use num_complex::Complex;
 
 use crate::Nalgebra;
@@ -63,6 +65,11 @@ pub trait NalgebraReal: NalgebraScalar + RealScalar + RealField {
     fn svd(a: &DMatrix<Self>, full: bool) -> Option<(DMatrix<Self>, Vec<Self>, DMatrix<Self>)>;
     /// QR, thin or full.
     fn qr(a: &DMatrix<Self>, full: bool) -> (DMatrix<Self>, DMatrix<Self>);
+    /// Eigenvalues and right eigenvectors (real and imaginary parts) of a general matrix.
+    #[allow(clippy::type_complexity)]
+    fn eigen_general(
+        a: &DMatrix<Self>,
+    ) -> Option<(Vec<Complex<Self>>, DMatrix<Self>, DMatrix<Self>)>;
 }
 
 // Each method is a non-generic function of this crate, so it (and the nalgebra code it calls)
@@ -132,6 +139,12 @@ macro_rules! nalgebra_real {
             #[inline(never)]
             fn qr(a: &DMatrix<Self>, full: bool) -> (DMatrix<Self>, DMatrix<Self>) {
                 qr(a, full)
+            }
+            #[inline(never)]
+            fn eigen_general(
+                a: &DMatrix<Self>,
+            ) -> Option<(Vec<Complex<Self>>, DMatrix<Self>, DMatrix<Self>)> {
+                eigen_general(a)
             }
         }
     )*};
@@ -334,6 +347,70 @@ fn svd<T: NalgebraReal>(a: &DMatrix<T>, full: bool) -> Option<(DMatrix<T>, Vec<T
         Some((u, s, v))
     }
 }
+/// Eigenvalues from nalgebra's real Schur form (`Schur::complex_eigenvalues`), and each
+/// eigenvector by inverse iteration in complex arithmetic (nalgebra computes no eigenvectors
+/// of non-symmetric matrices): three solves with the LU of `A − (λ + δ)·I`, `δ = ε·‖A‖_F`
+/// (`δ·10³` if that is exactly singular), whose near-singularity amplifies the eigenvector's
+/// component by about `1/ε` per solve. The vector of `conj λ` is the conjugate of `λ`'s.
+#[allow(clippy::type_complexity)]
+fn eigen_general<T: NalgebraReal>(
+    a: &DMatrix<T>,
+) -> Option<(Vec<Complex<T>>, DMatrix<T>, DMatrix<T>)> {
+    let n = a.nrows();
+    let schur = Schur::try_new(a.clone(), T::default_epsilon(), max_iterations(n, n))?;
+    let values: Vec<Complex<T>> = schur.complex_eigenvalues().iter().copied().collect();
+    let complex = a.map(|x| Complex::new(x, T::zero()));
+    let delta = T::default_epsilon() * RealField::max(a.norm(), T::min_positive_value());
+    let (mut re, mut im) = (DMatrix::<T>::zeros(n, n), DMatrix::<T>::zeros(n, n));
+    for (j, &lambda) in values.iter().enumerate() {
+        let partner = (lambda.im != T::zero())
+            .then(|| (0..j).find(|&k| values[k] == lambda.conj()))
+            .flatten();
+        if let Some(k) = partner {
+            for i in 0..n {
+                re[(i, j)] = re[(i, k)];
+                im[(i, j)] = -im[(i, k)];
+            }
+            continue;
+        }
+        let x = [delta, delta * T::from_f64_real(1e3)]
+            .into_iter()
+            .find_map(|shift| {
+                inverse_iteration(&complex, lambda + Complex::new(shift, T::zero()))
+            })?;
+        for i in 0..n {
+            re[(i, j)] = x[i].re;
+            im[(i, j)] = x[i].im;
+        }
+    }
+    Some((values, re, im))
+}
+
+/// Three steps of inverse iteration with `A − μ·I` from a fixed start, normalised; `None` if
+/// the shifted matrix is exactly singular or the iterate is not finite.
+fn inverse_iteration<T: NalgebraReal>(
+    a: &DMatrix<Complex<T>>,
+    mu: Complex<T>,
+) -> Option<DVector<Complex<T>>> {
+    let n = a.nrows();
+    let mut shifted = a.clone();
+    for i in 0..n {
+        shifted[(i, i)] -= mu;
+    }
+    let lu = shifted.lu();
+    let mut x = DVector::from_fn(n, |i, _| {
+        Complex::new(T::one(), T::from_f64_real(0.3 * (i + 1) as f64))
+    });
+    for _ in 0..3 {
+        x = lu.solve(&x)?;
+        let norm = x.normalize_mut();
+        if !(norm.is_finite() && norm > T::zero()) {
+            return None;
+        }
+    }
+    Some(x)
+}
+
 /// Thin: nalgebra's `q()` and `r()`. Full: `Q` is `(Qᵀ·I)ᵀ` from `q_tr_mul`, which applies
 /// every Householder reflection, and `R` is the thin `R` padded with zero rows.
 fn qr<T: NalgebraReal>(a: &DMatrix<T>, full: bool) -> (DMatrix<T>, DMatrix<T>) {

@@ -5,6 +5,7 @@
 use backprop_backend::{Factorize, Lu, RealScalar, Transpose, Triangle};
 use backprop_faer::kernels::FaerReal;
 use ndarray::Array2;
+use num_complex::Complex;
 
 use crate::Ndarray;
 use crate::views::{array_from_mat, with_mat_ref};
@@ -43,5 +44,9 @@ impl<P: RealScalar, T: FaerReal> Factorize<T> for Ndarray<P> {
     fn qr_raw(a: &Array2<T>, full: bool) -> (Array2<T>, Array2<T>) {
         let (q, r) = with_mat_ref(a, |av| T::qr(av, full));
         (array_from_mat(&q), array_from_mat(&r))
+    }
+    fn eigen_general_raw(a: &Array2<T>) -> Option<(Vec<Complex<T>>, Array2<T>, Array2<T>)> {
+        let (values, re, im) = with_mat_ref(a, T::eigen_general)?;
+        Some((values, array_from_mat(&re), array_from_mat(&im)))
     }
 }

@@ -14,6 +14,7 @@
 //! | | [`svd_tall`], [`svd_flat`] | `svd/thin.rs` |
 //! | | [`pinv`] | `svd/pinv.rs` |
 //! | eigen | [`eigensystem`], [`eigenvalues`] | `eigen.rs` |
+//! | | [`eig`], [`eigenvalues_general`] (general real matrices, complex results) | `eigen_general.rs` |
 //! | cholesky | [`chol`] | `cholesky.rs` |
 //! | qr | [`qr`](fn@qr), [`lq`], [`qr_wide`], [`lstsq`] | `qr.rs` |
 //! | lu | [`lu`](fn@lu) | `lu.rs` |
@@ -41,6 +42,7 @@ pub mod complex;
 pub mod convolution;
 pub mod determinant;
 pub mod eigen;
+pub mod eigen_general;
 pub mod elementwise;
 pub mod lu;
 pub mod maps;
@@ -66,6 +68,7 @@ pub use determinant::{
     det, inv, invlndet, lndet, slogdet, try_det, try_inv, try_invlndet, try_lndet, try_slogdet,
 };
 pub use eigen::{eigensystem, eigenvalues, try_eigensystem, try_eigenvalues};
+pub use eigen_general::{eig, eigenvalues_general, try_eig, try_eigenvalues_general};
 pub use elementwise::{try_add, try_div, try_hadamard, try_sub};
 pub use lu::{lu, try_lu};
 pub use maps::{

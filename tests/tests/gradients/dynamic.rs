@@ -320,6 +320,7 @@ backprop_tests::cases! {
             (lambda, sandwich(v, 3)).join()
         });
         static_and_dynamic!(sym_separated::<U3, B>(), |a| eigenvalues(a));
+
         static_and_dynamic!(spd::<U3, B>(), |a| chol(a));
         static_and_dynamic!((spd::<U3, B>(), matrix::<U3, U2, B>()), |v| {
             let (a, b) = v.split();
@@ -449,6 +450,17 @@ backprop_tests::cases! {
     }
 
     fn complex_and_hermitian<B: ComplexDouble>() {
+        // The general eigendecomposition: real input, complex output.
+        static_and_dynamic!(backprop_tests::gradcheck::eig_input::<U3, B>(), |a| {
+            backprop_linalg::eigenvalues_general(a)
+        });
+        static_and_dynamic!(backprop_tests::gradcheck::eig_input::<U3, B>(), |a| {
+            let (lambda, v) = backprop_linalg::eig(a).split();
+            let (forms, moduli) = backprop_tests::gauge::phase_invariants(v);
+            (lambda, forms, moduli).join()
+        });
+        let wide = Matrix::<B>::from_fn_shape(2, 3, |i, j| (i + j) as f64);
+        refuses("eig", &wide, |a| backprop_linalg::try_eig(a), |a| backprop_linalg::eig(a));
         static_and_dynamic!((vector::<U3, B>(), vector::<U3, B>()), |v| {
             let (x, y) = v.split();
             to_complex(x, y)

@@ -16,6 +16,7 @@
 //! | [`maps`] | `vmap`, `mmap`, `zip_with_vector`, their `_` (isolated) and `d` (closed-form) forms |
 //! | [`svd`] | `svd`, `svd_`, `svd_tall`, `svd_flat`, `pinv` |
 //! | [`eigen`] | `eigensystem`, `eigenvalues` |
+//! | [`eigen_general`] | `eig`, `eigenvalues_general` (general real matrices, complex results; vectors through phase-invariant functions) |
 //! | [`cholesky`] | `chol`, `chol_solve` |
 //! | [`qr`] | `qr`, `lq`, `qr_wide`, `lstsq` (tall and wide) |
 //! | [`lu`](mod@lu) | `lu` |
@@ -47,6 +48,7 @@ mod convolution;
 mod determinant;
 mod dynamic;
 mod eigen;
+mod eigen_general;
 mod lu;
 mod maps;
 mod matrix_functions;
@@ -68,6 +70,7 @@ backprop_tests::families!(
     maps,
     svd,
     eigen,
+    eigen_general,
     cholesky,
     qr,
     lu,
@@ -94,6 +97,7 @@ backprop_tests::families_in_f32!(
     maps,
     svd,
     eigen,
+    eigen_general,
     cholesky,
     qr,
     lu,
