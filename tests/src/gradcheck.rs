@@ -708,21 +708,7 @@ pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value =
         crate::generators::orthogonal(n),
     )
         .prop_map(move |(re, im, complex, d, q1, q2)| {
-            let pair = complex && n >= 2;
-            let block = crate::Dense::from_fn(n, n, |i, j| match (i, j) {
-                (0, 1) if pair => im,
-                (1, 0) if pair => -im,
-                (1, 1) if pair => re[0],
-                _ if i == j => re[i],
-                _ => 0.0,
-            });
-            let p = q1.matmul(&crate::Dense::diag(n, n, &d)).matmul(&q2);
-            let inv_d: Vec<f64> = d.iter().map(|x| 1.0 / x).collect();
-            let p_inv = q2
-                .t()
-                .matmul(&crate::Dense::diag(n, n, &inv_d))
-                .matmul(&q1.t());
-            to_l(&p.matmul(&block).matmul(&p_inv))
+            similar_to_block(&re, (complex && n >= 2).then_some(im), &d, &q1, &q2)
         })
 }
 
@@ -741,23 +727,36 @@ pub fn eig_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>
         crate::generators::orthogonal(n),
     )
         .prop_map(move |(jitter, im, complex, d, q1, q2)| {
-            let pair = complex && n >= 2;
             let re: Vec<f64> = (0..n).map(|k| -1.0 + 0.6 * k as f64 + jitter[k]).collect();
-            let block = crate::Dense::from_fn(n, n, |i, j| match (i, j) {
-                (0, 1) if pair => im,
-                (1, 0) if pair => -im,
-                (1, 1) if pair => re[0],
-                _ if i == j => re[i],
-                _ => 0.0,
-            });
-            let p = q1.matmul(&crate::Dense::diag(n, n, &d)).matmul(&q2);
-            let inv_d: Vec<f64> = d.iter().map(|x| 1.0 / x).collect();
-            let p_inv = q2
-                .t()
-                .matmul(&crate::Dense::diag(n, n, &inv_d))
-                .matmul(&q1.t());
-            to_l(&p.matmul(&block).matmul(&p_inv))
+            similar_to_block(&re, (complex && n >= 2).then_some(im), &d, &q1, &q2)
         })
+}
+
+/// `P·D·P⁻¹` with `P = Q₁·diag(d)·Q₂` (so `cond₂(P) = max d / min d`) and `D = diag(re)`, its
+/// leading 2×2 block replaced by `[[re₀, b], [−b, re₀]]` (eigenvalues `re₀ ± ib`) for
+/// `pair = Some(b)`.
+fn similar_to_block<N: StaticDim, B: Backend>(
+    re: &[f64],
+    pair: Option<f64>,
+    d: &[f64],
+    q1: &crate::Dense,
+    q2: &crate::Dense,
+) -> L<N, N, B> {
+    let n = re.len();
+    let block = crate::Dense::from_fn(n, n, |i, j| match (i, j, pair) {
+        (0, 1, Some(b)) => b,
+        (1, 0, Some(b)) => -b,
+        (1, 1, Some(_)) => re[0],
+        _ if i == j => re[i],
+        _ => 0.0,
+    });
+    let p = q1.matmul(&crate::Dense::diag(n, n, d)).matmul(q2);
+    let inv_d: Vec<f64> = d.iter().map(|x| 1.0 / x).collect();
+    let p_inv = q2
+        .t()
+        .matmul(&crate::Dense::diag(n, n, &inv_d))
+        .matmul(&q1.t());
+    to_l(&p.matmul(&block).matmul(&p_inv))
 }
 
 // ----- error paths -----

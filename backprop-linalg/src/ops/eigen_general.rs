@@ -121,6 +121,14 @@ fn decompose<B: ComplexBackend>(
     Ok((e.values, v))
 }
 
+/// The eigenvalues as a complex vector.
+fn values_vector<N: Dim, B: ComplexBackend>(values: &[ComplexOf<B>]) -> C<N, B> {
+    C::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(
+        values.len(),
+        |i| values[i],
+    ))
+}
+
 #[allow(clippy::type_complexity)]
 fn eigen_general<B: Backend>(
     a: &RealMatrix<B>,
@@ -256,10 +264,7 @@ where
 {
     const OP: &str = "eig";
     let (values, v) = decompose::<B>(OP, a.value().data())?;
-    let lambda = C::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(
-        values.len(),
-        |i| values[i],
-    ));
+    let lambda = values_vector::<N, B>(&values);
     Ok(record1(
         a,
         (lambda, M::wrap(v)),
@@ -307,10 +312,7 @@ where
 {
     const OP: &str = "eigenvalues_general";
     let (values, v) = decompose::<B>(OP, a.value().data())?;
-    let lambda = C::wrap(<B as LinalgBackend<ComplexOf<B>>>::vec_from_fn(
-        values.len(),
-        |i| values[i],
-    ));
+    let lambda = values_vector::<N, B>(&values);
     Ok(record1(a, lambda, move |ctx, ia, _, dl| {
         let g = eig_pullback::<B>(OP, &values, &v, &dl.to_vec(), None);
         ctx.add(ia, L::wrap(g));
