@@ -312,6 +312,16 @@ fn gemm_all_flags<B: LinalgBackend<f64>>(
             close("gemm", &Dense::of::<B>(&c), &want, tol(k, 1.0))?;
             let prod = B::matmul(&a_st.to::<B>(), ta, &b_st.to::<B>(), tb).unwrap();
             close("matmul", &Dense::of::<B>(&prod), &a.matmul(&b), tol(k, 1.0))?;
+            // beta = 0 ignores the old contents, even NaN, whatever the flags.
+            let mut c = Dense::from_fn(m, n, |_, _| f64::NAN).to::<B>();
+            B::gemm(&mut c, alpha, &a_st.to::<B>(), ta, &b_st.to::<B>(), tb, 0.0).unwrap();
+            let want = a.matmul(&b).lin(alpha, &c0, 0.0);
+            close(
+                "gemm with beta = 0 over NaN",
+                &Dense::of::<B>(&c),
+                &want,
+                tol(k, 1.0),
+            )?;
         }
         // GEMV
         let x: Vec<f64> = (0..k).map(|_| it.next().unwrap()).collect();
@@ -359,12 +369,43 @@ fn outer_and_ger<B: LinalgBackend<f64>>(x: &[f64], y: &[f64], alpha: f64) -> R {
         alpha,
         &B::vec_from_slice(x),
         &B::vec_from_slice(y),
+        1.0,
     )
     .unwrap();
     close(
         "ger",
         &Dense::of::<B>(&acc),
         &want.lin(1.0 + alpha, &want, 0.0),
+        1e-13,
+    )?;
+    // beta scales the old contents; beta = 0 ignores them, even NaN.
+    B::ger(
+        &mut acc,
+        alpha,
+        &B::vec_from_slice(x),
+        &B::vec_from_slice(y),
+        -0.5,
+    )
+    .unwrap();
+    close(
+        "ger with beta",
+        &Dense::of::<B>(&acc),
+        &want.lin(alpha - 0.5 * (1.0 + alpha), &want, 0.0),
+        1e-13,
+    )?;
+    let mut fresh = Dense::from_fn(x.len(), y.len(), |_, _| f64::NAN).to::<B>();
+    B::ger(
+        &mut fresh,
+        alpha,
+        &B::vec_from_slice(x),
+        &B::vec_from_slice(y),
+        0.0,
+    )
+    .unwrap();
+    close(
+        "ger with beta = 0 over NaN",
+        &Dense::of::<B>(&fresh),
+        &want.lin(alpha, &want, 0.0),
         1e-13,
     )
 }
@@ -755,6 +796,7 @@ fn errors_shapes<B: Factorize<f64>>() {
             1.0,
             &B::vec_zeros(2),
             &B::vec_zeros(3),
+            1.0,
         ),
         "ger",
         is_shape,
@@ -895,7 +937,8 @@ macro_rules! conformance {
                 }
                 #[test]
                 fn gemm_gemv_all_flags(
-                    (m, k, n) in (dim(), dim(), dim()),
+                    // Past 5 in every size as well: nalgebra's GEMM kernel takes over there.
+                    (m, k, n) in prop_oneof![(dim(), dim(), dim()), (6..=12usize, 6..=12usize, 6..=12usize)],
                     vals in vector(64),
                     alpha in -2.0f64..2.0,
                     beta in prop_oneof![Just(0.0), Just(1.0), -2.0f64..2.0],

@@ -192,15 +192,20 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
     fn mat_copy_from_unchecked(dst: &mut Self::Matrix, src: &Self::Matrix) {
         Self::mat_zip_apply_unchecked(dst, src, |_, x| x);
     }
-    /// Hook of [`ger`](Self::ger): `A += alpha·x·yᵀ` (no conjugation), `A` already checked by
-    /// the caller to be `len(x)×len(y)`.
-    fn ger_unchecked(a: &mut Self::Matrix, alpha: T, x: &Self::Vector, y: &Self::Vector) {
+    /// Hook of [`ger`](Self::ger): `A = alpha·x·yᵀ + beta·A` (no conjugation), `A` already
+    /// checked by the caller to be `len(x)×len(y)`. With `beta = 0` the previous contents of
+    /// `A` must not be read (NaN included).
+    fn ger_unchecked(a: &mut Self::Matrix, alpha: T, x: &Self::Vector, y: &Self::Vector, beta: T) {
         let (r, c) = (Self::vec_len(x), Self::vec_len(y));
         for j in 0..c {
             let yj = alpha * Self::vec_get(y, j);
             for i in 0..r {
-                let v = Self::mat_get(a, i, j) + Self::vec_get(x, i) * yj;
-                Self::mat_set(a, i, j, v);
+                let old = if beta == T::zero() {
+                    T::zero()
+                } else {
+                    beta * Self::mat_get(a, i, j)
+                };
+                Self::mat_set(a, i, j, old + Self::vec_get(x, i) * yj);
             }
         }
     }
@@ -611,13 +616,16 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         Self::gemv_unchecked(&mut y, T::one(), a, ta, x, T::zero());
         Ok(y)
     }
-    /// Outer product `x·yᵀ` (no conjugation).
+    /// Outer product `x·yᵀ` (no conjugation) in a new matrix.
     fn outer(x: &Self::Vector, y: &Self::Vector) -> Self::Matrix {
-        Self::mat_from_fn(Self::vec_len(x), Self::vec_len(y), |i, j| {
-            Self::vec_get(x, i) * Self::vec_get(y, j)
-        })
+        let mut a = Self::mat_zeros(Self::vec_len(x), Self::vec_len(y));
+        Self::ger_unchecked(&mut a, T::one(), x, y, T::zero());
+        a
     }
-    /// Rank-one update `A += alpha·x·yᵀ`, in place (no conjugation).
+    /// Rank-one update `A = alpha·x·yᵀ + beta·A`, in place (no conjugation): `beta = 1`
+    /// accumulates, `beta = 0` writes the outer product into `A`'s storage.
+    ///
+    /// With `beta = 0` the previous contents of `A` are not read.
     ///
     /// # Errors
     /// [`LinalgError::ShapeMismatch`] when `A` is not `len(x)×len(y)`; `A` is left unchanged.
@@ -626,10 +634,11 @@ pub trait LinalgBackend<T: Scalar>: Copy + Default + Debug + Send + Sync + 'stat
         alpha: T,
         x: &Self::Vector,
         y: &Self::Vector,
+        beta: T,
     ) -> Result<(), LinalgError> {
         let outer = (Self::vec_len(x), Self::vec_len(y));
         validate::same_shape("ger", Self::mat_shape(a), outer)?;
-        Self::ger_unchecked(a, alpha, x, y);
+        Self::ger_unchecked(a, alpha, x, y, beta);
         Ok(())
     }
 

@@ -132,21 +132,8 @@ impl<P: RealScalar, T: FaerScalar> LinalgBackend<T> for Faer<P> {
     fn mat_transpose(a: &Mat<T>) -> Mat<T> {
         a.transpose().to_owned()
     }
-    fn outer(x: &Col<T>, y: &Col<T>) -> Mat<T> {
-        // A rank-one GEMM: vectorised, unlike an entry-by-entry fill.
-        let mut a = Mat::zeros(x.nrows(), y.nrows());
-        T::gemm(
-            a.as_mut(),
-            T::one(),
-            x.as_mat(),
-            Transpose::No,
-            y.as_mat(),
-            Transpose::Yes,
-            T::zero(),
-        );
-        a
-    }
-    fn ger_unchecked(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>) {
+    fn ger_unchecked(a: &mut Mat<T>, alpha: T, x: &Col<T>, y: &Col<T>, beta: T) {
+        // A rank-one GEMM: vectorised, unlike an entry-by-entry loop.
         T::gemm(
             a.as_mut(),
             alpha,
@@ -154,7 +141,7 @@ impl<P: RealScalar, T: FaerScalar> LinalgBackend<T> for Faer<P> {
             Transpose::No,
             y.as_mat(),
             Transpose::Yes,
-            T::one(),
+            beta,
         );
     }
 }

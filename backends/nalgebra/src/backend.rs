@@ -119,10 +119,8 @@ impl<P: RealScalar, T: NalgebraScalar> LinalgBackend<T> for Nalgebra<P> {
     fn mat_transpose(a: &DMatrix<T>) -> DMatrix<T> {
         a.transpose()
     }
-    fn outer(x: &DVector<T>, y: &DVector<T>) -> DMatrix<T> {
-        x * y.transpose()
-    }
-    fn ger_unchecked(a: &mut DMatrix<T>, alpha: T, x: &DVector<T>, y: &DVector<T>) {
-        a.ger(alpha, x, y, T::one());
+    fn ger_unchecked(a: &mut DMatrix<T>, alpha: T, x: &DVector<T>, y: &DVector<T>, beta: T) {
+        // nalgebra's `ger` does not read `a` when `beta` is zero.
+        a.ger(alpha, x, y, beta);
     }
 }

@@ -151,18 +151,18 @@ macro_rules! nalgebra_real {
 }
 nalgebra_real!(f32, f64);
 
-/// `op(B)` for the right operand of a product: borrowed when no transpose is needed, otherwise
+/// `op(M)` for an operand of a product: borrowed when no transpose is needed, otherwise
 /// materialised.
 ///
 /// nalgebra's `gemm` has variants that transpose the *left* operand (`gemm_tr`, `gemm_ad`) but
 /// none for the right one, and strided transposed views cannot be used instead: nalgebra 0.35's
 /// generic BLAS kernel (`axcpy_uninit`) walks the whole underlying slice of a column view whose
 /// row stride is not 1, reading out of bounds. So a transposed right operand is copied.
-fn op_owned<T: Scalar + ComplexField>(b: &DMatrix<T>, t: Transpose) -> Cow<'_, DMatrix<T>> {
+fn op_owned<T: Scalar + ComplexField>(m: &DMatrix<T>, t: Transpose) -> Cow<'_, DMatrix<T>> {
     match t {
-        Transpose::No => Cow::Borrowed(b),
-        Transpose::Yes => Cow::Owned(b.transpose()),
-        Transpose::Adjoint => Cow::Owned(b.adjoint()),
+        Transpose::No => Cow::Borrowed(m),
+        Transpose::Yes => Cow::Owned(m.transpose()),
+        Transpose::Adjoint => Cow::Owned(m.adjoint()),
     }
 }
 
@@ -175,15 +175,24 @@ fn gemm<T: Scalar + ComplexField>(
     tb: Transpose,
     beta: T,
 ) {
+    let b = op_owned(b, tb);
+    if ta == Transpose::No || !T::IS_COMPLEX {
+        // `gemm` runs nalgebra's GEMM kernel (matrixmultiply, for f32 and f64) and does not read
+        // `c` when `beta` is zero. `gemm_tr` would be a loop of dot products, several times
+        // slower than the kernel on a large product, so a transposed left operand of a real
+        // product is copied too (one pass over it; the kernel's own packing is another).
+        let a = op_owned(a, ta);
+        c.gemm(alpha, &*a, &*b, beta);
+        return;
+    }
     if beta == T::zero() {
-        // BLAS semantics: with beta = 0 the old contents (NaN included) must not leak in.
+        // `gemm_ad` reads `c` even when `beta` is zero: BLAS semantics say the old contents
+        // (NaN included) must not leak in.
         c.fill(T::zero());
     }
-    let b = op_owned(b, tb);
     match ta {
-        Transpose::No => c.gemm(alpha, a, &*b, beta),
         Transpose::Yes => c.gemm_tr(alpha, a, &*b, beta),
-        Transpose::Adjoint => c.gemm_ad(alpha, a, &*b, beta),
+        _ => c.gemm_ad(alpha, a, &*b, beta),
     }
 }
 fn gemv<T: Scalar + ComplexField>(

@@ -11,7 +11,7 @@
 use backprop_backend::{LinalgBackend, RealScalar, Transpose};
 use backprop_faer::kernels::FaerScalar;
 use faer::ColRef;
-use ndarray::{Array, Array1, Array2, Axis, Dimension, Zip};
+use ndarray::{Array, Array1, Array2, Dimension, Zip};
 
 use crate::Ndarray;
 use crate::views::{
@@ -135,11 +135,23 @@ impl<P: RealScalar, T: FaerScalar> LinalgBackend<T> for Ndarray<P> {
     fn mat_copy_from_unchecked(dst: &mut Array2<T>, src: &Array2<T>) {
         copy_from(dst, src);
     }
-    fn outer(x: &Array1<T>, y: &Array1<T>) -> Array2<T> {
-        // Broadcasting a column against a row: one vectorised pass.
-        let column = x.view().insert_axis(Axis(1));
-        let row = y.view().insert_axis(Axis(0));
-        &column * &row
+    fn ger_unchecked(a: &mut Array2<T>, alpha: T, x: &Array1<T>, y: &Array1<T>, beta: T) {
+        // A rank-one GEMM on views, like the products above.
+        with_col_ref(x, |xv| {
+            with_col_ref(y, |yv| {
+                with_mat_mut(a, |av| {
+                    T::gemm(
+                        av,
+                        alpha,
+                        xv.as_mat(),
+                        Transpose::No,
+                        yv.as_mat(),
+                        Transpose::Yes,
+                        beta,
+                    )
+                })
+            })
+        });
     }
     fn mat_transpose(a: &Array2<T>) -> Array2<T> {
         a.t().as_standard_layout().into_owned()

@@ -199,7 +199,7 @@ fn provided_methods_report_shape_errors_before_any_hook_runs() {
     refused("mat_axpy", || Mock::mat_axpy(&mut c, 2.0, &a23));
     refused("vec_copy_from", || Mock::vec_copy_from(&mut y, &v3));
     refused("mat_copy_from", || Mock::mat_copy_from(&mut w, &a22));
-    refused("ger", || Mock::ger(&mut c, 1.0, &v2, &v3));
+    refused("ger", || Mock::ger(&mut c, 1.0, &v2, &v3, 1.0));
     // Nothing was written.
     assert_eq!((c, y, w), (a22, v2, a23));
 }
@@ -257,6 +257,10 @@ fn provided_methods_call_their_hook_once_when_the_shapes_fit() {
     assert_eq!((r, hooks, m), (Ok(()), 1, Mock::mat_zeros(2, 3)));
 
     let mut g = Mock::mat_zeros(2, 3);
-    Mock::ger(&mut g, 2.0, &vec![1.0, 2.0], &vec![1.0, 0.0, -1.0]).unwrap();
+    Mock::ger(&mut g, 2.0, &vec![1.0, 2.0], &vec![1.0, 0.0, -1.0], 1.0).unwrap();
+    assert_eq!(g, mat(2, 3, &[2.0, 0.0, -2.0, 4.0, 0.0, -4.0]));
+    // beta = 0 writes over the old contents without reading them, NaN included.
+    let mut g = mat(2, 3, &[f64::NAN; 6]);
+    Mock::ger(&mut g, 2.0, &vec![1.0, 2.0], &vec![1.0, 0.0, -1.0], 0.0).unwrap();
     assert_eq!(g, mat(2, 3, &[2.0, 0.0, -2.0, 4.0, 0.0, -4.0]));
 }

@@ -11,6 +11,7 @@ use backprop_core::BVar;
 
 use crate::backend::{Backend, LinalgError, lit, one, ones, or_fail};
 use crate::dense::{Construct, Dense};
+use crate::ops::support::products;
 use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
 use crate::{L, R};
 
@@ -145,9 +146,14 @@ where
         (b.value().len(), rows),
         || format!("{} entries and {rows} rows", b.value().len()),
     )?;
-    let bias = b.value().to_vec();
-    let mut y = L::wrap(B::mat_from_fn(rows, n, |i, _| bias[i]));
     let one = one::<B::Real>();
+    // The bias in every column (a rank-one product with 1ᵀ, into storage from the pool), then
+    // W·X added onto it.
+    let mut y = L::wrap(products::outer::<B::Real, B>(
+        one,
+        b.value().data(),
+        &ones::<B>(n),
+    ));
     B::gemm(
         y.data_mut(),
         one,
@@ -220,8 +226,14 @@ where
 {
     let n = m.value().shape().1;
     let mut y = m.value().clone();
-    B::ger(y.data_mut(), lit::<B>(1.0), v.value().data(), &ones::<B>(n))
-        .map_err(|e| e.with_op("add_to_cols"))?;
+    B::ger(
+        y.data_mut(),
+        one::<B::Real>(),
+        v.value().data(),
+        &ones::<B>(n),
+        one::<B::Real>(),
+    )
+    .map_err(|e| e.with_op("add_to_cols"))?;
     Ok(record2(m, v, y, move |ctx, im, iv, _, dy| {
         if ctx.wants(iv) {
             add_matvec(ctx, iv, dy.data(), No, &ones::<B>(n));

@@ -12,6 +12,7 @@ use typenum::U3;
 
 use crate::backend::{Backend, LinalgError, lit, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, map};
+use crate::ops::support::products;
 use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
 use crate::{L, R};
 
@@ -49,7 +50,8 @@ where
     N: Dim,
     B: Backend,
 {
-    let c = B::matmul(a.value().data(), No, b.value().data(), No).map_err(|e| e.with_op("mul"))?;
+    let c = products::matmul::<B::Real, B>(a.value().data(), No, b.value().data(), No)
+        .map_err(|e| e.with_op("mul"))?;
     Ok(record2(a, b, L::wrap(c), |ctx, ia, ib, _, dc| {
         let (a, b) = (ctx.value(ia), ctx.value(ib));
         if ctx.wants(ia) {
@@ -91,7 +93,8 @@ where
     N: Dim,
     B: Backend,
 {
-    let y = B::matvec(a.value().data(), No, x.value().data()).map_err(|e| e.with_op("app"))?;
+    let y = products::matvec::<B::Real, B>(a.value().data(), No, x.value().data())
+        .map_err(|e| e.with_op("app"))?;
     Ok(record2(a, x, R::wrap(y), |ctx, ia, ix, _, dy| {
         let (a, x) = (ctx.value(ia), ctx.value(ix));
         if ctx.wants(ia) {
@@ -148,7 +151,11 @@ where
     N: Dim,
     B: Backend,
 {
-    let a = L::wrap(B::outer(x.value().data(), y.value().data()));
+    let a = L::wrap(products::outer::<B::Real, B>(
+        lit::<B>(1.0),
+        x.value().data(),
+        y.value().data(),
+    ));
     record2(x, y, a, |ctx, ix, iy, _, da| {
         let (x, y) = (ctx.value(ix), ctx.value(iy));
         if ctx.wants(ix) {

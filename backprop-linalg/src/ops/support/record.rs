@@ -7,6 +7,7 @@ use backprop_backend::{LinalgBackend, Scalar};
 
 use crate::backend::sized;
 use crate::dense::{Dense, MatKind, VecKind, any};
+use crate::ops::support::products;
 
 /// Records `value = f(x)` with a pullback given `x`'s id.
 pub(crate) fn record1<'t, A: Backprop, C: Backprop>(
@@ -54,7 +55,8 @@ pub(crate) fn record3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
 // `S` is the scalar of `T`'s storage and `B` the backend storing it.
 
 /// Adds `op(a)·op(b)` to the gradient of the matrix-valued `id`, in place when a gradient
-/// already exists (GEMM with β = 1), never materialising a transpose.
+/// already exists (GEMM with β = 1), else written into storage from the pool (β = 0), never
+/// materialising a transpose.
 pub(crate) fn add_product<S, B, T>(
     ctx: &mut Backward<'_>,
     id: VarId<T>,
@@ -70,7 +72,7 @@ pub(crate) fn add_product<S, B, T>(
     ctx.accumulate(
         id,
         |g| sized(B::gemm(g.data_mut(), S::one(), a, ta, b, tb, S::one())),
-        || T::wrap(sized(B::matmul(a, ta, b, tb))),
+        || T::wrap(sized(products::matmul::<S, B>(a, ta, b, tb))),
     );
 }
 
@@ -89,7 +91,7 @@ pub(crate) fn add_matvec<S, B, T>(
     ctx.accumulate(
         id,
         |g| sized(B::gemv(g.data_mut(), S::one(), a, ta, x, S::one())),
-        || T::wrap(sized(B::matvec(a, ta, x))),
+        || T::wrap(sized(products::matvec::<S, B>(a, ta, x))),
     );
 }
 
@@ -107,15 +109,8 @@ pub(crate) fn add_outer<S, B, T>(
 {
     ctx.accumulate(
         id,
-        |g| sized(B::ger(g.data_mut(), alpha, x, y)),
-        || {
-            let xy = B::outer(x, y);
-            T::wrap(if alpha == S::one() {
-                xy
-            } else {
-                B::mat_scale(&xy, alpha)
-            })
-        },
+        |g| sized(B::ger(g.data_mut(), alpha, x, y, S::one())),
+        || T::wrap(products::outer::<S, B>(alpha, x, y)),
     );
 }
 
