@@ -29,20 +29,25 @@ pub const MAX_PER_SHAPE: usize = 64;
 
 /// Spare buffers of one storage type and shape.
 struct Group {
-    type_id: TypeId,
     shape: (usize, usize),
+    type_id: TypeId,
     /// Bytes of one buffer.
     bytes: usize,
     /// How many buffers `spares` holds.
     count: usize,
+    /// The pool's clock when this group was last used: the smallest is the least recently used.
+    used: u64,
     /// A `Vec<D>` of the storage type `D` whose id is `type_id`.
     spares: Box<dyn Any>,
 }
 
 struct Pool {
+    /// In order of creation; a loop's few shapes are found by a short scan.
     groups: Vec<Group>,
     /// Bytes held, over every group.
     bytes: usize,
+    /// Counts the pool's uses, to date each group's last one.
+    clock: u64,
 }
 
 impl Pool {
@@ -50,6 +55,7 @@ impl Pool {
         Pool {
             groups: Vec::new(),
             bytes: 0,
+            clock: 0,
         }
     }
 }
@@ -59,34 +65,27 @@ thread_local! {
 }
 
 impl Pool {
-    /// Whether there is a group of `D` and `shape`; if so it is moved to the front,
-    /// `groups[0]`: the groups stay in order of use, most recent first, so a loop finds its
-    /// shapes at once and the group used least recently is the last.
+    /// The group of `D` and `shape`, if there is one, dated now.
     #[inline]
-    fn bring_to_front<D: 'static>(&mut self, shape: (usize, usize)) -> bool {
+    fn find<D: 'static>(&mut self, shape: (usize, usize)) -> Option<&mut Group> {
         let type_id = TypeId::of::<D>();
-        match self
+        self.clock += 1;
+        let clock = self.clock;
+        let group = self
             .groups
-            .iter()
-            .position(|g| g.shape == shape && g.type_id == type_id)
-        {
-            Some(index) => {
-                self.groups[..=index].rotate_right(1);
-                true
-            }
-            None => false,
-        }
+            .iter_mut()
+            .find(|g| g.shape == shape && g.type_id == type_id)?;
+        group.used = clock;
+        Some(group)
     }
 
     #[inline]
     fn take<D: 'static>(&mut self, shape: (usize, usize)) -> Option<D> {
-        if !self.bring_to_front::<D>(shape) {
-            return None;
-        }
-        let group = &mut self.groups[0];
+        let group = self.find::<D>(shape)?;
         let data = group.spares.downcast_mut::<Vec<D>>()?.pop()?;
         group.count -= 1;
-        self.bytes -= group.bytes;
+        let bytes = group.bytes;
+        self.bytes -= bytes;
         Some(data)
     }
 
@@ -102,12 +101,15 @@ impl Pool {
         let mut freed = Vec::new();
         if self.bytes + bytes > MAX_BYTES {
             freed = self.make_room(bytes, TypeId::of::<D>(), shape);
+            if self.bytes + bytes > MAX_BYTES {
+                return (Some(data), freed);
+            }
         }
-        if !self.bring_to_front::<D>(shape) {
-            self.add_group::<D>(shape, bytes);
-        }
-        let group = &mut self.groups[0];
-        if group.count >= MAX_PER_SHAPE || self.bytes + bytes > MAX_BYTES {
+        let group = match self.find::<D>(shape) {
+            Some(group) => group,
+            None => self.add_group::<D>(shape, bytes),
+        };
+        if group.count >= MAX_PER_SHAPE {
             return (Some(data), freed);
         }
         match group.spares.downcast_mut::<Vec<D>>() {
@@ -121,23 +123,22 @@ impl Pool {
         }
     }
 
-    /// A new, empty group of `D` and `shape`, at the front.
+    /// A new, empty group of `D` and `shape`, dated now.
     #[cold]
-    fn add_group<D: 'static>(&mut self, shape: (usize, usize), bytes: usize) {
-        self.groups.insert(
-            0,
-            Group {
-                type_id: TypeId::of::<D>(),
-                shape,
-                bytes,
-                count: 0,
-                spares: Box::new(Vec::<D>::new()),
-            },
-        );
+    fn add_group<D: 'static>(&mut self, shape: (usize, usize), bytes: usize) -> &mut Group {
+        self.groups.push(Group {
+            shape,
+            type_id: TypeId::of::<D>(),
+            bytes,
+            count: 0,
+            used: self.clock,
+            spares: Box::new(Vec::<D>::new()),
+        });
+        self.groups.last_mut().expect("a group was just pushed")
     }
 
-    /// Removes whole groups, least recently used first (from the back), never the one of
-    /// `type_id` and `shape`, until `bytes` more fit under [`MAX_BYTES`]; returns them.
+    /// Removes whole groups, least recently used first, never the one of `type_id` and
+    /// `shape`, until `bytes` more fit under [`MAX_BYTES`]; returns them.
     #[cold]
     fn make_room(&mut self, bytes: usize, type_id: TypeId, shape: (usize, usize)) -> Vec<Group> {
         let mut freed = Vec::new();
@@ -145,9 +146,12 @@ impl Pool {
             let victim = self
                 .groups
                 .iter()
-                .rposition(|g| !(g.type_id == type_id && g.shape == shape) && g.count > 0);
+                .enumerate()
+                .filter(|(_, g)| !(g.type_id == type_id && g.shape == shape) && g.count > 0)
+                .min_by_key(|(_, g)| g.used)
+                .map(|(i, _)| i);
             let Some(victim) = victim else { break };
-            let group = self.groups.remove(victim);
+            let group = self.groups.swap_remove(victim);
             self.bytes -= group.bytes * group.count;
             freed.push(group);
         }
