@@ -5,8 +5,8 @@
 //! Every vector and matrix of this crate gives its storage to the pool when it is dropped
 //! (`give`); the operations that build a value by overwriting every entry of fresh storage
 //! (element-wise functions, [`konst`](crate::konst) and the constant constructors, `clone`, the
-//! affine layers' copy of the bias) take storage of the right shape from the pool when it holds
-//! one (`take`). A tape drops its values when its differentiation ends, so the next
+//! affine layers' copy of the bias, products and first gradients written with `β = 0`) take
+//! storage of the right shape from the pool when it holds one (`take`). A tape drops its values when its differentiation ends, so the next
 //! differentiation on the thread finds their storage here.
 //!
 //! The pool keeps at most [`MAX_BYTES`] of storage per thread and [`MAX_PER_SHAPE`] buffers of

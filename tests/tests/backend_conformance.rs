@@ -361,53 +361,20 @@ fn gemm_all_flags<B: LinalgBackend<f64>>(
 
 fn outer_and_ger<B: LinalgBackend<f64>>(x: &[f64], y: &[f64], alpha: f64) -> R {
     let want = col_dense(x).matmul(&col_dense(y).t());
-    let o = B::outer(&B::vec_from_slice(x), &B::vec_from_slice(y));
+    let (xv, yv) = (B::vec_from_slice(x), B::vec_from_slice(y));
+    let o = B::outer(&xv, &yv);
     close("outer", &Dense::of::<B>(&o), &want, 1e-14)?;
-    let mut acc = o.clone();
-    B::ger(
-        &mut acc,
-        alpha,
-        &B::vec_from_slice(x),
-        &B::vec_from_slice(y),
-        1.0,
-    )
-    .unwrap();
-    close(
-        "ger",
-        &Dense::of::<B>(&acc),
-        &want.lin(1.0 + alpha, &want, 0.0),
-        1e-13,
-    )?;
+    // `A = alpha·x·yᵀ + beta·A` from `start`, against `c·x·yᵀ`.
+    let ger = |what: &str, start: &B::Matrix, beta: f64, c: f64| {
+        let mut a = start.clone();
+        B::ger(&mut a, alpha, &xv, &yv, beta).unwrap();
+        close(what, &Dense::of::<B>(&a), &want.lin(c, &want, 0.0), 1e-13)
+    };
+    ger("ger", &o, 1.0, 1.0 + alpha)?;
     // beta scales the old contents; beta = 0 ignores them, even NaN.
-    B::ger(
-        &mut acc,
-        alpha,
-        &B::vec_from_slice(x),
-        &B::vec_from_slice(y),
-        -0.5,
-    )
-    .unwrap();
-    close(
-        "ger with beta",
-        &Dense::of::<B>(&acc),
-        &want.lin(alpha - 0.5 * (1.0 + alpha), &want, 0.0),
-        1e-13,
-    )?;
-    let mut fresh = Dense::from_fn(x.len(), y.len(), |_, _| f64::NAN).to::<B>();
-    B::ger(
-        &mut fresh,
-        alpha,
-        &B::vec_from_slice(x),
-        &B::vec_from_slice(y),
-        0.0,
-    )
-    .unwrap();
-    close(
-        "ger with beta = 0 over NaN",
-        &Dense::of::<B>(&fresh),
-        &want.lin(alpha, &want, 0.0),
-        1e-13,
-    )
+    ger("ger with beta", &o, -0.5, alpha - 0.5)?;
+    let nan = Dense::from_fn(x.len(), y.len(), |_, _| f64::NAN).to::<B>();
+    ger("ger with beta = 0 over NaN", &nan, 0.0, alpha)
 }
 
 // ----- structure -----
