@@ -1,5 +1,5 @@
 //! The cost of the gradients of the expensive linear-algebra operations, on every backend:
-//! `inv`, `det`, `chol`, `eigensystem` and `svd_` at n = 8, 64 and 256.
+//! `inv`, `det`, `chol`, `eigensystem`, `svd_` and `expm` at n = 8, 64 and 256.
 //!
 //! Each operation feeds a scalar loss that touches every output with a fixed, random-looking
 //! weight (`Σ out ∘ W`, plus `⟨λ, w⟩` / `⟨σ, w⟩` for the values of the decompositions), so the
@@ -21,7 +21,8 @@
 //! division-free adjugate of `U`, one triangular solve with n right-hand sides); about 3. `chol` n³/3;
 //! 4n³ (one product, two triangular solves with n right-hand sides); about 13. `eigensystem`
 //! about 9n³; 6n³ (three products); about 1.7. `svd_` about 21n³; 8n³ (four products); about
-//! 1.4. Products run faster per flop than factorizations, so measured ratios are usually lower.
+//! 1.4. `expm` (degree 13, `s` squarings) (6 + s)·2n³ plus an LU; its gradient, the Fréchet
+//! derivative with the same scaling and powers, about 2.2 times that. Products run faster per flop than factorizations, so measured ratios are usually lower.
 //! At n = 8 the fixed costs of the tape and of the backend calls dominate instead.
 //! `scripts/bench_table.py` prints the table.
 //!
@@ -29,7 +30,8 @@
 //! `I + E/√n` with `E` uniform in [-1, 1] (condition number about 4–6 at every n, and a
 //! determinant of order 1, where `n·I + E` would overflow `det` at n = 256); for `chol` and
 //! `eigensystem`, `A·Aᵀ + n·I` with `A` uniform in [-1, 1] (positive definite, eigenvalues
-//! spread over [n, 7n/3], well separated); for `svd_`, a uniform matrix in [-1, 1]. Before
+//! spread over [n, 7n/3], well separated); for `svd_`, a uniform matrix in [-1, 1]; for `expm`,
+//! that matrix divided by √n (2-norm about 1.2, 1-norm about √n/2). Before
 //! anything is timed, each gradient is checked to be finite and not zero.
 //!
 //! The benchmark re-runs itself with a steady glibc heap (see `support::steady_heap`): without
@@ -48,7 +50,7 @@ use backprop_linalg::StaticDim;
 use backprop_linalg::typenum::{U8, U64, U256};
 use backprop_linalg::{
     BVar, Backend, Backprop, Coords, L, R, Sq, Sym, chol, det, dot, eigensystem, eval_bp_data,
-    grad_bp_data, inv, sum_elements, svd_,
+    expm, grad_bp_data, inv, sum_elements, svd_,
 };
 use criterion::{Criterion, criterion_group};
 
@@ -120,6 +122,13 @@ fn svd_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
     sum_elements(u * wu) + dot(s, ws) + sum_elements(v * wv)
 }
 
+fn expm_loss<'t, N: StaticDim, B: Backend<Real = f64>>(
+    a: BVar<'t, Sq<N, B>>,
+    w: BVar<'t, Sq<N, B>>,
+) -> BVar<'t, f64> {
+    sum_elements(expm(a) * w)
+}
+
 // ---------- one group per (backend, op, n) ----------
 
 /// Checks the gradient of `loss` at `x` (weights `w`), then times `value` (`eval_bp`) and
@@ -187,6 +196,8 @@ fn bench_size<N: StaticDim, B: Backend<Real = f64>>(c: &mut Criterion) {
     );
     let w_svd: SvdWeights<N, B> = (rng.matrix(), rng.vector(), rng.matrix());
     measure(c, backend, "svd_", n, &square, &w_svd, svd_loss::<N, B>);
+    let moderate: Sq<N, B> = L::from_fn(|i, j| scale * square.get(i, j));
+    measure(c, backend, "expm", n, &moderate, &w_sq, expm_loss::<N, B>);
 }
 
 fn bench_backend<B: Backend<Real = f64>>(c: &mut Criterion) {

@@ -675,6 +675,15 @@ pub fn triangular<N: StaticDim, B: Backend>(
 /// for a strictly upper triangular `U` (as far from normal as its norm allows); otherwise a
 /// rescaled matrix of independent entries (generically non-normal too).
 pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<Value = L<N, N, B>> {
+    norm_up_to::<N, B>(non_normal, 2.0)
+}
+
+/// As [`small_norm`], with Frobenius norm at most `bound` (drawn matrices past 2 are scaled
+/// down to it, so most have about that norm).
+pub fn norm_up_to<N: StaticDim, B: Backend>(
+    non_normal: bool,
+    bound: f64,
+) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (entries(n * n), -1.0f64..1.0).prop_map(move |(e, lambda)| {
         let a = crate::Dense::from_fn(n, n, |i, j| match (non_normal, i.cmp(&j)) {
@@ -685,9 +694,9 @@ pub fn small_norm<N: StaticDim, B: Backend>(non_normal: bool) -> impl Strategy<V
         });
         let frobenius = a.data.iter().map(|x| x * x).sum::<f64>().sqrt();
         let scale = if frobenius > 2.0 {
-            2.0 / frobenius
+            bound / frobenius
         } else {
-            1.0
+            bound / 2.0
         };
         to_l(&a.lin(scale, &a, 0.0))
     })

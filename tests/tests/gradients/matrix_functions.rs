@@ -1,4 +1,5 @@
-//! Matrix functions: `expm` on `‖A‖ ≤ 2` (normal and non-normal), `sqrtm` and `logm` on
+//! Matrix functions: `expm` on `‖A‖ ≤ 2` and, through scaling and squaring, `‖A‖ ≤ 8` (normal
+//! and non-normal), `sqrtm` and `logm` on
 //! `P·D·P⁻¹` with `cond(P) ≤ 10` and `Re λ ∈ [0.5, 3]`; values pinned, the identities
 //! `exp(log A) = A` and `log(exp A) = A`, `logm` against `sym_log` on symmetric positive
 //! definite input, and the errors where no principal real root or logarithm exists or the
@@ -12,14 +13,21 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, error_of, f64s, grad_ok, lm, naive_mul, principal_root_input,
-    rounding_tolerance, run, same_as, small_norm, spd,
+    assert_close, assert_fails, error_of, f64s, grad_ok, lm, naive_mul, norm_up_to,
+    principal_root_input, rounding_tolerance, run, same_as, small_norm, spd,
 };
 use typenum::{U2, U3, U4};
 
 fn expm_case<B: Backend, N: StaticDim>() {
     run(small_norm::<N, B>(false), |a| grad_ok(expm, &a));
     run(small_norm::<N, B>(true), |a| grad_ok(expm, &a));
+}
+
+/// Norms up to 8: past θ (5.37 at degree 13, 3.93 at degree 7 in f32), so the Fréchet
+/// derivative goes through the squaring phase (`L ← r·L + L·r`) one to three times.
+fn expm_scaled_case<B: Backend, N: StaticDim>() {
+    run(norm_up_to::<N, B>(false, 8.0), |a| grad_ok(expm, &a));
+    run(norm_up_to::<N, B>(true, 8.0), |a| grad_ok(expm, &a));
 }
 
 fn sqrtm_case<B: Backend, N: StaticDim>() {
@@ -39,6 +47,12 @@ backprop_tests::cases! {
     }
     fn expm_4x4<B: Backend>() {
         expm_case::<B, U4>();
+    }
+    fn expm_scaled_2x2<B: Backend>() {
+        expm_scaled_case::<B, U2>();
+    }
+    fn expm_scaled_3x3<B: Backend>() {
+        expm_scaled_case::<B, U3>();
     }
     fn expm_values<B: Double>() {
         // Nilpotent: exp(N) = I + N.
