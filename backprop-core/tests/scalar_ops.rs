@@ -233,3 +233,28 @@ mod complex {
         }
     }
 }
+
+/// `logistic` in the tails: relative accuracy against `eˣ/(1 + eˣ)` (exact enough there) down
+/// to where the value stops being a normal number, and the limits 0, 1 and NaN.
+#[test]
+fn logistic_in_the_tails() {
+    use backprop_core::logistic;
+    for x in [-700.0f64, -300.0, -40.0, -20.0, -1.0, 0.0, 1.0, 20.0, 40.0] {
+        let want = if x < 0.0 {
+            x.exp() / (1.0 + x.exp())
+        } else {
+            1.0 / (1.0 + (-x).exp())
+        };
+        let got = logistic(x);
+        assert!(
+            (got - want).abs() <= 4.0 * f64::EPSILON * want,
+            "logistic({x}) = {got}, want {want}"
+        );
+    }
+    assert_eq!(logistic(-800.0f64), 0.0);
+    assert_eq!(logistic(800.0f64), 1.0);
+    assert_eq!(logistic(f64::NEG_INFINITY), 0.0);
+    assert_eq!(logistic(f64::INFINITY), 1.0);
+    assert!(logistic(f64::NAN).is_nan());
+    assert!((logistic(-80.0f32) / (-80.0f32).exp() - 1.0).abs() <= 4.0 * f32::EPSILON);
+}
