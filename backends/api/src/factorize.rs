@@ -347,36 +347,29 @@ pub trait Factorize<T: RealScalar>: LinalgBackend<T> {
                 )
         });
         // Column j: unit norm, its largest-modulus entry `p` rotated onto the positive real
-        // axis (and its imaginary part set to exactly zero).
-        let mut phases = Vec::with_capacity(n);
-        for &k in &order {
-            let column: Vec<Complex<T>> = (0..n)
-                .map(|i| Complex::new(Self::mat_get(&re, i, k), Self::mat_get(&im, i, k)))
-                .collect();
-            let moduli: Vec<T> = column.iter().map(|z| z.norm()).collect();
-            let norm = moduli.iter().fold(T::zero(), |s, &m| s + m * m).sqrt();
-            phases.push(match crate::conventions::largest_entry(&moduli) {
-                Some(p) => (column[p].conj() / (moduli[p] * norm), p),
-                None => (Complex::new(T::one(), T::zero()), n),
-            });
-        }
-        let entry = |i: usize, j: usize| {
-            let (phase, p) = phases[j];
-            let z = Complex::new(
-                Self::mat_get(&re, i, order[j]),
-                Self::mat_get(&im, i, order[j]),
-            );
-            let z = z * phase;
-            if i == p {
-                Complex::new(z.re, T::zero())
-            } else {
-                z
-            }
-        };
+        // axis (and its imaginary part set to exactly zero). Each column is normalised once;
+        // both parts are read from it.
+        let columns: Vec<Vec<Complex<T>>> = order
+            .iter()
+            .map(|&k| {
+                let column: Vec<Complex<T>> = (0..n)
+                    .map(|i| Complex::new(Self::mat_get(&re, i, k), Self::mat_get(&im, i, k)))
+                    .collect();
+                let moduli: Vec<T> = column.iter().map(|z| z.norm()).collect();
+                let norm = moduli.iter().fold(T::zero(), |s, &m| s + m * m).sqrt();
+                let Some(p) = crate::conventions::largest_entry(&moduli) else {
+                    return column;
+                };
+                let phase = column[p].conj() / (moduli[p] * norm);
+                let mut column: Vec<Complex<T>> = column.iter().map(|&z| z * phase).collect();
+                column[p].im = T::zero();
+                column
+            })
+            .collect();
         Ok(GeneralEigen {
             values: order.iter().map(|&k| values[k]).collect(),
-            vectors_re: Self::mat_from_fn(n, n, |i, j| entry(i, j).re),
-            vectors_im: Self::mat_from_fn(n, n, |i, j| entry(i, j).im),
+            vectors_re: Self::mat_from_fn(n, n, |i, j| columns[j][i].re),
+            vectors_im: Self::mat_from_fn(n, n, |i, j| columns[j][i].im),
         })
     }
 
