@@ -22,8 +22,8 @@
 
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::tape::{Backward, VarId};
-use crate::{BVar, Backprop, Conjugate};
+use crate::tape::VarId;
+use crate::{BVar, Backprop, Conjugate, Pull, Val};
 
 /// Declares a by-reference operator trait, blanket-implemented for every type whose references
 /// have the operator.
@@ -87,30 +87,31 @@ fn binary<'t, T: Backprop>(
     x: BVar<'t, T>,
     y: BVar<'t, T>,
     value: T,
-    pullback: impl FnOnce(&mut Backward<'_>, VarId<T>, VarId<T>, &T, T) + 'static,
+    rule: impl for<'p, 'v> Fn(&mut Pull<'p, 'v>, VarId<T>, VarId<T>, Val<'v, T>, Val<'v, T>) + 'static,
 ) -> BVar<'t, T> {
     let (a, b) = (x.id(), y.id());
     let requires_grad = x.requires_grad() || y.requires_grad();
-    x.tape().record(value, requires_grad, move |ctx, out, dy| {
-        pullback(ctx, a, b, out, dy)
-    })
+    x.tape()
+        .record_rule(value, requires_grad, move |cx, out, dy| {
+            rule(cx, a, b, out, dy)
+        })
 }
 
 /// Gives `dy` to `a` and `dy_b(dy)` to `b`, cloning `dy` only when both need it.
-fn fan_out<T: Backprop>(
-    ctx: &mut Backward<'_>,
+fn fan_out<'v, T: Backprop>(
+    cx: &mut Pull<'_, 'v>,
     a: VarId<T>,
     b: VarId<T>,
-    dy: T,
-    dy_b: impl FnOnce(T) -> T,
+    dy: Val<'v, T>,
+    dy_b: impl FnOnce(Val<'v, T>) -> Val<'v, T>,
 ) {
-    match (ctx.wants(a), ctx.wants(b)) {
+    match (cx.wants(a), cx.wants(b)) {
         (true, true) => {
-            ctx.add(b, dy_b(dy.clone()));
-            ctx.add(a, dy);
+            cx.add(b, dy_b(dy.clone()));
+            cx.add(a, dy);
         }
-        (true, false) => ctx.add(a, dy),
-        (false, true) => ctx.add(b, dy_b(dy)),
+        (true, false) => cx.add(a, dy),
+        (false, true) => cx.add(b, dy_b(dy)),
         (false, false) => {}
     }
 }
@@ -124,8 +125,8 @@ where
     #[track_caller]
     fn add(self, rhs: Self) -> Self {
         let value = self.value().add_ref(rhs.value());
-        binary(self, rhs, value, |ctx, a, b, _, dy| {
-            fan_out(ctx, a, b, dy, |d| d)
+        binary(self, rhs, value, |cx, a, b, _, dy| {
+            fan_out(cx, a, b, dy, |d| d)
         })
     }
 }
@@ -139,8 +140,8 @@ where
     #[track_caller]
     fn sub(self, rhs: Self) -> Self {
         let value = self.value().sub_ref(rhs.value());
-        binary(self, rhs, value, |ctx, a, b, _, dy| {
-            fan_out(ctx, a, b, dy, |d| d.neg_ref())
+        binary(self, rhs, value, |cx, a, b, _, dy| {
+            fan_out(cx, a, b, dy, |d| -d)
         })
     }
 }
@@ -154,13 +155,13 @@ where
     #[track_caller]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value().mul_ref(rhs.value());
-        binary(self, rhs, value, |ctx, a, b, _, dy| {
-            let (x, y) = (ctx.value(a), ctx.value(b));
-            if ctx.wants(b) {
-                ctx.add(b, times_conj(&dy, x));
+        binary(self, rhs, value, |cx, a, b, _, dy| {
+            let (x, y) = (cx.value(a), cx.value(b));
+            if cx.wants(b) {
+                cx.add(b, dy.times(x.conj()));
             }
-            if ctx.wants(a) {
-                ctx.add(a, times_conj(&dy, y));
+            if cx.wants(a) {
+                cx.add(a, dy * y.conj());
             }
         })
     }
@@ -177,13 +178,13 @@ where
     #[track_caller]
     fn div(self, rhs: Self) -> Self {
         let value = self.value().div_ref(rhs.value());
-        binary(self, rhs, value, |ctx, a, b, out, dy| {
-            let y = ctx.value(b);
-            if ctx.wants(b) {
-                ctx.add(b, over_conj(&times_conj(&dy, out), y).neg_ref());
+        binary(self, rhs, value, |cx, a, b, out, dy| {
+            let y = cx.value(b);
+            if cx.wants(b) {
+                cx.add(b, -(dy.times(out.conj()) / y.clone().conj()));
             }
-            if ctx.wants(a) {
-                ctx.add(a, over_conj(&dy, y));
+            if cx.wants(a) {
+                cx.add(a, dy / y.conj());
             }
         })
     }
@@ -197,36 +198,17 @@ where
     type Output = Self;
     fn neg(self) -> Self {
         let id = self.id();
-        self.tape().record(
+        self.tape().record_rule(
             self.value().neg_ref(),
             self.requires_grad(),
-            move |ctx, _, dy| ctx.add(id, dy.neg_ref()),
+            move |cx, _, dy| cx.add(id, -dy),
         )
     }
 }
 
-/// `a ∘ conj(b)`: `a ∘ b` for real types, without a copy.
-fn times_conj<T: Conjugate + RefMul>(a: &T, b: &T) -> T {
-    a.mul_ref(&b.conj())
-}
-
-/// `a / conj(b)`: `a / b` for real types, without a copy.
-fn over_conj<T: Conjugate + RefDiv>(a: &T, b: &T) -> T {
-    a.div_ref(&b.conj())
-}
-
-/// Records a one-input operation `x ↦ value` with pullback `dy ↦ x̄`.
-fn unary<'t, T: Backprop>(
-    x: BVar<'t, T>,
-    value: T,
-    pullback: impl FnOnce(T, &T) -> T + 'static,
-) -> BVar<'t, T> {
-    let id = x.id();
-    x.tape()
-        .record(value, x.requires_grad(), move |ctx, out, dy| {
-            ctx.add(id, pullback(dy, out))
-        })
-}
+// A constant operand is put on the tape (borrowed by no one, moved there), so that the rule of
+// `x ∘ c` is the rule of `x ∘ y` with a `y` that wants no gradient: stated once, and differentiable
+// again.
 
 impl<'t, T> Add<T> for BVar<'t, T>
 where
@@ -236,21 +218,19 @@ where
     type Output = Self;
     #[track_caller]
     fn add(self, c: T) -> Self {
-        let value = self.value().add_ref(&c);
-        unary(self, value, |dy, _| dy)
+        self + self.tape().constant(c)
     }
 }
 
 impl<'t, T> Sub<T> for BVar<'t, T>
 where
     T: Backprop,
-    T: RefSub,
+    T: RefSub + RefNeg,
 {
     type Output = Self;
     #[track_caller]
     fn sub(self, c: T) -> Self {
-        let value = self.value().sub_ref(&c);
-        unary(self, value, |dy, _| dy)
+        self - self.tape().constant(c)
     }
 }
 
@@ -262,21 +242,19 @@ where
     type Output = Self;
     #[track_caller]
     fn mul(self, c: T) -> Self {
-        let value = self.value().mul_ref(&c);
-        unary(self, value, move |dy, _| times_conj(&dy, &c))
+        self * self.tape().constant(c)
     }
 }
 
 impl<'t, T> Div<T> for BVar<'t, T>
 where
     T: Conjugate,
-    T: RefDiv,
+    T: RefMul + RefDiv + RefNeg,
 {
     type Output = Self;
     #[track_caller]
     fn div(self, c: T) -> Self {
-        let value = self.value().div_ref(&c);
-        unary(self, value, move |dy, _| over_conj(&dy, &c))
+        self / self.tape().constant(c)
     }
 }
 
@@ -291,7 +269,7 @@ macro_rules! impl_scalar_lhs {
         impl<'t> Sub<BVar<'t, $t>> for $t {
             type Output = BVar<'t, $t>;
             fn sub(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
-                unary(x, self - x.value(), |dy, _| -dy)
+                x.tape().constant(self) - x
             }
         }
         impl<'t> Mul<BVar<'t, $t>> for $t {
@@ -303,10 +281,8 @@ macro_rules! impl_scalar_lhs {
         impl<'t> Div<BVar<'t, $t>> for $t {
             type Output = BVar<'t, $t>;
             /// `c / x`, with x̄ = −ȳ · (c / x) / x.
-            #[allow(clippy::suspicious_arithmetic_impl)]
             fn div(self, x: BVar<'t, $t>) -> BVar<'t, $t> {
-                let v = *x.value();
-                unary(x, self / v, move |dy, out| -dy * out / v)
+                x.tape().constant(self) / x
             }
         }
     )*};

@@ -42,7 +42,7 @@
 
 use std::fmt;
 
-use crate::{BVar, Backprop, Coords, backprop_with, eval_bp};
+use crate::{BVar, Backprop, Coords, backprop, backprop_with, eval_bp, hvp, jvp};
 
 /// How the checker probes a function.
 #[derive(Clone, Debug)]
@@ -149,13 +149,26 @@ impl CheckConfig {
 pub enum Probe {
     /// The `n`-th random direction and cotangent.
     Direction(usize),
-    /// The Jacobian entry ∂ output\[output\] / ∂ input\[input\], coordinates as in [`Coords`].
+    /// The Jacobian entry ∂ output\[output\] / ∂ input\[input\], coordinates as in [`Coords`]
+    /// (for [`check_hvp`], the Hessian entry: output is the gradient's coordinate).
     Entry {
         /// Output coordinate.
         output: usize,
         /// Input coordinate.
         input: usize,
     },
+    /// The `n`-th random pair compared by transposition: `⟨w, J·u⟩` from [`jvp`] against
+    /// `⟨Jᵀ·w, u⟩` from the backward pass ([`check_jvp`]).
+    Transposition(usize),
+    /// The symmetry of the Hessian: entry (row, column) against (column, row) ([`check_hvp`]).
+    Symmetry {
+        /// Row.
+        row: usize,
+        /// Column.
+        column: usize,
+    },
+    /// The gradient [`hvp`] returns, coordinate `n`, against [`backprop`](crate::backprop)'s.
+    Gradient(usize),
 }
 
 /// One comparison between the backward pass and finite differences.
@@ -203,6 +216,33 @@ impl GradReport {
         );
     }
 
+    fn new(inputs: usize, outputs: usize) -> Self {
+        GradReport {
+            max_error: 0.0,
+            worst: None,
+            inputs,
+            outputs,
+            directions: 0,
+            jacobian: false,
+        }
+    }
+
+    /// Compares two Jacobians given by columns (`[input][output]`), entry by entry, relative to
+    /// their largest entry.
+    fn compare_columns(&mut self, analytic: &[Vec<f64>], numeric: &[Vec<f64>], floor: f64) {
+        let scale = analytic
+            .iter()
+            .chain(numeric)
+            .flatten()
+            .fold(0.0f64, |acc, v| acc.max(v.abs()));
+        for (input, (a, n)) in analytic.iter().zip(numeric).enumerate() {
+            for (output, (a, n)) in a.iter().zip(n).enumerate() {
+                let probe = Probe::Entry { output, input };
+                self.record(finding(probe, *a, *n, scale, floor));
+            }
+        }
+    }
+
     fn record(&mut self, finding: Finding) {
         if self.worst.is_none() || finding.error > self.max_error {
             self.max_error = finding.error;
@@ -220,6 +260,11 @@ impl fmt::Display for GradReport {
                 Probe::Entry { output, input } => {
                     write!(f, " at Jacobian entry (output {output}, input {input})")?
                 }
+                Probe::Transposition(k) => write!(f, " in the transposition identity, pair {k}")?,
+                Probe::Symmetry { row, column } => {
+                    write!(f, " in the symmetry of Hessian entry ({row}, {column})")?
+                }
+                Probe::Gradient(i) => write!(f, " at gradient coordinate {i}")?,
             }
             write!(f, ": analytic {:e}, numeric {:e}", w.analytic, w.numeric)?;
         }
@@ -258,14 +303,7 @@ where
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
 {
     let probe = Prober::new(config, &f, x);
-    let mut report = GradReport {
-        max_error: 0.0,
-        worst: None,
-        inputs: probe.x.len(),
-        outputs: probe.y.len(),
-        directions: 0,
-        jacobian: false,
-    };
+    let mut report = GradReport::new(probe.x.len(), probe.y.len());
     if probe.x.is_empty() || probe.y.is_empty() {
         return report;
     }
@@ -307,6 +345,172 @@ where
                     input: j,
                 };
                 let f = finding(probe_ij, row[j], column[i], scale, probe.noise_floor());
+                report.record(f);
+            }
+        }
+    }
+    report
+}
+
+/// Checks [`jvp`] of `f` at `x` with the [`CheckConfig`] for the precision of its input and
+/// output ([`CheckConfig::for_types`]).
+///
+/// ```
+/// use backprop_core::check::check_jvp;
+/// check_jvp(|x| (x * x).sin(), &0.7).assert_within(1e-6);
+/// ```
+pub fn check_jvp<A, B, F>(f: F, x: &A) -> GradReport
+where
+    A: Backprop + Coords,
+    B: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
+{
+    check_jvp_with(&CheckConfig::for_types::<A, B>(), f, x)
+}
+
+/// Checks [`jvp`] of `f` at `x`, probing as `config` says: along random directions `u` and
+/// cotangents `w`, `⟨w, J·u⟩` against central differences `⟨w, (f(x+hu) − f(x−hu))/2h⟩` and,
+/// by the transposition identity, against `⟨Jᵀ·w, u⟩` from the backward pass; for small inputs
+/// and outputs every column `J·eⱼ` against central differences.
+///
+/// # Panics
+/// As [`check_gradient_with`].
+pub fn check_jvp_with<A, B, F>(config: &CheckConfig, f: F, x: &A) -> GradReport
+where
+    A: Backprop + Coords,
+    B: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
+{
+    let probe = Prober::new(config, &f, x);
+    let mut report = GradReport::new(probe.x.len(), probe.y.len());
+    if probe.x.is_empty() || probe.y.is_empty() {
+        return report;
+    }
+    let forward = |u: &[f64]| jvp(&f, x, &x.with_coords(u)).1.to_coords();
+    let mut rng = SplitMix64(config.seed);
+    for k in 0..config.directions {
+        let u = rng.normal_vec(probe.x.len());
+        let w = rng.normal_vec(probe.y.len());
+        let ju = forward(&u);
+        let (numeric, transposed) = (probe.jvp(&u), probe.vjp(&w));
+        let analytic = dot(&w, &ju);
+        let scale = norm(&w) * norm(&ju).max(norm(&numeric));
+        let floor = probe.noise_floor() * norm(&w) * max_abs(&u);
+        report.record(finding(
+            Probe::Direction(k),
+            analytic,
+            dot(&w, &numeric),
+            scale,
+            floor,
+        ));
+        let scale = scale.max(norm(&transposed) * norm(&u));
+        report.record(finding(
+            Probe::Transposition(k),
+            analytic,
+            dot(&transposed, &u),
+            scale,
+            f64::MIN_POSITIVE,
+        ));
+        report.directions += 1;
+    }
+    let (n, m) = (probe.x.len(), probe.y.len());
+    if n <= config.max_jacobian_inputs && m <= config.max_jacobian_outputs {
+        report.jacobian = true;
+        let analytic: Vec<Vec<f64>> = (0..n).map(|j| forward(&unit(n, j))).collect();
+        let numeric: Vec<Vec<f64>> = (0..n).map(|j| probe.jvp(&unit(n, j))).collect();
+        report.compare_columns(&analytic, &numeric, probe.noise_floor());
+    }
+    report
+}
+
+/// Checks [`hvp`] of the scalar function `f` at `x` with the [`CheckConfig`] for the precision
+/// of its input and output ([`CheckConfig::for_types`]).
+///
+/// ```
+/// use backprop_core::check::check_hvp;
+/// check_hvp(|x| (x * x).sin() * x, &0.7).assert_within(1e-6);
+/// ```
+pub fn check_hvp<A, B, F>(f: F, x: &A) -> GradReport
+where
+    A: Backprop + Coords,
+    B: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
+{
+    check_hvp_with(&CheckConfig::for_types::<A, B>(), f, x)
+}
+
+/// Checks [`hvp`] of the scalar function `f` at `x`, probing as `config` says: the gradient it
+/// returns against the backward pass's; along random directions `v` and `w`, `⟨w, ∇²f·v⟩`
+/// against central differences of the gradient `⟨w, (∇f(x+hv) − ∇f(x−hv))/2h⟩`; for small
+/// inputs the full Hessian, column by column against central differences, and its symmetry.
+///
+/// # Panics
+/// If `f`'s output has more than one coordinate, and as [`check_gradient_with`].
+pub fn check_hvp_with<A, B, F>(config: &CheckConfig, f: F, x: &A) -> GradReport
+where
+    A: Backprop + Coords,
+    B: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, B>,
+{
+    let probe = Prober::new(config, &f, x);
+    assert_eq!(
+        probe.y.len(),
+        1,
+        "check_hvp: the function must have one output coordinate"
+    );
+    let mut report = GradReport::new(probe.x.len(), probe.x.len());
+    if probe.x.is_empty() {
+        return report;
+    }
+    let gradient_at = |c: &[f64]| backprop(&f, &x.with_coords(c)).1.to_coords();
+    let g0 = gradient_at(&probe.x);
+    // The noise floor of differences of the gradient, as the prober's for the function.
+    let floor = probe.noise * (1.0 + max_abs(&g0)) / max_abs(&probe.x).max(1.0);
+    let (_, g, _) = hvp(&f, x, &x.zero());
+    let g = g.to_coords();
+    let scale = max_abs(&g0);
+    for (i, (a, b)) in g.iter().zip(&g0).enumerate() {
+        report.record(finding(
+            Probe::Gradient(i),
+            *a,
+            *b,
+            scale,
+            f64::MIN_POSITIVE,
+        ));
+    }
+    let product = |v: &[f64]| hvp(&f, x, &x.with_coords(v)).2.to_coords();
+    let difference =
+        |v: &[f64]| central(&probe.x, v, probe.h, probe.richardson, |c| gradient_at(c));
+    let mut rng = SplitMix64(config.seed);
+    for k in 0..config.directions {
+        let v = rng.normal_vec(probe.x.len());
+        let w = rng.normal_vec(probe.x.len());
+        let (hv, numeric) = (product(&v), difference(&v));
+        let scale = norm(&w) * norm(&hv).max(norm(&numeric));
+        report.record(finding(
+            Probe::Direction(k),
+            dot(&w, &hv),
+            dot(&w, &numeric),
+            scale,
+            floor * norm(&w) * max_abs(&v),
+        ));
+        report.directions += 1;
+    }
+    let n = probe.x.len();
+    if n <= config.max_jacobian_inputs {
+        report.jacobian = true;
+        let analytic: Vec<Vec<f64>> = (0..n).map(|j| product(&unit(n, j))).collect();
+        let numeric: Vec<Vec<f64>> = (0..n).map(|j| difference(&unit(n, j))).collect();
+        report.compare_columns(&analytic, &numeric, floor);
+        let scale = analytic
+            .iter()
+            .flatten()
+            .fold(0.0f64, |acc, v| acc.max(v.abs()));
+        for (i, column) in analytic.iter().enumerate() {
+            for (j, other) in analytic.iter().enumerate().skip(i + 1) {
+                // H[j][i] is column i's entry j; H[i][j] column j's entry i.
+                let probe_ij = Probe::Symmetry { row: j, column: i };
+                let f = finding(probe_ij, column[j], other[i], scale, f64::MIN_POSITIVE);
                 report.record(f);
             }
         }
@@ -386,26 +590,10 @@ where
         y
     }
 
-    /// Central difference along `u`, refined by one Richardson step if the configuration asks.
+    /// Central difference of `f` along `u`, refined by one Richardson step if the configuration
+    /// asks.
     fn jvp(&self, u: &[f64]) -> Vec<f64> {
-        let h = self.h / max_abs(u).max(f64::MIN_POSITIVE);
-        let diff = |h: f64| {
-            let plus: Vec<f64> = self.x.iter().zip(u).map(|(x, u)| x + h * u).collect();
-            let minus: Vec<f64> = self.x.iter().zip(u).map(|(x, u)| x - h * u).collect();
-            let (fp, fm) = (self.eval(&plus), self.eval(&minus));
-            fp.iter()
-                .zip(&fm)
-                .map(|(p, m)| (p - m) / (2.0 * h))
-                .collect::<Vec<f64>>()
-        };
-        if !self.richardson {
-            return diff(h);
-        }
-        let (coarse, fine) = (diff(h), diff(h / 2.0));
-        fine.iter()
-            .zip(&coarse)
-            .map(|(f, c)| (4.0 * f - c) / 3.0)
-            .collect()
+        central(&self.x, u, self.h, self.richardson, |c| self.eval(c))
     }
 
     /// The backward pass with cotangent `v`, as coordinates.
@@ -421,6 +609,35 @@ where
         );
         g
     }
+}
+
+/// The central difference of `eval` at `x` along `u` (the step `h` relative to `max|u|`),
+/// refined by one Richardson step (steps h and h/2) if `richardson`.
+fn central(
+    x: &[f64],
+    u: &[f64],
+    h: f64,
+    richardson: bool,
+    eval: impl Fn(&[f64]) -> Vec<f64>,
+) -> Vec<f64> {
+    let h = h / max_abs(u).max(f64::MIN_POSITIVE);
+    let diff = |h: f64| {
+        let plus: Vec<f64> = x.iter().zip(u).map(|(x, u)| x + h * u).collect();
+        let minus: Vec<f64> = x.iter().zip(u).map(|(x, u)| x - h * u).collect();
+        let (fp, fm) = (eval(&plus), eval(&minus));
+        fp.iter()
+            .zip(&fm)
+            .map(|(p, m)| (p - m) / (2.0 * h))
+            .collect::<Vec<f64>>()
+    };
+    if !richardson {
+        return diff(h);
+    }
+    let (coarse, fine) = (diff(h), diff(h / 2.0));
+    fine.iter()
+        .zip(&coarse)
+        .map(|(f, c)| (4.0 * f - c) / 3.0)
+        .collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

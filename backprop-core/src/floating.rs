@@ -23,9 +23,9 @@
 //! | `logistic` | y(1 − y) |
 
 use num_complex::Complex;
-use num_traits::{Float, One, Zero};
+use num_traits::{Float, One};
 
-use crate::{BVar, Backprop};
+use crate::{BVar, Backprop, Conjugate, RefAdd, RefDiv, RefMul, RefNeg, RefSub, Val};
 
 /// The element types elementary functions are defined on: `f32`, `f64` and their complex
 /// counterparts. Derivatives are written once over this trait.
@@ -149,7 +149,7 @@ impl<T: Float + 'static> Elementary for Complex<T> {
 /// assert_eq!(2.0f64.map(|x| x * x), 4.0);
 /// assert_eq!(grad_bp(|x| x.exp(), &0.0), 1.0);
 /// ```
-pub trait Floating: Backprop {
+pub trait Floating: Backprop + Conjugate + RefAdd + RefSub + RefMul + RefDiv + RefNeg {
     /// The element type.
     type Elem: Elementary;
 
@@ -249,150 +249,305 @@ pub fn sign<R: Float>(x: R) -> R {
     }
 }
 
-/// What an element-wise derivative is computed from: every function here needs either its
-/// input or its output, never both, so the backward pass reads two arrays (`ȳ` and one of them).
-enum From<F> {
-    /// `f'` as a function of the input `x`.
-    Input(F),
-    /// `f'` as a function of the output `y`.
-    Output(F),
+/// Quantities an elementary function's derivative is written over: an element (a first-order
+/// backward pass computes `f'` entry by entry, fused with the product by `ȳ`), a tape variable
+/// of a [`Floating`] type (a recorded backward pass, where `f'` is itself differentiated), and
+/// a [`Val`] of either. Each derivative below is written once, over this trait.
+pub(crate) trait Calculus:
+    Clone
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+    + std::ops::Neg<Output = Self>
+{
+    /// The element type.
+    type Elem: Elementary;
+    /// The constant `c` in every entry, shaped like `self`.
+    fn konst(&self, c: Self::Elem) -> Self;
+    /// `f` applied to every entry.
+    fn apply<F: Function<Self::Elem>>(self, f: F) -> Self;
 }
 
-/// Records `y = f(x)` element-wise, with `x̄ = ȳ · conj(f')` element-wise (the conjugate is the
-/// identity for real elements).
-fn elementwise<'t, T: Floating>(
-    x: BVar<'t, T>,
-    f: impl Fn(T::Elem) -> T::Elem,
-    df: From<impl Fn(T::Elem) -> T::Elem + 'static>,
-) -> BVar<'t, T> {
-    let y = x.value().map(f);
+impl<E: Elementary> Calculus for E {
+    type Elem = E;
+    #[inline]
+    fn konst(&self, c: E) -> E {
+        c
+    }
+    #[inline]
+    fn apply<F: Function<E>>(self, f: F) -> E {
+        f.value(self)
+    }
+}
+
+impl<'t, T: Floating> Calculus for BVar<'t, T> {
+    type Elem = T::Elem;
+    fn konst(&self, c: T::Elem) -> Self {
+        self.tape().constant(self.value().map(|_| c))
+    }
+    fn apply<F: Function<T::Elem>>(self, f: F) -> Self {
+        elementwise(self, f)
+    }
+}
+
+impl<'v, T: Floating> Calculus for Val<'v, T> {
+    type Elem = T::Elem;
+    fn konst(&self, c: T::Elem) -> Self {
+        match self {
+            Val::Var(x) => Val::Var(x.konst(c)),
+            _ => Val::Own(self.get().map(|_| c)),
+        }
+    }
+    fn apply<F: Function<T::Elem>>(self, f: F) -> Self {
+        self.map(|x| x.map(|e| f.value(e)), |x| elementwise(x, f))
+    }
+}
+
+/// An elementary function on elements of type `E`, stated once: its value, and its derivative
+/// as a function of its input or of its output, over any [`Calculus`] quantity.
+pub(crate) trait Function<E: Elementary>: Copy + 'static {
+    /// Whether [`derivative`](Function::derivative) takes the output `y` (else the input `x`).
+    const FROM_OUTPUT: bool;
+    /// `f(x)`.
+    fn value(self, x: E) -> E;
+    /// `f'`, given `y` or `x` as [`FROM_OUTPUT`](Function::FROM_OUTPUT) says.
+    fn derivative<N: Calculus<Elem = E>>(self, arg: N) -> N;
+}
+
+/// Declares elementary functions: `Name(params) [input|output] |x| value, |a| derivative`.
+macro_rules! functions {
+    ($($(#[$doc:meta])* $name:ident [$($bound:tt)*] $from:ident
+        |$s:ident, $x:ident| $value:expr, |$a:ident| $deriv:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub(crate) struct $name;
+        functions!(@impl $name [$($bound)*] $from |$s, $x| $value, |$a| $deriv);
+    )*};
+    (@impl $name:ty [$($bound:tt)*] $from:ident
+        |$s:ident, $x:ident| $value:expr, |$a:ident| $deriv:expr) => {
+        impl<E: Elementary $($bound)*> Function<E> for $name {
+            const FROM_OUTPUT: bool = functions!(@from $from);
+            #[inline]
+            #[allow(unused_variables)]
+            fn value(self, $x: E) -> E {
+                let $s = self;
+                $value
+            }
+            #[inline]
+            #[allow(unused_variables)]
+            fn derivative<N: Calculus<Elem = E>>(self, $a: N) -> N {
+                let $s = self;
+                $deriv
+            }
+        }
+    };
+    (@from input) => { false };
+    (@from output) => { true };
+}
+
+functions! {
+    /// eˣ; derivative y.
+    Exp [] output |s, x| Elementary::exp(x), |y| y;
+    /// ln x; derivative 1/x.
+    Ln [] input |s, x| Elementary::ln(x), |x| x.konst(E::one()) / x;
+    /// √x; derivative 1/(2y).
+    Sqrt [] output |s, x| Elementary::sqrt(x), |y| y.konst(E::one()) / (y.clone() + y);
+    /// sin x; derivative cos x.
+    Sin [] input |s, x| Elementary::sin(x), |x| x.apply(Cos);
+    /// cos x; derivative −sin x.
+    Cos [] input |s, x| Elementary::cos(x), |x| -x.apply(Sin);
+    /// tan x; derivative 1 + y².
+    Tan [] output |s, x| Elementary::tan(x), |y| y.konst(E::one()) + y.clone() * y;
+    /// sinh x; derivative cosh x.
+    Sinh [] input |s, x| Elementary::sinh(x), |x| x.apply(Cosh);
+    /// cosh x; derivative sinh x.
+    Cosh [] input |s, x| Elementary::cosh(x), |x| x.apply(Sinh);
+    /// tanh x; derivative 1 − y².
+    Tanh [] output |s, x| Elementary::tanh(x), |y| y.konst(E::one()) - y.clone() * y;
+    /// arcsin x; derivative 1/√(1 − x²).
+    Asin [] input |s, x| Elementary::asin(x), |x| x.konst(E::one()) / (x.konst(E::one()) - x.clone() * x).apply(Sqrt);
+    /// arccos x; derivative −1/√(1 − x²).
+    Acos [] input |s, x| Elementary::acos(x), |x| -(x.konst(E::one()) / (x.konst(E::one()) - x.clone() * x).apply(Sqrt));
+    /// arctan x; derivative 1/(1 + x²).
+    Atan [] input |s, x| Elementary::atan(x), |x| x.konst(E::one()) / (x.konst(E::one()) + x.clone() * x);
+    /// 1/x; derivative −y².
+    Recip [] output |s, x| E::one() / x, |y| -(y.clone() * y);
+    /// ln x, and 0 at 0 (the factor of ∂p in xᵖ); derivative 1/x, and 0 at 0.
+    LnOrZero [] input |s, x| if x == E::zero() { E::zero() } else { Elementary::ln(x) }, |x| x.apply(RecipOrZero);
+    /// 1/x, and 0 at 0; derivative −1/x², and 0 at 0.
+    RecipOrZero [] input |s, x| if x == E::zero() { E::zero() } else { E::one() / x }, |x| { let r = x.apply(RecipOrZero); -(r.clone() * r) };
+    /// |x|; derivative sign x (0 at 0).
+    Abs [+ Float] input |s, x| Float::abs(x), |x| x.apply(Sign);
+    /// sign x (sign 0 = 0); derivative 0.
+    Sign [+ Float] input |s, x| sign(x), |x| x.konst(E::zero());
+    /// 1/(1 + e⁻ˣ); derivative y(1 − y).
+    Logistic [+ Float] output |s, x| logistic(x), |y| y.clone() * (y.konst(E::one()) - y);
+}
+
+/// xⁿ; derivative n·xⁿ⁻¹.
+#[derive(Clone, Copy)]
+pub(crate) struct Powi {
+    n: i32,
+}
+functions!(@impl Powi [] input |s, x| Elementary::powi(x, s.n),
+    |x| x.konst(E::from_i32(s.n)) * x.apply(Powi { n: s.n - 1 }));
+
+/// xᵖ for a constant p; derivative p·xᵖ⁻¹.
+#[derive(Clone, Copy)]
+pub(crate) struct PowfScalar<E> {
+    p: E,
+}
+functions!(@impl PowfScalar<E> [] input |s, x| Elementary::powf(x, s.p),
+    |x| x.konst(s.p) * x.apply(PowfScalar { p: s.p - E::one() }));
+
+/// Records `y = f(x)` element-wise, with `x̄ = ȳ ∘ conj(f')` element-wise (the conjugate is the
+/// identity for real elements). In a first-order pass `f'` is computed entry by entry, fused
+/// with the product; recorded, it is computed on the variable, so it is differentiated too.
+fn elementwise<'t, T: Floating, F: Function<T::Elem>>(x: BVar<'t, T>, f: F) -> BVar<'t, T> {
+    let y = x.value().map(|e| f.value(e));
     let id = x.id();
-    x.tape().record(y, x.requires_grad(), move |ctx, y, dy| {
-        let (arg, df) = match df {
-            From::Input(df) => (ctx.value(id), df),
-            From::Output(df) => (y, df),
-        };
-        let mut dx = dy;
-        dx.zip_apply(arg, |dy, a| dy * df(a).conj());
-        ctx.add(id, dx);
-    })
+    x.tape()
+        .record_rule(y, x.requires_grad(), move |cx, y, dy| {
+            let arg = if F::FROM_OUTPUT { y } else { cx.value(id) };
+            let dx = match (dy.plain(), arg.plain()) {
+                (Ok(dy), Ok(arg)) => {
+                    let mut dx = dy.into_owned();
+                    dx.zip_apply(&arg, |dy, a| dy * f.derivative(a).conj());
+                    Val::Own(dx)
+                }
+                (dy, arg) => {
+                    let (dy, arg) = (val(dy), val(arg));
+                    dy * f.derivative(arg).conj()
+                }
+            };
+            cx.add(id, dx);
+        })
+}
+
+/// A quantity back from [`Val::plain`].
+fn val<'v, T: Backprop>(plain: Result<std::borrow::Cow<'v, T>, BVar<'v, T>>) -> Val<'v, T> {
+    match plain {
+        Ok(std::borrow::Cow::Borrowed(r)) => Val::Ref(r),
+        Ok(std::borrow::Cow::Owned(t)) => Val::Own(t),
+        Err(x) => Val::Var(x),
+    }
+}
+
+/// The element-wise functions, as methods of a type of quantities (`BVar` and `Val`), each
+/// applying its [`Function`] with `$apply`.
+macro_rules! elementary_methods {
+    ($apply:path) => {
+        /// eˣ element-wise; derivative y.
+        pub fn exp(self) -> Self {
+            $apply(self, Exp)
+        }
+
+        /// Natural logarithm element-wise; derivative 1/x.
+        pub fn ln(self) -> Self {
+            $apply(self, Ln)
+        }
+
+        /// Square root element-wise; derivative 1/(2y) (infinite at 0).
+        pub fn sqrt(self) -> Self {
+            $apply(self, Sqrt)
+        }
+
+        /// Sine element-wise; derivative cos x.
+        pub fn sin(self) -> Self {
+            $apply(self, Sin)
+        }
+
+        /// Cosine element-wise; derivative −sin x.
+        pub fn cos(self) -> Self {
+            $apply(self, Cos)
+        }
+
+        /// Tangent element-wise; derivative 1 + y².
+        pub fn tan(self) -> Self {
+            $apply(self, Tan)
+        }
+
+        /// Hyperbolic sine element-wise; derivative cosh x.
+        pub fn sinh(self) -> Self {
+            $apply(self, Sinh)
+        }
+
+        /// Hyperbolic cosine element-wise; derivative sinh x.
+        pub fn cosh(self) -> Self {
+            $apply(self, Cosh)
+        }
+
+        /// Hyperbolic tangent element-wise; derivative 1 − y².
+        pub fn tanh(self) -> Self {
+            $apply(self, Tanh)
+        }
+
+        /// Arcsine element-wise; derivative 1/√(1 − x²).
+        pub fn asin(self) -> Self {
+            $apply(self, Asin)
+        }
+
+        /// Arccosine element-wise; derivative −1/√(1 − x²).
+        pub fn acos(self) -> Self {
+            $apply(self, Acos)
+        }
+
+        /// Arctangent element-wise; derivative 1/(1 + x²).
+        pub fn atan(self) -> Self {
+            $apply(self, Atan)
+        }
+
+        /// 1/x element-wise; derivative −y².
+        pub fn recip(self) -> Self {
+            $apply(self, Recip)
+        }
+
+        /// xⁿ element-wise for an integer n; derivative n·xⁿ⁻¹.
+        pub fn powi(self, n: i32) -> Self {
+            $apply(self, Powi { n })
+        }
+
+        /// xᵖ element-wise for a constant p; derivative p·xᵖ⁻¹.
+        pub fn powf_scalar(self, p: T::Elem) -> Self {
+            $apply(self, PowfScalar { p })
+        }
+    };
+    (real $apply:path) => {
+        /// Absolute value element-wise; derivative sign x, with sign 0 = 0.
+        pub fn abs(self) -> Self {
+            $apply(self, Abs)
+        }
+
+        /// Sign element-wise (−1, 0 or 1: sign 0 = 0, unlike `f64::signum`); derivative 0.
+        pub fn signum(self) -> Self {
+            $apply(self, Sign)
+        }
+
+        /// The logistic function 1/(1 + e⁻ˣ) element-wise; derivative y(1 − y).
+        pub fn logistic(self) -> Self {
+            $apply(self, Logistic)
+        }
+    };
+}
+
+/// The element-wise functions of a quantity in a rule (see [`Val`]): on plain values they are
+/// computed, on variables recorded, so a rule that uses them is differentiable again.
+impl<'v, T: Floating> Val<'v, T> {
+    elementary_methods!(Calculus::apply);
+}
+
+/// The element-wise functions of real quantities in a rule.
+impl<'v, T> Val<'v, T>
+where
+    T: Floating,
+    T::Elem: Float,
+{
+    elementary_methods!(real Calculus::apply);
 }
 
 impl<'t, T: Floating> BVar<'t, T> {
-    /// eˣ element-wise; derivative y.
-    pub fn exp(self) -> Self {
-        elementwise(self, Elementary::exp, From::Output(|y: T::Elem| y))
-    }
-
-    /// Natural logarithm element-wise; derivative 1/x.
-    pub fn ln(self) -> Self {
-        elementwise(
-            self,
-            Elementary::ln,
-            From::Input(|x: T::Elem| T::Elem::one() / x),
-        )
-    }
-
-    /// Square root element-wise; derivative 1/(2y) (infinite at 0).
-    pub fn sqrt(self) -> Self {
-        elementwise(
-            self,
-            Elementary::sqrt,
-            From::Output(|y: T::Elem| T::Elem::one() / (y + y)),
-        )
-    }
-
-    /// Sine element-wise; derivative cos x.
-    pub fn sin(self) -> Self {
-        elementwise(self, Elementary::sin, From::Input(|x: T::Elem| x.cos()))
-    }
-
-    /// Cosine element-wise; derivative −sin x.
-    pub fn cos(self) -> Self {
-        elementwise(self, Elementary::cos, From::Input(|x: T::Elem| -x.sin()))
-    }
-
-    /// Tangent element-wise; derivative 1 + y².
-    pub fn tan(self) -> Self {
-        elementwise(
-            self,
-            Elementary::tan,
-            From::Output(|y: T::Elem| T::Elem::one() + y * y),
-        )
-    }
-
-    /// Hyperbolic sine element-wise; derivative cosh x.
-    pub fn sinh(self) -> Self {
-        elementwise(self, Elementary::sinh, From::Input(|x: T::Elem| x.cosh()))
-    }
-
-    /// Hyperbolic cosine element-wise; derivative sinh x.
-    pub fn cosh(self) -> Self {
-        elementwise(self, Elementary::cosh, From::Input(|x: T::Elem| x.sinh()))
-    }
-
-    /// Hyperbolic tangent element-wise; derivative 1 − y².
-    pub fn tanh(self) -> Self {
-        elementwise(
-            self,
-            Elementary::tanh,
-            From::Output(|y: T::Elem| T::Elem::one() - y * y),
-        )
-    }
-
-    /// Arcsine element-wise; derivative 1/√(1 − x²).
-    pub fn asin(self) -> Self {
-        elementwise(
-            self,
-            Elementary::asin,
-            From::Input(|x: T::Elem| T::Elem::one() / (T::Elem::one() - x * x).sqrt()),
-        )
-    }
-
-    /// Arccosine element-wise; derivative −1/√(1 − x²).
-    pub fn acos(self) -> Self {
-        elementwise(
-            self,
-            Elementary::acos,
-            From::Input(|x: T::Elem| -(T::Elem::one() / (T::Elem::one() - x * x).sqrt())),
-        )
-    }
-
-    /// Arctangent element-wise; derivative 1/(1 + x²).
-    pub fn atan(self) -> Self {
-        elementwise(
-            self,
-            Elementary::atan,
-            From::Input(|x: T::Elem| T::Elem::one() / (T::Elem::one() + x * x)),
-        )
-    }
-
-    /// 1/x element-wise; derivative −y².
-    pub fn recip(self) -> Self {
-        elementwise(
-            self,
-            |x| T::Elem::one() / x,
-            From::Output(|y: T::Elem| -(y * y)),
-        )
-    }
-
-    /// xⁿ element-wise for an integer n; derivative n·xⁿ⁻¹.
-    pub fn powi(self, n: i32) -> Self {
-        elementwise(
-            self,
-            move |x| x.powi(n),
-            From::Input(move |x: T::Elem| T::Elem::from_i32(n) * x.powi(n - 1)),
-        )
-    }
-
-    /// xᵖ element-wise for a constant p; derivative p·xᵖ⁻¹.
-    pub fn powf_scalar(self, p: T::Elem) -> Self {
-        elementwise(
-            self,
-            move |x| x.powf(p),
-            From::Input(move |x: T::Elem| p * x.powf(p - T::Elem::one())),
-        )
-    }
+    elementary_methods!(elementwise);
 
     /// xᵖ element-wise, both differentiated: ∂x = p·xᵖ⁻¹, ∂p = y·ln x (taken as 0 where x = 0,
     /// its limit for p > 0). Operands of different shapes (possible for run-time sizes) panic at
@@ -402,23 +557,17 @@ impl<'t, T: Floating> BVar<'t, T> {
         let y = self.value().zip_map(p.value(), Elementary::powf);
         let (xi, pi) = (self.id(), p.id());
         let requires_grad = self.requires_grad() || p.requires_grad();
-        self.tape().record(y, requires_grad, move |ctx, y, dy| {
-            let (x, p) = (ctx.value(xi), ctx.value(pi));
-            if ctx.wants(pi) {
-                let y_ln_x = y.zip_map(x, |y, x| {
-                    if x == T::Elem::zero() {
-                        T::Elem::zero()
-                    } else {
-                        y * x.ln()
-                    }
-                });
-                ctx.add(pi, y_ln_x.zip_map(&dy, |d, dy| dy * d.conj()));
+        self.tape().record_rule(y, requires_grad, move |cx, y, dy| {
+            let (x, p) = (cx.value(xi), cx.value(pi));
+            if cx.wants(pi) {
+                let dp = y * x.clone().apply(LnOrZero);
+                cx.add(pi, dy.clone() * dp.conj());
             }
-            if ctx.wants(xi) {
-                let grad = x.zip_map3(p, &dy, |x, p, dy| {
-                    dy * (p * x.powf(p - T::Elem::one())).conj()
-                });
-                ctx.add(xi, grad);
+            if cx.wants(xi) {
+                let one = p.konst(T::Elem::one());
+                let dx =
+                    p.clone() * x.zip(p - one, |x, q| x.zip_map(&q, Elementary::powf), BVar::powf);
+                cx.add(xi, dy * dx.conj());
             }
         })
     }
@@ -430,22 +579,5 @@ where
     T: Floating,
     T::Elem: Float,
 {
-    /// Absolute value element-wise; derivative sign x, with sign 0 = 0.
-    pub fn abs(self) -> Self {
-        elementwise(self, Float::abs, From::Input(|x: T::Elem| sign(x)))
-    }
-
-    /// Sign element-wise (−1, 0 or 1: sign 0 = 0, unlike `f64::signum`); derivative 0.
-    pub fn signum(self) -> Self {
-        elementwise(self, sign, From::Input(|_: T::Elem| T::Elem::zero()))
-    }
-
-    /// The logistic function 1/(1 + e⁻ˣ) element-wise; derivative y(1 − y).
-    pub fn logistic(self) -> Self {
-        elementwise(
-            self,
-            logistic,
-            From::Output(|y: T::Elem| y * (T::Elem::one() - y)),
-        )
-    }
+    elementary_methods!(real elementwise);
 }

@@ -54,6 +54,7 @@ mod conjugate;
 mod coords;
 mod floating;
 mod op;
+mod pull;
 mod run;
 mod split;
 mod storage;
@@ -66,9 +67,10 @@ pub use crate::conjugate::Conjugate;
 pub use crate::coords::Coords;
 pub use crate::floating::{Elementary, Floating, logistic, sign};
 pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, op3};
+pub use crate::pull::{Pull, Val};
 pub use crate::run::{
     backprop, backprop_data, backprop_with, backprop2, eval_bp, eval_bp_data, eval_bp2, grad_bp,
-    grad_bp_data, grad_bp2, release_storage,
+    grad_bp_data, grad_bp2, hvp, jvp, release_storage,
 };
 pub use crate::split::{FieldGrads, Fields, Join, Split};
 pub use crate::tape::{Backward, Tape, VarId};

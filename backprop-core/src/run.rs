@@ -123,6 +123,84 @@ where
     })
 }
 
+/// The Hessian-vector product `∇²f(x)·v` of a scalar function `f`, exact to rounding, with
+/// the value `f(x)` and the gradient `∇f(x)` (returned as `(f(x), ∇f(x), ∇²f(x)·v)`).
+///
+/// The backward pass is itself recorded (every rule recorded with
+/// [`Tape::record_rule`](crate::Tape::record_rule) runs on tape variables, see
+/// [`Pull`](crate::Pull)), so the gradient is a variable on the tape; a second backward pass
+/// from it, seeded with `v`, gives `∂⟨∇f(x), v⟩/∂x = ∇²f(x)·v` (reverse over reverse, PyTorch's
+/// `create_graph`). It costs a forward pass, a recorded backward pass and a backward pass
+/// through both: a few gradients. `v` has the type and shape of `x`; for an `f` whose output
+/// is not a scalar, the output is seeded with [`Backprop::one`] as in [`grad_bp`].
+///
+/// # Panics
+/// If `f` uses an operation whose gradient is first-order only (recorded with
+/// [`Tape::record`](crate::Tape::record), or a [`Split`](crate::Split) of a struct).
+///
+/// ```
+/// use backprop_core::hvp;
+/// // f(x) = x³ + x·sin x: f' = 3x² + sin x + x·cos x, f'' = 6x + 2·cos x − x·sin x.
+/// let x = 0.5f64;
+/// let (value, grad, hv) = hvp(|x| x * x * x + x * x.sin(), &x, &2.0);
+/// assert!((value - (x.powi(3) + x * x.sin())).abs() < 1e-15);
+/// assert!((grad - (3.0 * x * x + x.sin() + x * x.cos())).abs() < 1e-15);
+/// assert!((hv - 2.0 * (6.0 * x + 2.0 * x.cos() - x * x.sin())).abs() < 1e-14);
+/// ```
+pub fn hvp<A, B, F>(f: F, x: &A, v: &A) -> (B, A, A)
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    with_tape!(|tape| {
+        let input = tape.input(x);
+        let y = f(input);
+        let out = y.value().clone();
+        let seed = tape.constant(out.one());
+        let gradient = tape.backward_recorded(y, seed).take(input);
+        let grad = gradient.value().clone();
+        let mut grads = tape.backward(gradient.id(), v.clone());
+        let hv = grads.take(input);
+        ((out, grad, hv), Some(grads))
+    })
+}
+
+/// The Jacobian-vector product `J(x)·u` of `f` (its directional derivative along `u`), exact
+/// to rounding, with the value: `(f(x), J(x)·u)`, for any input and output types.
+///
+/// Computed from the rules as they are stated, by transposition: the backward pass with a
+/// cotangent `w` is recorded, which gives `Jᵀw` as a function on the tape that is linear in
+/// `w`; a second backward pass from it, seeded with `u`, gives `∂⟨Jᵀw, u⟩/∂w = J·u` (the
+/// "double vector-Jacobian product", as PyTorch's `autograd.functional.jvp`). It costs about
+/// three gradients; see [`hvp`] for what it requires of `f`.
+///
+/// ```
+/// use backprop_core::jvp;
+/// // f(x) = x²·sin x along u = 2: f'(x)·2 = (2x·sin x + x²·cos x)·2.
+/// let (y, ju) = jvp(|x| x * x * x.sin(), &0.5f64, &2.0);
+/// assert_eq!(y, 0.25 * 0.5f64.sin());
+/// assert!((ju - 2.0 * (0.5f64.sin() + 0.25 * 0.5f64.cos())).abs() < 1e-15);
+/// ```
+pub fn jvp<A, B, F>(f: F, x: &A, u: &A) -> (B, B)
+where
+    A: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
+{
+    with_tape!(|tape| {
+        let input = tape.input(x);
+        let y = f(input);
+        let out = y.value().clone();
+        // The cotangent, an input of its own: the recorded gradient is linear in it.
+        let w = tape.input_owned(out.zero());
+        let gradient = tape.backward_recorded(y, w).take(input);
+        let mut grads = tape.backward(gradient.id(), u.clone());
+        let ju = grads.take(w);
+        ((out, ju), Some(grads))
+    })
+}
+
 /// Runs a function of two inputs (Haskell's `evalBP2`).
 pub fn eval_bp2<A, B, C, F>(f: F, x: &A, y: &B) -> C
 where

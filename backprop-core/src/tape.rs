@@ -17,6 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::pull::{Pull, Val};
 use crate::storage::{Nodes, Values};
 use crate::{BVar, Backprop};
 
@@ -33,8 +34,11 @@ type GatherPullback = Box<dyn FnOnce(&mut Backward<'_>, usize)>;
 pub(crate) enum Pullback {
     /// An input, a constant, a projected field: nothing to propagate.
     Leaf,
-    /// Runs when the node received a gradient.
+    /// Runs when the node received a gradient; first order only ([`Tape::record`]).
     Op(OpPullback),
+    /// A rule written once for every order ([`Tape::record_rule`]); runs when the node
+    /// received a gradient.
+    Rule(Box<dyn Rule>),
     /// Runs after every later node, whether or not this node received a gradient.
     Gather(GatherPullback),
 }
@@ -209,6 +213,12 @@ impl<'t> Tape<'t> {
         self.push_leaf(value, true)
     }
 
+    /// A differentiated input owned by the tape (the cotangent of [`jvp`](crate::jvp)).
+    pub(crate) fn input_owned<T: Backprop>(&'t self, value: T) -> BVar<'t, T> {
+        let value = self.alloc(value);
+        self.push_leaf(value, true)
+    }
+
     /// A part of a value on this tape, whose gradient is left in place for a gathering step
     /// to collect (see [`record_gather`](Tape::record_gather)).
     #[inline]
@@ -278,6 +288,59 @@ impl<'t> Tape<'t> {
         self.push_op(value, requires_grad, pullback)
     }
 
+    /// Records an operation's output and its gradient rule, written once for the first and
+    /// the second order.
+    ///
+    /// Like [`record`](Tape::record), but the rule computes with [`Val`]s through a [`Pull`]
+    /// context instead of plain values: in a first-order backward pass it runs on plain values
+    /// (at the cost of a rule written on them directly); when the backward pass is recorded for
+    /// [`hvp`](crate::hvp) or [`jvp`](crate::jvp), it runs on tape variables, so the gradient it
+    /// builds can be differentiated again. The rule receives the context, the output value and
+    /// the output gradient. It may run twice (recorded, then plain), hence `Fn`.
+    ///
+    /// ```
+    /// use backprop_core::{grad_bp, hvp, BVar};
+    ///
+    /// /// softplus(x) = ln(1 + eˣ), with d/dx = logistic(x) = 1 / (1 + e⁻ˣ).
+    /// fn softplus<'t>(x: BVar<'t, f64>) -> BVar<'t, f64> {
+    ///     let id = x.id();
+    ///     let y = x.value().exp().ln_1p();
+    ///     x.tape().record_rule(y, x.requires_grad(), move |cx, _y, dy| {
+    ///         let x = cx.value(id);
+    ///         cx.add(id, dy * x.logistic());
+    ///     })
+    /// }
+    ///
+    /// assert!((grad_bp(softplus, &0.0) - 0.5).abs() < 1e-15);
+    /// // The second derivative, logistic'(0) = 1/4, from the same rule.
+    /// let (_, _, h) = hvp(softplus, &0.0, &1.0);
+    /// assert!((h - 0.25).abs() < 1e-15);
+    /// ```
+    pub fn record_rule<T, F>(&'t self, value: T, requires_grad: bool, rule: F) -> BVar<'t, T>
+    where
+        T: Backprop,
+        F: for<'p, 'v> Fn(&mut Pull<'p, 'v>, Val<'v, T>, Val<'v, T>) + 'static,
+    {
+        let value = self.alloc(value);
+        let mut rule = Some(rule);
+        let index = self.push_node(value, requires_grad, &mut || match rule.take() {
+            Some(rule) if requires_grad => boxed_rule(rule),
+            _ => Pullback::Leaf,
+        });
+        BVar::from_parts(self, index, value, requires_grad)
+    }
+
+    /// The variable at `index`, with the value type its node was recorded with.
+    #[track_caller]
+    pub(crate) fn var<T: 'static>(&'t self, index: usize) -> BVar<'t, T> {
+        let nodes = self.nodes.borrow();
+        let value: &'t dyn Any = nodes.values[index];
+        let value = value
+            .downcast_ref::<T>()
+            .expect("VarId used with a tape it does not belong to");
+        BVar::from_parts(self, index, value, nodes.requires_grad[index])
+    }
+
     /// Records a gathering step: a node that runs its pullback after every node recorded later,
     /// whether or not it received a gradient itself; it is given its own index.
     /// [`Fields`](crate::Fields) uses it to assemble a struct's gradient from the gradients of
@@ -329,11 +392,172 @@ impl<'t> Tape<'t> {
                         pullback(&mut ctx, value, grad);
                     }
                 }
+                Pullback::Rule(rule) => {
+                    if let Some(grad) = ctx.grads[index].take() {
+                        let value = ctx.values[index];
+                        rule.plain(&mut ctx, value, grad);
+                    }
+                }
                 Pullback::Gather(gather) => gather(&mut ctx, index),
             }
         }
         Gradients { grads }
     }
+
+    /// Runs the backward pass from `output`, seeded with `seed`, *recording* it: every rule runs
+    /// on tape variables ([`Pull`] in its recording mode), so the gradients are variables on
+    /// this tape, functions of the inputs (and of the seed), that a later [`backward`]
+    /// (Tape::backward) differentiates. The pullbacks stay in place for that pass. Returns the
+    /// gradient variable's index of every node before `output` (`None` where none arrived).
+    ///
+    /// # Panics
+    /// At a node recorded with [`Tape::record`] or a gathering step ([`Split`](crate::Split)):
+    /// their pullbacks are first-order only.
+    pub(crate) fn backward_recorded<T: Backprop>(
+        &'t self,
+        output: BVar<'t, T>,
+        seed: BVar<'t, T>,
+    ) -> Recording<'t> {
+        assert!(
+            self.records,
+            "a backward pass on a tape that only evaluates"
+        );
+        let end = output.id().index + 1;
+        let mut rec = Recording {
+            tape: self,
+            grads: vec![None; end],
+        };
+        if output.requires_grad() {
+            rec.grads[output.id().index] = Some(seed.id().index);
+        }
+        for index in (0..end).rev() {
+            let Some(grad) = rec.grads[index] else {
+                continue;
+            };
+            // Out of the arrays while it runs: the rule records new nodes.
+            let pullback = std::mem::replace(
+                &mut self.nodes.borrow_mut().pullbacks[index],
+                Pullback::Leaf,
+            );
+            match &pullback {
+                Pullback::Leaf => {}
+                Pullback::Rule(rule) => rule.recorded(&mut rec, index, grad),
+                Pullback::Op(_) | Pullback::Gather(_) => panic!("{FIRST_ORDER_ONLY}"),
+            }
+            self.nodes.borrow_mut().pullbacks[index] = pullback;
+        }
+        rec
+    }
+}
+
+/// The message of a second-order pass meeting a first-order-only node.
+const FIRST_ORDER_ONLY: &str = "this operation has a first-order gradient only (it was recorded \
+with `Tape::record`, or is a `Split`/`Fields` step): record it with `Tape::record_rule` to \
+differentiate it twice (hvp, jvp)";
+
+/// A rule recorded with [`Tape::record_rule`], with its output type erased.
+pub(crate) trait Rule {
+    /// Runs the rule on plain values (a first-order backward pass), consuming it.
+    fn plain<'v>(self: Box<Self>, ctx: &mut Backward<'v>, value: &'v dyn Any, grad: Grad);
+
+    /// Runs the rule on tape variables: node `out` received the gradient variable `grad`.
+    fn recorded<'t>(&self, rec: &mut Recording<'t>, out: usize, grad: usize);
+}
+
+/// A rule closure with its output type.
+struct RuleOf<T, F> {
+    rule: F,
+    _output: PhantomData<fn(T)>,
+}
+
+impl<T, F> Rule for RuleOf<T, F>
+where
+    T: Backprop,
+    F: for<'p, 'v> Fn(&mut Pull<'p, 'v>, Val<'v, T>, Val<'v, T>) + 'static,
+{
+    fn plain<'v>(self: Box<Self>, ctx: &mut Backward<'v>, value: &'v dyn Any, grad: Grad) {
+        let value = value
+            .downcast_ref::<T>()
+            .expect("a node's value keeps its type");
+        let grad = grad
+            .downcast::<T>()
+            .expect("a node's gradient has the type of its value");
+        (self.rule)(&mut Pull::plain(ctx), Val::Ref(value), Val::Own(*grad));
+    }
+
+    fn recorded<'t>(&self, rec: &mut Recording<'t>, out: usize, grad: usize) {
+        let tape = rec.tape;
+        let (value, grad) = (tape.var::<T>(out), tape.var::<T>(grad));
+        (self.rule)(&mut Pull::taped(rec), Val::Var(value), Val::Var(grad));
+    }
+}
+
+/// Boxes a rule. Out of line, as [`op_pullback`].
+#[inline(never)]
+fn boxed_rule<T, F>(rule: F) -> Pullback
+where
+    T: Backprop,
+    F: for<'p, 'v> Fn(&mut Pull<'p, 'v>, Val<'v, T>, Val<'v, T>) + 'static,
+{
+    Pullback::Rule(Box::new(RuleOf {
+        rule,
+        _output: PhantomData,
+    }))
+}
+
+/// The state of a recorded backward pass: each node's gradient, a variable on the tape.
+pub(crate) struct Recording<'t> {
+    tape: &'t Tape<'t>,
+    /// The index of each node's gradient variable, for the nodes before the pass's output.
+    grads: Vec<Option<usize>>,
+}
+
+impl<'t> Recording<'t> {
+    pub(crate) fn tape(&self) -> &'t Tape<'t> {
+        self.tape
+    }
+
+    /// The forward variable of `id`.
+    #[track_caller]
+    pub(crate) fn var<T: 'static>(&self, id: VarId<T>) -> BVar<'t, T> {
+        self.tape.var(id.index)
+    }
+
+    pub(crate) fn wants<T>(&self, id: VarId<T>) -> bool {
+        self.tape.nodes.borrow().requires_grad[id.index]
+    }
+
+    /// Adds `grad` to the gradient variable of `id`, recording the sum.
+    pub(crate) fn add<T: Backprop>(&mut self, id: VarId<T>, grad: BVar<'t, T>) {
+        if !self.wants(id) {
+            return;
+        }
+        let slot = &mut self.grads[id.index];
+        *slot = Some(match *slot {
+            None => grad.id().index,
+            Some(existing) => sum(self.tape.var::<T>(existing), grad).id().index,
+        });
+    }
+
+    /// The gradient variable of `var`, or a zero constant if none arrived.
+    pub(crate) fn take<T: Backprop>(&self, var: BVar<'t, T>) -> BVar<'t, T> {
+        match self.grads.get(var.id().index).copied().flatten() {
+            Some(index) => self.tape.var(index),
+            None => self.tape.constant(var.value().zero()),
+        }
+    }
+}
+
+/// `a + b` for any [`Backprop`] type, recorded: how gradients add up in a recorded pass.
+fn sum<'t, T: Backprop>(a: BVar<'t, T>, b: BVar<'t, T>) -> BVar<'t, T> {
+    let value = a.value().clone().add(b.value().clone());
+    let (ia, ib) = (a.id(), b.id());
+    let requires_grad = a.requires_grad() || b.requires_grad();
+    a.tape()
+        .record_rule(value, requires_grad, move |cx, _, dy| {
+            cx.add(ia, dy.clone());
+            cx.add(ib, dy);
+        })
 }
 
 /// Boxes an operation's pullback. Out of line: a forward pass that records no pullback

@@ -1,12 +1,17 @@
 //! Every scalar operator and elementary function, checked with the gradient checker over
-//! proptest-drawn inputs inside each function's smooth domain; and the checker itself shown to
-//! reject wrong gradients.
+//! proptest-drawn inputs inside each function's smooth domain, to the first and the second
+//! order (`check_hvp`, `check_jvp`); and the checker itself shown to reject wrong gradients.
 
-use backprop_core::check::{CheckConfig, check_gradient, check_gradient_with};
+use backprop_core::check::{
+    CheckConfig, check_gradient, check_gradient_with, check_hvp, check_hvp_with, check_jvp,
+};
 use backprop_core::{BVar, lift1, op1};
 use proptest::prelude::*;
 
 const TOL: f64 = 1e-6;
+
+/// A differentiable function of one `f64`.
+type Scalar = for<'t> fn(BVar<'t, f64>) -> BVar<'t, f64>;
 
 /// Values at least 0.1 away from zero.
 fn away_from_zero(max: f64) -> impl Strategy<Value = f64> {
@@ -20,6 +25,10 @@ macro_rules! unary_cases {
             fn $name(x in $domain) {
                 let report = check_gradient(|$v: BVar<'_, f64>| $body, &x);
                 prop_assert!(report.passes(TOL), "{}", report);
+                let report = check_jvp(|$v: BVar<'_, f64>| $body, &x);
+                prop_assert!(report.passes(TOL), "jvp: {}", report);
+                let report = check_hvp(|$v: BVar<'_, f64>| $body, &x);
+                prop_assert!(report.passes(TOL), "hvp: {}", report);
             }
         }
     )*};
@@ -61,12 +70,35 @@ proptest! {
     fn powi(x in away_from_zero(3.0), n in -3i32..5) {
         let report = check_gradient(|v| v.powi(n), &x);
         prop_assert!(report.passes(TOL), "n = {}: {}", n, report);
+        let report = check_hvp(|v| v.powi(n), &x);
+        prop_assert!(report.passes(TOL), "hvp, n = {}: {}", n, report);
     }
 
     #[test]
     fn powf_scalar(x in 0.1..5.0, p in -2.0..2.0) {
         let report = check_gradient(|v| v.powf_scalar(p), &x);
         prop_assert!(report.passes(TOL), "{}", report);
+        let report = check_hvp(|v| v.powf_scalar(p), &x);
+        prop_assert!(report.passes(TOL), "hvp: {}", report);
+    }
+
+    /// Two-variable rules to the second order, through one input (`Split` is first-order
+    /// only): mixed partial derivatives of `x ∘ g(x)` exercise both sides of each rule.
+    #[test]
+    fn binary_rules_second_order(x in 0.2..3.0) {
+        let fs: [(&str, Scalar); 5] = [
+            ("add", |v| v + v.sin()),
+            ("sub", |v| v.exp() - v * v),
+            ("mul", |v| v.cos() * v.exp()),
+            ("div", |v| v.sin() / (v * v + 1.0)),
+            ("powf", |v| v.powf(v.cos() + 2.0)),
+        ];
+        for (name, f) in fs {
+            let report = check_hvp(f, &x);
+            prop_assert!(report.passes(TOL), "{} hvp: {}", name, report);
+            let report = check_jvp(f, &x);
+            prop_assert!(report.passes(TOL), "{} jvp: {}", name, report);
+        }
     }
 
     #[test]
@@ -159,6 +191,55 @@ fn checker_locates_a_wrong_entry() {
     let worst = report.worst.expect("a comparison was made");
     if let backprop_core::check::Probe::Entry { output, input } = worst.probe {
         assert_eq!((output, input), (1, 1), "{report}");
+    }
+}
+
+/// A rule whose first order is right and whose second is not (it computes `cos x` from the
+/// plain value, a constant to the second order) passes `check_gradient` and fails `check_hvp`.
+#[test]
+fn hvp_checker_rejects_a_rule_that_is_right_to_first_order_only() {
+    fn sin_first_order_only<'t>(x: BVar<'t, f64>) -> BVar<'t, f64> {
+        let id = x.id();
+        x.tape()
+            .record_rule(x.value().sin(), x.requires_grad(), move |cx, _, dy| {
+                let cos = cx.value(id).get().cos();
+                cx.add(id, dy * backprop_core::Val::Own(cos));
+            })
+    }
+    for x in [-1.3, 0.4, 2.0] {
+        check_gradient(sin_first_order_only, &x).assert_within(TOL);
+        let report = check_hvp(sin_first_order_only, &x);
+        assert!(
+            !report.passes(TOL),
+            "a wrong second order passed at {x}: {report}"
+        );
+    }
+}
+
+/// A function using an operation recorded with `Tape::record` (first order only) cannot be
+/// differentiated twice: a panic that says so, never a silent wrong number.
+#[test]
+#[should_panic(expected = "first-order gradient only")]
+fn first_order_only_ops_refuse_second_order() {
+    let op = || op1(|x: &f64| x.sin(), |x, _y, dy| dy * x.cos());
+    let _ = backprop_core::hvp(|v| lift1(op(), v) * v, &0.5, &1.0);
+}
+
+/// The same operations in single precision, to the second order.
+#[test]
+fn f32_second_order() {
+    let config = CheckConfig {
+        step: 1e-2,
+        ..CheckConfig::default()
+    };
+    for x in [0.7f32, 1.1, 1.9] {
+        let report = check_hvp_with(
+            &config,
+            |v: BVar<'_, f32>| (v.sin() * v.exp() + v.ln()).sqrt() * 2.0f32 - v.logistic(),
+            &x,
+        );
+        // As `f32_ops`: differences of f32 gradients are noisy at about 1e-4.
+        assert!(report.passes(1e-2), "{report}");
     }
 }
 

@@ -588,3 +588,41 @@ fn assert_close(a: f64, b: f64) {
         "{a} and {b} differ by more than 16 ulps"
     );
 }
+
+/// The recorded backward pass of `hvp`: rules run on variables of the same tape, their
+/// pullbacks go back in place for the second pass, and the results are exact for a
+/// polynomial (f(x) = x⁴ + 3x²: f' = 4x³ + 6x, f'' = 12x² + 6).
+#[test]
+fn hvp_and_jvp_record_the_backward_pass_on_the_tape() {
+    fn f<'t>(x: BVar<'t, f64>) -> BVar<'t, f64> {
+        x * x * x * x + x * x * 3.0
+    }
+    for x in [-1.5, 0.0, 2.0] {
+        let (y, g, hv) = backprop_core::hvp(f, &x, &0.5);
+        assert_eq!(y, x.powi(4) + 3.0 * x * x);
+        assert_eq!(g, 4.0 * x.powi(3) + 6.0 * x);
+        assert_eq!(hv, 0.5 * (12.0 * x * x + 6.0));
+        let (y2, ju) = backprop_core::jvp(f, &x, &0.5);
+        assert_eq!((y2, ju), (y, 0.5 * g));
+    }
+    // A constant function: zero gradient and zero Hessian, no node needs a second pass.
+    let (_, g, hv) = backprop_core::hvp(
+        |x: BVar<'_, f64>| x.tape().constant(2.0) + x * 0.0,
+        &1.0,
+        &1.0,
+    );
+    assert_eq!((g, hv), (0.0, 0.0));
+}
+
+/// A panic in the recorded backward pass (a first-order-only op) unwinds through the runner;
+/// the thread's next tape starts clean.
+#[test]
+fn a_panic_in_the_recorded_backward_pass_leaves_nothing_behind() {
+    let op = || backprop_core::op1(|x: &f64| x.sin(), |x, _y, dy| dy * x.cos());
+    let caught = std::panic::catch_unwind(|| {
+        backprop_core::hvp(|v| backprop_core::lift1(op(), v) * v, &0.5, &1.0)
+    });
+    assert!(caught.is_err());
+    assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
+    assert_eq!(backprop_core::hvp(|x| x * x * x, &1.0, &1.0).2, 6.0);
+}
