@@ -136,7 +136,7 @@ where
 ///
 /// # Panics
 /// If `f` uses an operation whose gradient is first-order only (recorded with
-/// [`Tape::record`](crate::Tape::record), or a [`Split`](crate::Split) of a struct).
+/// [`Tape::record`](crate::Tape::record), or a field's [`view`](BVar::view)).
 ///
 /// ```
 /// use backprop_core::hvp;
@@ -154,6 +154,7 @@ where
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
     with_tape!(|tape| {
+        tape.enable_second_order();
         let input = tape.input(x);
         let y = f(input);
         let out = y.value().clone();
@@ -189,6 +190,7 @@ where
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
     with_tape!(|tape| {
+        tape.enable_second_order();
         let input = tape.input(x);
         let y = f(input);
         let out = y.value().clone();

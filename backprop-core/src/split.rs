@@ -11,10 +11,13 @@
 //! than the fields' own gradients.
 
 use std::any::Any;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
-use crate::tape::{Backward, Tape, VarId};
-use crate::{BVar, Backprop};
+use crate::tape::{Backward, FIRST_ORDER_ONLY, Gather, Recording, Tape, VarId};
+use crate::{BVar, Backprop, Pull, Val};
 
 /// Composite values whose parts can be handed out as separate [`BVar`]s, and put back.
 ///
@@ -88,6 +91,74 @@ impl<'t, T: Split> BVar<'t, T> {
 pub struct Fields<'t, S> {
     parent: &'t S,
     parts: Parts<'t>,
+    /// On a tape whose backward pass will be recorded, each part's projection (see
+    /// [`FieldsGather`]).
+    projections: Option<Projections<S>>,
+}
+
+/// Adds the part of a whole's cotangent that belongs to one field to that field's gradient
+/// variable (a node index): the transpose of gathering, for a recorded backward pass.
+type Projection<S> = Box<dyn Fn(&S, &mut Pull<'_, '_>, usize)>;
+
+/// The projections of a split's parts, shared by the builder that makes them and the gathering
+/// step that uses them.
+type Projections<S> = Rc<RefCell<Vec<Projection<S>>>>;
+
+/// The gathering step of [`BVar::fields`].
+struct FieldsGather<S, G> {
+    parent: VarId<S>,
+    count: usize,
+    gather: G,
+    projections: Option<Projections<S>>,
+}
+
+impl<S, G> Gather for FieldsGather<S, G>
+where
+    S: Backprop,
+    G: Fn(&mut FieldGrads<'_, '_>, &S) -> S + 'static,
+{
+    fn plain(self: Box<Self>, ctx: &mut Backward<'_>, own: usize) {
+        let range = own + 1..own + 1 + self.count;
+        if !ctx.any_grad(range.clone()) {
+            return;
+        }
+        let value = ctx.value(self.parent);
+        let source = Source::Plain {
+            ctx: &mut *ctx,
+            range,
+        };
+        let grad = (self.gather)(&mut FieldGrads { source }, value);
+        ctx.add(self.parent, grad);
+    }
+
+    /// Assembles the whole's gradient variable from the parts' gradient variables: its value
+    /// by the gather function, its rule by the parts' projections.
+    fn recorded<'t>(&self, rec: &mut Recording<'t>, own: usize) {
+        let parts: Vec<Option<usize>> = rec.grads[own + 1..own + 1 + self.count].to_vec();
+        if parts.iter().all(Option::is_none) {
+            return;
+        }
+        let projections = self.projections.clone().expect(FIRST_ORDER_ONLY);
+        let tape = rec.tape;
+        let whole = tape.var::<S>(self.parent.index());
+        let source = Source::Recorded {
+            tape,
+            grads: &parts,
+        };
+        let value = (self.gather)(&mut FieldGrads { source }, whole.value());
+        let requires_grad = parts.iter().flatten().any(|&g| tape.requires_grad_at(g));
+        let assembled = tape.record_rule(value, requires_grad, move |cx, _, dy| {
+            let Ok(dy) = dy.plain() else {
+                panic!("the third order through a split is not supported")
+            };
+            for (project, part) in projections.borrow().iter().zip(&parts) {
+                if let Some(part) = *part {
+                    project(&dy, cx, part);
+                }
+            }
+        });
+        rec.add(self.parent, assembled);
+    }
 }
 
 /// The bookkeeping of [`Fields`], apart from the whole's type.
@@ -132,26 +203,21 @@ impl<'t, S: Backprop> BVar<'t, S> {
         self,
         count: usize,
         make: impl FnOnce(&mut Fields<'t, S>) -> V,
-        gather: impl FnOnce(&mut FieldGrads<'_, '_>, &S) -> S + 'static,
+        gather: impl Fn(&mut FieldGrads<'_, '_>, &S) -> S + 'static,
     ) -> V {
         let requires_grad = self.requires_grad();
-        let parent = self.id();
+        let projections = (requires_grad && self.tape().second_order())
+            .then(|| Rc::new(RefCell::new(Vec::with_capacity(count))));
         // The parts are recorded right after the gather node, so they sit at `own + 1 ..`.
-        let gather_node = self.tape().record_gather(requires_grad, move |ctx, own| {
-            let range = own + 1..own + 1 + count;
-            if !ctx.any_grad(range.clone()) {
-                return;
-            }
-            let value = ctx.value(parent);
-            let grad = gather(
-                &mut FieldGrads {
-                    ctx: &mut *ctx,
-                    range,
-                },
-                value,
-            );
-            ctx.add(parent, grad);
-        });
+        let gather_node = self.tape().record_gather(
+            requires_grad,
+            FieldsGather {
+                parent: self.id(),
+                count,
+                gather,
+                projections: projections.clone(),
+            },
+        );
         let mut builder = Fields {
             parent: self.value(),
             parts: Parts {
@@ -161,6 +227,7 @@ impl<'t, S: Backprop> BVar<'t, S> {
                 count,
                 made: 0,
             },
+            projections,
         };
         let parts = make(&mut builder);
         assert_eq!(
@@ -173,19 +240,40 @@ impl<'t, S: Backprop> BVar<'t, S> {
 }
 
 impl<'t, S: Backprop> Fields<'t, S> {
-    /// The next part: a variable borrowing `get(whole)`. No clone.
+    /// The next part: a variable borrowing `get(whole)`. No clone. (`get` is kept, for a
+    /// backward pass that is recorded, hence `Copy + 'static`: a field access `|s| &s.a`.)
     #[track_caller]
-    pub fn field<F: Backprop>(&mut self, get: impl FnOnce(&'t S) -> &'t F) -> BVar<'t, F> {
+    pub fn field<F: Backprop>(&mut self, get: impl Fn(&S) -> &F + Copy + 'static) -> BVar<'t, F> {
         let value = get(self.parent);
         let index = self.parts.next(value);
+        if let Some(projections) = &self.projections {
+            projections.borrow_mut().push(Box::new(
+                move |whole: &S, cx: &mut Pull<'_, '_>, part: usize| {
+                    cx.add(VarId::<F>::new(part), Val::Own(get(whole).clone()));
+                },
+            ));
+        }
         BVar::from_parts(self.parts.tape, index, value, self.parts.requires_grad)
     }
 }
 
 /// The gradients of the parts of a split variable, as seen by its gather function.
 pub struct FieldGrads<'c, 'a> {
-    ctx: &'c mut Backward<'a>,
-    range: Range<usize>,
+    source: Source<'c, 'a>,
+}
+
+/// Where [`FieldGrads`] reads the parts' gradients.
+enum Source<'c, 'a> {
+    /// A first-order pass: the gradients themselves, taken.
+    Plain {
+        ctx: &'c mut Backward<'a>,
+        range: Range<usize>,
+    },
+    /// A recorded pass: the values of the gradient variables, cloned.
+    Recorded {
+        tape: &'a Tape<'a>,
+        grads: &'c [Option<usize>],
+    },
 }
 
 impl FieldGrads<'_, '_> {
@@ -193,11 +281,32 @@ impl FieldGrads<'_, '_> {
     /// value.
     #[track_caller]
     pub fn take<F: Backprop>(&mut self, i: usize, value: &F) -> F {
-        assert!(i < self.range.len(), "FieldGrads: no part {i}");
-        self.ctx
-            .take_grad(VarId::<F>::new(self.range.start + i))
-            .unwrap_or_else(|| value.zero())
+        let grad = match &mut self.source {
+            Source::Plain { ctx, range } => {
+                assert!(i < range.len(), "FieldGrads: no part {i}");
+                ctx.take_grad(VarId::<F>::new(range.start + i))
+            }
+            Source::Recorded { tape, grads } => {
+                let grad = *grads
+                    .get(i)
+                    .unwrap_or_else(|| panic!("FieldGrads: no part {i}"));
+                grad.map(|g| tape.var::<F>(g).value().clone())
+            }
+        };
+        grad.unwrap_or_else(|| value.zero())
     }
+}
+
+/// The rule of joining parts into a whole: each part receives its piece of the whole's
+/// cotangent, moved out of an owned one, borrowed from a borrowed one, split from a variable.
+macro_rules! join_rule {
+    ($cx:ident, $dy:ident, |$g:ident| $owned:expr, |$r:ident| $borrowed:expr, |$v:ident| $var:expr) => {
+        match $dy.plain() {
+            Ok(Cow::Owned($g)) => $owned,
+            Ok(Cow::Borrowed($r)) => $borrowed,
+            Err($v) => $var,
+        }
+    };
 }
 
 macro_rules! impl_split_tuple {
@@ -218,8 +327,11 @@ macro_rules! impl_split_tuple {
                 let tape = vars.0.tape();
                 let requires_grad = false $(|| $var.requires_grad())+;
                 let ids = ($($var.id(),)+);
-                tape.record(($($var.value().clone(),)+), requires_grad, move |ctx, _, grad| {
-                    $(ctx.add(ids.$idx, grad.$idx);)+
+                tape.record_rule(($($var.value().clone(),)+), requires_grad, move |cx, _, dy| {
+                    join_rule!(cx, dy,
+                        |g| { $(cx.add(ids.$idx, Val::Own(g.$idx));)+ },
+                        |g| { $(cx.add(ids.$idx, Val::Ref(&g.$idx));)+ },
+                        |v| { let parts = v.split(); $(cx.add(ids.$idx, Val::Var(parts.$idx));)+ })
                 })
             }
         }
@@ -274,7 +386,7 @@ impl<T: Backprop, const N: usize> Split for [T; N] {
     fn split<'t>(var: BVar<'t, Self>) -> Self::Vars<'t> {
         var.fields(
             N,
-            |f| std::array::from_fn(|i| f.field(|s| &s[i])),
+            |f| std::array::from_fn(|i| f.field(move |s| &s[i])),
             |g, s| std::array::from_fn(|i| g.take(i, &s[i])),
         )
     }
@@ -290,10 +402,23 @@ impl<T: Backprop, const N: usize> Split for [T; N] {
         let value = std::array::from_fn(|i| vars[i].value().clone());
         first
             .tape()
-            .record(value, requires_grad, move |ctx, _, grad: [T; N]| {
-                for (id, g) in ids.into_iter().zip(grad) {
-                    ctx.add(id, g);
-                }
+            .record_rule(value, requires_grad, move |cx, _, dy| {
+                join_rule!(
+                    cx,
+                    dy,
+                    |g| ids
+                        .iter()
+                        .zip(g)
+                        .for_each(|(id, g)| cx.add(*id, Val::Own(g))),
+                    |g| ids
+                        .iter()
+                        .zip(g)
+                        .for_each(|(id, g)| cx.add(*id, Val::Ref(g))),
+                    |v| ids
+                        .iter()
+                        .zip(v.split())
+                        .for_each(|(id, g)| cx.add(*id, Val::Var(g)))
+                )
             })
     }
 }
@@ -305,7 +430,7 @@ impl<T: Backprop> Split for Vec<T> {
         let n = var.value().len();
         var.fields(
             n,
-            |f| (0..n).map(|i| f.field(|s| &s[i])).collect(),
+            |f| (0..n).map(|i| f.field(move |s| &s[i])).collect(),
             |g, s| s.iter().enumerate().map(|(i, v)| g.take(i, v)).collect(),
         )
     }
@@ -319,10 +444,23 @@ impl<T: Backprop> Split for Vec<T> {
         let value = vars.iter().map(|v| v.value().clone()).collect();
         first
             .tape()
-            .record(value, requires_grad, move |ctx, _, grad: Vec<T>| {
-                for (id, g) in ids.into_iter().zip(grad) {
-                    ctx.add(id, g);
-                }
+            .record_rule(value, requires_grad, move |cx, _, dy| {
+                join_rule!(
+                    cx,
+                    dy,
+                    |g| ids
+                        .iter()
+                        .zip(g)
+                        .for_each(|(id, g)| cx.add(*id, Val::Own(g))),
+                    |g| ids
+                        .iter()
+                        .zip(g)
+                        .for_each(|(id, g)| cx.add(*id, Val::Ref(g))),
+                    |v| ids
+                        .iter()
+                        .zip(v.split())
+                        .for_each(|(id, g)| cx.add(*id, Val::Var(g)))
+                )
             })
     }
 }

@@ -27,8 +27,14 @@ pub(crate) type Grad = Box<dyn Any>;
 /// The pullback of an operation: output value and output gradient in, input gradients out.
 type OpPullback = Box<dyn FnOnce(&mut Backward<'_>, &dyn Any, Grad)>;
 
-/// A gathering step (see [`Tape::record_gather`]).
-type GatherPullback = Box<dyn FnOnce(&mut Backward<'_>, usize)>;
+/// A gathering step (see [`Tape::record_gather`]): assembles a gradient from the gradients of
+/// the nodes after it, in a first-order pass (`plain`) or a recorded one.
+pub(crate) trait Gather {
+    /// Runs on plain gradients, consuming the step; `own` is the step's node.
+    fn plain(self: Box<Self>, ctx: &mut Backward<'_>, own: usize);
+    /// Runs on gradient variables, recording what it assembles.
+    fn recorded<'t>(&self, rec: &mut Recording<'t>, own: usize);
+}
 
 /// What a node does in the backward pass.
 pub(crate) enum Pullback {
@@ -40,7 +46,7 @@ pub(crate) enum Pullback {
     /// received a gradient.
     Rule(Box<dyn Rule>),
     /// Runs after every later node, whether or not this node received a gradient.
-    Gather(GatherPullback),
+    Gather(Box<dyn Gather>),
 }
 
 /// The record of one differentiation.
@@ -63,6 +69,9 @@ pub struct Tape<'t> {
     records: bool,
     /// Number of nodes made so far: the next node's index.
     count: Cell<usize>,
+    /// Whether the backward pass will be recorded ([`hvp`](crate::hvp), [`jvp`](crate::jvp)):
+    /// splits then keep what a recorded pass needs.
+    second_order: Cell<bool>,
 }
 
 /// The index of a variable on its tape, typed by its value, without the tape's lifetime.
@@ -113,6 +122,7 @@ impl<'t> Tape<'t> {
             nodes: RefCell::new(nodes),
             records,
             count: Cell::new(0),
+            second_order: Cell::new(false),
         }
     }
 
@@ -125,6 +135,17 @@ impl<'t> Tape<'t> {
             nodes.grads = gradients.grads;
         }
         nodes.cleared()
+    }
+
+    /// Marks the tape as one whose backward pass will be recorded.
+    pub(crate) fn enable_second_order(&self) {
+        self.second_order.set(true);
+    }
+
+    /// Whether the backward pass will be recorded (see [`enable_second_order`]
+    /// (Tape::enable_second_order)).
+    pub(crate) fn second_order(&self) -> bool {
+        self.second_order.get()
     }
 
     /// Number of nodes made so far (on a tape that only evaluates, the nodes it numbered).
@@ -330,6 +351,11 @@ impl<'t> Tape<'t> {
         BVar::from_parts(self, index, value, requires_grad)
     }
 
+    /// Whether node `index` needs a gradient.
+    pub(crate) fn requires_grad_at(&self, index: usize) -> bool {
+        self.nodes.borrow().requires_grad[index]
+    }
+
     /// The variable at `index`, with the value type its node was recorded with.
     #[track_caller]
     pub(crate) fn var<T: 'static>(&'t self, index: usize) -> BVar<'t, T> {
@@ -345,9 +371,9 @@ impl<'t> Tape<'t> {
     /// whether or not it received a gradient itself; it is given its own index.
     /// [`Fields`](crate::Fields) uses it to assemble a struct's gradient from the gradients of
     /// its fields in one piece.
-    pub(crate) fn record_gather<F>(&'t self, requires_grad: bool, gather: F) -> VarId<()>
+    pub(crate) fn record_gather<G>(&'t self, requires_grad: bool, gather: G) -> VarId<()>
     where
-        F: FnOnce(&mut Backward<'_>, usize) + 'static,
+        G: Gather + 'static,
     {
         let mut gather = Some(gather);
         let index = self.push_node(&UNIT, requires_grad, &mut || match gather.take() {
@@ -398,7 +424,7 @@ impl<'t> Tape<'t> {
                         rule.plain(&mut ctx, value, grad);
                     }
                 }
-                Pullback::Gather(gather) => gather(&mut ctx, index),
+                Pullback::Gather(gather) => gather.plain(&mut ctx, index),
             }
         }
         Gradients { grads }
@@ -431,18 +457,17 @@ impl<'t> Tape<'t> {
             rec.grads[output.id().index] = Some(seed.id().index);
         }
         for index in (0..end).rev() {
-            let Some(grad) = rec.grads[index] else {
-                continue;
-            };
+            let grad = rec.grads[index];
             // Out of the arrays while it runs: the rule records new nodes.
             let pullback = std::mem::replace(
                 &mut self.nodes.borrow_mut().pullbacks[index],
                 Pullback::Leaf,
             );
-            match &pullback {
-                Pullback::Leaf => {}
-                Pullback::Rule(rule) => rule.recorded(&mut rec, index, grad),
-                Pullback::Op(_) | Pullback::Gather(_) => panic!("{FIRST_ORDER_ONLY}"),
+            match (&pullback, grad) {
+                (Pullback::Rule(rule), Some(grad)) => rule.recorded(&mut rec, index, grad),
+                (Pullback::Op(_), Some(_)) => panic!("{FIRST_ORDER_ONLY}"),
+                (Pullback::Gather(gather), _) => gather.recorded(&mut rec, index),
+                _ => {}
             }
             self.nodes.borrow_mut().pullbacks[index] = pullback;
         }
@@ -451,9 +476,9 @@ impl<'t> Tape<'t> {
 }
 
 /// The message of a second-order pass meeting a first-order-only node.
-const FIRST_ORDER_ONLY: &str = "this operation has a first-order gradient only (it was recorded \
-with `Tape::record`, or is a `Split`/`Fields` step): record it with `Tape::record_rule` to \
-differentiate it twice (hvp, jvp)";
+pub(crate) const FIRST_ORDER_ONLY: &str = "this operation has a first-order gradient only (it \
+was recorded with `Tape::record`, or is a `view`/`set`/`over` of a field): record it with \
+`Tape::record_rule` to differentiate it twice (hvp, jvp)";
 
 /// A rule recorded with [`Tape::record_rule`], with its output type erased.
 pub(crate) trait Rule {
@@ -507,9 +532,9 @@ where
 
 /// The state of a recorded backward pass: each node's gradient, a variable on the tape.
 pub(crate) struct Recording<'t> {
-    tape: &'t Tape<'t>,
+    pub(crate) tape: &'t Tape<'t>,
     /// The index of each node's gradient variable, for the nodes before the pass's output.
-    grads: Vec<Option<usize>>,
+    pub(crate) grads: Vec<Option<usize>>,
 }
 
 impl<'t> Recording<'t> {
@@ -524,7 +549,7 @@ impl<'t> Recording<'t> {
     }
 
     pub(crate) fn wants<T>(&self, id: VarId<T>) -> bool {
-        self.tape.nodes.borrow().requires_grad[id.index]
+        self.tape.requires_grad_at(id.index)
     }
 
     /// Adds `grad` to the gradient variable of `id`, recording the sum.

@@ -13,6 +13,9 @@ const TOL: f64 = 1e-6;
 /// A differentiable function of one `f64`.
 type Scalar = for<'t> fn(BVar<'t, f64>) -> BVar<'t, f64>;
 
+/// A differentiable function of a pair.
+type Pair = for<'t> fn(BVar<'t, (f64, f64)>) -> BVar<'t, f64>;
+
 /// Values at least 0.1 away from zero.
 fn away_from_zero(max: f64) -> impl Strategy<Value = f64> {
     (0.1..max, any::<bool>()).prop_map(|(m, neg)| if neg { -m } else { m })
@@ -82,8 +85,35 @@ proptest! {
         prop_assert!(report.passes(TOL), "hvp: {}", report);
     }
 
-    /// Two-variable rules to the second order, through one input (`Split` is first-order
-    /// only): mixed partial derivatives of `x ∘ g(x)` exercise both sides of each rule.
+    /// Two-variable rules to the second order through a split pair: the full 2×2 Hessian,
+    /// mixed partial derivatives and its symmetry included, and the Jacobian of a joined pair.
+    #[test]
+    fn binary_ops_second_order(x in 0.2..3.0, y in away_from_zero(3.0)) {
+        let fs: [(&str, Pair); 5] = [
+            ("add", |v| { let (x, y) = v.split(); (x + y) * (x + y) }),
+            ("sub", |v| { let (x, y) = v.split(); (x - y).sin() }),
+            ("mul", |v| { let (x, y) = v.split(); x * y * y }),
+            ("div", |v| { let (x, y) = v.split(); x / y }),
+            ("powf", |v| { let (x, y) = v.split(); x.powf(y) }),
+        ];
+        for (name, f) in fs {
+            let report = check_hvp(f, &(x, y));
+            prop_assert!(report.passes(TOL), "{} hvp: {}", name, report);
+            prop_assert!(report.jacobian);
+            let report = check_jvp(f, &(x, y));
+            prop_assert!(report.passes(TOL), "{} jvp: {}", name, report);
+        }
+        fn joined(v: BVar<'_, (f64, f64)>) -> BVar<'_, (f64, f64, [f64; 3])> {
+            use backprop_core::Join;
+            let (x, y) = v.split();
+            (x * y, x.exp() / y, [x, y, x * x].join()).join()
+        }
+        let report = check_jvp(joined, &(x, y));
+        prop_assert!(report.passes(TOL), "join jvp: {}", report);
+    }
+
+    /// Two-variable rules to the second order, through one input: mixed partial derivatives of
+    /// `x ∘ g(x)` exercise both sides of each rule.
     #[test]
     fn binary_rules_second_order(x in 0.2..3.0) {
         let fs: [(&str, Scalar); 5] = [

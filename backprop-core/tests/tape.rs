@@ -626,3 +626,28 @@ fn a_panic_in_the_recorded_backward_pass_leaves_nothing_behind() {
     assert_eq!(grad_bp(|x| x * x, &3.0), 6.0);
     assert_eq!(backprop_core::hvp(|x| x * x * x, &1.0, &1.0).2, 6.0);
 }
+
+/// A derived struct to the second order: the Hessian of a function of its fields, through
+/// `split`, is checked entry by entry against differences of the gradient.
+#[test]
+fn derived_structs_differentiate_twice() {
+    use backprop_core::check::check_hvp;
+    #[derive(Clone, Debug, PartialEq, Backprop, Coords)]
+    struct Point {
+        x: f64,
+        y: f64,
+        w: [f64; 2],
+    }
+    fn f<'t>(p: BVar<'t, Point>) -> BVar<'t, f64> {
+        let PointVars { x, y, w } = p.split();
+        let [a, b] = w.split();
+        (x * y).sin() + a * a * b + (x - b).exp() * y
+    }
+    let p = Point {
+        x: 0.3,
+        y: -0.7,
+        w: [1.1, 0.4],
+    };
+    let report = check_hvp(f, &p);
+    assert!(report.passes(1e-6) && report.jacobian, "{report}");
+}
