@@ -74,6 +74,21 @@ impl<'v, T: Backprop> Val<'v, T> {
         }
     }
 
+    /// Whether this is a tape variable (the backward pass is recorded).
+    pub fn is_var(&self) -> bool {
+        matches!(self, Val::Var(_))
+    }
+
+    /// This quantity as a variable on `tape`, borrowed: a plain value becomes a constant (an
+    /// owned one is cloned).
+    pub fn to_var(&self, tape: &'v Tape<'v>) -> BVar<'v, T> {
+        match self {
+            Val::Ref(r) => tape.constant_ref(r),
+            Val::Own(t) => tape.constant(t.clone()),
+            Val::Var(x) => *x,
+        }
+    }
+
     /// The tape, if this is a variable.
     pub fn tape(&self) -> Option<&'v Tape<'v>> {
         match self {
@@ -241,6 +256,14 @@ impl<'p, 'v> Pull<'p, 'v> {
                 let tape = rec.tape();
                 rec.add(id, grad.on(tape));
             }
+        }
+    }
+
+    /// The tape of a recorded pass; `None` in a first-order pass.
+    pub fn tape(&self) -> Option<&'v Tape<'v>> {
+        match &self.mode {
+            Mode::Plain(_) => None,
+            Mode::Taped(rec) => Some(rec.tape()),
         }
     }
 

@@ -69,6 +69,40 @@ where
     grad_within(TOL, f, x)
 }
 
+/// Checks [`hvp`](backprop_core::hvp) of the scalar function `f` at `x` with the core checker
+/// ([`check_hvp_with`](backprop_core::check::check_hvp_with)): against central differences of
+/// the gradient along random directions, and the full Hessian and its symmetry for small
+/// inputs, with the settings and tolerance of the values' precision.
+pub fn hvp_ok<A, O, F>(f: F, x: &A) -> Result<(), TestCaseError>
+where
+    A: Backprop + Coords,
+    O: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+{
+    let config = CheckConfig::for_types::<A, O>();
+    let tol = CheckConfig::tolerance_for_types::<A, O>(TOL);
+    let report = backprop_core::check::check_hvp_with(&config, f, x);
+    prop_assert!(report.passes(tol), "hvp: {}", report);
+    Ok(())
+}
+
+/// Checks [`jvp`](backprop_core::jvp) of `f` at `x` with the core checker
+/// ([`check_jvp_with`](backprop_core::check::check_jvp_with)): against central differences
+/// and, by transposition, against the backward pass, along random directions; column by column
+/// for small inputs and outputs.
+pub fn jvp_ok<A, O, F>(f: F, x: &A) -> Result<(), TestCaseError>
+where
+    A: Backprop + Coords,
+    O: Backprop + Coords,
+    F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
+{
+    let config = CheckConfig::for_types::<A, O>();
+    let tol = CheckConfig::tolerance_for_types::<A, O>(TOL);
+    let report = backprop_core::check::check_jvp_with(&config, f, x);
+    prop_assert!(report.passes(tol), "jvp: {}", report);
+    Ok(())
+}
+
 /// The relative tolerance of two results that only rounding separates (the same quantity
 /// along two exact routes), for values of types `A` and `O`: `4500·ε` of the coarser
 /// precision, 1e-12 in `f64` and 5.4e-4 in `f32`.

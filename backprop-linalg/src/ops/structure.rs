@@ -3,11 +3,12 @@
 
 use crate::dim::{Dim, StaticDim};
 use backprop_backend::Transpose;
-use backprop_core::{BVar, Backprop};
+use backprop_core::{BVar, Floating, Val};
 
 use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
-use crate::ops::support::record::{add_product, add_scaled, record1, record2};
+use crate::ops::products::pull_scale;
+use crate::ops::support::record::{add_product, add_scaled, record1, record2, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
 use backprop_backend::validate;
@@ -22,8 +23,8 @@ where
     B: Backend,
 {
     let t = L::wrap(B::mat_transpose(a.value().data()));
-    record1(a, t, |ctx, ia, _, dt| {
-        ctx.add(ia, L::wrap(B::mat_transpose(dt.data())));
+    rule1(a, t, |cx, ia, _, dt| {
+        cx.add(ia, dt.map(|d| L::wrap(B::mat_transpose(d.data())), tr));
     })
 }
 
@@ -105,16 +106,19 @@ where
 pub fn sum_elements<'t, B, T>(x: BVar<'t, T>) -> BVar<'t, B::Real>
 where
     B: Backend,
-    T: Dense<B, B::Real> + Backprop,
+    T: Dense<B, B::Real> + Floating,
 {
     let s = sum::<B, T>(x.value());
-    record1(x, s, |ctx, ix, _, ds| {
-        let x = ctx.value(ix);
-        ctx.accumulate(
-            ix,
-            |g| add_to_entries::<B, T>(g, ds),
-            || filled::<B, T>(x, ds),
-        );
+    rule1(x, s, |cx, ix, _, ds| {
+        let x = cx.value(ix);
+        match cx.first_order() {
+            Some(ctx) => ctx.accumulate(
+                ix,
+                |g| add_to_entries::<B, T>(g, *ds.get()),
+                || filled::<B, T>(x.get(), *ds.get()),
+            ),
+            None => pull_scale(cx, ix, &ds, &Val::Own(x.get().one())),
+        }
     })
 }
 

@@ -6,8 +6,10 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer};
-use backprop_tests::gradcheck::{grad_ok, matrix, real, run, same_as, vector};
+use backprop_linalg::{
+    Join, R, add_to_cols, affine, affine_cols, app, cross, dot, mul, outer, scale, sum_elements, tr,
+};
+use backprop_tests::gradcheck::{grad_ok, hvp_ok, jvp_ok, matrix, real, run, same_as, vector};
 use typenum::{U2, U3, U4, U5};
 
 fn mul_case<B: Backend, M: StaticDim, K: StaticDim, N: StaticDim>() {
@@ -59,6 +61,37 @@ fn outer_case<B: Backend, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
+    fn second_order<B: Backend>() {
+        // mul, app, dot, outer, scale, tr and sum_elements with element-wise functions between
+        // them, to the second order: the full 15×15 Hessian and its symmetry.
+        run((matrix::<U3, U2, B>(), matrix::<U2, U3, B>(), vector::<U3, B>()), |abx| {
+            hvp_ok(
+                |v| {
+                    let (a, b, x) = v.split();
+                    let c = mul(a, b);
+                    let y = app(c, x);
+                    let s = backprop_linalg::dot(y, x);
+                    // Scaled so that the sine's argument stays of order one: a Hessian of a
+                    // fast oscillation is all finite-difference truncation error.
+                    let o = scale(s * real::<B>(1e-3), outer(y, x)).sin();
+                    sum_elements(o) + sum_elements((tr(c) * c).tanh())
+                },
+                &abx,
+            )
+        });
+    }
+    fn mul_and_app_forward_mode<B: Backend>() {
+        run((matrix::<U3, U2, B>(), matrix::<U2, U4, B>(), vector::<U4, B>()), |abx| {
+            jvp_ok(
+                |v| {
+                    let (a, b, x) = v.split();
+                    let c = mul(a, b);
+                    (c, app(c, x)).join()
+                },
+                &abx,
+            )
+        });
+    }
     fn mul_3x2_2x3<B: Backend>() {
         mul_case::<B, U3, U2, U3>();
     }

@@ -7,13 +7,16 @@ pub use affine::{add_to_cols, affine, affine_cols, try_add_to_cols, try_affine, 
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
-use backprop_core::{BVar, Backprop};
+use backprop_core::{BVar, Floating, Pull, Val, VarId};
 use typenum::U3;
 
 use crate::backend::{Backend, LinalgError, lit, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, map};
+use crate::ops::structure::sum_elements;
 use crate::ops::support::products;
-use crate::ops::support::record::{add_matvec, add_outer, add_product, add_scaled, record2};
+use crate::ops::support::record::{
+    add_scaled, pull_matvec, pull_outer, pull_product, record2, rule2,
+};
 use crate::{L, R};
 
 use Transpose::{No, Yes};
@@ -52,14 +55,10 @@ where
 {
     let c = products::matmul::<B::Real, B>(a.value().data(), No, b.value().data(), No)
         .map_err(|e| e.with_op("mul"))?;
-    Ok(record2(a, b, L::wrap(c), |ctx, ia, ib, _, dc| {
-        let (a, b) = (ctx.value(ia), ctx.value(ib));
-        if ctx.wants(ia) {
-            add_product(ctx, ia, dc.data(), No, b.data(), Yes);
-        }
-        if ctx.wants(ib) {
-            add_product(ctx, ib, a.data(), Yes, dc.data(), No);
-        }
+    Ok(rule2(a, b, L::wrap(c), |cx, ia, ib, _, dc| {
+        let (a, b) = (cx.value(ia), cx.value(ib));
+        pull_product(cx, ia, &dc, No, &b, Yes);
+        pull_product(cx, ib, &a, Yes, &dc, No);
     }))
 }
 
@@ -95,14 +94,10 @@ where
 {
     let y = products::matvec::<B::Real, B>(a.value().data(), No, x.value().data())
         .map_err(|e| e.with_op("app"))?;
-    Ok(record2(a, x, R::wrap(y), |ctx, ia, ix, _, dy| {
-        let (a, x) = (ctx.value(ia), ctx.value(ix));
-        if ctx.wants(ia) {
-            add_outer(ctx, ia, lit::<B>(1.0), dy.data(), x.data());
-        }
-        if ctx.wants(ix) {
-            add_matvec(ctx, ix, a.data(), Yes, dy.data());
-        }
+    Ok(rule2(a, x, R::wrap(y), |cx, ia, ix, _, dy| {
+        let (a, x) = (cx.value(ia), cx.value(ix));
+        pull_outer(cx, ia, &dy, &x);
+        pull_matvec(cx, ix, &a, Yes, &dy);
     }))
 }
 
@@ -135,10 +130,10 @@ where
     B: Backend,
 {
     let s = B::vec_dot(x.value().data(), y.value().data()).map_err(|e| e.with_op("dot"))?;
-    Ok(record2(x, y, s, |ctx, ix, iy, _, ds| {
-        let (x, y) = (ctx.value(ix), ctx.value(iy));
-        add_scaled(ctx, ix, ds, y);
-        add_scaled(ctx, iy, ds, x);
+    Ok(rule2(x, y, s, |cx, ix, iy, _, ds| {
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        pull_scale(cx, ix, &ds, &y);
+        pull_scale(cx, iy, &ds, &x);
     }))
 }
 
@@ -156,14 +151,10 @@ where
         x.value().data(),
         y.value().data(),
     ));
-    record2(x, y, a, |ctx, ix, iy, _, da| {
-        let (x, y) = (ctx.value(ix), ctx.value(iy));
-        if ctx.wants(ix) {
-            add_matvec(ctx, ix, da.data(), No, y.data());
-        }
-        if ctx.wants(iy) {
-            add_matvec(ctx, iy, da.data(), Yes, x.data());
-        }
+    rule2(x, y, a, |cx, ix, iy, _, da| {
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        pull_matvec(cx, ix, &da, No, &y);
+        pull_matvec(cx, iy, &da, Yes, &x);
     })
 }
 
@@ -182,23 +173,58 @@ where
 pub fn scale<'t, B, T>(s: BVar<'t, B::Real>, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B, B::Real> + Backprop,
+    T: Dense<B, B::Real> + Floating,
 {
     let sv = *s.value();
     let y = map::<B, T>(x.value(), |v| sv * v);
-    record2(s, x, y, move |ctx, is, ix, _, dy| {
-        if ctx.wants(is) {
-            let x = ctx.value(ix).data();
-            let dy = dy.data();
-            let inner: B::Real = (0..T::Kind::len(x))
-                .map(|k| T::Kind::get(x, k) * T::Kind::get(dy, k))
-                .sum();
-            ctx.add(is, inner);
+    rule2(s, x, y, move |cx, is, ix, _, dy| {
+        let (s, x) = (cx.value(is), cx.value(ix));
+        if cx.wants(is) {
+            let inner = inner::<B, T>(&dy, &x);
+            cx.add(is, inner);
         }
-        if ctx.wants(ix) {
-            add_scaled(ctx, ix, sv, &dy);
-        }
+        pull_scale(cx, ix, &s, &dy);
     })
+}
+
+/// `⟨a, b⟩ = Σᵢⱼ aᵢⱼ·bᵢⱼ` of two quantities of a rule (recorded as `sum_elements(a ∘ b)`).
+pub(crate) fn inner<'v, B, T>(a: &Val<'v, T>, b: &Val<'v, T>) -> Val<'v, B::Real>
+where
+    B: Backend,
+    T: Dense<B, B::Real> + Floating,
+{
+    a.clone().zip(
+        b.clone(),
+        |a, b| {
+            let (a, b) = (a.data(), b.data());
+            (0..T::Kind::len(a))
+                .map(|k| T::Kind::get(a, k) * T::Kind::get(b, k))
+                .sum()
+        },
+        |a, b| sum_elements(a * b),
+    )
+}
+
+/// Adds `s·x` to the gradient of `id` for a scalar quantity `s` ([`add_scaled`] in place in a
+/// first-order pass, [`scale`] recorded).
+pub(crate) fn pull_scale<'v, B, T>(
+    cx: &mut Pull<'_, 'v>,
+    id: VarId<T>,
+    s: &Val<'v, B::Real>,
+    x: &Val<'v, T>,
+) where
+    B: Backend,
+    T: Dense<B, B::Real> + Floating,
+{
+    if let Some(ctx) = cx.first_order() {
+        return add_scaled(ctx, id, *s.get(), x.get());
+    }
+    if cx.wants(id) {
+        let tape = cx
+            .tape()
+            .expect("a pass without a first-order context is recorded");
+        cx.add(id, Val::Var(scale(s.to_var(tape), x.to_var(tape))));
+    }
 }
 
 fn cross3<B: Backend>(x: &R<U3, B>, y: &R<U3, B>) -> R<U3, B> {
