@@ -39,7 +39,34 @@
 //! - Operators: `arith.rs`; elementary functions ([`Floating`]): `floating.rs`.
 //! - Custom operations ([`Op`], [`op1`], [`lift1`], [`iso_var`], [`Tape::record`]): `op.rs`.
 //! - Parts of composite values ([`Split`], [`BVar::view`]): `split.rs`.
-//! - The gradient checker ([`check`]) and [`Coords`].
+//! - The gradient checker ([`check`]) and [`Coords`]; its second-order checks
+//!   [`check::check_hvp`], [`check::check_jvp`].
+//! - The second order: [`hvp`] and [`jvp`] (`run.rs`), rules written once for every order
+//!   ([`Tape::record_rule`], [`Pull`], [`Val`]: `pull.rs`) and the recorded backward pass
+//!   (`tape.rs`).
+//!
+//! # The second order
+//!
+//! [`hvp`] gives the Hessian-vector product `∇²f(x)·v` of a scalar function with its gradient;
+//! [`jvp`] the directional derivative `J(x)·u` of any function. Both are exact to rounding: the
+//! backward pass is itself recorded and differentiated, through the same rules.
+//!
+//! ```
+//! use backprop_core::{hvp, Backprop, BVar};
+//!
+//! #[derive(Clone, Debug, PartialEq, Backprop)]
+//! struct Params { w: f64, b: f64 }
+//!
+//! // f = (2w + b − 1)²: ∇²f = 2·[[4, 2], [2, 1]].
+//! fn loss<'t>(p: BVar<'t, Params>) -> BVar<'t, f64> {
+//!     let ParamsVars { w, b } = p.split();
+//!     let err = w * 2.0 + b - 1.0;
+//!     err * err
+//! }
+//!
+//! let (_, _, hv) = hvp(loss, &Params { w: 1.0, b: 0.0 }, &Params { w: 1.0, b: 0.0 });
+//! assert_eq!(hv, Params { w: 8.0, b: 4.0 });
+//! ```
 //!
 //! [`backprop`]: https://hackage.haskell.org/package/backprop
 
@@ -70,7 +97,7 @@ pub use crate::op::{FnOp, Op, OpInputs, iso_var, lift1, lift2, lift3, op1, op2, 
 pub use crate::pull::{Pull, Val};
 pub use crate::run::{
     backprop, backprop_data, backprop_with, backprop2, eval_bp, eval_bp_data, eval_bp2, grad_bp,
-    grad_bp_data, grad_bp2, hvp, jvp, release_storage,
+    grad_bp_data, grad_bp2, hvp, hvp_data, jvp, release_storage,
 };
 pub use crate::split::{FieldGrads, Fields, Join, Split};
 pub use crate::tape::{Backward, Tape, VarId};

@@ -153,10 +153,38 @@ where
     B: Backprop,
     F: for<'t> FnOnce(BVar<'t, A>) -> BVar<'t, B>,
 {
+    hvp_data(|x, _: BVar<'_, ()>| f(x), x, &(), v)
+}
+
+/// [`hvp`] of `f` at `x` with `data` on the tape as a borrowed constant (see [`eval_bp_data`]):
+/// `(f(x), ∇f(x), ∇²f(x)·v)`, derivatives with respect to `x` only.
+///
+/// ```
+/// use backprop_core::hvp_data;
+/// // f(w) = (w·a − t)² with data (a, t) = (3, 5): f'' = 2a² = 18.
+/// let (y, g, hv) = hvp_data(
+///     |w, d| {
+///         let (a, t) = d.split();
+///         let e = w * a - t;
+///         e * e
+///     },
+///     &2.0,
+///     &(3.0, 5.0),
+///     &1.0,
+/// );
+/// assert_eq!((y, g, hv), (1.0, 6.0, 18.0));
+/// ```
+pub fn hvp_data<A, D, B, F>(f: F, x: &A, data: &D, v: &A) -> (B, A, A)
+where
+    A: Backprop,
+    D: Backprop,
+    B: Backprop,
+    F: for<'t> FnOnce(BVar<'t, A>, BVar<'t, D>) -> BVar<'t, B>,
+{
     with_tape!(|tape| {
         tape.enable_second_order();
         let input = tape.input(x);
-        let y = f(input);
+        let y = f(input, tape.constant_ref(data));
         let out = y.value().clone();
         let seed = tape.constant(out.one());
         let gradient = tape.backward_recorded(y, seed).take(input);

@@ -21,7 +21,6 @@
 //! fails (non-zero exit) if test accuracy is below 95%.
 
 use std::error::Error;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,7 +31,6 @@ use backprop_linalg::{
     BVar, Backend, Backprop, Coords, DefaultBackend, Join, L, R, RealScalar, affine_cols, app,
     backprop, eval_bp, sum_elements, tr,
 };
-use flate2::read::GzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Input size: 8×8 pixels.
@@ -121,46 +119,9 @@ where
 
 // ----- data -----
 
-/// One 8×8 image (pixels scaled to [0, 1], row-major) and its digit.
-struct Sample {
-    pixels: [f64; 64],
-    label: usize,
-}
-
-/// Reads the vendored digits: gzip-compressed CSV, 64 pixels (0..16) then the label per row.
-fn load_digits() -> Result<Vec<Sample>, Box<dyn Error>> {
-    let compressed: &[u8] = include_bytes!("data/digits.csv.gz");
-    let mut text = String::new();
-    GzDecoder::new(compressed).read_to_string(&mut text)?;
-    text.lines()
-        .enumerate()
-        .map(|(i, line)| parse_row(line).map_err(|e| format!("digits.csv.gz, line {}: {e}", i + 1)))
-        .collect::<Result<_, _>>()
-        .map_err(Into::into)
-}
-
-fn parse_row(line: &str) -> Result<Sample, String> {
-    let fields = line
-        .split(',')
-        .map(|f| f.trim().parse::<f64>().map_err(|e| format!("{f:?}: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let [pixels @ .., label] = fields.as_slice() else {
-        unreachable!("split yields at least one field")
-    };
-    if pixels.len() != 64 {
-        return Err(format!(
-            "expected 64 pixels and a label, found {} fields",
-            fields.len()
-        ));
-    }
-    if !(label.fract() == 0.0 && (0.0..=9.0).contains(label)) {
-        return Err(format!("label {label} is not a digit"));
-    }
-    Ok(Sample {
-        pixels: std::array::from_fn(|i| pixels[i] / 16.0),
-        label: *label as usize,
-    })
-}
+#[path = "common/digits_data.rs"]
+mod digits_data;
+use digits_data::{Sample, load_digits};
 
 /// The samples `idx` as the columns of an input matrix and of a one-hot label matrix.
 fn batch<N, B>(data: &[Sample], idx: &[usize]) -> (L<Pixels, N, B>, L<Digits, N, B>)

@@ -80,6 +80,45 @@ backprop_tests::cases! {
             )
         });
     }
+    fn affine_layers_second_order<B: Backend>() {
+        // affine, affine_cols and add_to_cols between element-wise functions: a two-layer
+        // network's loss, its full Hessian in the weights, the biases and the inputs.
+        run(
+            (matrix::<U3, U2, B>(), vector::<U2, B>(), vector::<U3, B>(), matrix::<U2, U2, B>()),
+            |p| {
+                hvp_ok(
+                    |v| {
+                        let (w, x, b, xs) = v.split();
+                        let h = affine(w, x, b).logistic();
+                        let hs = affine_cols(w, xs, b).tanh();
+                        sum_elements(h * h) + sum_elements(add_to_cols(hs, b).sin())
+                    },
+                    &p,
+                )
+            },
+        );
+    }
+    fn second_order_at_run_time_sizes<B: Backend>() {
+        // The same rules on `Dyn` sizes (sizes from the values, not the types).
+        run(
+            (
+                backprop_tests::gradcheck::dyn_matrix::<B>(3, 4),
+                backprop_tests::gradcheck::dyn_vector::<B>(4),
+            ),
+            |p| {
+                hvp_ok(
+                    |v| {
+                        let (a, x) = v.split();
+                        // Scaled, as in `second_order`, to keep the sine's argument of order one.
+                        let small = a.tape().constant(real::<B>(0.05));
+                        let y = scale(small, app(mul(a, tr(a)), app(a, x))).sin();
+                        sum_elements(y) + backprop_linalg::dot(x, x) * real::<B>(0.5)
+                    },
+                    &p,
+                )
+            },
+        );
+    }
     fn mul_and_app_forward_mode<B: Backend>() {
         run((matrix::<U3, U2, B>(), matrix::<U2, U4, B>(), vector::<U4, B>()), |abx| {
             jvp_ok(

@@ -7,12 +7,12 @@
 //! on to the bias (or to `M`) without being copied.
 
 use crate::dim::Dim;
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 
-use crate::backend::{Backend, LinalgError, lit, one, ones, or_fail};
+use crate::backend::{Backend, LinalgError, one, ones, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::support::products;
-use crate::ops::support::record::{add_matvec, add_outer, add_product, record2, record3};
+use crate::ops::support::record::{pull_matvec, pull_outer, pull_product, rule2, rule3};
 use crate::{L, R};
 
 use backprop_backend::Transpose::{No, Yes};
@@ -75,15 +75,11 @@ where
         one,
     )
     .map_err(|e| e.with_op("affine"))?;
-    Ok(record3(w, x, b, y, |ctx, (iw, ix, ib), dy| {
-        let (w, x) = (ctx.value(iw), ctx.value(ix));
-        if ctx.wants(iw) {
-            add_outer(ctx, iw, lit::<B>(1.0), dy.data(), x.data());
-        }
-        if ctx.wants(ix) {
-            add_matvec(ctx, ix, w.data(), Yes, dy.data());
-        }
-        ctx.add(ib, dy);
+    Ok(rule3(w, x, b, y, |cx, (iw, ix, ib), dy| {
+        let (w, x) = (cx.value(iw), cx.value(ix));
+        pull_outer(cx, iw, &dy, &x);
+        pull_matvec(cx, ix, &w, Yes, &dy);
+        cx.add(ib, dy);
     }))
 }
 
@@ -164,16 +160,12 @@ where
         one,
     )
     .map_err(|e| e.with_op(OP))?;
-    Ok(record3(w, x, b, y, move |ctx, (iw, ix, ib), dy| {
-        let (w, x) = (ctx.value(iw), ctx.value(ix));
-        if ctx.wants(iw) {
-            add_product(ctx, iw, dy.data(), No, x.data(), Yes);
-        }
-        if ctx.wants(ix) {
-            add_product(ctx, ix, w.data(), Yes, dy.data(), No);
-        }
-        if ctx.wants(ib) {
-            add_matvec(ctx, ib, dy.data(), No, &ones::<B>(n));
+    Ok(rule3(w, x, b, y, move |cx, (iw, ix, ib), dy| {
+        let (w, x) = (cx.value(iw), cx.value(ix));
+        pull_product(cx, iw, &dy, No, &x, Yes);
+        pull_product(cx, ix, &w, Yes, &dy, No);
+        if cx.wants(ib) {
+            pull_matvec(cx, ib, &dy, No, &Val::Own(R::<N, B>::wrap(ones::<B>(n))));
         }
     }))
 }
@@ -234,10 +226,10 @@ where
         one::<B::Real>(),
     )
     .map_err(|e| e.with_op("add_to_cols"))?;
-    Ok(record2(m, v, y, move |ctx, im, iv, _, dy| {
-        if ctx.wants(iv) {
-            add_matvec(ctx, iv, dy.data(), No, &ones::<B>(n));
+    Ok(rule2(m, v, y, move |cx, im, iv, _, dy| {
+        if cx.wants(iv) {
+            pull_matvec(cx, iv, &dy, No, &Val::Own(R::<N, B>::wrap(ones::<B>(n))));
         }
-        ctx.add(im, dy);
+        cx.add(im, dy);
     }))
 }

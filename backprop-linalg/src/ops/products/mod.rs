@@ -193,16 +193,17 @@ where
     B: Backend,
     T: Dense<B, B::Real> + Floating,
 {
-    a.clone().zip(
-        b.clone(),
-        |a, b| {
-            let (a, b) = (a.data(), b.data());
-            (0..T::Kind::len(a))
-                .map(|k| T::Kind::get(a, k) * T::Kind::get(b, k))
-                .sum()
-        },
-        |a, b| sum_elements(a * b),
-    )
+    match a.tape().or(b.tape()) {
+        Some(tape) => Val::Var(sum_elements(a.to_var(tape) * b.to_var(tape))),
+        None => {
+            let (a, b) = (a.get().data(), b.get().data());
+            Val::Own(
+                (0..T::Kind::len(a))
+                    .map(|k| T::Kind::get(a, k) * T::Kind::get(b, k))
+                    .sum(),
+            )
+        }
+    }
 }
 
 /// Adds `s·x` to the gradient of `id` for a scalar quantity `s` ([`add_scaled`] in place in a

@@ -36,21 +36,6 @@ pub(crate) fn record2<'t, A: Backprop, B2: Backprop, C: Backprop>(
     })
 }
 
-/// Records `value = f(x, y, z)` with a pullback given the three ids.
-pub(crate) fn record3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
-    x: BVar<'t, A>,
-    y: BVar<'t, B2>,
-    z: BVar<'t, B3>,
-    value: C,
-    pullback: impl FnOnce(&mut Backward<'_>, (VarId<A>, VarId<B2>, VarId<B3>), C) + 'static,
-) -> BVar<'t, C> {
-    let ids = (x.id(), y.id(), z.id());
-    let requires_grad = x.requires_grad() || y.requires_grad() || z.requires_grad();
-    x.tape().record(value, requires_grad, move |ctx, _, dy| {
-        pullback(ctx, ids, dy)
-    })
-}
-
 // The accumulation helpers below serve every scalar (`f64`, `f32`, and their complex forms):
 // `S` is the scalar of `T`'s storage and `B` the backend storing it.
 
@@ -164,6 +149,20 @@ pub(crate) fn rule2<'t, A: Backprop, B2: Backprop, C: Backprop>(
         .record_rule(value, requires_grad, move |cx, out, dy| {
             rule(cx, a, b, out, dy)
         })
+}
+
+/// Records `value = f(x, y, z)` with a rule given the three ids.
+pub(crate) fn rule3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
+    x: BVar<'t, A>,
+    y: BVar<'t, B2>,
+    z: BVar<'t, B3>,
+    value: C,
+    rule: impl for<'p, 'v> Fn(&mut Pull<'p, 'v>, (VarId<A>, VarId<B2>, VarId<B3>), Val<'v, C>) + 'static,
+) -> BVar<'t, C> {
+    let ids = (x.id(), y.id(), z.id());
+    let requires_grad = x.requires_grad() || y.requires_grad() || z.requires_grad();
+    x.tape()
+        .record_rule(value, requires_grad, move |cx, _, dy| rule(cx, ids, dy))
 }
 
 /// The tape of a recorded pass, for a helper that found no first-order context.
