@@ -167,7 +167,7 @@ pub enum Probe {
         /// Column.
         column: usize,
     },
-    /// The gradient [`hvp`] returns, coordinate `n`, against [`backprop`](crate::backprop)'s.
+    /// The gradient [`hvp`] returns, coordinate `n`, against [`backprop`]'s.
     Gradient(usize),
 }
 

@@ -25,7 +25,14 @@ use crate::tape::{Backward, Recording, Tape, VarId};
 use crate::{BVar, Backprop, Conjugate};
 
 /// A quantity in a gradient rule: a plain value in a first-order backward pass, a tape variable
-/// when the backward pass is recorded for the second order (see the [module](self) docs).
+/// when the backward pass is recorded for the second order ([`hvp`](crate::hvp),
+/// [`jvp`](crate::jvp)).
+///
+/// A rule computes with the operators on `Val` (`+ - * /`, unary `-`, [`Val::conj`]), the
+/// element-wise functions of [`Floating`](crate::Floating) types, and primitives written with
+/// [`Val::map`] and [`Val::zip`], which do their numerics on plain values and call the
+/// differentiable operation on variables. A number a rule reads from [`Val::get`] and computes
+/// with by hand is a constant to the second order: read shapes and make decisions from it.
 pub enum Val<'v, T> {
     /// A value of the tape, borrowed (first order).
     Ref(&'v T),
@@ -208,8 +215,8 @@ enum Mode<'p, 'v> {
 
 /// The context a rule recorded with [`Tape::record_rule`] runs in: read the forward values of
 /// its inputs, test which need a gradient, add their gradients. The same rule runs in a
-/// first-order backward pass (plain values) and in a recorded one (tape variables); see the
-/// [module](self) docs.
+/// first-order backward pass (plain values) and in a recorded one (tape variables); see
+/// [`Tape::record_rule`] and [`Val`].
 pub struct Pull<'p, 'v> {
     mode: Mode<'p, 'v>,
 }

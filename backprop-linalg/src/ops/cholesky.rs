@@ -4,13 +4,14 @@
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense};
-use crate::ops::support::in_backward;
-use crate::ops::support::record::record1;
-use crate::types::sym::symmetrize;
+use crate::ops::solve::tri_solve;
+use crate::ops::structure::{symmetric_part, transpose};
+use crate::ops::support::masks::{Mask, masked};
+use crate::ops::support::record::{product, rule1};
 use crate::{L, Sq, Sym};
 
 use Transpose::{No, Yes};
@@ -52,20 +53,12 @@ where
     const OP: &str = "chol";
     let lower = B::cholesky(a.value().data()).map_err(|e| e.with_op(OP))?;
     let r = L::wrap(B::mat_transpose(&lower));
-    Ok(record1(a, r, |ctx, ia, r, dr| {
-        let r = r.data();
-        let n = B::mat_shape(r).0;
-        let m = sized(B::matmul(r, No, dr.data(), Yes));
-        let phi = B::mat_from_fn(n, n, |i, j| match i.cmp(&j) {
-            std::cmp::Ordering::Greater => B::mat_get(&m, i, j),
-            std::cmp::Ordering::Equal => lit::<B>(0.5) * B::mat_get(&m, i, j),
-            std::cmp::Ordering::Less => lit::<B>(0.0),
-        });
+    Ok(rule1(a, r, |cx, ia, r, dr| {
+        let m: Val<'_, Sq<N, B>> = product(&r, No, &dr, Yes);
+        let phi = masked(m, Mask::LowerHalfDiagonal);
         // X = R⁻¹Φ, then Y = R⁻¹Xᵀ = (X·R⁻ᵀ)ᵀ; sym(Yᵀ) = sym(Y).
-        let solve =
-            |b: &RealMatrix<B>| in_backward(OP, B::solve_triangular(r, b, Triangle::Upper, No));
-        let x = solve(&phi);
-        let y = solve(&B::mat_transpose(&x));
-        ctx.add(ia, Sym::wrap(symmetrize::<B>(&y)));
+        let x = tri_solve(OP, &r, phi, Triangle::Upper, No);
+        let y = tri_solve(OP, &r, transpose(x), Triangle::Upper, No);
+        cx.add(ia, symmetric_part(y));
     }))
 }

@@ -10,13 +10,14 @@ use crate::dim::Dim;
 use backprop_backend::conventions::is_singular;
 use backprop_backend::validate;
 use backprop_backend::{Lu, Transpose};
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 use typenum::U1;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
-use crate::ops::support::record::{add_product, record2};
+use crate::ops::support::masks::{self, Mask, masked};
+use crate::ops::support::record::{add_product, flip, product, record2, rule2};
 use crate::ops::support::{in_backward, shapes};
 use crate::{L, R, Sq};
 
@@ -70,17 +71,68 @@ impl<B: Backend> LuFactors<B> {
 
 /// The `tri` triangle of `a` (diagonal included), zeros elsewhere.
 pub(crate) fn triangle<B: Backend>(a: &RealMatrix<B>, tri: Triangle) -> RealMatrix<B> {
-    let (r, c) = B::mat_shape(a);
-    B::mat_from_fn(r, c, |i, j| {
-        let keep = match tri {
-            Triangle::Lower => i >= j,
-            Triangle::Upper => i <= j,
-        };
-        if keep {
-            B::mat_get(a, i, j)
-        } else {
-            lit::<B>(0.0)
+    masks::apply::<B>(a, tri.into())
+}
+
+/// `op(A)⁻¹·B` for a triangular `A`, as a quantity of a rule: solved on plain values, recorded
+/// on variables ([`record_tri_solve`]). `op` names the lifted operation in the panic of a
+/// singular `A` (it solved with the same factor in its forward pass).
+pub(crate) fn tri_solve<'v, N, K, B>(
+    op: &'static str,
+    a: &Val<'v, Sq<N, B>>,
+    b: Val<'v, L<N, K, B>>,
+    tri: Triangle,
+    trans: Transpose,
+) -> Val<'v, L<N, K, B>>
+where
+    N: Dim,
+    K: Dim,
+    B: Backend,
+{
+    let solve = |a: &Sq<N, B>, b: &L<N, K, B>| {
+        L::wrap(in_backward(
+            op,
+            B::solve_triangular(a.data(), b.data(), tri, trans),
+        ))
+    };
+    match a.tape().or(b.tape()) {
+        Some(tape) => {
+            let (a, b) = (a.to_var(tape), b.on(tape));
+            let x = solve(a.value(), b.value());
+            Val::Var(record_tri_solve(op, a, b, x, tri, trans))
         }
+        None => Val::Own(solve(a.get(), b.get())),
+    }
+}
+
+/// Records `X = op(A)⁻¹·B` for a triangular `A`.
+///
+/// Gradient: `B̄ = op(A)⁻ᵀ·X̄`; `Ā = −tri(B̄·Xᵀ)` for `op(A) = A` and `−tri(X·B̄ᵀ)` for
+/// `op(A) = Aᵀ` (only the `tri` triangle of `A` is read).
+fn record_tri_solve<'t, N, K, B>(
+    op: &'static str,
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+    x: L<N, K, B>,
+    tri: Triangle,
+    trans: Transpose,
+) -> BVar<'t, L<N, K, B>>
+where
+    N: Dim,
+    K: Dim,
+    B: Backend,
+{
+    rule2(a, b, x, move |cx, ia, ib, x, dx| {
+        let a = cx.value(ia);
+        let db = tri_solve(op, &a, dx, tri, flip(trans));
+        if cx.wants(ia) {
+            let outer: Val<'_, Sq<N, B>> = match trans {
+                No => product(&db, No, &x, Yes),
+                _ => product(&x, No, &db, Yes),
+            };
+            cx.add(ia, -masked(outer, tri.into()));
+        }
+        cx.add(ib, db);
     })
 }
 
@@ -239,15 +291,7 @@ where
     const OP: &str = "triangular_solve";
     let x = B::solve_triangular(a.value().data(), b.value().data(), tri, No)
         .map_err(|e| e.with_op(OP))?;
-    Ok(record2(a, b, L::wrap(x), move |ctx, ia, ib, x, dx| {
-        let a = ctx.value(ia).data();
-        let db = in_backward(OP, B::solve_triangular(a, dx.data(), tri, Yes));
-        if ctx.wants(ia) {
-            let outer = sized(B::matmul(&db, No, x.data(), Yes));
-            ctx.add(ia, L::wrap(B::mat_neg(&triangle::<B>(&outer, tri))));
-        }
-        ctx.add(ib, L::wrap(db));
-    }))
+    Ok(record_tri_solve(OP, a, b, L::wrap(x), tri, No))
 }
 
 // ----- Cholesky solve -----
@@ -292,28 +336,17 @@ where
 {
     const OP: &str = "chol_solve";
     let x = L::wrap(spd_solve::<B>(OP, r.value().data(), b.value().data())?);
-    Ok(record2(r, b, x, move |ctx, ir, ib, x, dx| {
+    Ok(rule2(r, b, x, move |cx, ir, ib, x, dx| {
         // Only the upper triangle of `R` is read: the rest must not enter `R·S` below.
-        let r = triangle::<B>(ctx.value(ir).data(), Triangle::Upper);
-        let db = in_backward(OP, spd_solve::<B>(OP, &r, dx.data()));
-        if ctx.wants(ir) {
-            let mut s = sized(B::matmul(&db, No, x.data(), Yes));
-            sized(B::gemm(
-                &mut s,
-                lit::<B>(1.0),
-                x.data(),
-                No,
-                &db,
-                Yes,
-                lit::<B>(1.0),
-            ));
-            let rs = sized(B::matmul(&r, No, &s, No));
-            ctx.add(
-                ir,
-                L::wrap(B::mat_neg(&triangle::<B>(&rs, Triangle::Upper))),
-            );
+        let r = masked(cx.value(ir), Mask::Upper);
+        let y = tri_solve(OP, &r, dx, Triangle::Upper, Yes);
+        let db = tri_solve(OP, &r, y, Triangle::Upper, No);
+        if cx.wants(ir) {
+            let s: Val<'_, Sq<N, B>> = product(&db, No, &x, Yes) + product(&x, No, &db, Yes);
+            let rs: Val<'_, Sq<N, B>> = product(&r, No, &s, No);
+            cx.add(ir, -masked(rs, Mask::Upper));
         }
-        ctx.add(ib, L::wrap(db));
+        cx.add(ib, db);
     }))
 }
 

@@ -8,6 +8,7 @@ use backprop_core::{BVar, Floating, Val};
 use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::products::pull_scale;
+use crate::ops::shape::matrices::diag;
 use crate::ops::support::record::{add_product, add_scaled, record1, record2, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
@@ -23,9 +24,27 @@ where
     B: Backend,
 {
     let t = L::wrap(B::mat_transpose(a.value().data()));
-    rule1(a, t, |cx, ia, _, dt| {
-        cx.add(ia, dt.map(|d| L::wrap(B::mat_transpose(d.data())), tr));
-    })
+    rule1(a, t, |cx, ia, _, dt| cx.add(ia, transpose(dt)))
+}
+
+/// The transpose of a quantity of a rule: computed on plain values, [`tr`] on variables.
+pub(crate) fn transpose<'v, M, N, B>(v: Val<'v, L<M, N, B>>) -> Val<'v, L<N, M, B>>
+where
+    M: Dim,
+    N: Dim,
+    B: Backend,
+{
+    v.map(|a| L::wrap(B::mat_transpose(a.data())), tr)
+}
+
+/// The symmetric part `(A + Aᵀ)/2` of a square quantity of a rule: computed on plain values,
+/// [`sym`] on variables.
+pub(crate) fn symmetric_part<'v, N, B>(v: Val<'v, Sq<N, B>>) -> Val<'v, Sym<N, B>>
+where
+    N: Dim,
+    B: Backend,
+{
+    v.map(|a| Sym::wrap(symmetrize::<B>(a.data())), sym)
 }
 
 /// The symmetric part `(A + Aᵀ)/2` (hmatrix's `sym`).
@@ -54,8 +73,8 @@ where
     B: Backend,
 {
     let s = Sym::try_from_sq(a.value()).map_err(|e| e.with_op("sym"))?;
-    Ok(record1(a, s, |ctx, ia, _, ds: Sym<N, B>| {
-        ctx.add(ia, ds.to_sq());
+    Ok(rule1(a, s, |cx, ia, _, ds| {
+        cx.add(ia, ds.map(|d| d.to_sq(), un_sym))
     }))
 }
 
@@ -70,9 +89,7 @@ where
     B: Backend,
 {
     let s = a.value().to_sq();
-    record1(a, s, |ctx, ia, _, ds: Sq<N, B>| {
-        ctx.add(ia, Sym::wrap(symmetrize::<B>(ds.data())));
-    })
+    rule1(a, s, |cx, ia, _, ds| cx.add(ia, symmetric_part(ds)))
 }
 
 /// `Xᵀ·X`, symmetric by construction (hmatrix's `mTm`).
@@ -181,18 +198,22 @@ where
 {
     let n = validate::square("take_diag", a.value().shape())?;
     let value = R::wrap(B::mat_diag(a.value().data()));
-    Ok(record1(a, value, move |ctx, ia, _, dy: R<N, B>| {
-        ctx.accumulate(
-            ia,
-            |g| {
-                let g = g.data_mut();
-                for i in 0..n {
-                    let v = B::mat_get(g, i, i) + dy.get(i);
-                    B::mat_set(g, i, i, v);
-                }
-            },
-            || L::wrap(B::mat_from_diag(dy.data())),
-        );
+    Ok(rule1(a, value, move |cx, ia, _, dy| {
+        match cx.first_order() {
+            // In place onto the diagonal of an existing gradient.
+            Some(ctx) => ctx.accumulate(
+                ia,
+                |g| {
+                    let g = g.data_mut();
+                    for i in 0..n {
+                        let v = B::mat_get(g, i, i) + dy.get().get(i);
+                        B::mat_set(g, i, i, v);
+                    }
+                },
+                || L::wrap(B::mat_from_diag(dy.get().data())),
+            ),
+            None => cx.add(ia, dy.map(|d| L::wrap(B::mat_from_diag(d.data())), diag)),
+        }
     }))
 }
 

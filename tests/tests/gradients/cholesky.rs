@@ -5,11 +5,14 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
-use backprop_linalg::{LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, try_chol};
-use backprop_tests::gradcheck::{
-    assert_entries, assert_fails, grad_ok, matrix, real, run, spd, triangular,
+use backprop_linalg::{
+    LinalgError, Sym, Triangle, chol, chol_solve, eval_bp, sum_elements, take_diag, try_chol,
+    un_sym,
 };
-use typenum::{U2, U3, U4};
+use backprop_tests::gradcheck::{
+    assert_entries, assert_fails, grad_ok, hvp_ok, jvp_ok, matrix, real, run, spd, triangular,
+};
+use typenum::{U1, U2, U3, U4};
 
 fn chol_case<B: Backend, N: StaticDim>() {
     // The checker's random cotangent on `R` is a general `R̄`, the case hmatrix-backprop gets
@@ -44,6 +47,25 @@ fn chol_solve_case<B: Backend, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
+    fn chol_second_order<B: Backend>() {
+        // A Gaussian log-likelihood through the factor, −½·bᵀA⁻¹b − Σ ln Rᵢᵢ: its full Hessian
+        // in A and b (chol, chol_solve, take_diag, and the triangular solves, masks and
+        // symmetrisation of their rules, all recorded).
+        run((spd::<U3, B>(), matrix::<U3, U1, B>()), |ab| {
+            hvp_ok(
+                |v| {
+                    let (a, b) = v.split();
+                    let r = chol(a);
+                    let fit = sum_elements(b * chol_solve(r, b)) * real::<B>(-0.5);
+                    fit - sum_elements(take_diag(r).ln())
+                },
+                &ab,
+            )
+        });
+    }
+    fn chol_forward_mode<B: Backend>() {
+        run(spd::<U3, B>(), |a| jvp_ok(|a| un_sym(a) + chol(a), &a));
+    }
     fn chol_sym2<B: Backend>() {
         chol_case::<B, U2>();
     }

@@ -10,7 +10,8 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, grad_ok, invertible, lm, matrix, run, rv, triangular, vector,
+    assert_close, assert_fails, grad_ok, hvp_ok, invertible, lm, matrix, run, rv, triangular,
+    vector,
 };
 use typenum::{U1, U2, U3, U4};
 
@@ -39,6 +40,20 @@ fn triangular_solve_case<B: Backend, N: StaticDim>(tri: Triangle) {
 }
 
 backprop_tests::cases! {
+    fn triangular_solve_second_order<B: Backend>() {
+        // Both triangles, garbage in the ignored one: Σ sin(T⁻¹B), its full Hessian in T and B.
+        for tri in [Triangle::Lower, Triangle::Upper] {
+            run((triangular::<U3, B>(tri), matrix::<U3, U2, B>()), |tb| {
+                hvp_ok(
+                    |v| {
+                        let (t, b) = v.split();
+                        backprop_linalg::sum_elements(triangular_solve(t, b, tri).sin())
+                    },
+                    &tb,
+                )
+            });
+        }
+    }
     fn lin_solve_2x2<B: Backend>() {
         lin_solve_case::<B, U2, U3>();
     }

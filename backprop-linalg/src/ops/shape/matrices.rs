@@ -14,8 +14,9 @@ use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
 
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
+use crate::ops::structure::take_diag;
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
-use crate::ops::support::record::record1;
+use crate::ops::support::record::{record1, rule1};
 use crate::{L, R, Sq};
 
 /// Records a reshaping of `x` (a linear bijection between storages): `to` on the way
@@ -448,8 +449,8 @@ where
     B: Backend,
 {
     let value = L::wrap(B::mat_from_diag(x.value().data()));
-    record1(x, value, |ctx, ix, _, dy: Sq<N, B>| {
-        ctx.add(ix, R::wrap(B::mat_diag(dy.data())));
+    rule1(x, value, |cx, ix, _, dy| {
+        cx.add(ix, dy.map(|d| R::wrap(B::mat_diag(d.data())), take_diag));
     })
 }
 

@@ -180,7 +180,7 @@ fn real_only<S: Scalar>() {
 }
 
 /// The transpose flag of `op(A)ᵀ` for real matrices.
-fn flip(t: Transpose) -> Transpose {
+pub(crate) fn flip(t: Transpose) -> Transpose {
     match t {
         Transpose::No => Transpose::Yes,
         Transpose::Yes | Transpose::Adjoint => Transpose::No,
@@ -210,6 +210,34 @@ pub(crate) fn pull_product<'v, S, B, T, X, Y>(
         let tape = recording_tape(cx);
         let p = product_var::<S, B, X, Y, T>(a.to_var(tape), ta, b.to_var(tape), tb);
         cx.add(id, Val::Var(p));
+    }
+}
+
+/// `op(a)·op(b)` as a quantity of a rule: computed on plain values, recorded on variables.
+pub(crate) fn product<'v, S, B, T, X, Y>(
+    a: &Val<'v, X>,
+    ta: Transpose,
+    b: &Val<'v, Y>,
+    tb: Transpose,
+) -> Val<'v, T>
+where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S, Kind = MatKind> + Backprop,
+    X: Dense<B, S, Kind = MatKind> + Backprop,
+    Y: Dense<B, S, Kind = MatKind> + Backprop,
+{
+    match a.tape().or(b.tape()) {
+        Some(tape) => Val::Var(product_var::<S, B, X, Y, T>(
+            a.to_var(tape),
+            ta,
+            b.to_var(tape),
+            tb,
+        )),
+        None => {
+            let c = products::matmul::<S, B>(a.get().data(), ta, b.get().data(), tb);
+            Val::Own(T::wrap(sized(c)))
+        }
     }
 }
 
