@@ -156,6 +156,21 @@ impl<'v, T: Backprop + RefMul> Val<'v, T> {
     }
 }
 
+impl<'v, A: Backprop, B: Backprop> Val<'v, (A, B)> {
+    /// The two parts of a pair: moved out of an owned pair, borrowed from a borrowed one, split
+    /// from a variable ([`Split`](crate::Split)).
+    pub fn unzip(self) -> (Val<'v, A>, Val<'v, B>) {
+        match self {
+            Val::Ref((a, b)) => (Val::Ref(a), Val::Ref(b)),
+            Val::Own((a, b)) => (Val::Own(a), Val::Own(b)),
+            Val::Var(x) => {
+                let (a, b) = x.split();
+                (Val::Var(a), Val::Var(b))
+            }
+        }
+    }
+}
+
 impl<'v, T: Conjugate> Val<'v, T> {
     /// The complex conjugate; for a real type the quantity itself, at no cost.
     pub fn conj(self) -> Self {
@@ -204,6 +219,21 @@ where
     type Output = Self;
     fn neg(self) -> Self {
         self.map(|a| a.neg_ref(), |a| -a)
+    }
+}
+
+/// Negation of a borrowed quantity: one new value, the quantity itself left for later use.
+impl<'v, T> Neg for &Val<'v, T>
+where
+    T: Backprop + RefNeg,
+    BVar<'v, T>: Neg<Output = BVar<'v, T>>,
+{
+    type Output = Val<'v, T>;
+    fn neg(self) -> Val<'v, T> {
+        match self {
+            Val::Var(x) => Val::Var(-*x),
+            other => Val::Own(other.get().neg_ref()),
+        }
     }
 }
 

@@ -380,6 +380,33 @@ impl_split_tuple!(6; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5);
 impl_split_tuple!(7; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6);
 impl_split_tuple!(8; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7);
 
+/// The rule of joining the elements of an array or a `Vec`: element `i` of the cotangent goes to
+/// the variable `ids[i]`.
+fn add_elements<'v, T, C>(cx: &mut Pull<'_, 'v>, ids: &[VarId<T>], dy: Val<'v, C>)
+where
+    T: Backprop,
+    C: Split + IntoIterator<Item = T>,
+    C::Vars<'v>: IntoIterator<Item = BVar<'v, T>>,
+    for<'a> &'a C: IntoIterator<Item = &'a T>,
+{
+    join_rule!(
+        cx,
+        dy,
+        |g| ids
+            .iter()
+            .zip(g)
+            .for_each(|(id, g)| cx.add(*id, Val::Own(g))),
+        |g| ids
+            .iter()
+            .zip(g)
+            .for_each(|(id, g)| cx.add(*id, Val::Ref(g))),
+        |v| ids
+            .iter()
+            .zip(v.split())
+            .for_each(|(id, g)| cx.add(*id, Val::Var(g)))
+    )
+}
+
 impl<T: Backprop, const N: usize> Split for [T; N] {
     type Vars<'t> = [BVar<'t, T>; N];
 
@@ -403,22 +430,7 @@ impl<T: Backprop, const N: usize> Split for [T; N] {
         first
             .tape()
             .record_rule(value, requires_grad, move |cx, _, dy| {
-                join_rule!(
-                    cx,
-                    dy,
-                    |g| ids
-                        .iter()
-                        .zip(g)
-                        .for_each(|(id, g)| cx.add(*id, Val::Own(g))),
-                    |g| ids
-                        .iter()
-                        .zip(g)
-                        .for_each(|(id, g)| cx.add(*id, Val::Ref(g))),
-                    |v| ids
-                        .iter()
-                        .zip(v.split())
-                        .for_each(|(id, g)| cx.add(*id, Val::Var(g)))
-                )
+                add_elements(cx, &ids, dy)
             })
     }
 }
@@ -445,22 +457,7 @@ impl<T: Backprop> Split for Vec<T> {
         first
             .tape()
             .record_rule(value, requires_grad, move |cx, _, dy| {
-                join_rule!(
-                    cx,
-                    dy,
-                    |g| ids
-                        .iter()
-                        .zip(g)
-                        .for_each(|(id, g)| cx.add(*id, Val::Own(g))),
-                    |g| ids
-                        .iter()
-                        .zip(g)
-                        .for_each(|(id, g)| cx.add(*id, Val::Ref(g))),
-                    |v| ids
-                        .iter()
-                        .zip(v.split())
-                        .for_each(|(id, g)| cx.add(*id, Val::Var(g)))
-                )
+                add_elements(cx, &ids, dy)
             })
     }
 }

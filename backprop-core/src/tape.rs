@@ -501,13 +501,8 @@ where
     F: for<'p, 'v> Fn(&mut Pull<'p, 'v>, Val<'v, T>, Val<'v, T>) + 'static,
 {
     fn plain<'v>(self: Box<Self>, ctx: &mut Backward<'v>, value: &'v dyn Any, grad: Grad) {
-        let value = value
-            .downcast_ref::<T>()
-            .expect("a node's value keeps its type");
-        let grad = grad
-            .downcast::<T>()
-            .expect("a node's gradient has the type of its value");
-        (self.rule)(&mut Pull::plain(ctx), Val::Ref(value), Val::Own(*grad));
+        let (value, grad) = typed::<T>(value, grad);
+        (self.rule)(&mut Pull::plain(ctx), Val::Ref(value), Val::Own(grad));
     }
 
     fn recorded<'t>(&self, rec: &mut Recording<'t>, out: usize, grad: usize) {
@@ -594,14 +589,20 @@ where
     F: FnOnce(&mut Backward<'_>, &T, T) + 'static,
 {
     Pullback::Op(Box::new(move |ctx, value, grad| {
-        let value = value
-            .downcast_ref::<T>()
-            .expect("a node's value keeps its type");
-        let grad = grad
-            .downcast::<T>()
-            .expect("a node's gradient has the type of its value");
-        pullback(ctx, value, *grad)
+        let (value, grad) = typed::<T>(value, grad);
+        pullback(ctx, value, grad)
     }))
+}
+
+/// A node's value and gradient with their type.
+fn typed<T: 'static>(value: &dyn Any, grad: Grad) -> (&T, T) {
+    let value = value
+        .downcast_ref::<T>()
+        .expect("a node's value keeps its type");
+    let grad = grad
+        .downcast::<T>()
+        .expect("a node's gradient has the type of its value");
+    (value, *grad)
 }
 
 /// The gradients left on a tape after the backward pass.

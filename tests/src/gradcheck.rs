@@ -79,11 +79,17 @@ where
     O: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
 {
-    let config = CheckConfig::for_types::<A, O>();
-    let tol = CheckConfig::tolerance_for_types::<A, O>(TOL);
+    let (config, tol) = settings::<A, O>();
     let report = backprop_core::check::check_hvp_with(&config, f, x);
     prop_assert!(report.passes(tol), "hvp: {}", report);
     Ok(())
+}
+
+/// The checker's settings and the tolerance ([`TOL`]) for values of types `A` and `O`, in their
+/// precision.
+fn settings<A: Coords, O: Coords>() -> (CheckConfig, f64) {
+    let config = CheckConfig::for_types::<A, O>();
+    (config, CheckConfig::tolerance_for_types::<A, O>(TOL))
 }
 
 /// Checks [`jvp`](backprop_core::jvp) of `f` at `x` with the core checker
@@ -96,8 +102,7 @@ where
     O: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
 {
-    let config = CheckConfig::for_types::<A, O>();
-    let tol = CheckConfig::tolerance_for_types::<A, O>(TOL);
+    let (config, tol) = settings::<A, O>();
     let report = backprop_core::check::check_jvp_with(&config, f, x);
     prop_assert!(report.passes(tol), "jvp: {}", report);
     Ok(())

@@ -9,15 +9,17 @@
 
 use crate::dim::Dim;
 use backprop_backend::{Transpose, Triangle};
-use backprop_core::{BVar, Backward, VarId};
+use backprop_core::{BVar, Join, Pull, Val, VarId};
 use num_traits::Float;
 
 use crate::backend::{
     Backend, LinalgError, Real, RealMatrix, RealOf, lit, one, or_fail, sized, zero,
 };
 use crate::dense::{Construct, Dense};
+use crate::ops::products::pull_scale;
+use crate::ops::structure::transpose;
 use crate::ops::support::in_backward;
-use crate::ops::support::record::{add_product, add_scaled, record1};
+use crate::ops::support::record::{add_scaled, product, pull_product, record1, rule1, rule2};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -165,25 +167,28 @@ pub(crate) fn ln_abs_det<B: Backend>(op: &'static str, a: &RealMatrix<B>) -> (B:
     in_backward(op, B::ln_abs_det(a))
 }
 
-/// Adds `−A⁻ᵀ·Ȳ·A⁻ᵀ` (the gradient of `A⁻¹` for the cotangent `Ȳ`) to the gradient of `ia`.
-fn add_inverse_pullback<N: Dim, B: Backend>(
-    ctx: &mut Backward<'_>,
+/// Adds `l̄·A⁻ᵀ` (the gradient of `ln|det A|`) to the gradient of `ia`, reading `A⁻¹` from the
+/// variable `inv` (recorded by [`inverse_var`]).
+fn pull_ln_det<'v, N: Dim, B: Backend>(
+    cx: &mut Pull<'_, 'v>,
     ia: VarId<Sq<N, B>>,
-    inv: &RealMatrix<B>,
-    dy: &RealMatrix<B>,
+    inv: VarId<Sq<N, B>>,
+    dl: &Val<'v, B::Real>,
 ) {
-    let n = B::mat_shape(inv).0;
-    let mut t = B::mat_zeros(n, n);
-    sized(B::gemm(
-        &mut t,
-        lit::<B>(-1.0),
-        inv,
-        Yes,
-        dy,
-        No,
-        lit::<B>(0.0),
-    ));
-    add_product(ctx, ia, &t, No, inv, Yes);
+    let inv_t = transpose(cx.value(inv));
+    pull_scale(cx, ia, dl, &inv_t);
+}
+
+/// Records `(ln|det A|, sign det A)` given `A⁻¹` as the variable `inv`.
+fn ln_sign_var<'t, N: Dim, B: Backend>(
+    op: &'static str,
+    a: BVar<'t, Sq<N, B>>,
+    inv: BVar<'t, Sq<N, B>>,
+) -> BVar<'t, (RealOf<B>, RealOf<B>)> {
+    let ln_sign = ln_abs_det::<B>(op, a.value().data());
+    rule2(a, inv, ln_sign, |cx, ia, ii, _, dy| {
+        pull_ln_det(cx, ia, ii, &dy.unzip().0)
+    })
 }
 
 /// `ln|det A|` (hmatrix's `lndet`).
@@ -212,10 +217,10 @@ where
     B: Backend,
 {
     const OP: &str = "lndet";
-    let inv_t = L::<N, N, B>::wrap(B::mat_transpose(&inverse::<B>(OP, a.value().data())?));
+    let inv = inverse_var(a, inverse::<B>(OP, a.value().data())?);
     let (ln, _) = ln_abs_det::<B>(OP, a.value().data());
-    Ok(record1(a, ln, move |ctx, ia, _, dl| {
-        add_scaled(ctx, ia, dl, &inv_t);
+    Ok(rule2(a, inv, ln, |cx, ia, ii, _, dl| {
+        pull_ln_det(cx, ia, ii, &dl)
     }))
 }
 
@@ -250,18 +255,8 @@ where
     B: Backend,
 {
     const OP: &str = "invlndet";
-    let inv = L::wrap(inverse::<B>(OP, a.value().data())?);
-    let ln_sign = ln_abs_det::<B>(OP, a.value().data());
-    Ok(record1(
-        a,
-        (inv, ln_sign),
-        |ctx, ia, (inv, _), (dinv, (dl, _))| {
-            let inv = inv.data();
-            add_inverse_pullback(ctx, ia, inv, dinv.data());
-            let inv_t = L::wrap(B::mat_transpose(inv));
-            add_scaled(ctx, ia, dl, &inv_t);
-        },
-    ))
+    let inv = inverse_var(a, inverse::<B>(OP, a.value().data())?);
+    Ok((inv, ln_sign_var(OP, a, inv)).join())
 }
 
 /// The inverse `A⁻¹` (hmatrix's `inv`).
@@ -290,10 +285,19 @@ where
     N: Dim,
     B: Backend,
 {
-    let inv = L::wrap(inverse::<B>("inv", a.value().data())?);
-    Ok(record1(a, inv, |ctx, ia, inv, dinv| {
-        add_inverse_pullback(ctx, ia, inv.data(), dinv.data());
-    }))
+    Ok(inverse_var(a, inverse::<B>("inv", a.value().data())?))
+}
+
+/// Records `A⁻¹` (the value `inv`). Gradient: `Ā = −A⁻ᵀ·Ī·A⁻ᵀ`. Also the hidden input of the
+/// rules that read `A⁻¹` (`lndet`, `slogdet`), so that their second order flows through it.
+fn inverse_var<'t, N: Dim, B: Backend>(
+    a: BVar<'t, Sq<N, B>>,
+    inv: RealMatrix<B>,
+) -> BVar<'t, Sq<N, B>> {
+    rule1(a, L::wrap(inv), |cx, ia, inv, dinv| {
+        let t: Val<'_, Sq<N, B>> = product(&inv, Yes, &dinv, No);
+        pull_product(cx, ia, &-&t, No, &inv, Yes);
+    })
 }
 
 /// `(ln|det A|, sign det A)` of an invertible square matrix, with `sign = ±1`. Split the result
@@ -329,9 +333,6 @@ where
     B: Backend,
 {
     const OP: &str = "slogdet";
-    let inv_t = L::<N, N, B>::wrap(B::mat_transpose(&inverse::<B>(OP, a.value().data())?));
-    let ln_sign = ln_abs_det::<B>(OP, a.value().data());
-    Ok(record1(a, ln_sign, move |ctx, ia, _, (dl, _)| {
-        add_scaled(ctx, ia, dl, &inv_t);
-    }))
+    let inv = inverse_var(a, inverse::<B>(OP, a.value().data())?);
+    Ok(ln_sign_var(OP, a, inv))
 }

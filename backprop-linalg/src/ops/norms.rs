@@ -9,15 +9,16 @@
 //! (hmatrix-backprop gives every tied maximiser the full `ȳ`, which is not a subgradient.)
 
 use crate::dim::Dim;
-use backprop_core::{BVar, Backprop, sign};
+use backprop_core::{BVar, Backprop, Val, sign};
 
 use backprop_backend::RealScalar;
 use num_traits::Float;
 
 use crate::backend::{Backend, LinalgError, Real, or_fail, zero};
 use crate::dense::{Construct, Dense, StorageKind, entries};
+use crate::ops::products::pull_scale;
 use crate::ops::support::in_backward;
-use crate::ops::support::record::{add_outer, add_scaled, record1};
+use crate::ops::support::record::{add_outer, record1, rule1};
 use crate::{L, R};
 
 /// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).
@@ -44,9 +45,9 @@ where
     B: Backend,
 {
     let s = B::vec_norm_1(x.value().data());
-    record1(x, s, |ctx, ix, _, dy| {
-        let x = ctx.value(ix);
-        ctx.add(ix, R::wrap(B::vec_map(x.data(), |v| dy * sign(v))));
+    rule1(x, s, |cx, ix, _, dy| {
+        let signs = cx.value(ix).signum();
+        pull_scale(cx, ix, &dy, &signs);
     })
 }
 
@@ -60,18 +61,20 @@ where
     B: Backend,
 {
     let s = B::vec_norm_2(x.value().data());
-    record1(x, s, |ctx, ix, norm, dy| {
-        if *norm > zero::<B::Real>() {
-            let x = ctx.value(ix);
-            add_scaled(ctx, ix, dy / *norm, x);
+    rule1(x, s, |cx, ix, norm, dy| {
+        if *norm.get() > zero::<B::Real>() {
+            let x = cx.value(ix);
+            pull_scale(cx, ix, &(dy / norm), &x);
         }
     })
 }
 
-/// The cotangent `ȳ` split evenly among the indices where `values` attains its maximum.
-fn tied_weights<S: Real>(values: &[S], dy: S) -> Vec<S> {
+/// A unit cotangent split evenly among the indices where `values` attains its maximum. The
+/// gradients below are `ȳ` times these weights (and signs): piecewise constant in the input,
+/// so to the second order the weights are constants, as the rules read them.
+fn tied_weights<S: Real>(values: &[S]) -> Vec<S> {
     let max = values.iter().copied().fold(S::neg_infinity(), Float::max);
-    let share = dy / S::from_usize(values.iter().filter(|&&v| v == max).count());
+    let share = S::from_usize(values.iter().filter(|&&v| v == max).count()).recip();
     values
         .iter()
         .map(|&v| if v == max { share } else { zero::<S>() })
@@ -88,11 +91,12 @@ where
     B: Backend,
 {
     let s = B::vec_norm_inf(x.value().data());
-    record1(x, s, |ctx, ix, _, dy| {
-        let x = ctx.value(ix).to_vec();
+    rule1(x, s, |cx, ix, _, dy| {
+        let x = cx.value(ix).get().to_vec();
         let abs: Vec<B::Real> = x.iter().map(|&v| Float::abs(v)).collect();
-        let w = tied_weights(&abs, dy);
-        ctx.add(ix, R::build(x.len(), |i| w[i] * sign(x[i])));
+        let w = tied_weights(&abs);
+        let weights = R::<N, B>::build(x.len(), |i| w[i] * sign(x[i]));
+        pull_scale(cx, ix, &dy, &Val::Own(weights));
     })
 }
 
@@ -123,15 +127,16 @@ where
 {
     let sums = abs_sums(a.value(), by_rows);
     let s = sums.iter().copied().fold(zero::<B::Real>(), Float::max);
-    record1(a, s, move |ctx, ia, _, dy| {
-        let w = tied_weights(&sums, dy);
-        let a = ctx.value(ia);
+    rule1(a, s, move |cx, ia, _, dy| {
+        let w = tied_weights(&sums);
+        let a = cx.value(ia);
+        let a = a.get();
         let (m, n) = a.shape();
-        let g = L::wrap(B::mat_from_fn(m, n, |i, j| {
+        let weights = L::<M, N, B>::wrap(B::mat_from_fn(m, n, |i, j| {
             let k = if by_rows { i } else { j };
             w[k] * sign(a.get(i, j))
         }));
-        ctx.add(ia, g);
+        pull_scale(cx, ia, &dy, &Val::Own(weights));
     })
 }
 
@@ -207,9 +212,9 @@ mod tests {
     #[test]
     fn ties_split_evenly() {
         assert_eq!(
-            tied_weights(&[1.0f64, 3.0, 3.0, 2.0], 2.0),
-            vec![0.0, 1.0, 1.0, 0.0]
+            tied_weights(&[1.0f64, 3.0, 3.0, 2.0]),
+            vec![0.0, 0.5, 0.5, 0.0]
         );
-        assert_eq!(tied_weights(&[0.0f64, 0.0], 1.0), vec![0.5, 0.5]);
+        assert_eq!(tied_weights(&[0.0f64, 0.0, 0.0, 0.0]), vec![0.25; 4]);
     }
 }

@@ -17,7 +17,7 @@ use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
 use crate::ops::support::masks::{self, Mask, masked};
-use crate::ops::support::record::{add_product, flip, product, record2, rule2};
+use crate::ops::support::record::{flip, product, pull_product, rule2};
 use crate::ops::support::{in_backward, shapes};
 use crate::{L, R, Sq};
 
@@ -177,7 +177,7 @@ where
     const OP: &str = "lin_solve";
     let lu = checked_lu(OP, a.value(), b.value().shape())?;
     let x = lu.solve(OP, b.value().data(), No)?;
-    Ok(record_solve(OP, lu, a, b, x))
+    Ok(record_solve(OP, lu, a, b, x, No))
 }
 
 /// The LU factors of `a`, after checking that it is square and that a right-hand side of
@@ -194,21 +194,57 @@ fn checked_lu<N: Dim, B: Backend>(
     LuFactors::<B>::new(op, a.data())
 }
 
-/// Records the solution `x` of `A·X = B`, found with the factors `lu` of `A`.
+/// Records the solution `x` of `op(A)·X = B`, found with the factors `lu` of `A`.
+///
+/// Gradient: `B̄ = op(A)⁻ᵀ·X̄` (with the same factors in a first-order pass); `Ā = −B̄·Xᵀ` for
+/// `op(A) = A`, `−X·B̄ᵀ` for `op(A) = Aᵀ`. Recorded for the second order, the solve with `A`
+/// is an operation of its own ([`solve_var`]), which factorizes `A` again.
 fn record_solve<'t, N: Dim, K: Dim, B: Backend>(
     op: &'static str,
     lu: LuFactors<B>,
     a: BVar<'t, Sq<N, B>>,
     b: BVar<'t, L<N, K, B>>,
     x: RealMatrix<B>,
+    trans: Transpose,
 ) -> BVar<'t, L<N, K, B>> {
-    record2(a, b, L::wrap(x), move |ctx, ia, ib, x, dx| {
-        let db = in_backward(op, lu.solve(op, dx.data(), Yes));
-        if ctx.wants(ia) {
-            add_product(ctx, ia, &B::mat_neg(&db), No, x.data(), Yes);
+    rule2(a, b, L::wrap(x), move |cx, ia, ib, x, dx| {
+        let db = match (dx.plain(), cx.tape()) {
+            (Ok(dx), None) => Val::Own(L::wrap(in_backward(
+                op,
+                lu.solve(op, dx.data(), flip(trans)),
+            ))),
+            (dx, _) => {
+                let tape = cx.tape().expect("a variable is on a recorded tape");
+                let dx = match dx {
+                    Ok(dx) => tape.constant(dx.into_owned()),
+                    Err(dx) => dx,
+                };
+                let a = cx.value(ia).to_var(tape);
+                Val::Var(solve_var(op, a, dx, flip(trans)))
+            }
+        };
+        if cx.wants(ia) {
+            let minus_db = -&db;
+            match trans {
+                No => pull_product(cx, ia, &minus_db, No, &x, Yes),
+                _ => pull_product(cx, ia, &x, No, &minus_db, Yes),
+            }
         }
-        ctx.add(ib, L::wrap(db));
+        cx.add(ib, db);
     })
+}
+
+/// `X = op(A)⁻¹·B`, recorded with [`record_solve`]'s rule (for a rule's recorded pass: `A`
+/// solved in the forward pass, so a singular `A` here panics naming `op`).
+fn solve_var<'t, N: Dim, K: Dim, B: Backend>(
+    op: &'static str,
+    a: BVar<'t, Sq<N, B>>,
+    b: BVar<'t, L<N, K, B>>,
+    trans: Transpose,
+) -> BVar<'t, L<N, K, B>> {
+    let lu = in_backward(op, LuFactors::<B>::new(op, a.value().data()));
+    let x = in_backward(op, lu.solve(op, b.value().data(), trans));
+    record_solve(op, lu, a, b, x, trans)
 }
 
 /// The solution `x = A⁻¹·b` of `A·x = b` for one right-hand side: [`lin_solve`] on a column.
@@ -244,7 +280,7 @@ where
     let lu = checked_lu(OP, a.value(), (n, 1))?;
     let column = B::mat_from_fn(n, 1, |i, _| b.value().get(i));
     let x = lu.solve(OP, &column, No)?;
-    Ok(uncol(record_solve::<N, U1, B>(OP, lu, a, col(b), x)))
+    Ok(uncol(record_solve::<N, U1, B>(OP, lu, a, col(b), x, No)))
 }
 
 // ----- triangular solve -----

@@ -5,13 +5,15 @@
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
-use backprop_core::{BVar, Backward, VarId};
+use backprop_core::{BVar, Pull, Val, VarId};
 
 use num_traits::Float;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, count, ones, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, filled};
-use crate::ops::support::record::{add_outer, add_product, record1};
+use crate::ops::products::{outer, pull_scale, scale};
+use crate::ops::structure::{tr, un_sym};
+use crate::ops::support::record::{pull_outer, pull_product, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sym};
 
@@ -46,9 +48,10 @@ where
     at_least("mean", 1, len, "entry", (len, 1))?;
     let n = count::<B>(len);
     let m = B::vec_sum(x.value().data()) / n;
-    Ok(record1(x, m, move |ctx, ix, _, dy| {
-        let x = ctx.value(ix);
-        ctx.add(ix, filled::<B, R<N, B>>(x, dy / n));
+    Ok(rule1(x, m, move |cx, ix, _, dy| {
+        let x = cx.value(ix);
+        let weights = Val::Own(filled::<B, R<N, B>>(x.get(), n.recip()));
+        pull_scale(cx, ix, &dy, &weights);
     }))
 }
 
@@ -102,9 +105,7 @@ where
     let shape = x.value().shape();
     at_least("mean_l", 1, shape.0, "observation (row)", shape)?;
     let mu = R::wrap(column_means::<B>(x.value().data()));
-    Ok(record1(x, mu, |ctx, ix, _, dmu| {
-        add_mean_pullback(ctx, ix, &dmu);
-    }))
+    Ok(rule1(x, mu, |cx, ix, _, dmu| pull_mean(cx, ix, &dmu)))
 }
 
 /// The column means of `x`.
@@ -116,15 +117,17 @@ fn column_means<B: Backend>(x: &RealMatrix<B>) -> crate::backend::RealVector<B> 
 }
 
 /// Adds `1·μ̄ᵀ/M` to the gradient of `ix`.
-fn add_mean_pullback<M: Dim, N: Dim, B: Backend>(
-    ctx: &mut Backward<'_>,
+fn pull_mean<'v, M: Dim, N: Dim, B: Backend>(
+    cx: &mut Pull<'_, 'v>,
     ix: VarId<L<M, N, B>>,
-    dmu: &R<N, B>,
+    dmu: &Val<'v, R<N, B>>,
 ) {
-    let m = ctx.value(ix).shape().0;
-    add_outer(ctx, ix, count::<B>(m).recip(), &ones::<B>(m), dmu.data());
+    let m = cx.value(ix).get().shape().0;
+    let weights = Val::Own(R::<M, B>::wrap(B::vec_from_fn(m, |_| {
+        count::<B>(m).recip()
+    })));
+    pull_outer(cx, ix, &weights, dmu);
 }
-
 /// `X − 1·μᵀ`, the centred observations.
 fn centred<B: Backend>(x: &RealMatrix<B>) -> RealMatrix<B> {
     let mu = column_means::<B>(x);
@@ -151,21 +154,38 @@ fn covariance<B: Backend>(
 }
 
 /// Adds `Xc·(Σ̄ + Σ̄ᵀ)/(M − 1)` to the gradient of `ix`.
-fn add_cov_pullback<M: Dim, N: Dim, B: Backend>(
-    ctx: &mut Backward<'_>,
+fn pull_cov<'v, M: Dim, N: Dim, B: Backend>(
+    cx: &mut Pull<'_, 'v>,
     ix: VarId<L<M, N, B>>,
-    dsigma: &Sym<N, B>,
+    dsigma: Val<'v, Sym<N, B>>,
 ) {
-    let d = dsigma.data();
-    let n = dsigma.size();
-    let scale = count::<B>(ctx.value(ix).shape().0 - 1).recip();
-    let d2 = B::mat_from_fn(n, n, |i, j| {
-        scale * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
-    });
-    let xc = centred::<B>(ctx.value(ix).data());
-    add_product(ctx, ix, &xc, No, &d2, No);
+    let x = cx.value(ix);
+    let factor = count::<B>(x.get().shape().0 - 1).recip();
+    // (D + Dᵀ)/(m − 1): a cotangent stored as `Sym` need not be symmetric.
+    let d2 = dsigma.map(
+        |d| {
+            let (d, n) = (d.data(), d.size());
+            L::wrap(B::mat_from_fn(n, n, |i, j| {
+                factor * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
+            }))
+        },
+        |d| {
+            let d = un_sym(d);
+            scale(d.tape().constant(factor), d + tr(d))
+        },
+    );
+    let xc = x.map(
+        |x| L::wrap(centred::<B>(x.data())),
+        |x| {
+            let m = x.value().shape().0;
+            let ones = x
+                .tape()
+                .constant(R::<M, B>::wrap(B::vec_from_fn(m, |_| lit::<B>(1.0))));
+            x - outer(ones, mean_l(x))
+        },
+    );
+    pull_product(cx, ix, &xc, No, &d2, No);
 }
-
 /// The sample covariance `Σ = XcᵀXc/(M − 1)` of the `M` rows of `X`, with `Xc = X − 1·μᵀ`
 /// (hmatrix-backprop's `cov`; the divisor `M − 1` is hmatrix's).
 ///
@@ -197,8 +217,8 @@ where
     B: Backend,
 {
     let sigma = Sym::wrap(covariance::<B>("cov", x.value().data())?);
-    Ok(record1(x, sigma, |ctx, ix, _, dsigma| {
-        add_cov_pullback(ctx, ix, &dsigma);
+    Ok(rule1(x, sigma, |cx, ix, _, dsigma| {
+        pull_cov(cx, ix, dsigma)
     }))
 }
 
@@ -236,8 +256,9 @@ where
     let xv = x.value().data();
     let sigma = Sym::wrap(covariance::<B>("mean_cov", xv)?);
     let mu = R::wrap(column_means::<B>(xv));
-    Ok(record1(x, (mu, sigma), |ctx, ix, _, (dmu, dsigma)| {
-        add_mean_pullback(ctx, ix, &dmu);
-        add_cov_pullback(ctx, ix, &dsigma);
+    Ok(rule1(x, (mu, sigma), |cx, ix, _, dy| {
+        let (dmu, dsigma) = dy.unzip();
+        pull_mean(cx, ix, &dmu);
+        pull_cov(cx, ix, dsigma);
     }))
 }

@@ -9,11 +9,27 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_entries, assert_fails, grad_ok, invertible, lm, run, singular,
+    assert_entries, assert_fails, grad_ok, hvp_ok, invertible, jvp_ok, lm, run, singular,
 };
 use typenum::{U2, U3, U4};
 
 backprop_tests::cases! {
+    fn inverse_and_log_determinant_second_order<B: Backend>() {
+        // inv, lndet, slogdet and invlndet, their full Hessians (the log-determinant's through
+        // the inverse it reads).
+        run(invertible::<U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (i2, ls) = invlndet(a).split();
+                    let (l, _) = ls.split();
+                    let (s, _) = slogdet(a).split();
+                    backprop_linalg::sum_elements(inv(a).sin() + i2) + lndet(a) * l + s
+                },
+                &a,
+            )
+        });
+        run(invertible::<U2, B>(), |a| jvp_ok(inv, &a));
+    }
     fn det_2x2<B: Backend>() {
         run(invertible::<U2, B>(), |a| grad_ok(det, &a));
     }

@@ -8,12 +8,35 @@ use backprop_linalg::{
     R, eval_bp, grad_bp, norm_0, norm_1m, norm_1v, norm_2m, norm_2v, norm_inf_m, norm_inf_v,
 };
 use backprop_tests::gradcheck::{
-    assert_entries, grad_ok, lm, real, run, rv, separated_matrix, separated_singular,
+    assert_entries, grad_ok, hvp_ok, lm, real, run, rv, separated_matrix, separated_singular,
     separated_vector, vector,
 };
 use typenum::{U2, U3, U4};
 
 backprop_tests::cases! {
+    fn norms_second_order<B: Backend>() {
+        // The vector norms and the induced matrix norms 1 and ∞, squared and multiplied so that
+        // their Hessians are not zero: ‖x‖₂'s curvature, and the piecewise-constant weights
+        // of the others (zero second derivative almost everywhere) times a varying factor.
+        run(separated_vector::<U4, B>(), |x| {
+            hvp_ok(
+                |x| {
+                    let (a, b) = (super::norm_2v(x), super::norm_1v(x));
+                    a * a.sin() + b * b + super::norm_inf_v(x) * a
+                },
+                &x,
+            )
+        });
+        run(separated_matrix::<U3, U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let one = super::norm_1m(a);
+                    one * one + super::norm_inf_m(a) * backprop_linalg::sum_elements(a.sin())
+                },
+                &a,
+            )
+        });
+    }
     fn norm_0<B: Backend>() {
         run(separated_vector::<U4, B>(), |x| grad_ok(super::norm_0, &x));
         let x = rv::<U3, B>(&[0.0, 2.0, -1.0]);

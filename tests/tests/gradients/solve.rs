@@ -54,6 +54,20 @@ backprop_tests::cases! {
             });
         }
     }
+    fn lin_solve_second_order<B: Backend>() {
+        // Σ sin(A⁻¹B) + Σ sin(A⁻¹b): the full Hessian in A, B and b.
+        run((invertible::<U3, B>(), matrix::<U3, U2, B>(), vector::<U3, B>()), |abv| {
+            hvp_ok(
+                |v| {
+                    let (a, b, x) = v.split();
+                    let y = lin_solve(a, b).sin();
+                    backprop_linalg::sum_elements(y)
+                        + backprop_linalg::sum_elements(lin_solve_v(a, x).sin())
+                },
+                &abv,
+            )
+        });
+    }
     fn lin_solve_2x2<B: Backend>() {
         lin_solve_case::<B, U2, U3>();
     }

@@ -9,7 +9,9 @@ use backprop_linalg::{
     L, R, Sq, Sym, backprop_with, cov, eval_bp, grad_bp, mean, mean_cov, mean_l, mul,
 };
 use backprop_tests::Double;
-use backprop_tests::gradcheck::{assert_entries, grad_ok, matrix, run, rv, vector_with_zeros};
+use backprop_tests::gradcheck::{
+    assert_entries, grad_ok, hvp_ok, matrix, run, rv, vector, vector_with_zeros,
+};
 use typenum::{U2, U3, U4, U5};
 
 /// `(∂/∂X ⟨C, Σ(X)⟩)` by central differences for a quadratic `Σ` (exact up to rounding).
@@ -83,6 +85,24 @@ fn cov_non_symmetric_case<B: Double, M: StaticDim, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
+    fn statistics_second_order<B: Backend>() {
+        // mean, mean_l, cov and mean_cov, each inside a curved scalar: their full Hessians.
+        run(vector::<U4, B>(), |x| {
+            hvp_ok(|x| (backprop_linalg::mean(x) * backprop_linalg::mean(x)).sin(), &x)
+        });
+        run(matrix::<U4, U2, B>(), |x| {
+            hvp_ok(
+                |x| {
+                    let (mu, sigma) = backprop_linalg::mean_cov(x).split();
+                    let s = backprop_linalg::sum_elements(backprop_linalg::un_sym(backprop_linalg::cov(x)).sin());
+                    backprop_linalg::dot(backprop_linalg::mean_l(x), mu.cos())
+                        + backprop_linalg::sum_elements(backprop_linalg::un_sym(sigma))
+                        + s
+                },
+                &x,
+            )
+        });
+    }
     fn mean<B: Backend>() {
         run(vector_with_zeros::<U4, B>(), |x| grad_ok(super::mean, &x));
     }

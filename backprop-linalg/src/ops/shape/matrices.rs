@@ -16,7 +16,7 @@ use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::structure::take_diag;
 use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
-use crate::ops::support::record::{record1, rule1};
+use crate::ops::support::record::rule1;
 use crate::{L, R, Sq};
 
 /// Records a reshaping of `x` (a linear bijection between storages): `to` on the way
@@ -24,14 +24,17 @@ use crate::{L, R, Sq};
 fn reshape<'t, X, Y, B>(
     x: BVar<'t, X>,
     to: impl FnOnce(&X) -> Y,
-    from: impl FnOnce(&Y) -> X + 'static,
+    from: impl Fn(&Y) -> X + 'static,
+    inverse: for<'v> fn(BVar<'v, Y>) -> BVar<'v, X>,
 ) -> BVar<'t, Y>
 where
     X: Dense<B, B::Real> + backprop_core::Backprop,
     Y: Dense<B, B::Real> + backprop_core::Backprop,
     B: Backend,
 {
-    record1(x, to(x.value()), |ctx, ix, _, dy| ctx.add(ix, from(&dy)))
+    rule1(x, to(x.value()), move |cx, ix, _, dy| {
+        cx.add(ix, dy.map(|d| from(&d), inverse))
+    })
 }
 
 /// The vector `x` as a `1×N` matrix (hmatrix's `row`).
@@ -46,6 +49,7 @@ where
         x,
         |x| L::wrap(B::mat_from_fn(1, x.len(), |_, j| x.get(j))),
         |dy: &L<U1, N, B>| R::wrap(sized(B::mat_row(dy.data(), 0))),
+        unrow::<N, B>,
     )
 }
 
@@ -61,6 +65,7 @@ where
         x,
         |x| L::wrap(B::mat_from_fn(x.len(), 1, |i, _| x.get(i))),
         |dy: &L<N, U1, B>| R::wrap(sized(B::mat_col(dy.data(), 0))),
+        uncol::<N, B>,
     )
 }
 
@@ -76,6 +81,7 @@ where
         a,
         |a| R::wrap(sized(B::mat_row(a.data(), 0))),
         |dy: &R<N, B>| L::wrap(B::mat_from_fn(1, dy.len(), |_, j| dy.get(j))),
+        row::<N, B>,
     )
 }
 
@@ -91,6 +97,7 @@ where
         a,
         |a| R::wrap(sized(B::mat_col(a.data(), 0))),
         |dy: &R<N, B>| L::wrap(B::mat_from_fn(dy.len(), 1, |i, _| dy.get(i))),
+        col::<N, B>,
     )
 }
 
