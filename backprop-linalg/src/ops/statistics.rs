@@ -11,8 +11,8 @@ use num_traits::Float;
 
 use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, filled};
-use crate::ops::products::{outer, pull_scale, scale};
-use crate::ops::structure::{tr, un_sym};
+use crate::ops::products::{outer, pull_scale};
+use crate::ops::structure::sym_sum;
 use crate::ops::support::record::{pull_outer, pull_product, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sym};
@@ -161,19 +161,7 @@ fn pull_cov<'v, M: Dim, N: Dim, B: Backend>(
 ) {
     let x = cx.value(ix);
     let factor = count::<B>(x.get().shape().0 - 1).recip();
-    // (D + Dᵀ)/(m − 1): a cotangent stored as `Sym` need not be symmetric.
-    let d2 = dsigma.map(
-        |d| {
-            let (d, n) = (d.data(), d.size());
-            L::wrap(B::mat_from_fn(n, n, |i, j| {
-                factor * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
-            }))
-        },
-        |d| {
-            let d = un_sym(d);
-            scale(d.tape().constant(factor), d + tr(d))
-        },
-    );
+    let d2 = sym_sum(dsigma, factor);
     let xc = x.map(
         |x| L::wrap(centred::<B>(x.data())),
         |x| {

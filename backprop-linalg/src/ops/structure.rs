@@ -7,9 +7,9 @@ use backprop_core::{BVar, Floating, Val};
 
 use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
-use crate::ops::products::pull_scale;
+use crate::ops::products::{pull_scale, scale};
 use crate::ops::shape::matrices::diag;
-use crate::ops::support::record::{add_product, add_scaled, record1, record2, rule1};
+use crate::ops::support::record::{pull_product, record2, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
 use backprop_backend::validate;
@@ -110,11 +110,33 @@ where
         xv,
         Transpose::No,
     ))));
-    record1(x, s, |ctx, ix, _, d: Sym<N, B>| {
-        let x = ctx.value(ix);
-        let d2 = B::mat_scale(d.data(), lit::<B>(2.0));
-        add_product(ctx, ix, x.data(), Transpose::No, &d2, Transpose::No);
+    rule1(x, s, |cx, ix, _, d| {
+        let x = cx.value(ix);
+        let d2 = sym_sum(d, lit::<B>(1.0));
+        pull_product(cx, ix, &x, Transpose::No, &d2, Transpose::No);
     })
+}
+
+/// `factor·(D + Dᵀ)` as a square matrix, for a cotangent `D` stored as `Sym` (which need not be
+/// symmetric: only [`un_sym`]'s rule symmetrises): the gradient of a quadratic form's symmetric
+/// output, as `m_tm` and `cov` use it. Computed on plain values, recorded on variables.
+pub(crate) fn sym_sum<'v, N, B>(d: Val<'v, Sym<N, B>>, factor: B::Real) -> Val<'v, Sq<N, B>>
+where
+    N: Dim,
+    B: Backend,
+{
+    d.map(
+        |d| {
+            let (d, n) = (d.data(), d.size());
+            L::wrap(B::mat_from_fn(n, n, |i, j| {
+                factor * (B::mat_get(d, i, j) + B::mat_get(d, j, i))
+            }))
+        },
+        |d| {
+            let d = un_sym(d);
+            scale(d.tape().constant(factor), d + tr(d))
+        },
+    )
 }
 
 /// The sum of all entries (hmatrix's `sumElements`), of a vector or matrix.
@@ -166,8 +188,8 @@ where
 {
     let n = validate::square("trace", a.value().shape())?;
     let t = B::vec_sum(&B::mat_diag(a.value().data()));
-    Ok(record1(a, t, move |ctx, ia, _, dt| {
-        add_scaled(ctx, ia, dt, &L::wrap(B::mat_identity(n)));
+    Ok(rule1(a, t, move |cx, ia, _, dt| {
+        pull_scale(cx, ia, &dt, &Val::Own(L::wrap(B::mat_identity(n))));
     }))
 }
 

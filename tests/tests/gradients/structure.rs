@@ -19,8 +19,8 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, matrix, real, real_scalar, run,
-    rv, spd, sym_separated, symmetric, vector,
+    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, hvp_ok, matrix, real, real_scalar,
+    run, rv, spd, sym_separated, symmetric, vector,
 };
 use proptest::prelude::*;
 use typenum::{U1, U2, U3, U4, U5};
@@ -68,6 +68,27 @@ where
 }
 
 backprop_tests::cases! {
+    fn structure_second_order<B: Backend>() {
+        // m_tm, trace, tr, sym/un_sym, take_diag/diag, row/col inside curved scalars.
+        run(matrix::<U3, U2, B>(), |x| {
+            hvp_ok(
+                |x| {
+                    use backprop_linalg as bl;
+                    // Halved: quartic terms of entries up to 2 give a Hessian whose central
+                    // differences are all truncation error.
+                    let x = bl::scale(x.tape().constant(real::<B>(0.5)), x);
+                    let g = bl::un_sym(bl::m_tm(x));
+                    let d = bl::diag(bl::take_diag(g).sin());
+                    let xxt = bl::un_sym(bl::sym(bl::tr(bl::mul(x, bl::tr(x)))));
+                    let outer = bl::mul(bl::col(bl::take_diag(g)), bl::row(bl::take_diag(d)));
+                    bl::trace(bl::mul(g, d))
+                        + bl::sum_elements(xxt.cos())
+                        + bl::sum_elements(outer.tanh())
+                },
+                &x,
+            )
+        });
+    }
     fn tr_3x2<B: Backend>() {
         run(matrix::<U3, U2, B>(), |a| grad_ok(tr, &a));
     }
