@@ -12,15 +12,21 @@
 //! **panics** with a message naming the operation and the repeated values: it never returns
 //! NaN. Values-only gradients ([`eigenvalues`], or a cotangent on the values only) are always
 //! finite.
+//!
+//! # Second order
+//! Both rules are recorded ([`hvp`](crate::hvp), [`jvp`](crate::jvp)). The derivative of the
+//! eigenvalues' gradient `V·diag(λ̄)·Vᵀ` goes through the eigenvectors, so the second order, even
+//! of the eigenvalues alone, panics at repeated eigenvalues with the same message.
 
 use crate::dim::Dim;
-use backprop_backend::Transpose;
-use backprop_core::BVar;
+use backprop_backend::{SymEigen, Transpose};
+use backprop_core::{BVar, Val};
 
-use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, RealMatrix, RealVector, or_fail};
 use crate::dense::{Construct, Dense};
-use crate::ops::support::record::record1;
-use crate::ops::support::spectral::{add_sym_sandwich, any_nonzero, assert_separated, f_hadamard};
+use crate::ops::shape::diag_of;
+use crate::ops::support::record::{product, rule1, rule2};
+use crate::ops::support::spectral::{any_nonzero, assert_separated, gaps, pull_sym_sandwich};
 use crate::{L, R, Sq, Sym};
 
 use Transpose::{No, Yes};
@@ -63,21 +69,31 @@ where
 {
     const OP: &str = "eigensystem";
     let e = B::sym_eigen(a.value().data()).map_err(|e| e.with_op(OP))?;
+    Ok(eigen_var(OP, a, e))
+}
+
+/// Records `(λ, V)` of `a`, with the rule of [`eigensystem`] (the error messages name `op`).
+/// Also the hidden input of [`eigenvalues`], whose rule reads `V` as a variable so that its
+/// second order flows through the eigenvectors.
+fn eigen_var<'t, N: Dim, B: Backend>(
+    op: &'static str,
+    a: BVar<'t, Sym<N, B>>,
+    e: SymEigen<RealMatrix<B>, RealVector<B>>,
+) -> BVar<'t, (R<N, B>, Sq<N, B>)> {
     let out = (R::wrap(e.values), L::wrap(e.vectors));
-    Ok(record1(a, out, |ctx, ia, (lambda, v), (dlambda, dv)| {
-        let lambda = lambda.to_vec();
-        let mut inner = B::mat_from_diag(dlambda.data());
-        if any_nonzero::<B>(dv.data()) {
-            assert_separated(OP, "eigen", &lambda);
-            let vtdv = sized(B::matmul(v.data(), Yes, dv.data(), No));
-            sized(B::mat_axpy(
-                &mut inner,
-                lit::<B>(1.0),
-                &f_hadamard::<B>(&vtdv, &lambda),
-            ));
+    rule1(a, out, move |cx, ia, out, dy| {
+        let (lambda, v) = out.unzip();
+        let (dlambda, dv) = dy.unzip();
+        let mut inner = diag_of(dlambda);
+        // A recorded cotangent may be zero in value and not in its derivative (`jvp` seeds
+        // with zeros), so on variables the term is always recorded.
+        if dv.is_var() || any_nonzero::<B>(dv.get().data()) {
+            assert_separated(op, "eigen", &lambda.get().to_vec());
+            let vtdv: Val<'_, Sq<N, B>> = product(&v, Yes, &dv, No);
+            inner = inner + gaps(vtdv, &lambda);
         }
-        add_sym_sandwich(ctx, ia, v.data(), &inner);
-    }))
+        pull_sym_sandwich(cx, ia, &v, inner);
+    })
 }
 
 /// The eigenvalues of a symmetric matrix, descending (hmatrix's `eigenvalues`).
@@ -109,8 +125,10 @@ where
 {
     const OP: &str = "eigenvalues";
     let e = B::sym_eigen(a.value().data()).map_err(|e| e.with_op(OP))?;
-    let vectors = e.vectors;
-    Ok(record1(a, R::wrap(e.values), move |ctx, ia, _, dlambda| {
-        add_sym_sandwich(ctx, ia, &vectors, &B::mat_from_diag(dlambda.data()));
+    let lambda = R::wrap(e.values.clone());
+    let system = eigen_var(OP, a, e);
+    Ok(rule2(a, system, lambda, |cx, ia, isystem, _, dlambda| {
+        let (_, v) = cx.value(isystem).unzip();
+        pull_sym_sandwich(cx, ia, &v, diag_of(dlambda));
     }))
 }

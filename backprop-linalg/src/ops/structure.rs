@@ -8,7 +8,7 @@ use backprop_core::{BVar, Floating, Val};
 use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::products::{pull_scale, scale};
-use crate::ops::shape::matrices::diag;
+use crate::ops::shape::diag_of;
 use crate::ops::support::record::{pull_product, record2, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
@@ -234,7 +234,7 @@ where
                 },
                 || L::wrap(B::mat_from_diag(dy.get().data())),
             ),
-            None => cx.add(ia, dy.map(|d| L::wrap(B::mat_from_diag(d.data())), diag)),
+            None => cx.add(ia, diag_of(dy)),
         }
     }))
 }

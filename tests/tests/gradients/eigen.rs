@@ -6,9 +6,11 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Join, Sym, eigensystem, eigenvalues, grad_bp};
+use backprop_linalg::{Join, Sym, eigensystem, eigenvalues, grad_bp, hvp, sum_elements};
 use backprop_tests::gauge::{sandwich, squares};
-use backprop_tests::gradcheck::{assert_entries, grad_ok, panic_message, real, run, sym_separated};
+use backprop_tests::gradcheck::{
+    assert_entries, grad_ok, hvp_ok, jvp_ok, panic_message, real, run, sym_separated,
+};
 use typenum::{U2, U3, U4};
 
 fn eigensystem_case<B: Backend, N: StaticDim>() {
@@ -43,6 +45,29 @@ backprop_tests::cases! {
             grad_ok(|a| squares(eigensystem(a).split().1, |_| true), &a)
         });
     }
+    /// The second order through the eigenvalues and the eigenvectors (the recorded rule's
+    /// gap matrix `F`, its products and symmetrisation), and through `eigenvalues`, whose rule
+    /// reads the eigenvectors as variables.
+    fn eigen_second_order<B: Backend>() {
+        run(sym_separated::<U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (lambda, v) = eigensystem(a).split();
+                    let weighted = sandwich(v, 3) * squares(v, |j| j != 1);
+                    sum_elements(lambda * lambda) * real::<B>(0.25) + sum_elements(weighted)
+                },
+                &a,
+            )?;
+            hvp_ok(|a| sum_elements(eigenvalues(a).exp()), &a)?;
+            jvp_ok(
+                |a| {
+                    let (lambda, v) = eigensystem(a).split();
+                    (lambda, squares(v, |_| true)).join()
+                },
+                &a,
+            )
+        });
+    }
     fn eigenvalues_sym2<B: Backend>() {
         run(sym_separated::<U2, B>(), |a| grad_ok(eigenvalues, &a));
     }
@@ -68,6 +93,14 @@ backprop_tests::cases! {
         });
         let message = message.expect("the backward pass panics");
         assert!(message.starts_with("eigensystem: "), "{message}");
+        assert!(message.contains("repeated eigen values"), "{message}");
+        // The second order through the eigenvalues needs the eigenvectors' derivative: at a
+        // repeated eigenvalue it panics with the same message, never returns NaN.
+        let message = panic_message(|| {
+            hvp(|a| sum_elements(eigenvalues(a).exp()), &a, &a);
+        });
+        let message = message.expect("the second-order pass panics");
+        assert!(message.starts_with("eigenvalues: "), "{message}");
         assert!(message.contains("repeated eigen values"), "{message}");
     }
 }

@@ -7,7 +7,7 @@
 //! `P ≤ M`, which the compiler checks for a static `M`. What the types cannot tie together
 //! (equal heights for `hcat` when `M` is run-time, say) the `try_` forms check.
 
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 use typenum::U1;
 
 use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
@@ -459,6 +459,12 @@ where
     rule1(x, value, |cx, ix, _, dy| {
         cx.add(ix, dy.map(|d| R::wrap(B::mat_diag(d.data())), take_diag));
     })
+}
+
+/// The diagonal matrix of a vector quantity of a rule: built on plain values, [`diag`] on
+/// variables.
+pub(crate) fn diag_of<'v, N: Dim, B: Backend>(x: Val<'v, R<N, B>>) -> Val<'v, Sq<N, B>> {
+    x.map(|x| L::wrap(B::mat_from_diag(x.data())), diag)
 }
 
 /// The `M×N` matrix of the scalar variables `xs`, in row-major order (hmatrix's `matrix`);

@@ -5,6 +5,8 @@
 //! (`sizes.rs`: [`konst`], [`extract_v`], [`create`], …).
 
 pub(crate) mod matrices;
+
+pub(crate) use matrices::diag_of;
 mod rows;
 mod sizes;
 mod vectors;

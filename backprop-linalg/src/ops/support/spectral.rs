@@ -2,12 +2,15 @@
 //! inverse value gaps, and the check that values are separated before it is formed.
 
 use backprop_backend::Transpose::{No, Yes};
+use backprop_core::{BVar, Pull, Val, VarId};
 
-use crate::Sym;
-use crate::backend::{Backend, Real, RealMatrix, sized, zero};
-use crate::dense::Construct;
+use crate::backend::{Backend, Real, RealMatrix, lit, sized, zero};
+use crate::dense::{Construct, Dense};
 use crate::dim::Dim;
+use crate::ops::structure::{symmetric_part, transpose};
+use crate::ops::support::record::{product, pull_matvec, rule2};
 use crate::types::sym::symmetrize;
+use crate::{L, R, Sq, Sym};
 
 /// `A·diag(d)`: column `j` of `a` scaled by `d(j)`.
 pub(crate) fn scale_columns<B: Backend>(
@@ -62,10 +65,54 @@ pub(crate) fn sub<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatri
     sized(B::mat_sub(a, b))
 }
 
+/// `F∘X` with `Fᵢⱼ = 1/(dⱼ − dᵢ)` off the diagonal and `0` on it, as a quantity of a rule
+/// ([`f_hadamard`] on plain values, recorded on variables).
+pub(crate) fn gaps<'v, K: Dim, B: Backend>(
+    x: Val<'v, Sq<K, B>>,
+    d: &Val<'v, R<K, B>>,
+) -> Val<'v, Sq<K, B>> {
+    x.zip(
+        d.clone(),
+        |x, d| L::wrap(f_hadamard::<B>(x.data(), &d.to_vec())),
+        gaps_var,
+    )
+}
+
+/// `G = F∘X`, recorded. Gradient: `X̄ = F∘Ḡ`, and, since `∂Gᵢⱼ/∂dᵢ = Fᵢⱼ²Xᵢⱼ = −∂Gᵢⱼ/∂dⱼ`,
+/// `d̄ = (H − Hᵀ)·1` with `H = F∘F∘X∘Ḡ`.
+fn gaps_var<'t, K: Dim, B: Backend>(
+    x: BVar<'t, Sq<K, B>>,
+    d: BVar<'t, R<K, B>>,
+) -> BVar<'t, Sq<K, B>> {
+    let value = L::wrap(f_hadamard::<B>(x.value().data(), &d.value().to_vec()));
+    rule2(x, d, value, |cx, ix, id, _, dg| {
+        let d = cx.value(id);
+        if cx.wants(id) {
+            let h = gaps(gaps(cx.value(ix).times(dg.clone()), &d), &d);
+            let ones: Val<'_, R<K, B>> = Val::Own(R::build(d.get().len(), |_| lit::<B>(1.0)));
+            pull_matvec(cx, id, &(h.clone() - transpose(h)), No, &ones);
+        }
+        cx.add(ix, gaps(dg, &d));
+    })
+}
+
 /// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`.
+pub(crate) fn pull_sym_sandwich<'v, N: Dim, B: Backend>(
+    cx: &mut Pull<'_, 'v>,
+    ia: VarId<Sym<N, B>>,
+    v: &Val<'v, Sq<N, B>>,
+    x: Val<'v, Sq<N, B>>,
+) {
+    let vx: Val<'v, Sq<N, B>> = product(v, No, &x, No);
+    let g: Val<'v, Sq<N, B>> = product(&vx, No, v, Yes);
+    cx.add(ia, symmetric_part(g));
+}
+
+/// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`, on plain values (the
+/// first-order rules of the symmetric matrix functions).
 pub(crate) fn add_sym_sandwich<N: Dim, B: Backend>(
     ctx: &mut backprop_core::Backward<'_>,
-    ia: backprop_core::VarId<Sym<N, B>>,
+    ia: VarId<Sym<N, B>>,
     v: &RealMatrix<B>,
     x: &RealMatrix<B>,
 ) {
