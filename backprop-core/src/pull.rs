@@ -171,6 +171,20 @@ impl<'v, A: Backprop, B: Backprop> Val<'v, (A, B)> {
     }
 }
 
+impl<'v, A: Backprop, B: Backprop, C: Backprop> Val<'v, (A, B, C)> {
+    /// The three parts of a triple, as [`unzip`](Val::unzip) gives those of a pair.
+    pub fn unzip(self) -> (Val<'v, A>, Val<'v, B>, Val<'v, C>) {
+        match self {
+            Val::Ref((a, b, c)) => (Val::Ref(a), Val::Ref(b), Val::Ref(c)),
+            Val::Own((a, b, c)) => (Val::Own(a), Val::Own(b), Val::Own(c)),
+            Val::Var(x) => {
+                let (a, b, c) = x.split();
+                (Val::Var(a), Val::Var(b), Val::Var(c))
+            }
+        }
+    }
+}
+
 impl<'v, T: Conjugate> Val<'v, T> {
     /// The complex conjugate; for a real type the quantity itself, at no cost.
     pub fn conj(self) -> Self {

@@ -26,7 +26,7 @@ use crate::backend::{Backend, LinalgError, RealMatrix, RealVector, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::diag_of;
 use crate::ops::support::record::{product, rule1, rule2};
-use crate::ops::support::spectral::{any_nonzero, assert_separated, gaps, pull_sym_sandwich};
+use crate::ops::support::spectral::{assert_separated, gaps, pull_sym_sandwich, reached};
 use crate::{L, R, Sq, Sym};
 
 use Transpose::{No, Yes};
@@ -85,9 +85,7 @@ fn eigen_var<'t, N: Dim, B: Backend>(
         let (lambda, v) = out.unzip();
         let (dlambda, dv) = dy.unzip();
         let mut inner = diag_of(dlambda);
-        // A recorded cotangent may be zero in value and not in its derivative (`jvp` seeds
-        // with zeros), so on variables the term is always recorded.
-        if dv.is_var() || any_nonzero::<B>(dv.get().data()) {
+        if reached(&dv) {
             assert_separated(op, "eigen", &lambda.get().to_vec());
             let vtdv: Val<'_, Sq<N, B>> = product(&v, Yes, &dv, No);
             inner = inner + gaps(vtdv, &lambda);

@@ -17,9 +17,12 @@ use num_traits::Float;
 use crate::backend::{Backend, LinalgError, Real, or_fail, zero};
 use crate::dense::{Construct, Dense, StorageKind, entries};
 use crate::ops::products::pull_scale;
-use crate::ops::support::in_backward;
-use crate::ops::support::record::{add_outer, record1, rule1};
+use crate::ops::support::blocks::columns;
+use crate::ops::support::record::{product, rule1};
+use crate::ops::svd::thin_of;
 use crate::{L, R};
+use backprop_backend::Transpose::{No, Yes};
+use typenum::U1;
 
 /// The number of non-zero entries of a vector or matrix (hmatrix's `norm_0`).
 ///
@@ -197,11 +200,13 @@ where
 {
     const OP: &str = "norm_2m";
     let s = B::mat_norm_2(a.value().data()).map_err(|e| e.with_op(OP))?;
-    Ok(record1(a, s, |ctx, ia, _, dy| {
-        let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
-        let u1 = in_backward(OP, B::mat_col(&f.u, 0));
-        let v1 = in_backward(OP, B::mat_col(&f.v, 0));
-        add_outer(ctx, ia, dy, &u1, &v1);
+    Ok(rule1(a, s, |cx, ia, _, dy| {
+        // Ā = ȳ·u₁v₁ᵀ with the thin SVD recomputed (recorded on a recorded pass).
+        let (u, _, v) = thin_of(OP, cx.value(ia)).unzip();
+        let u1: Val<'_, L<M, U1, B>> = columns(u, 0..1);
+        let v1: Val<'_, L<N, U1, B>> = columns(v, 0..1);
+        let uv: Val<'_, L<M, N, B>> = product(&u1, No, &v1, Yes);
+        pull_scale(cx, ia, &dy, &uv);
     }))
 }
 

@@ -9,10 +9,12 @@
 
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Join, eval_bp, grad_bp, mul, pinv, svd, svd_, svd_flat, svd_tall, tr};
+use backprop_linalg::{
+    Join, eval_bp, grad_bp, mul, norm_2m, pinv, sum_elements, svd, svd_, svd_flat, svd_tall, tr,
+};
 use backprop_tests::gauge::{sandwich, squares, thin_sandwich, thin_squares, u_vt};
 use backprop_tests::gradcheck::{
-    assert_entries, grad_ok, lm, panic_message, run, separated_singular,
+    assert_entries, grad_ok, hvp_ok, jvp_ok, lm, panic_message, run, separated_singular,
 };
 use typenum::{U2, U3, U4, U5};
 
@@ -112,7 +114,73 @@ where
     });
 }
 
+/// The second order through every SVD form: the full Hessian (and `jvp`) of a scalar built
+/// from gauge-invariant functions of `svd_`'s three outputs, of the thin forms, of the values,
+/// of `pinv` and of `norm_2m`.
+fn svd_second_order_case<B: Backend, M: StaticDim, N: StaticDim>() {
+    let (m, n) = (M::SIZE, N::SIZE);
+    let k = m.min(n);
+    let keep_u = move |j: usize| j < k || m - k == 1;
+    let keep_v = move |j: usize| j < k || n - k == 1;
+    run(separated_singular::<M, N, B>(), |a| {
+        hvp_ok(
+            |a| {
+                let (u, s, v) = svd_(a).split();
+                let vectors = sandwich(u, k) * squares(u, keep_u);
+                sum_elements(vectors)
+                    + sum_elements(u_vt(u, v) * u_vt(u, v).sin())
+                    + sum_elements(squares(v, keep_v).exp())
+                    + sum_elements(s * s * s)
+            },
+            &a,
+        )?;
+        jvp_ok(
+            |a| {
+                let (u, s, v) = svd_(a).split();
+                (squares(u, keep_u), s, squares(v, keep_v)).join()
+            },
+            &a,
+        )?;
+        hvp_ok(|a| sum_elements(svd(a).exp()) + norm_2m(a) * norm_2m(a), &a)?;
+        hvp_ok(|a| sum_elements(pinv(a) * pinv(a).cos()), &a)
+    });
+}
+
 backprop_tests::cases! {
+    fn svd_second_order_3x3<B: Backend>() {
+        svd_second_order_case::<B, U3, U3>();
+    }
+    fn svd_second_order_3x2<B: Backend>() {
+        svd_second_order_case::<B, U3, U2>();
+    }
+    fn svd_second_order_2x4<B: Backend>() {
+        svd_second_order_case::<B, U2, U4>();
+    }
+    fn svd_thin_second_order<B: Backend>() {
+        run(separated_singular::<U4, U2, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (u, s, v) = svd_tall(a).split();
+                    sum_elements(thin_sandwich(u).sin())
+                        + sum_elements(thin_squares(u) * thin_squares(u))
+                        + sum_elements(mul(u, tr(v)).sin())
+                        + sum_elements(s.ln())
+                },
+                &a,
+            )
+        });
+        run(separated_singular::<U2, U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (u, s, v) = svd_flat(a).split();
+                    sum_elements(thin_sandwich(v).exp())
+                        + sum_elements(mul(u, tr(v)).sin())
+                        + sum_elements(s.ln())
+                },
+                &a,
+            )
+        });
+    }
     fn svd_3x2<B: Backend>() {
         svd_values_case::<B, U3, U2>();
     }

@@ -1,11 +1,13 @@
 //! What the ops share: recording helpers (`record.rs`: values, ids and `requires_grad` wired in
 //! one place; `place.rs`: gathering variables into one value and cutting one into parts;
 //! `products.rs`: products written into storage from the pool; `masks.rs`: triangular masks,
-//! recorded for rules), the
+//! recorded for rules; `blocks.rs`: columns, leading entries and retyping, recorded for rules),
+//! the
 //! helpers of the spectral pullbacks (`spectral.rs`), and the handling of backend errors. A
 //! backend error reaches the user under the lifted operation's name (`chol: ...`, not
 //! `cholesky: ...`) through [`LinalgError::with_op`].
 
+pub(crate) mod blocks;
 pub(crate) mod masks;
 pub(crate) mod place;
 pub(crate) mod products;

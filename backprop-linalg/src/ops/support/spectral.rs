@@ -60,9 +60,10 @@ pub(crate) fn f_hadamard<B: Backend>(x: &RealMatrix<B>, d: &[B::Real]) -> RealMa
     })
 }
 
-/// `a − b`, same shapes.
-pub(crate) fn sub<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
-    sized(B::mat_sub(a, b))
+/// Whether a cotangent reaches a decomposition's vectors: a variable (perhaps zero in value, but
+/// not in its derivative: `jvp` seeds with zeros), or a plain value with a non-zero entry.
+pub(crate) fn reached<M: Dim, N: Dim, B: Backend>(d: &Val<'_, L<M, N, B>>) -> bool {
+    d.is_var() || any_nonzero::<B>(d.get().data())
 }
 
 /// `F∘X` with `Fᵢⱼ = 1/(dⱼ − dᵢ)` off the diagonal and `0` on it, as a quantity of a rule
@@ -118,4 +119,33 @@ pub(crate) fn add_sym_sandwich<N: Dim, B: Backend>(
 ) {
     let g = sized(B::matmul(&sized(B::matmul(v, No, x, No)), No, v, Yes));
     ctx.add(ia, Sym::wrap(symmetrize::<B>(&g)));
+}
+
+/// `X·diag(d)` (column `j` of `X` times `dⱼ`), as a quantity of a rule.
+pub(crate) fn scale_cols<'v, M: Dim, K: Dim, B: Backend>(
+    x: Val<'v, L<M, K, B>>,
+    d: &Val<'v, R<K, B>>,
+) -> Val<'v, L<M, K, B>> {
+    x.zip(
+        d.clone(),
+        |x, d| L::wrap(scale_columns::<B>(x.data(), |j| d.get(j))),
+        scale_cols_var,
+    )
+}
+
+/// `Y = X·diag(d)`, recorded. Gradient: `X̄ = Ȳ·diag(d)`, `d̄ = (Ȳ∘X)ᵀ·1` (column sums).
+fn scale_cols_var<'t, M: Dim, K: Dim, B: Backend>(
+    x: BVar<'t, L<M, K, B>>,
+    d: BVar<'t, R<K, B>>,
+) -> BVar<'t, L<M, K, B>> {
+    let value = L::wrap(scale_columns::<B>(x.value().data(), |j| d.value().get(j)));
+    rule2(x, d, value, |cx, ix, id, _, dy| {
+        if cx.wants(id) {
+            let x = cx.value(ix);
+            let ones: Val<'_, R<M, B>> = Val::Own(R::build(x.get().shape().0, |_| lit::<B>(1.0)));
+            pull_matvec(cx, id, &dy.times(x), Yes, &ones);
+        }
+        let d = cx.value(id);
+        cx.add(ix, scale_cols(dy, &d));
+    })
 }

@@ -12,6 +12,12 @@
 //! coincide to within rounding (`|σᵢ − σⱼ| ≤ 4·k·ε·σ₁`), the backward pass **panics** with a
 //! message naming the operation and the repeated values: it never returns NaN. Values-only
 //! gradients ([`svd`], or a cotangent on `σ` only) are always finite.
+//!
+//! # Second order
+//! Every rule here is recorded ([`hvp`](crate::hvp), [`jvp`](crate::jvp)). The rules of [`svd`]
+//! and [`norm_2m`](crate::norm_2m) recompute the thin SVD in a first-order backward pass; in a
+//! recorded one they record it, so their second order goes through the singular vectors and,
+//! like a cotangent on the vectors, panics at repeated singular values.
 
 mod pinv;
 mod thin;
@@ -19,19 +25,22 @@ mod thin;
 pub use pinv::{pinv, try_pinv};
 pub use thin::{svd_flat, svd_tall, try_svd_flat, try_svd_tall};
 
-use crate::dim::Dim;
+use crate::dim::{Dim, Dyn};
 use backprop_backend::Transpose;
-use backprop_core::BVar;
+use backprop_core::{BVar, Pull, Val, VarId};
 use num_traits::Float;
 
-use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, count, lit, or_fail};
 use crate::dense::{Construct, Dense};
+use crate::ops::shape::diag_of;
+use crate::ops::structure::transpose;
+use crate::ops::support::blocks::{columns, head};
 use crate::ops::support::in_backward;
-use crate::ops::support::record::{add_product, record1};
-use crate::ops::support::spectral::{
-    any_nonzero, assert_separated, f_hadamard, scale_columns, sub,
-};
-use crate::{L, R};
+use crate::ops::support::record::{product, pull_product, rule1};
+use crate::ops::support::spectral::{assert_separated, gaps, reached, scale_cols};
+use crate::{L, Matrix, R, Sq};
+
+use thin::thin_svd;
 
 use Transpose::{No, Yes};
 
@@ -81,10 +90,11 @@ where
             lit::<B>(0.0)
         }
     });
-    Ok(record1(a, padded, move |ctx, ia, _, ds| {
-        let f = in_backward(OP, B::svd_thin(ctx.value(ia).data()));
-        let u_ds = scale_columns::<B>(&f.u, |j| ds.get(j));
-        add_product(ctx, ia, &u_ds, No, &f.v, Yes);
+    Ok(rule1(a, padded, move |cx, ia, _, ds| {
+        // Ā = U₁·diag(σ̄₁..σ̄ₖ)·V₁ᵀ with the thin SVD recomputed (recorded on a recorded pass).
+        let (u1, _, v1) = thin_of(OP, cx.value(ia)).unzip();
+        let us = scale_cols(u1, &head(ds, k));
+        pull_product(cx, ia, &us, No, &v1, Yes);
     }))
 }
 
@@ -151,156 +161,112 @@ where
         }
     });
     let out = (L::wrap(f.u), s, L::wrap(f.v));
-    Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
-        let s: Vec<B::Real> = s.to_vec()[..k].to_vec();
-        let g = svd_pullback::<B>(u.data(), &s, v.data(), du.data(), &ds.to_vec(), dv.data());
-        ctx.add(ia, L::wrap(g));
+    Ok(rule1(a, out, move |cx, ia, out, dy| {
+        let ((u, s, v), (du, ds, dv)) = (out.unzip(), dy.unzip());
+        let (m, n) = (u.get().shape().0, v.get().shape().0);
+        // Cotangents of the first k columns, with the gauge-invariant part of the extra columns'
+        // cotangent folded in: Ū₁ − U₂·Ū₂ᵀ·U₁ (and likewise for V).
+        let (u1, du1) = fold::<M, B>(u, du, k, m);
+        let (v1, dv1) = fold::<N, B>(v, dv, k, n);
+        let (s1, ds1) = (head(s, k), head(ds, k));
+        pull_thin_svd::<M, N, Dyn, B>(cx, ia, OP, (u1, s1, v1), (du1, ds1, dv1));
     }))
 }
 
-/// The rule of [`svd_`]: `u` (`m×m`), `v` (`n×n`), the `k` singular values `s`, and the
-/// cotangents of `U`, `σ` (only its first `k` entries are read) and `V`. Folds the cotangent
-/// of the extra columns into the first `k` (see [`svd_`]), then applies
-/// [`thin_svd_pullback`].
-fn svd_pullback<B: Backend>(
-    u: &RealMatrix<B>,
-    s: &[B::Real],
-    v: &RealMatrix<B>,
-    du: &RealMatrix<B>,
-    ds: &[B::Real],
-    dv: &RealMatrix<B>,
-) -> RealMatrix<B> {
-    let (m, n) = (B::mat_shape(u).0, B::mat_shape(v).0);
-    let k = s.len();
-    if k == 0 {
-        return B::mat_zeros(m, n);
+/// The first `k` columns `Q₁` of the orthogonal `q` (`rows×rows`) and their cotangent with the
+/// extra columns' folded in, `Q̄₁ − Q₂·Q̄₂ᵀ·Q₁` (see [`svd_`]).
+#[allow(clippy::type_complexity)]
+fn fold<'v, P: Dim, B: Backend>(
+    q: Val<'v, Sq<P, B>>,
+    dq: Val<'v, Sq<P, B>>,
+    k: usize,
+    rows: usize,
+) -> (Val<'v, L<P, Dyn, B>>, Val<'v, L<P, Dyn, B>>) {
+    let q1 = columns(q.clone(), 0..k);
+    let mut dq1 = columns(dq.clone(), 0..k);
+    if rows > k && reached(&dq) {
+        let q2: Val<'_, L<P, Dyn, B>> = columns(q, k..rows);
+        let dq2: Val<'_, L<P, Dyn, B>> = columns(dq, k..rows);
+        let t: Val<'_, Matrix<B>> = product(&dq2, Yes, &q1, No);
+        dq1 = dq1 - product(&q2, No, &t, No);
     }
-    let u1 = sized(B::mat_cols(u, 0..k));
-    let v1 = sized(B::mat_cols(v, 0..k));
-    // Cotangents of the first k columns, with the gauge-invariant part of the extra columns'
-    // cotangent folded in: Ū₁ − U₂·Ū₂ᵀ·U₁ (and likewise for V).
-    let fold = |q: &RealMatrix<B>, q1: &RealMatrix<B>, dq: &RealMatrix<B>, rows: usize| {
-        let mut dq1 = sized(B::mat_cols(dq, 0..k));
-        if rows > k && any_nonzero::<B>(dq) {
-            let q2 = sized(B::mat_cols(q, k..rows));
-            let dq2 = sized(B::mat_cols(dq, k..rows));
-            let t = sized(B::matmul(&dq2, Yes, q1, No));
-            sized(B::gemm(
-                &mut dq1,
-                lit::<B>(-1.0),
-                &q2,
-                No,
-                &t,
-                No,
-                lit::<B>(1.0),
-            ));
-        }
-        dq1
-    };
-    let du1 = fold(u, &u1, du, m);
-    let dv1 = fold(v, &v1, dv, n);
-    thin_svd_pullback::<B>("svd_", &u1, s, &v1, &du1, ds, &dv1)
+    (q1, dq1)
 }
 
-/// The thin SVD rule (Townsend 2016): `u1` (`m×k`), `v1` (`n×k`), the `k` singular values
-/// `s`, and the cotangents of `U₁`, `σ` (its first `k` entries) and `V₁`:
+/// The thin SVD `(U₁, σ, V₁)` of a quantity of a rule: computed on plain values (a backward
+/// pass recomputes it), recorded with [`thin_svd`]'s rule on variables.
+#[allow(clippy::type_complexity)]
+pub(crate) fn thin_of<'v, M: Dim, N: Dim, B: Backend>(
+    op: &'static str,
+    a: Val<'v, L<M, N, B>>,
+) -> Val<'v, (L<M, Dyn, B>, R<Dyn, B>, L<N, Dyn, B>)> {
+    a.map(
+        |a| {
+            let f = in_backward(op, B::svd_thin(a.data()));
+            (L::wrap(f.u), R::wrap(f.s), L::wrap(f.v))
+        },
+        |a| in_backward(op, thin_svd(op, a)),
+    )
+}
+
+/// Adds the thin SVD rule (Townsend 2016) to the gradient of `ia`, given `U₁` (`m×k`), the
+/// `k` singular values `σ`, `V₁` (`n×k`) and their cotangents:
 /// `Ā = U₁[diag(σ̄) + (F∘(U₁ᵀŪ₁ − Ū₁ᵀU₁))S + S(F∘(V₁ᵀV̄₁ − V̄₁ᵀV₁))]V₁ᵀ
-///    + (I − U₁U₁ᵀ)Ū₁S⁻¹V₁ᵀ + U₁S⁻¹V̄₁ᵀ(I − V₁V₁ᵀ)`.
+///    + (I − U₁U₁ᵀ)Ū₁S⁻¹V₁ᵀ + U₁S⁻¹V̄₁ᵀ(I − V₁V₁ᵀ)`, `Fᵢⱼ = 1/(σⱼ² − σᵢ²)`.
 ///
 /// # Panics
 /// When a cotangent reaches the vectors and two singular values are equal to within rounding,
 /// or the input is not square and rank deficient; the message names `op`.
-pub(crate) fn thin_svd_pullback<B: Backend>(
+#[allow(clippy::type_complexity)]
+pub(crate) fn pull_thin_svd<'v, M: Dim, N: Dim, K: Dim, B: Backend>(
+    cx: &mut Pull<'_, 'v>,
+    ia: VarId<L<M, N, B>>,
     op: &'static str,
-    u1: &RealMatrix<B>,
-    s: &[B::Real],
-    v1: &RealMatrix<B>,
-    du1: &RealMatrix<B>,
-    ds: &[B::Real],
-    dv1: &RealMatrix<B>,
-) -> RealMatrix<B> {
-    let (m, n) = (B::mat_shape(u1).0, B::mat_shape(v1).0);
-    let k = s.len();
-    if k == 0 {
-        return B::mat_zeros(m, n);
+    (u1, s, v1): (Val<'v, L<M, K, B>>, Val<'v, R<K, B>>, Val<'v, L<N, K, B>>),
+    (du1, ds, dv1): (Val<'v, L<M, K, B>>, Val<'v, R<K, B>>, Val<'v, L<N, K, B>>),
+) {
+    let (m, n) = (u1.get().shape().0, v1.get().shape().0);
+    let k = s.get().len();
+    if k == 0 || !cx.wants(ia) {
+        return;
     }
-    let mut inner = B::mat_from_fn(k, k, |i, j| if i == j { ds[i] } else { lit::<B>(0.0) });
-    let mut extra: Option<RealMatrix<B>> = None;
-    if any_nonzero::<B>(du1) || any_nonzero::<B>(dv1) {
-        assert_separated(op, "singular", s);
-        if m != n && s[k - 1] <= lit::<B>(4.0) * count::<B>(k) * Float::epsilon() * s[0] {
+    let mut inner: Val<'v, Sq<K, B>> = diag_of(ds);
+    let mut extra: Option<Val<'v, L<M, N, B>>> = None;
+    if reached(&du1) || reached(&dv1) {
+        let sv = s.get().to_vec();
+        assert_separated(op, "singular", &sv);
+        if m != n && sv[k - 1] <= lit::<B>(4.0) * count::<B>(k) * Float::epsilon() * sv[0] {
             panic!(
                 "{op}: the gradient through U and V of a non-square matrix is undefined when it \
                  is rank deficient (smallest singular value {}); differentiate only σ",
-                s[k - 1]
+                sv[k - 1]
             );
         }
-        let ju = sized(B::matmul(u1, Yes, du1, No));
-        let jv = sized(B::matmul(v1, Yes, dv1, No));
-        let sq: Vec<B::Real> = s.iter().map(|&x| x * x).collect();
-        let skew_u = f_hadamard::<B>(&sub::<B>(&ju, &B::mat_transpose(&ju)), &sq);
-        let skew_v = f_hadamard::<B>(&sub::<B>(&jv, &B::mat_transpose(&jv)), &sq);
+        let ju: Val<'v, Sq<K, B>> = product(&u1, Yes, &du1, No);
+        let jv: Val<'v, Sq<K, B>> = product(&v1, Yes, &dv1, No);
+        let sq = s.times(s.clone());
+        let skew_u = gaps(ju.clone() - transpose(ju.clone()), &sq);
+        let skew_v = gaps(jv.clone() - transpose(jv.clone()), &sq);
         // (F∘skew_u)·S + S·(F∘skew_v)
-        let terms = B::mat_from_fn(k, k, |i, j| {
-            B::mat_get(&skew_u, i, j) * s[j] + s[i] * B::mat_get(&skew_v, i, j)
-        });
-        sized(B::mat_axpy(&mut inner, lit::<B>(1.0), &terms));
+        inner = inner + scale_cols(skew_u, &s) + transpose(scale_cols(transpose(skew_v), &s));
         // (I − U₁U₁ᵀ)Ū₁S⁻¹V₁ᵀ + U₁S⁻¹V̄₁ᵀ(I − V₁V₁ᵀ); each is zero when its side is square.
-        let mut proj = B::mat_zeros(m, n);
+        let s_inv = s.clone().recip();
         if m > k {
-            let mut pu = du1.clone();
-            sized(B::gemm(
-                &mut pu,
-                lit::<B>(-1.0),
-                u1,
-                No,
-                &ju,
-                No,
-                lit::<B>(1.0),
-            ));
-            let pu = scale_columns::<B>(&pu, |j| lit::<B>(1.0) / s[j]);
-            sized(B::gemm(
-                &mut proj,
-                lit::<B>(1.0),
-                &pu,
-                No,
-                v1,
-                Yes,
-                lit::<B>(1.0),
-            ));
+            let pu = scale_cols(du1 - product(&u1, No, &ju, No), &s_inv);
+            extra = Some(product(&pu, No, &v1, Yes));
         }
         if n > k {
-            let mut pv = dv1.clone();
-            sized(B::gemm(
-                &mut pv,
-                lit::<B>(-1.0),
-                v1,
-                No,
-                &jv,
-                No,
-                lit::<B>(1.0),
-            ));
-            let u1s = scale_columns::<B>(u1, |j| lit::<B>(1.0) / s[j]);
-            sized(B::gemm(
-                &mut proj,
-                lit::<B>(1.0),
-                &u1s,
-                No,
-                &pv,
-                Yes,
-                lit::<B>(1.0),
-            ));
+            let pv: Val<'v, L<N, K, B>> = dv1 - product(&v1, No, &jv, No);
+            let term = product(&scale_cols(u1.clone(), &s_inv), No, &pv, Yes);
+            extra = Some(match extra {
+                Some(e) => e + term,
+                None => term,
+            });
         }
-        extra = Some(proj);
     }
-    let mut g = sized(B::matmul(
-        &sized(B::matmul(u1, No, &inner, No)),
-        No,
-        v1,
-        Yes,
-    ));
-    if let Some(proj) = extra {
-        sized(B::mat_axpy(&mut g, lit::<B>(1.0), &proj));
+    let u_inner: Val<'v, L<M, K, B>> = product(&u1, No, &inner, No);
+    match extra {
+        Some(e) => cx.add(ia, product(&u_inner, No, &v1, Yes) + e),
+        None => pull_product(cx, ia, &u_inner, No, &v1, Yes),
     }
-    g
 }

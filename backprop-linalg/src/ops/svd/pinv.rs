@@ -2,13 +2,13 @@
 
 use crate::dim::Dim;
 use backprop_backend::Transpose;
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 
-use crate::L;
-use crate::backend::{Backend, LinalgError, RealMatrix, lit, or_fail, sized};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::qr::rank_deficient;
-use crate::ops::support::record::record1;
+use crate::ops::support::record::{product, rule1};
+use crate::{L, Sq};
 
 use Transpose::{No, Yes};
 
@@ -59,45 +59,20 @@ where
     let (n, k) = B::mat_shape(&f.v);
     let v_sinv = B::mat_from_fn(n, k, |i, j| B::mat_get(&f.v, i, j) / s[j]);
     let p = L::wrap(sized(B::matmul(&v_sinv, No, &f.u, Yes)));
-    Ok(record1(a, p, |ctx, ia, p, dp| {
-        let a = ctx.value(ia).data();
-        let g = pinv_pullback::<B>(a, p.data(), dp.data());
-        ctx.add(ia, L::wrap(g));
+    Ok(rule1(a, p, |cx, ia, p, dp| {
+        let a = cx.value(ia);
+        // −A⁺ᵀ·Ḡ·A⁺ᵀ
+        let t: Val<'_, Sq<N, B>> = product(&dp, No, &p, Yes);
+        let mut g: Val<'_, L<M, N, B>> = -product(&p, Yes, &t, No);
+        // (I − A·A⁺)·W with W = Ḡᵀ·A⁺·A⁺ᵀ (m×n): W − A·(A⁺·W).
+        let ppt: Val<'_, Sq<N, B>> = product(&p, No, &p, Yes);
+        let w: Val<'_, L<M, N, B>> = product(&dp, Yes, &ppt, No);
+        let pw: Val<'_, Sq<N, B>> = product(&p, No, &w, No);
+        g = g + w - product(&a, No, &pw, No);
+        // Z·(I − A⁺·A) with Z = A⁺ᵀ·A⁺·Ḡᵀ (m×n): Z − (Z·A⁺)·A.
+        let ptp: Val<'_, Sq<M, B>> = product(&p, Yes, &p, No);
+        let z: Val<'_, L<M, N, B>> = product(&ptp, No, &dp, Yes);
+        let zp: Val<'_, Sq<M, B>> = product(&z, No, &p, No);
+        cx.add(ia, g + z - product(&zp, No, &a, No));
     }))
-}
-
-/// The rule of [`pinv`], for `a` (`m×n`), `p = A⁺` (`n×m`) and its cotangent `dp` (`n×m`).
-fn pinv_pullback<B: Backend>(
-    a: &RealMatrix<B>,
-    p: &RealMatrix<B>,
-    dp: &RealMatrix<B>,
-) -> RealMatrix<B> {
-    let mm = |x: &RealMatrix<B>, tx, y: &RealMatrix<B>, ty| sized(B::matmul(x, tx, y, ty));
-    // −A⁺ᵀ·Ḡ·A⁺ᵀ
-    let mut g = B::mat_neg(&mm(p, Yes, &mm(dp, No, p, Yes), No));
-    // (I − A·A⁺)·W with W = Ḡᵀ·A⁺·A⁺ᵀ (m×n): W − A·(A⁺·W).
-    let w = mm(dp, Yes, &mm(p, No, p, Yes), No);
-    sized(B::mat_axpy(&mut g, lit::<B>(1.0), &w));
-    sized(B::gemm(
-        &mut g,
-        lit::<B>(-1.0),
-        a,
-        No,
-        &mm(p, No, &w, No),
-        No,
-        lit::<B>(1.0),
-    ));
-    // Z·(I − A⁺·A) with Z = A⁺ᵀ·A⁺·Ḡᵀ (m×n): Z − (Z·A⁺)·A.
-    let z = mm(&mm(p, Yes, p, No), No, dp, Yes);
-    sized(B::mat_axpy(&mut g, lit::<B>(1.0), &z));
-    sized(B::gemm(
-        &mut g,
-        lit::<B>(-1.0),
-        &mm(&z, No, p, No),
-        No,
-        a,
-        No,
-        lit::<B>(1.0),
-    ));
-    g
 }

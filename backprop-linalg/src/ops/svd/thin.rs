@@ -14,10 +14,10 @@
 use crate::dim::{Dim, DimLe};
 use backprop_core::BVar;
 
-use super::thin_svd_pullback;
+use super::pull_thin_svd;
 use crate::backend::{Backend, LinalgError, or_fail};
 use crate::dense::{Construct, Dense};
-use crate::ops::support::record::record1;
+use crate::ops::support::record::rule1;
 use crate::ops::support::shapes;
 use crate::{L, R, Sq};
 
@@ -104,7 +104,7 @@ where
 
 /// The thin SVD with `K = min(M, N)` (the caller's bounds guarantee it), named `op`.
 #[allow(clippy::type_complexity)]
-fn thin_svd<'t, M, N, K, B>(
+pub(super) fn thin_svd<'t, M, N, K, B>(
     op: &'static str,
     a: BVar<'t, L<M, N, B>>,
 ) -> Result<BVar<'t, (L<M, K, B>, R<K, B>, L<N, K, B>)>, LinalgError>
@@ -116,16 +116,7 @@ where
 {
     let f = B::svd_thin(a.value().data()).map_err(|e| e.with_op(op))?;
     let out = (L::wrap(f.u), R::wrap(f.s), L::wrap(f.v));
-    Ok(record1(a, out, move |ctx, ia, (u, s, v), (du, ds, dv)| {
-        let g = thin_svd_pullback::<B>(
-            op,
-            u.data(),
-            &s.to_vec(),
-            v.data(),
-            du.data(),
-            &ds.to_vec(),
-            dv.data(),
-        );
-        ctx.add(ia, L::wrap(g));
+    Ok(rule1(a, out, move |cx, ia, out, dy| {
+        pull_thin_svd(cx, ia, op, out.unzip(), dy.unzip());
     }))
 }
