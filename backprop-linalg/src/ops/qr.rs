@@ -7,16 +7,23 @@
 //! rank-deficient matrix the solution is discontinuous (an arbitrarily small perturbation
 //! raises the rank), so no derivative exists: it is refused with [`LinalgError::Singular`]
 //! naming the operation.
+//!
+//! Every rule here is recorded ([`hvp`](crate::hvp), [`jvp`](crate::jvp)); `lstsq` reads the
+//! factor `R` as a variable (a hidden QR node), so its second order flows through the QR rule.
 
 use crate::dim::{Dim, DimLe};
 use backprop_backend::{Transpose, validate};
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 
-use crate::backend::{Backend, LinalgError, Real, RealMatrix, lit, or_fail, sized, zero};
+use crate::backend::{Backend, LinalgError, Real, RealMatrix, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
-use crate::ops::solve::{Triangle, triangle};
-use crate::ops::support::record::{add_product, record1, record2};
-use crate::ops::support::{in_backward, shapes};
+use crate::dim::Dyn;
+use crate::ops::solve::{Triangle, tri_solve};
+use crate::ops::structure::{tr, transpose};
+use crate::ops::support::blocks::{columns, place_columns};
+use crate::ops::support::masks::{Mask, masked};
+use crate::ops::support::record::{product, pull_product, rule1, rule3};
+use crate::ops::support::shapes;
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -75,11 +82,21 @@ where
     const OP: &str = "qr";
     shapes::tall(OP, a.value().shape())?;
     let f = full_rank_qr::<B>(OP, a.value().data())?;
-    let out = (L::wrap(f.q), L::wrap(f.r));
-    Ok(record1(a, out, |ctx, ia, (q, r), (dq, dr)| {
-        let g = qr_pullback::<B>(OP, q.data(), r.data(), dq.data(), dr.data());
-        ctx.add(ia, L::wrap(g));
-    }))
+    Ok(qr_var(OP, a, f))
+}
+
+/// Records the thin QR factors `f` of `a` with the rule of [`qr`] (messages naming `op`); also
+/// the hidden input of [`lstsq`](crate::lstsq), whose rule reads `R` as a variable.
+#[allow(clippy::type_complexity)]
+fn qr_var<'t, M: Dim, N: Dim, B: Backend>(
+    op: &'static str,
+    a: BVar<'t, L<M, N, B>>,
+    f: backprop_backend::Qr<RealMatrix<B>>,
+) -> BVar<'t, (L<M, N, B>, Sq<N, B>)> {
+    rule1(a, (L::wrap(f.q), L::wrap(f.r)), move |cx, ia, out, dy| {
+        let ((q, r), (dq, dr)) = (out.unzip(), dy.unzip());
+        cx.add(ia, qr_rule(op, &q, &r, dq, dr));
+    })
 }
 
 /// The thin QR of `a` (`m ≥ n`), refused with [`LinalgError::Singular`] naming `op` when `a`
@@ -120,43 +137,24 @@ pub(crate) fn rank_deficient<S: Real>(values: &[S], dim: usize) -> bool {
     })
 }
 
-/// The rule of [`qr`]: `Ā = (Q̄ + Q·copyltu(R·triu(R̄)ᵀ − Q̄ᵀ·Q))·R⁻ᵀ`.
-fn qr_pullback<B: Backend>(
+/// The rule of [`qr`]: `Ā = (Q̄ + Q·copyltu(M))·R⁻ᵀ` with `M = R·triu(R̄)ᵀ − Q̄ᵀ·Q`, where
+/// `copyltu` mirrors the lower triangle onto the upper; it is `Φ(M) + Φ(M)ᵀ` with `Φ` the lower
+/// triangle with its diagonal halved.
+fn qr_rule<'v, M: Dim, N: Dim, B: Backend>(
     op: &'static str,
-    q: &RealMatrix<B>,
-    r: &RealMatrix<B>,
-    dq: &RealMatrix<B>,
-    dr: &RealMatrix<B>,
-) -> RealMatrix<B> {
-    let n = B::mat_shape(r).0;
-    let dr = triangle::<B>(dr, Triangle::Upper);
-    let mut m = sized(B::matmul(r, No, &dr, Yes));
-    sized(B::gemm(
-        &mut m,
-        lit::<B>(-1.0),
-        dq,
-        Yes,
-        q,
-        No,
-        lit::<B>(1.0),
-    ));
-    let copyltu = B::mat_from_fn(n, n, |i, j| B::mat_get(&m, i.max(j), i.min(j)));
-    let mut t = dq.clone();
-    sized(B::gemm(
-        &mut t,
-        lit::<B>(1.0),
-        q,
-        No,
-        &copyltu,
-        No,
-        lit::<B>(1.0),
-    ));
-    // Ā = t·R⁻ᵀ, i.e. Āᵀ = R⁻¹·tᵀ.
-    let at = in_backward(
-        op,
-        B::solve_triangular(r, &B::mat_transpose(&t), Triangle::Upper, No),
-    );
-    B::mat_transpose(&at)
+    q: &Val<'v, L<M, N, B>>,
+    r: &Val<'v, Sq<N, B>>,
+    dq: Val<'v, L<M, N, B>>,
+    dr: Val<'v, Sq<N, B>>,
+) -> Val<'v, L<M, N, B>> {
+    let dr = masked(dr, Mask::Upper);
+    let rdr: Val<'v, Sq<N, B>> = product(r, No, &dr, Yes);
+    let dqq: Val<'v, Sq<N, B>> = product(&dq, Yes, q, No);
+    let phi = masked(rdr - dqq, Mask::LowerHalfDiagonal);
+    let copyltu = phi.clone() + transpose(phi);
+    let t = dq + product(q, No, &copyltu, No);
+    // Ā = T·R⁻ᵀ, i.e. Āᵀ = R⁻¹·Tᵀ.
+    transpose(tri_solve(op, r, transpose(t), Triangle::Upper, No))
 }
 
 // ----- wide matrices -----
@@ -220,15 +218,12 @@ where
         L::wrap(B::mat_transpose(&f.r)),
         L::wrap(B::mat_transpose(&f.q)),
     );
-    Ok(record1(a, out, move |ctx, ia, _, (dl, dq)| {
-        let g = qr_pullback::<B>(
-            OP,
-            &f.q,
-            &f.r,
-            &B::mat_transpose(dq.data()),
-            &B::mat_transpose(dl.data()),
-        );
-        ctx.add(ia, L::wrap(B::mat_transpose(&g)));
+    // Aᵀ = Q·R with L = Rᵀ and the output's Q = Qᵀ: the rule of qr, transposed.
+    Ok(rule1(a, out, move |cx, ia, out, dy| {
+        let ((l, qt), (dl, dqt)) = (out.unzip(), dy.unzip());
+        let (q, r) = (transpose(qt), transpose(l));
+        let g = qr_rule(OP, &q, &r, transpose(dqt), transpose(dl));
+        cx.add(ia, transpose(g));
     }))
 }
 
@@ -283,26 +278,20 @@ where
     let f = full_rank_qr::<B>(OP, &sized(B::mat_cols(data, 0..m)))?;
     let y = sized(B::mat_cols(data, m..n));
     let r = sized(B::mat_hcat(&f.r, &sized(B::matmul(&f.q, Yes, &y, No))));
-    let r_x = f.r;
-    Ok(record1(
+    Ok(rule1(
         a,
         (L::wrap(f.q), L::wrap(r)),
-        move |ctx, ia, (q, _), (dq, dr)| {
-            let (q, dr) = (q.data(), dr.data());
-            let (dr_x, dr_y) = (sized(B::mat_cols(dr, 0..m)), sized(B::mat_cols(dr, m..n)));
-            let mut dq = dq.data().clone();
-            sized(B::gemm(
-                &mut dq,
-                lit::<B>(1.0),
-                &y,
-                No,
-                &dr_y,
-                Yes,
-                lit::<B>(1.0),
-            ));
-            let dx = qr_pullback::<B>(OP, q, &r_x, &dq, &dr_x);
-            let dy = sized(B::matmul(q, No, &dr_y, No));
-            ctx.add(ia, L::wrap(sized(B::mat_hcat(&dx, &dy))));
+        move |cx, ia, out, dy| {
+            let ((q, r), (dq, dr)) = (out.unzip(), dy.unzip());
+            // A = [X Y] with X = Q·R_X and R = [R_X  QᵀY].
+            let y: Val<'_, L<M, Dyn, B>> = columns(cx.value(ia), m..n);
+            let r_x: Val<'_, Sq<M, B>> = columns(r, 0..m);
+            let dr_x: Val<'_, Sq<M, B>> = columns(dr.clone(), 0..m);
+            let dr_y: Val<'_, L<M, Dyn, B>> = columns(dr, m..n);
+            let dq = dq + product(&y, No, &dr_y, Yes);
+            let dx = qr_rule(OP, &q, &r_x, dq, dr_x);
+            let dy: Val<'_, L<M, Dyn, B>> = product(&q, No, &dr_y, No);
+            cx.add(ia, place_columns(dx, 0..m, n) + place_columns(dy, m..n, n));
         },
     ))
 }
@@ -384,28 +373,21 @@ where
     let f = full_rank_qr::<B>(OP, a.value().data())?;
     validate::finite_matrix::<B::Real, B>(OP, b.value().data())?;
     let qtb = sized(B::matmul(&f.q, Yes, b.value().data(), No));
-    let r = f.r;
-    let x = L::wrap(r_solve::<B>(OP, &r, &qtb, No)?);
-    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
-        let (a, b) = (ctx.value(ia).data(), ctx.value(ib).data());
-        let w = in_backward(OP, r_solve::<B>(OP, &r, dx.data(), Yes));
-        let y = in_backward(OP, r_solve::<B>(OP, &r, &w, No));
-        let ay = sized(B::matmul(a, No, &y, No));
-        if ctx.wants(ia) {
-            let mut residual = b.clone();
-            sized(B::gemm(
-                &mut residual,
-                lit::<B>(-1.0),
-                a,
-                No,
-                x.data(),
-                No,
-                lit::<B>(1.0),
-            ));
-            add_product(ctx, ia, &residual, No, &y, Yes);
-            add_product(ctx, ia, &B::mat_neg(&ay), No, x.data(), Yes);
+    let x = L::wrap(r_solve::<B>(OP, &f.r, &qtb, No)?);
+    let factors = qr_var(OP, a, f);
+    Ok(rule3(a, b, factors, x, |cx, (ia, ib, ifactors), x, dx| {
+        // Y = R⁻¹·R⁻ᵀ·X̄ = (AᵀA)⁻¹·X̄; Ā = (B − A·X)·Yᵀ − A·Y·Xᵀ, B̄ = A·Y.
+        let (_, r) = cx.value(ifactors).unzip();
+        let w = tri_solve(OP, &r, dx, Triangle::Upper, Yes);
+        let y = tri_solve(OP, &r, w, Triangle::Upper, No);
+        let a = cx.value(ia);
+        let ay: Val<'_, L<M, K, B>> = product(&a, No, &y, No);
+        if cx.wants(ia) {
+            let residual = cx.value(ib) - product(&a, No, &x, No);
+            pull_product(cx, ia, &residual, No, &y, Yes);
+            pull_product(cx, ia, &-&ay, No, &x, Yes);
         }
-        ctx.add(ib, L::wrap(ay));
+        cx.add(ib, ay);
     }))
 }
 
@@ -424,32 +406,30 @@ where
     // Aᵀ = Q·R; X = Q·R⁻ᵀ·B.
     let f = full_rank_qr::<B>(op, &B::mat_transpose(a.value().data()))?;
     validate::finite_matrix::<B::Real, B>(op, b.value().data())?;
-    let (q, r) = (f.q, f.r);
-    let rtb = r_solve::<B>(op, &r, b.value().data(), Yes)?;
-    let x = L::wrap(sized(B::matmul(&q, No, &rtb, No)));
-    Ok(record2(a, b, x, move |ctx, ia, ib, x, dx| {
-        let dx = dx.data();
-        // W = R⁻¹·Qᵀ·X̄.
-        let qtdx = sized(B::matmul(&q, Yes, dx, No));
-        let w = in_backward(op, r_solve::<B>(op, &r, &qtdx, No));
-        if ctx.wants(ia) {
-            // Ā = Z·((I − QQᵀ)·X̄)ᵀ − W·Xᵀ, Z = R⁻¹·R⁻ᵀ·B.
-            let z = in_backward(op, r_solve::<B>(op, &r, &rtb, No));
-            let mut off = dx.clone();
-            sized(B::gemm(
-                &mut off,
-                lit::<B>(-1.0),
-                &q,
-                No,
-                &qtdx,
-                No,
-                lit::<B>(1.0),
-            ));
-            add_product(ctx, ia, &z, No, &off, Yes);
-            add_product(ctx, ia, &B::mat_neg(&w), No, x.data(), Yes);
-        }
-        ctx.add(ib, L::wrap(w));
-    }))
+    let rtb = r_solve::<B>(op, &f.r, b.value().data(), Yes)?;
+    let x = L::wrap(sized(B::matmul(&f.q, No, &rtb, No)));
+    let factors = qr_var(op, tr(a), f);
+    Ok(rule3(
+        a,
+        b,
+        factors,
+        x,
+        move |cx, (ia, ib, ifactors), x, dx| {
+            let (q, r) = cx.value(ifactors).unzip();
+            // W = R⁻¹·Qᵀ·X̄.
+            let qtdx: Val<'_, L<M, K, B>> = product(&q, Yes, &dx, No);
+            let w = tri_solve(op, &r, qtdx.clone(), Triangle::Upper, No);
+            if cx.wants(ia) {
+                // Ā = Z·((I − QQᵀ)·X̄)ᵀ − W·Xᵀ, Z = R⁻¹·R⁻ᵀ·B.
+                let rtb = tri_solve(op, &r, cx.value(ib), Triangle::Upper, Yes);
+                let z = tri_solve(op, &r, rtb, Triangle::Upper, No);
+                let off = dx - product(&q, No, &qtdx, No);
+                pull_product(cx, ia, &z, No, &off, Yes);
+                pull_product(cx, ia, &-&w, No, &x, Yes);
+            }
+            cx.add(ib, w);
+        },
+    ))
 }
 
 /// `op(R)⁻¹·rhs` for the upper triangular `r`.

@@ -16,7 +16,7 @@ use typenum::U1;
 use crate::backend::{Backend, LinalgError, RealMatrix, or_fail};
 use crate::dense::{Construct, Dense};
 use crate::ops::shape::matrices::{col, uncol};
-use crate::ops::support::masks::{self, Mask, masked};
+use crate::ops::support::masks::{Mask, masked};
 use crate::ops::support::record::{flip, product, pull_product, rule2};
 use crate::ops::support::{in_backward, shapes};
 use crate::{L, R, Sq};
@@ -67,11 +67,6 @@ impl<B: Backend> LuFactors<B> {
             tri(u, &tri(l, &pb, Triangle::Lower, No)?, Triangle::Upper, No)
         }
     }
-}
-
-/// The `tri` triangle of `a` (diagonal included), zeros elsewhere.
-pub(crate) fn triangle<B: Backend>(a: &RealMatrix<B>, tri: Triangle) -> RealMatrix<B> {
-    masks::apply::<B>(a, tri.into())
 }
 
 /// `op(A)⁻¹·B` for a triangular `A`, as a quantity of a rule: solved on plain values, recorded

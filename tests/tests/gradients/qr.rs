@@ -7,13 +7,13 @@
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    DimLe, L, LinalgError, eval_bp, lq, lstsq, mul, pinv, qr, qr_wide, try_lq, try_lstsq, try_pinv,
-    try_qr, try_qr_wide,
+    DimLe, L, LinalgError, eval_bp, lq, lstsq, mul, pinv, qr, qr_wide, sum_elements, try_lq,
+    try_lstsq, try_pinv, try_qr, try_qr_wide,
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, f64s, grad_ok, lm, matrix, naive_mul, real, rounding_tolerance,
-    run, same_as, separated_singular, wide_leading_block,
+    assert_close, assert_fails, f64s, grad_ok, hvp_ok, jvp_ok, lm, matrix, naive_mul, real,
+    rounding_tolerance, run, same_as, separated_singular, wide_leading_block,
 };
 use proptest::prelude::prop_assert;
 use typenum::{U1, U2, U3, U4, U5};
@@ -79,7 +79,80 @@ where
     });
 }
 
+/// The second order through `qr`, `lq`, `qr_wide` and `lstsq` (tall and wide): full Hessians
+/// of scalars of both factors, and `jvp` of the factors.
+fn qr_second_order_case<B, M, N>()
+where
+    B: Backend,
+    M: StaticDim,
+    N: StaticDim + DimLe<M>,
+{
+    run(separated_singular::<M, N, B>(), |a| {
+        hvp_ok(
+            |a| {
+                let (q, r) = qr(a).split();
+                sum_elements(q.sin()) + sum_elements(r * r * r)
+            },
+            &a,
+        )?;
+        jvp_ok(qr, &a)
+    });
+    run(
+        (separated_singular::<M, N, B>(), matrix::<M, U2, B>()),
+        |ab| {
+            hvp_ok(
+                |v| {
+                    let (a, b) = v.split();
+                    sum_elements(lstsq(a, b).sin())
+                },
+                &ab,
+            )
+        },
+    );
+    // The transposed shapes: wide.
+    run(separated_singular::<N, M, B>(), |a| {
+        hvp_ok(
+            |a| {
+                let (l, q) = lq(a).split();
+                sum_elements(l * l * l) + sum_elements(q.exp())
+            },
+            &a,
+        )?;
+        jvp_ok(lq, &a)
+    });
+    run(
+        (separated_singular::<N, M, B>(), matrix::<N, U2, B>()),
+        |ab| {
+            hvp_ok(
+                |v| {
+                    let (a, b) = v.split();
+                    sum_elements(lstsq(a, b).sin())
+                },
+                &ab,
+            )
+        },
+    );
+}
+
 backprop_tests::cases! {
+    fn qr_second_order_3x2<B: Backend>() {
+        qr_second_order_case::<B, U3, U2>();
+    }
+    fn qr_second_order_3x3<B: Backend>() {
+        qr_second_order_case::<B, U3, U3>();
+    }
+    fn qr_wide_second_order<B: Backend>() {
+        run(wide_leading_block::<U2, U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (q, r) = qr_wide(a).split();
+                    sum_elements(q.sin()) + sum_elements(r * r * r)
+                },
+                &a,
+            )?;
+            jvp_ok(qr_wide, &a)
+        });
+    }
     fn qr_2x2<B: Backend>() {
         qr_case::<B, U2, U2>();
     }

@@ -75,7 +75,7 @@ where
         one,
     )
     .map_err(|e| e.with_op("affine"))?;
-    Ok(rule3(w, x, b, y, |cx, (iw, ix, ib), dy| {
+    Ok(rule3(w, x, b, y, |cx, (iw, ix, ib), _, dy| {
         let (w, x) = (cx.value(iw), cx.value(ix));
         pull_outer(cx, iw, &dy, &x);
         pull_matvec(cx, ix, &w, Yes, &dy);
@@ -160,7 +160,7 @@ where
         one,
     )
     .map_err(|e| e.with_op(OP))?;
-    Ok(rule3(w, x, b, y, move |cx, (iw, ix, ib), dy| {
+    Ok(rule3(w, x, b, y, move |cx, (iw, ix, ib), _, dy| {
         let (w, x) = (cx.value(iw), cx.value(ix));
         pull_product(cx, iw, &dy, No, &x, Yes);
         pull_product(cx, ix, &w, Yes, &dy, No);

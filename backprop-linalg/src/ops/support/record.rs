@@ -157,12 +157,19 @@ pub(crate) fn rule3<'t, A: Backprop, B2: Backprop, B3: Backprop, C: Backprop>(
     y: BVar<'t, B2>,
     z: BVar<'t, B3>,
     value: C,
-    rule: impl for<'p, 'v> Fn(&mut Pull<'p, 'v>, (VarId<A>, VarId<B2>, VarId<B3>), Val<'v, C>) + 'static,
+    rule: impl for<'p, 'v> Fn(
+        &mut Pull<'p, 'v>,
+        (VarId<A>, VarId<B2>, VarId<B3>),
+        Val<'v, C>,
+        Val<'v, C>,
+    ) + 'static,
 ) -> BVar<'t, C> {
     let ids = (x.id(), y.id(), z.id());
     let requires_grad = x.requires_grad() || y.requires_grad() || z.requires_grad();
     x.tape()
-        .record_rule(value, requires_grad, move |cx, _, dy| rule(cx, ids, dy))
+        .record_rule(value, requires_grad, move |cx, out, dy| {
+            rule(cx, ids, out, dy)
+        })
 }
 
 /// The tape of a recorded pass, for a helper that found no first-order context.
