@@ -142,9 +142,11 @@ impl<'t> Tape<'t> {
         self.second_order.set(true);
     }
 
-    /// Whether the backward pass will be recorded (see [`enable_second_order`]
-    /// (Tape::enable_second_order)).
-    pub(crate) fn second_order(&self) -> bool {
+    /// Whether the backward pass of this tape will be recorded and differentiated again (the
+    /// tapes of [`hvp`](crate::hvp) and [`jvp`](crate::jvp)). An op that computes its
+    /// derivatives in the forward pass (an entry-wise map differentiated on the spot, say)
+    /// computes the second derivatives too on such a tape, and only there.
+    pub fn second_order(&self) -> bool {
         self.second_order.get()
     }
 

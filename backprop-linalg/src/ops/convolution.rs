@@ -16,11 +16,12 @@
 //! and the same in two dimensions.
 
 use backprop_backend::validate::shape_str;
-use backprop_core::{BVar, Backprop};
+use backprop_core::{BVar, Backprop, Val};
 
 use crate::backend::{Backend, LinalgError, Real, or_fail, zero};
 use crate::dim::{ConvLen, CorrLen, Dim, DimConv, DimCorr};
-use crate::ops::support::record::record2;
+use crate::ops::support::in_backward;
+use crate::ops::support::record::rule2;
 use crate::{L, R};
 
 /// Entries of a vector or matrix, row-major, with its shape (a vector is one row).
@@ -158,29 +159,55 @@ where
         Mode::Conv => full_conv(&kg, &xg),
         Mode::Corr => valid_corr(&kg, &xg),
     };
-    Ok(record2(
-        k,
-        x,
-        Y::from_grid(&y),
-        move |ctx, ik, ix, _, dy| {
-            let dy = dy.grid();
-            if ctx.wants(ik) {
-                let dk = match mode {
-                    Mode::Conv => valid_corr(&ctx.value(ix).grid(), &dy),
-                    Mode::Corr => valid_corr(&dy, &ctx.value(ix).grid()),
-                };
-                ctx.add(ik, K::from_grid(&dk));
-            }
-            if ctx.wants(ix) {
-                let k = ctx.value(ik).grid();
-                let dx = match mode {
-                    Mode::Conv => valid_corr(&k, &dy),
-                    Mode::Corr => full_conv(&k, &dy),
-                };
-                ctx.add(ix, X::from_grid(&dx));
-            }
-        },
-    ))
+    // The rule's terms are filters too (the module documentation's table), of quantities of
+    // the rule: so it differentiates again.
+    Ok(rule2(k, x, Y::from_grid(&y), move |cx, ik, ix, _, dy| {
+        if cx.wants(ik) {
+            let x = cx.value(ix);
+            let dk: Val<'_, K> = match mode {
+                Mode::Conv => filter_of(op, Mode::Corr, &x, &dy),
+                Mode::Corr => filter_of(op, Mode::Corr, &dy, &x),
+            };
+            cx.add(ik, dk);
+        }
+        if cx.wants(ix) {
+            let k = cx.value(ik);
+            let dx: Val<'_, X> = match mode {
+                Mode::Conv => filter_of(op, Mode::Corr, &k, &dy),
+                Mode::Corr => filter_of(op, Mode::Conv, &k, &dy),
+            };
+            cx.add(ix, dx);
+        }
+    }))
+}
+
+/// `conv(k, x)` or `corr(k, x)` of quantities of a rule: computed on plain values, recorded
+/// (with its own rule) on variables.
+fn filter_of<'v, B, K, X, Y>(
+    op: &'static str,
+    mode: Mode,
+    k: &Val<'v, K>,
+    x: &Val<'v, X>,
+) -> Val<'v, Y>
+where
+    B: Backend,
+    K: Signal<B>,
+    X: Signal<B>,
+    Y: Signal<B>,
+{
+    match k.tape().or(x.tape()) {
+        Some(tape) => Val::Var(in_backward(
+            op,
+            try_filter(op, mode, k.to_var(tape), x.to_var(tape)),
+        )),
+        None => {
+            let (kg, xg) = (k.get().grid(), x.get().grid());
+            Val::Own(Y::from_grid(&match mode {
+                Mode::Conv => full_conv(&kg, &xg),
+                Mode::Corr => valid_corr(&kg, &xg),
+            }))
+        }
+    }
 }
 
 /// The full convolution of a signal `x` (length `N`) with a kernel `k` (length `K`):

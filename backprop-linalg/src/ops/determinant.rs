@@ -16,10 +16,10 @@ use crate::backend::{
     Backend, LinalgError, Real, RealMatrix, RealOf, lit, one, or_fail, sized, zero,
 };
 use crate::dense::{Construct, Dense};
-use crate::ops::products::pull_scale;
+use crate::ops::products::{inner, pull_scale};
 use crate::ops::structure::transpose;
 use crate::ops::support::in_backward;
-use crate::ops::support::record::{add_scaled, product, pull_product, record1, rule1, rule2};
+use crate::ops::support::record::{product, pull_product, rule1, rule2};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -33,6 +33,10 @@ use Transpose::{No, Yes};
 /// zero at lower rank). When a pivot is exactly zero (where `L` is undefined), the QR
 /// decomposition `A = Q·R` gives it instead, as `adj(A)ᵀ = det(Q)·Q·adj(R)ᵀ`.
 /// (hmatrix-backprop computes `det(A)·A⁻ᵀ`, which fails on singular matrices.)
+///
+/// Second order ([`hvp`](crate::hvp), [`jvp`](crate::jvp)): the cofactor matrix is recorded
+/// with its own rule, `Ā = ⟨C̄, C⟩·A⁻ᵀ − C·C̄ᵀ·A⁻ᵀ`, which needs `A` invertible: at a singular
+/// matrix the second order panics with a message, never a NaN.
 ///
 /// # Panics
 /// As [`try_det`].
@@ -57,11 +61,59 @@ where
 {
     const OP: &str = "det";
     let d = B::det(a.value().data()).map_err(|e| e.with_op(OP))?;
-    Ok(record1(a, d, |ctx, ia, _, dd| {
-        let a = ctx.value(ia).data();
-        let cofactors = cofactors_by_lu::<B>(a).unwrap_or_else(|| cofactors_by_qr::<B>(a));
-        add_scaled(ctx, ia, dd, &L::wrap(cofactors));
+    Ok(rule1(a, d, |cx, ia, _, dd| {
+        if cx.wants(ia) {
+            let cofactors = cofactors(cx.value(ia));
+            pull_scale(cx, ia, &dd, &cofactors);
+        }
     }))
+}
+
+/// The cofactor matrix `adj(A)ᵀ` of a quantity of a rule: computed on a plain value, recorded
+/// (with its own rule) on a variable.
+fn cofactors<'v, N: Dim, B: Backend>(a: Val<'v, Sq<N, B>>) -> Val<'v, Sq<N, B>> {
+    a.map(|a| L::wrap(cofactor_matrix::<B>(a.data())), cofactors_var)
+}
+
+/// `adj(A)ᵀ`, by LU, or by QR where a pivot is exactly zero.
+fn cofactor_matrix<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
+    cofactors_by_lu::<B>(a).unwrap_or_else(|| cofactors_by_qr::<B>(a))
+}
+
+/// Records the cofactor matrix `C = adj(A)ᵀ` (the rule of [`det`]).
+///
+/// Gradient, for an invertible `A` (where `C = det A·A⁻ᵀ`, so
+/// `dC = tr(A⁻¹·dA)·C − C·dAᵀ·A⁻ᵀ`): `Ā = ⟨C̄, C⟩·A⁻ᵀ − C·C̄ᵀ·A⁻ᵀ`.
+///
+/// # Panics
+/// In its backward pass (the second order of `det`), at a singular `A`: the adjugate's
+/// derivative there is not computed from `A⁻¹`, and no other form is implemented.
+fn cofactors_var<'t, N: Dim, B: Backend>(a: BVar<'t, Sq<N, B>>) -> BVar<'t, Sq<N, B>> {
+    let value = L::wrap(cofactor_matrix::<B>(a.value().data()));
+    rule1(a, value, |cx, ia, c, dc| {
+        if !cx.wants(ia) {
+            return;
+        }
+        let inv_t = transpose(cx.value(ia).map(
+            |a| L::wrap(second_order_inverse::<B>(a.data())),
+            |a| {
+                let inv = second_order_inverse::<B>(a.value().data());
+                inverse_var(a, inv)
+            },
+        ));
+        let s = inner::<B, Sq<N, B>>(&dc, &c);
+        pull_scale(cx, ia, &s, &inv_t);
+        let t: Val<'_, Sq<N, B>> = product(&c, No, &dc, Yes);
+        pull_product(cx, ia, &-&t, No, &inv_t, No);
+    })
+}
+
+/// `A⁻¹` for the second order of `det`, panicking with a clear message at a singular `A`.
+#[track_caller]
+fn second_order_inverse<B: Backend>(a: &RealMatrix<B>) -> RealMatrix<B> {
+    inverse::<B>("det", a).unwrap_or_else(|e| {
+        panic!("det: the second order is implemented for invertible matrices only: {e}")
+    })
 }
 
 /// The cofactor matrix `adj(A)ᵀ` from `P·A = L·U`: `adj(A) = adj(U)·adj(L)·adj(Pᵀ) =

@@ -7,12 +7,15 @@
 //! candidate in magnitude), identical on every backend.
 
 use backprop_backend::{Transpose, Triangle};
-use backprop_core::BVar;
+use backprop_core::{BVar, Val};
 
-use crate::backend::{Backend, LinalgError, RealMatrix, one, or_fail, sized, zero};
+use crate::backend::{Backend, LinalgError, one, or_fail, zero};
 use crate::dense::{Construct, Dense};
 use crate::dim::Dim;
-use crate::ops::support::record::record1;
+use crate::ops::solve::tri_solve;
+use crate::ops::structure::transpose;
+use crate::ops::support::masks::{Mask, masked};
+use crate::ops::support::record::{product, pull_product, rule1};
 use crate::{L, Sq};
 
 use Transpose::{No, Yes};
@@ -22,7 +25,9 @@ use Transpose::{No, Yes};
 /// SciPy's convention). Split the result with `.split()`.
 ///
 /// Gradient (P constant; e.g. the rule JAX uses for `lu`, from `P·(dL·U + L·dU) = dA`):
-/// `Ā = P·L⁻ᵀ·(tril₋(Lᵀ·L̄) + triu(Ū·Uᵀ))·U⁻ᵀ`, `tril₋` the strictly lower triangle.
+/// `Ā = P·L⁻ᵀ·(tril₋(Lᵀ·L̄) + triu(Ū·Uᵀ))·U⁻ᵀ`, `tril₋` the strictly lower triangle. The rule is
+/// written with recorded products, masks and triangular solves, so it differentiates again
+/// ([`hvp`](crate::hvp), [`jvp`](crate::jvp)).
 ///
 /// ```
 /// use backprop_linalg::{Sq, eval_bp, lu};
@@ -72,33 +77,19 @@ where
     // `(perm[i], i)`.
     let p = B::mat_from_fn(n, n, |r, c| if f.perm[c] == r { one() } else { zero() });
     let out = (L::wrap(p), L::wrap(f.l), L::wrap(f.u));
-    Ok(record1(a, out, move |ctx, ia, (p, l, u), (_, dl, du)| {
-        let (p, l, u) = (p.data(), l.data(), u.data());
+    Ok(rule1(a, out, move |cx, ia, out, dy| {
+        if !cx.wants(ia) {
+            return;
+        }
+        let (p, l, u) = out.unzip();
+        let (_, dl, du) = dy.unzip();
         // tril₋(Lᵀ·L̄) + triu(Ū·Uᵀ).
-        let ltl = sized(B::matmul(l, Yes, dl.data(), No));
-        let uut = sized(B::matmul(du.data(), No, u, Yes));
-        let middle = B::mat_from_fn(n, n, |i, j| {
-            if i > j {
-                B::mat_get(&ltl, i, j)
-            } else {
-                B::mat_get(&uut, i, j)
-            }
-        });
-        // L⁻ᵀ·M·U⁻ᵀ = L⁻ᵀ·(U⁻¹·(M)ᵀ)ᵀ, by two triangular solves.
-        let left = solve::<B>(l, &middle, Triangle::Lower, Yes);
-        let right = solve::<B>(u, &B::mat_transpose(&left), Triangle::Upper, No);
-        let grad = sized(B::matmul(p, No, &right, Yes));
-        ctx.add(ia, L::wrap(grad));
+        let ltl: Val<'_, Sq<N, B>> = product(&l, Yes, &dl, No);
+        let uut: Val<'_, Sq<N, B>> = product(&du, No, &u, Yes);
+        let middle = masked(ltl, Mask::StrictLower) + masked(uut, Mask::Upper);
+        // L⁻ᵀ·M·U⁻ᵀ = (U⁻¹·(L⁻ᵀ·M)ᵀ)ᵀ, by two triangular solves.
+        let left = tri_solve(OP, &l, middle, Triangle::Lower, Yes);
+        let right = tri_solve(OP, &u, transpose(left), Triangle::Upper, No);
+        pull_product(cx, ia, &p, No, &right, Yes);
     }))
-}
-
-/// `op(T)⁻¹·X` for the triangular factor `t` of an LU decomposition (invertible: checked in
-/// the forward pass).
-fn solve<B: Backend>(
-    t: &RealMatrix<B>,
-    x: &RealMatrix<B>,
-    tri: Triangle,
-    trans: Transpose,
-) -> RealMatrix<B> {
-    sized(B::solve_triangular(t, x, tri, trans))
 }

@@ -12,12 +12,16 @@
 //! a gradient, the closed forms only evaluate the function ([`eval_bp`]).
 
 use crate::dim::Dim;
-use backprop_core::{BVar, Backprop, backprop, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2};
+use std::rc::Rc;
 
-use crate::backend::{Backend, LinalgError, RealOf, or_fail};
+use backprop_core::{
+    BVar, Backprop, Floating, Val, backprop, backprop2, eval_bp, eval_bp2, grad_bp, grad_bp2, hvp,
+};
+
+use crate::backend::{Backend, LinalgError, RealOf, lit, or_fail};
 use crate::dense::{Dense, StorageKind, entries, map, zip_map};
 use crate::ops::support::place::{from_scalars, scalars};
-use crate::ops::support::record::{record1, record2};
+use crate::ops::support::record::{rule1, rule2};
 use crate::{L, R};
 
 /// `f` on every entry of `x`, on the outer tape.
@@ -38,52 +42,95 @@ fn shaped<B: Backend, T: Dense<B, B::Real>>(like: &T, f: impl FnMut(usize) -> B:
     T::wrap(T::Kind::from_fn_like(like.data(), f))
 }
 
-/// Records `value = f∘x` (entry-wise), whose derivative `f'∘x` is given by `derivative` when
-/// the backward pass needs it: `x̄ = ȳ ∘ f'(x)`.
+/// A derivative of a closed function, entry by entry: `x ↦ f'∘x` (or a pair of partials).
+type Derivative<X, D> = Rc<dyn Fn(&X) -> D>;
+
+/// The message when a closed map's function is differentiated past what is known of it.
+#[track_caller]
+fn past_second_order(op: &'static str) -> ! {
+    panic!("{op}: the derivatives of a closed map's function are computed to the second order only")
+}
+
+/// Records `value = f∘x` (entry-wise), whose rule is `x̄ = ȳ ∘ f'(x)` with `f'(x)` from
+/// `first`. On a variable (a recorded backward pass) `f'(x)` is itself recorded this way, with
+/// `second` (`f''`) as its derivative: so the op is differentiable to the second order.
 fn record_entrywise<'t, B, T>(
+    op: &'static str,
     x: BVar<'t, T>,
     value: T,
-    derivative: impl FnOnce(&T) -> T + 'static,
+    first: Derivative<T, T>,
+    second: Option<Derivative<T, T>>,
 ) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B, B::Real> + Backprop,
+    T: Dense<B, B::Real> + Floating,
 {
-    record1(x, value, |ctx, ix, _, dy| {
-        let d = derivative(ctx.value(ix));
-        ctx.add(ix, zip_map::<B, T>(&dy, &d, |a, b| a * b));
+    rule1(x, value, move |cx, ix, _, dy| {
+        if !cx.wants(ix) {
+            return;
+        }
+        let d = cx.value(ix).map(
+            |x| first(&x),
+            |x| {
+                let second = second.clone().unwrap_or_else(|| past_second_order(op));
+                let value = first(x.value());
+                record_entrywise::<B, T>(op, x, value, second, None)
+            },
+        );
+        cx.add(ix, dy * d);
     })
 }
 
-/// `f` on every entry, each differentiated on its own tape in the forward pass.
-fn map_isolated<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
+/// `f` on every entry, each differentiated on its own tape in the forward pass (with its
+/// second derivative too on a tape whose backward pass will be recorded).
+fn map_isolated<'t, B, T, F>(op: &'static str, f: F, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B, B::Real> + Backprop,
+    T: Dense<B, B::Real> + Floating,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
     let xv = x.value();
     if !x.requires_grad() {
         return x.tape().constant(map::<B, T>(xv, |v| eval_bp(&f, &v)));
     }
-    let pairs: Vec<(B::Real, B::Real)> = entries::<B, T>(xv)
-        .into_iter()
-        .map(|v| backprop(&f, &v))
-        .collect();
-    let value = shaped(xv, |k| pairs[k].0);
-    let derivative = shaped(xv, |k| pairs[k].1);
-    record_entrywise(x, value, move |_| derivative)
+    let one = lit::<B>(1.0);
+    let entries = entries::<B, T>(xv);
+    let (value, first, second) = if x.tape().second_order() {
+        let d: Vec<_> = entries.iter().map(|v| hvp(&f, v, &one)).collect();
+        let second = shaped(xv, |k| d[k].2);
+        (shaped(xv, |k| d[k].0), shaped(xv, |k| d[k].1), Some(second))
+    } else {
+        let d: Vec<_> = entries.iter().map(|v| backprop(&f, v)).collect();
+        (shaped(xv, |k| d[k].0), shaped(xv, |k| d[k].1), None)
+    };
+    record_entrywise::<B, T>(
+        op,
+        x,
+        value,
+        Rc::new(move |_| first.clone()),
+        second.map(|second| Rc::new(move |_: &T| second.clone()) as Derivative<T, T>),
+    )
 }
 
-/// `f` on every entry, differentiated (entry by entry) only in the backward pass.
-fn map_deferred<'t, B, T, F>(f: F, x: BVar<'t, T>) -> BVar<'t, T>
+/// `f` on every entry, differentiated (entry by entry) only in the backward pass, to the
+/// second order when that pass is recorded.
+fn map_deferred<'t, B, T, F>(op: &'static str, f: F, x: BVar<'t, T>) -> BVar<'t, T>
 where
     B: Backend,
-    T: Dense<B, B::Real> + Backprop,
+    T: Dense<B, B::Real> + Floating,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
     let value = map::<B, T>(x.value(), |v| eval_bp(&f, &v));
-    record_entrywise(x, value, move |x| map::<B, T>(x, |v| grad_bp(&f, &v)))
+    let f = Rc::new(f);
+    let g = Rc::clone(&f);
+    let one = lit::<B>(1.0);
+    record_entrywise::<B, T>(
+        op,
+        x,
+        value,
+        Rc::new(move |x| map::<B, T>(x, |v| grad_bp(&*f, &v))),
+        Some(Rc::new(move |x| map::<B, T>(x, |v| hvp(&*g, &v, &one).2))),
+    )
 }
 
 /// `f` on every entry of `x` (hmatrix-backprop's `vmap`). `f` runs on the outer tape, once per
@@ -127,7 +174,7 @@ where
     B: Backend,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
-    map_isolated(f, x)
+    map_isolated("vmap_", f, x)
 }
 
 /// `f` on every entry of `x`, recorded as one node (hmatrix-backprop's `dvmap`): the forward
@@ -141,7 +188,7 @@ where
     B: Backend,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
-    map_deferred(f, x)
+    map_deferred("dvmap", f, x)
 }
 
 /// `f` on every entry of the matrix `a`, on the outer tape (hmatrix-backprop's `mmap`; see
@@ -171,7 +218,7 @@ where
     B: Backend,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real>,
 {
-    map_isolated(f, a)
+    map_isolated("mmap_", f, a)
 }
 
 /// `f` on every entry of the matrix `a`, differentiated in the backward pass
@@ -185,7 +232,7 @@ where
     B: Backend,
     F: for<'s> Fn(BVar<'s, B::Real>) -> BVar<'s, B::Real> + 'static,
 {
-    map_deferred(f, a)
+    map_deferred("dmmap", f, a)
 }
 
 /// `Ok` if `x` and `y` have the same length.
@@ -198,23 +245,107 @@ fn same_len<N: Dim, B: Backend>(
     crate::ops::support::shapes::same(op, (n, 1), (m, 1), true)
 }
 
-/// Records `zᵢ = f(xᵢ, yᵢ)`, whose partial derivatives `(∂₁f, ∂₂f)` are given by `partials`
-/// when the backward pass needs them: `x̄ = z̄ ∘ ∂₁f`, `ȳ = z̄ ∘ ∂₂f`.
+/// The partial derivatives `(∂₁f, ∂₂f)` of a closed function of two arguments at the entries
+/// of two vectors.
+type Partials<N, B> = Rc<dyn Fn(&R<N, B>, &R<N, B>) -> (R<N, B>, R<N, B>)>;
+
+/// Records `zᵢ = f(xᵢ, yᵢ)`, whose rule is `x̄ = z̄ ∘ ∂₁f`, `ȳ = z̄ ∘ ∂₂f` with the partials from
+/// `first`. On variables the partials are themselves recorded this way, with `second` (the
+/// partials of `∂₁f` and of `∂₂f`) as theirs: so the op is differentiable to the second order.
 fn record_zip<'t, N, B>(
+    op: &'static str,
     x: BVar<'t, R<N, B>>,
     y: BVar<'t, R<N, B>>,
     value: R<N, B>,
-    partials: impl FnOnce(&R<N, B>, &R<N, B>) -> (R<N, B>, R<N, B>) + 'static,
+    first: Partials<N, B>,
+    second: Option<(Partials<N, B>, Partials<N, B>)>,
 ) -> BVar<'t, R<N, B>>
 where
     N: Dim,
     B: Backend,
 {
-    record2(x, y, value, |ctx, ix, iy, _, dz| {
-        let (dx, dy) = partials(ctx.value(ix), ctx.value(iy));
-        ctx.add(ix, &dz * &dx);
-        ctx.add(iy, &dz * &dy);
+    rule2(x, y, value, move |cx, ix, iy, _, dz| {
+        if !(cx.wants(ix) || cx.wants(iy)) {
+            return;
+        }
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        let (px, py) = match x.tape().or(y.tape()) {
+            None => {
+                let (px, py) = first(x.get(), y.get());
+                (Val::Own(px), Val::Own(py))
+            }
+            Some(tape) => {
+                let (dx, dy) = second.clone().unwrap_or_else(|| past_second_order(op));
+                let (x, y) = (x.to_var(tape), y.to_var(tape));
+                let (px, py) = first(x.value(), y.value());
+                (
+                    Val::Var(record_zip(op, x, y, px, dx, None)),
+                    Val::Var(record_zip(op, x, y, py, dy, None)),
+                )
+            }
+        };
+        cx.add(ix, dz.clone() * px);
+        cx.add(iy, dz * py);
     })
+}
+
+/// `f(a, b)` with its gradient `(∂₁f, ∂₂f)` and its Hessian `((∂₁₁f, ∂₁₂f), (∂₂₁f, ∂₂₂f))`.
+#[allow(clippy::type_complexity)] // a value, a gradient and a Hessian of two arguments
+fn hessian2<S, F>(f: &F, a: S, b: S) -> (S, (S, S), ((S, S), (S, S)))
+where
+    S: backprop_core::Floating + num_traits::Float + Backprop,
+    F: for<'s> Fn(BVar<'s, S>, BVar<'s, S>) -> BVar<'s, S>,
+{
+    let (zero, one) = (
+        <S as num_traits::Zero>::zero(),
+        <S as num_traits::One>::one(),
+    );
+    let along = |v| {
+        hvp(
+            |p| {
+                let (a, b) = p.split();
+                f(a, b)
+            },
+            &(a, b),
+            &v,
+        )
+    };
+    let (z, gradient, along_a) = along((one, zero));
+    let (_, _, along_b) = along((zero, one));
+    (z, gradient, (along_a, along_b))
+}
+
+/// The second partials `(∂₁₁f, ∂₁₂f, ∂₂₂f)` of `f` at the entries of `x` and `y`.
+fn second_partials<N, B, F>(f: &F, x: &R<N, B>, y: &R<N, B>) -> (R<N, B>, R<N, B>, R<N, B>)
+where
+    N: Dim,
+    B: Backend,
+    F: for<'s> Fn(BVar<'s, B::Real>, BVar<'s, B::Real>) -> BVar<'s, B::Real>,
+{
+    let hessians: Vec<_> = x
+        .to_vec()
+        .into_iter()
+        .zip(y.to_vec())
+        .map(|(a, b)| hessian2(f, a, b).2)
+        .collect();
+    let n = hessians.len();
+    (
+        R::build(n, |i| hessians[i].0.0),
+        R::build(n, |i| hessians[i].1.0),
+        R::build(n, |i| hessians[i].1.1),
+    )
+}
+
+/// Second partials as [`record_zip`] takes them: the partials of `∂₁f`, `(∂₁₁f, ∂₁₂f)`, and of
+/// `∂₂f`, `(∂₁₂f, ∂₂₂f)` (the Hessian is symmetric).
+fn of_first_partials<N: Dim, B: Backend>(
+    (f11, f12, f22): (R<N, B>, R<N, B>, R<N, B>),
+) -> (Partials<N, B>, Partials<N, B>) {
+    let f21 = f12.clone();
+    (
+        Rc::new(move |_, _| (f11.clone(), f12.clone())),
+        Rc::new(move |_, _| (f21.clone(), f22.clone())),
+    )
 }
 
 /// `f` on corresponding entries of `x` and `y` (hmatrix-backprop's `zipWithVector`), on the
@@ -318,7 +449,18 @@ where
         let value = R::build(n, |i| triples[i].0);
         let dx = R::build(n, |i| triples[i].1.0);
         let dy = R::build(n, |i| triples[i].1.1);
-        record_zip(x, y, value, move |_, _| (dx, dy))
+        let second = x
+            .tape()
+            .second_order()
+            .then(|| of_first_partials(second_partials(&f, xv, yv)));
+        record_zip(
+            "zip_with_vector_",
+            x,
+            y,
+            value,
+            Rc::new(move |_, _| (dx.clone(), dy.clone())),
+            second,
+        )
     })
 }
 
@@ -361,18 +503,37 @@ where
     same_len("dzip_with_vector", &x, &y)?;
     Ok({
         let value = zip_map::<B, _>(x.value(), y.value(), |a, b| eval_bp2(&f, &a, &b));
-        record_zip(x, y, value, move |x, y| {
-            let partials: Vec<(B::Real, B::Real)> = x
-                .to_vec()
-                .into_iter()
-                .zip(y.to_vec())
-                .map(|(a, b)| grad_bp2(&f, &a, &b))
-                .collect();
-            let n = partials.len();
-            (
-                R::build(n, |i| partials[i].0),
-                R::build(n, |i| partials[i].1),
-            )
-        })
+        let f = Rc::new(f);
+        let (g1, g2) = (Rc::clone(&f), Rc::clone(&f));
+        let second: (Partials<N, B>, Partials<N, B>) = (
+            Rc::new(move |x, y| {
+                let (f11, f12, _) = second_partials(&*g1, x, y);
+                (f11, f12)
+            }),
+            Rc::new(move |x, y| {
+                let (_, f12, f22) = second_partials(&*g2, x, y);
+                (f12, f22)
+            }),
+        );
+        record_zip(
+            "dzip_with_vector",
+            x,
+            y,
+            value,
+            Rc::new(move |x, y| {
+                let partials: Vec<(B::Real, B::Real)> = x
+                    .to_vec()
+                    .into_iter()
+                    .zip(y.to_vec())
+                    .map(|(a, b)| grad_bp2(&*f, &a, &b))
+                    .collect();
+                let n = partials.len();
+                (
+                    R::build(n, |i| partials[i].0),
+                    R::build(n, |i| partials[i].1),
+                )
+            }),
+            Some(second),
+        )
     })
 }

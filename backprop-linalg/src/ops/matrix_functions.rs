@@ -5,9 +5,9 @@
 //! the exponential's own scaling and powers; `logm`'s by one evaluation of the function on a
 //! `2n×2n` block matrix. `sqrtm`'s solves a Sylvester equation.
 
-use crate::dim::Dim;
+use crate::dim::{Dim, Dyn};
 use backprop_backend::{Transpose, validate};
-use backprop_core::BVar;
+use backprop_core::{BVar, Join, Val};
 
 use backprop_backend::RealScalar;
 use num_traits::Float;
@@ -15,11 +15,13 @@ use num_traits::Float;
 use crate::backend::{Backend, LinalgError, RealMatrix, count, lit, one, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::ops::determinant::{inverse, ln_abs_det};
+use crate::ops::structure::transpose;
 use crate::ops::support::in_backward;
-use crate::ops::support::record::record1;
+use crate::ops::support::linear::Linear;
+use crate::ops::support::record::{pull_product, rule1, rule2};
 use crate::{L, Sq};
 
-use Transpose::No;
+use Transpose::{No, Yes};
 
 /// `A·B`.
 fn mm<B: Backend>(a: &RealMatrix<B>, b: &RealMatrix<B>) -> RealMatrix<B> {
@@ -205,30 +207,72 @@ fn expm_matrix<B: Backend>(
     Ok(expm_pade::<B>(op, a, None)?.0)
 }
 
-/// The adjoint of the Fréchet derivative of a primary matrix function `f` at `a`, applied to
-/// the cotangent `g`: `L_f(Aᵀ, G)`, the top right block of `f([[Aᵀ, G], [0, Aᵀ]])` (Mathias
-/// 1996; Higham 2008, Thm 3.6). `g` is scaled to `a`'s 1-norm first (the derivative is linear
-/// in it), so the block matrix is no harder than `a`.
-fn frechet_adjoint<B: Backend>(
-    f: impl Fn(&RealMatrix<B>) -> RealMatrix<B>,
-    a: &RealMatrix<B>,
-    g: &RealMatrix<B>,
-) -> RealMatrix<B> {
-    let n = B::mat_shape(a).0;
-    let g_norm = B::mat_norm_1(g);
-    if g_norm == lit::<B>(0.0) {
-        return B::mat_zeros(n, n);
+/// The adjoint of the Fréchet derivative of a primary matrix function `f` at `A`, applied to the
+/// cotangent `G`: `L_f(Aᵀ, G)`, the top right block of `f([[Aᵀ, G], [0, Aᵀ]])` (Mathias 1996;
+/// Higham 2008, Thm 3.6), of quantities of a rule. `f` applies the function to the `2n×2n`
+/// block (recorded on variables, so the rule differentiates again). `G` is scaled to `A`'s
+/// 1-norm first (the derivative is linear in it, so the scale is a constant of the rule), so
+/// the block matrix is no harder than `A`.
+fn frechet_adjoint<'v, N: Dim, B: Backend>(
+    f: impl FnOnce(Val<'v, Sq<Dyn, B>>) -> Val<'v, Sq<Dyn, B>>,
+    a: Val<'v, Sq<N, B>>,
+    g: Val<'v, Sq<N, B>>,
+) -> Val<'v, Sq<N, B>> {
+    let n = a.get().shape().0;
+    let g_norm = B::mat_norm_1(g.get().data());
+    let zero = lit::<B>(0.0);
+    if g_norm == zero && !g.is_var() {
+        return Val::Own(L::wrap(B::mat_zeros(n, n)));
     }
-    let scale = B::mat_norm_1(a).max(lit::<B>(1.0)) / g_norm;
-    let block = B::mat_from_fn(2 * n, 2 * n, |i, j| match (i < n, j < n) {
-        (true, true) => B::mat_get(a, j, i),
-        (true, false) => scale * B::mat_get(g, i, j - n),
-        (false, true) => lit::<B>(0.0),
-        (false, false) => B::mat_get(a, j - n, i - n),
-    });
-    let fb = f(&block);
-    let top_right = sized(B::mat_cols(&sized(B::mat_rows(&fb, 0..n)), n..2 * n));
-    B::mat_scale(&top_right, lit::<B>(1.0) / scale)
+    let scale = if g_norm == zero {
+        lit::<B>(1.0)
+    } else {
+        B::mat_norm_1(a.get().data()).max(lit::<B>(1.0)) / g_norm
+    };
+    // (A, G) ↦ [[Aᵀ, s·G], [0, Aᵀ]]; adjoint M̄ ↦ ((M̄₁₁ + M̄₂₂)ᵀ, s·M̄₁₂).
+    let embed = Linear::new(
+        move |(a, g): &(Sq<N, B>, Sq<N, B>)| {
+            let (a, g) = (a.data(), g.data());
+            L::wrap(B::mat_from_fn(2 * n, 2 * n, |i, j| match (i < n, j < n) {
+                (true, true) => B::mat_get(a, j, i),
+                (true, false) => scale * B::mat_get(g, i, j - n),
+                (false, true) => zero,
+                (false, false) => B::mat_get(a, j - n, i - n),
+            }))
+        },
+        move |m: &Sq<Dyn, B>| {
+            let m = m.data();
+            (
+                L::wrap(B::mat_from_fn(n, n, |i, j| {
+                    B::mat_get(m, j, i) + B::mat_get(m, j + n, i + n)
+                })),
+                L::wrap(B::mat_from_fn(n, n, |i, j| scale * B::mat_get(m, i, j + n))),
+            )
+        },
+    );
+    // M ↦ M₁₂/s; adjoint X̄ ↦ [[0, X̄/s], [0, 0]].
+    let top_right = Linear::new(
+        move |m: &Sq<Dyn, B>| {
+            L::wrap(B::mat_from_fn(n, n, |i, j| {
+                B::mat_get(m.data(), i, j + n) / scale
+            }))
+        },
+        move |x: &Sq<N, B>| {
+            L::wrap(B::mat_from_fn(2 * n, 2 * n, |i, j| {
+                if i < n && j >= n {
+                    B::mat_get(x.data(), i, j - n) / scale
+                } else {
+                    zero
+                }
+            }))
+        },
+    );
+    let pair = a.zip(
+        g,
+        |a, g| (a.into_owned(), g.into_owned()),
+        |a, g| (a, g).join(),
+    );
+    top_right.val(f(embed.val(pair)))
 }
 
 /// The matrix exponential `exp(A) = Σ Aᵏ/k!` of a general square matrix (hmatrix's `expm`).
@@ -241,6 +285,10 @@ fn frechet_adjoint<B: Backend>(
 /// computation", Adv. Appl. Math. 16; Mathias 1996), computed with the exponential by Al-Mohy
 /// & Higham's algorithm (2009, SIMAX 30(4), Alg. 6.4): the same scaling, Padé degree and
 /// powers of `A` as `exp(A)`, about three times the forward pass's products in all.
+///
+/// Second order ([`hvp`](crate::hvp), [`jvp`](crate::jvp)): in a recorded backward pass the same
+/// `L(Aᵀ, Ḡ)` is taken in its block form, the top right block of `exp([[Aᵀ, Ḡ], [0, Aᵀ]])`
+/// (Mathias 1996), through `expm` itself at `2n×2n`, so the rule differentiates again.
 ///
 /// # Numerical behaviour
 /// Entries of `exp(A)` beyond the range of `f64` (roughly `‖A‖ > 709`) overflow to infinity,
@@ -269,13 +317,32 @@ where
 {
     const OP: &str = "expm";
     let e = L::wrap(expm_matrix::<B>(OP, a.value().data())?);
-    Ok(record1(a, e, |ctx, ia, _, de| {
-        // Ā = L(Aᵀ, Ḡ) = L(A, Ḡᵀ)ᵀ, since exp(Aᵀ + tḠ) = exp(A + tḠᵀ)ᵀ.
-        let a = ctx.value(ia).data();
-        let g = B::mat_transpose(de.data());
-        let (_, l) = in_backward(OP, expm_pade::<B>(OP, a, Some(&g)));
-        ctx.add(ia, L::wrap(B::mat_transpose(&l.expect("asked for"))));
+    Ok(rule1(a, e, |cx, ia, _, de| {
+        if !cx.wants(ia) {
+            return;
+        }
+        let a = cx.value(ia);
+        let grad = if a.is_var() || de.is_var() {
+            // Recorded: the same L(Aᵀ, Ḡ) by its block form, through expm itself.
+            frechet_adjoint(exp_of::<B>, a, de)
+        } else {
+            // Ā = L(Aᵀ, Ḡ) = L(A, Ḡᵀ)ᵀ, since exp(Aᵀ + tḠ) = exp(A + tḠᵀ)ᵀ.
+            let g = B::mat_transpose(de.get().data());
+            let (_, l) = in_backward(OP, expm_pade::<B>(OP, a.get().data(), Some(&g)));
+            Val::Own(L::wrap(B::mat_transpose(&l.expect("asked for"))))
+        };
+        cx.add(ia, grad);
     }))
+}
+
+/// `exp(M)` of a quantity of a rule (the block matrix of [`frechet_adjoint`]): computed on a
+/// plain value, recorded with [`expm`] on a variable.
+fn exp_of<'v, B: Backend>(m: Val<'v, Sq<Dyn, B>>) -> Val<'v, Sq<Dyn, B>> {
+    const OP: &str = "expm";
+    m.map(
+        |m| L::wrap(in_backward(OP, expm_matrix::<B>(OP, m.data()))),
+        expm,
+    )
 }
 
 // ----- sqrtm -----
@@ -343,7 +410,8 @@ fn sqrtm_matrix<B: Backend>(
 /// `(I ⊗ Yᵀ + Y ⊗ I)·vec(Ā) = vec(Ȳ)`, by one LU solve of order `n²`: `O(n⁶)` flops and
 /// `O(n⁴)` memory, negligible for the small statically sized matrices this crate targets
 /// (`n ≤ 10`: under 10⁶ flops), prohibitive beyond `n ≈ 50` (a Bartels–Stewart solver on the
-/// real Schur form would be `O(n³)`).
+/// real Schur form would be `O(n³)`). The solve is recorded with its own rule (the same
+/// equation for `Yᵀ`), so the gradient differentiates again ([`hvp`](crate::hvp)).
 ///
 /// # Panics
 /// As [`try_sqrtm`]; the backward pass panics (naming `sqrtm`) only if the Sylvester system is
@@ -375,9 +443,45 @@ where
 {
     const OP: &str = "sqrtm";
     let y = L::wrap(sqrtm_matrix::<B>(OP, a.value().data())?);
-    Ok(record1(a, y, |ctx, ia, y, dy| {
-        let g = in_backward(OP, sylvester_adjoint::<B>(OP, y.data(), dy.data()));
-        ctx.add(ia, L::wrap(g));
+    Ok(rule1(a, y, |cx, ia, y, dy| {
+        if cx.wants(ia) {
+            let grad = sylvester(&y, dy);
+            cx.add(ia, grad);
+        }
+    }))
+}
+
+/// `X` solving `Yᵀ·X + X·Yᵀ = G` (the rule of [`sqrtm`]) for quantities of a rule: solved on
+/// plain values, recorded on variables.
+///
+/// Gradient of the recorded solve: with `Z` solving `Y·Z + Z·Y = X̄` (the same equation for
+/// `Yᵀ`, the adjoint of the solve in `G`), `Ḡ = Z` and `Ȳ = −(X·Zᵀ + Zᵀ·X)`, from
+/// `Yᵀ·dX + dX·Yᵀ = dG − dYᵀ·X − X·dYᵀ`.
+fn sylvester<'v, N: Dim, B: Backend>(
+    y: &Val<'v, Sq<N, B>>,
+    g: Val<'v, Sq<N, B>>,
+) -> Val<'v, Sq<N, B>> {
+    const OP: &str = "sqrtm";
+    let solve = |y: &Sq<N, B>, g: &Sq<N, B>| {
+        L::wrap(in_backward(
+            OP,
+            sylvester_adjoint::<B>(OP, y.data(), g.data()),
+        ))
+    };
+    let Some(tape) = y.tape().or(g.tape()) else {
+        return Val::Own(solve(y.get(), g.get()));
+    };
+    let (y, g) = (y.to_var(tape), g.on(tape));
+    let x = solve(y.value(), g.value());
+    Val::Var(rule2(y, g, x, |cx, iy, ig, x, dx| {
+        if !(cx.wants(iy) || cx.wants(ig)) {
+            return;
+        }
+        let z = sylvester(&transpose(cx.value(iy)), dx);
+        let minus_z = -&z;
+        pull_product(cx, iy, &x, No, &minus_z, Yes);
+        pull_product(cx, iy, &minus_z, Yes, &x, No);
+        cx.add(ig, z);
     }))
 }
 
@@ -471,6 +575,16 @@ fn logm_matrix<B: Backend>(
     Ok(B::mat_scale(&log, lit::<B>(2f64.powi(roots as i32))))
 }
 
+/// `log(M)` of a quantity of a rule (the block matrix of [`frechet_adjoint`]): computed on a
+/// plain value, recorded with [`logm`] on a variable.
+fn log_of<'v, B: Backend>(m: Val<'v, Sq<Dyn, B>>) -> Val<'v, Sq<Dyn, B>> {
+    const OP: &str = "logm";
+    m.map(
+        |m| L::wrap(in_backward(OP, logm_matrix::<B>(OP, m.data()))),
+        logm,
+    )
+}
+
 /// The principal logarithm `X = log(A)` of a real square matrix: the unique real `X` with
 /// `exp(X) = A` whose eigenvalues have imaginary parts in `(−π, π)`. It exists when `A` has
 /// no eigenvalue on the closed negative real axis `(−∞, 0]`.
@@ -484,7 +598,8 @@ fn logm_matrix<B: Backend>(
 /// (the adjoint of `L(A, ·)`), computed as the top right block of
 /// `log([[Aᵀ, X̄], [0, Aᵀ]])` (Mathias 1996; Higham 2008, Thm 3.6; Al-Mohy, Higham & Relton
 /// 2013, "Computing the Fréchet derivative of the matrix logarithm and estimating the
-/// condition number", SISC 35(4)), the same algorithm at `2n×2n`.
+/// condition number", SISC 35(4)), the same algorithm at `2n×2n`; recorded through `logm`
+/// itself in a recorded backward pass, so it differentiates again ([`hvp`](crate::hvp)).
 ///
 /// ```
 /// use backprop_linalg::{Sq, eval_bp, expm, logm};
@@ -530,9 +645,11 @@ where
 {
     const OP: &str = "logm";
     let x = L::wrap(logm_matrix::<B>(OP, a.value().data())?);
-    Ok(record1(a, x, |ctx, ia, _, dx| {
-        let a = ctx.value(ia).data();
-        let log = |m: &RealMatrix<B>| in_backward(OP, logm_matrix::<B>(OP, m));
-        ctx.add(ia, L::wrap(frechet_adjoint::<B>(log, a, dx.data())));
+    Ok(rule1(a, x, |cx, ia, _, dx| {
+        if !cx.wants(ia) {
+            return;
+        }
+        let grad = frechet_adjoint(log_of::<B>, cx.value(ia), dx);
+        cx.add(ia, grad);
     }))
 }

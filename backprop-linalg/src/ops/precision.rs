@@ -9,7 +9,7 @@ use num_complex::Complex;
 use crate::backend::{Backend, ComplexBackend, ComplexOf};
 use crate::dense::{Dense, StorageKind, any};
 use crate::dim::Dim;
-use crate::ops::support::record::record1;
+use crate::ops::support::linear::Linear;
 use crate::{C, Her, L, M, R, Sym};
 
 /// A value re-stored as a `U`: the same type, sizes and entries, in another precision (`f32` ⇄
@@ -47,8 +47,7 @@ where
     T: Convert<U>,
     U: Convert<T>,
 {
-    let value = x.value().convert();
-    record1(x, value, |ctx, ix, _, dy: U| ctx.add(ix, dy.convert()))
+    Linear::new(T::convert, U::convert).record(x)
 }
 
 /// Entries of `x` (scalar `S1`, backend `B1`) as storage of `U` (scalar `S2`, backend `B2`),

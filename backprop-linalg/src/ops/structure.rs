@@ -3,13 +3,14 @@
 
 use crate::dim::{Dim, StaticDim};
 use backprop_backend::Transpose;
-use backprop_core::{BVar, Floating, Val};
+use backprop_core::{BVar, Floating, Join, Val};
 
 use crate::backend::{Backend, LinalgError, lit, or_fail, sized};
 use crate::dense::{Construct, Dense, add_to_entries, filled, sum};
 use crate::ops::products::{pull_scale, scale};
 use crate::ops::shape::diag_of;
-use crate::ops::support::record::{pull_product, record2, rule1};
+use crate::ops::support::linear::Linear;
+use crate::ops::support::record::{pull_product, rule1};
 use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
 use backprop_backend::validate;
@@ -264,17 +265,19 @@ where
     B: Backend,
 {
     let d = v.value().len().min(M::SIZE).min(N::SIZE);
-    let (cv, vv) = (*c.value(), v.value());
-    let dy_len = vv.len();
-    let value = L::from_fn(|i, j| if i == j && i < d { vv.get(i) } else { cv });
-    record2(c, v, value, move |ctx, ic, iv, _, dy: L<M, N, B>| {
-        let on_diagonal = |i| if i < d { dy.get(i, i) } else { lit::<B>(0.0) };
-        if ctx.wants(ic) {
-            let diagonal: B::Real = (0..d).map(on_diagonal).sum();
-            ctx.add(ic, sum::<B, _>(&dy) - diagonal);
-        }
-        if ctx.wants(iv) {
-            ctx.add(iv, R::build(dy_len, on_diagonal));
-        }
-    })
+    let v_len = v.value().len();
+    let on_diagonal = move |dy: &L<M, N, B>, i| if i < d { dy.get(i, i) } else { lit::<B>(0.0) };
+    Linear::new(
+        move |(c, v): &(B::Real, R<K, B>)| {
+            L::from_fn(|i, j| if i == j && i < d { v.get(i) } else { *c })
+        },
+        move |dy: &L<M, N, B>| {
+            let diagonal: B::Real = (0..d).map(|i| on_diagonal(dy, i)).sum();
+            (
+                sum::<B, _>(dy) - diagonal,
+                R::build(v_len, |i| on_diagonal(dy, i)),
+            )
+        },
+    )
+    .record((c, v).join())
 }

@@ -4,11 +4,12 @@
 //! the signal).
 
 use backprop_linalg::{
-    Backend, DimConv, DimCorr, Dyn, L, LinalgError, R, StaticDim, conv, conv2, corr, corr2,
-    eval_bp2, try_conv, try_corr, try_corr2,
+    BVar, Backend, DimConv, DimCorr, Dyn, L, LinalgError, R, StaticDim, conv, conv2, corr, corr2,
+    eval_bp2, sum_elements, try_conv, try_corr, try_corr2,
 };
 use backprop_tests::gradcheck::{
-    assert_entries, assert_fails, error_of, f64s, grad_ok, lm, matrix, real, run, rv, vector,
+    assert_entries, assert_fails, error_of, f64s, grad_ok, hvp_ok, jvp_ok, lm, matrix, real, run,
+    rv, vector,
 };
 use typenum::{U1, U2, U3, U4, U5};
 
@@ -119,7 +120,35 @@ where
     });
 }
 
+/// A curved scalar of `conv` and `corr`.
+fn filters<'t, B: Backend>(v: BVar<'t, (R<U2, B>, R<U4, B>)>) -> BVar<'t, B::Real> {
+    let (k, x) = v.split();
+    sum_elements(conv(k, x).sin()) + sum_elements(corr(k, x).cos())
+}
+
+/// A kernel and a signal, matrices.
+type Grids<B> = (L<U2, U1, B>, L<U2, U3, B>);
+
+/// A curved scalar of `conv2` and `corr2`.
+fn filters2<'t, B: Backend>(v: BVar<'t, Grids<B>>) -> BVar<'t, B::Real> {
+    let (k, x) = v.split();
+    sum_elements(conv2(k, x).sin()) + sum_elements(corr2(k, x).cos())
+}
+
 backprop_tests::cases! {
+    fn convolution_second_order<B: Backend>() {
+        // Each rule's terms are convolutions and correlations, recorded: the full Hessian of
+        // curved scalars of conv and corr (vectors) and conv2 and corr2 (matrices), and forward
+        // mode.
+        run((vector::<U2, B>(), vector::<U4, B>()), |kx| {
+            hvp_ok(filters::<B>, &kx)?;
+            jvp_ok(filters::<B>, &kx)
+        });
+        run((matrix::<U2, U1, B>(), matrix::<U2, U3, B>()), |kx| {
+            hvp_ok(filters2::<B>, &kx)?;
+            jvp_ok(filters2::<B>, &kx)
+        });
+    }
     fn conv_and_corr_k1_n3<B: Backend>() {
         vector_case::<B, U1, U3>();
     }

@@ -9,7 +9,8 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_entries, assert_fails, grad_ok, hvp_ok, invertible, jvp_ok, lm, run, singular,
+    assert_entries, assert_fails, expect_panic, grad_ok, hvp_ok, invertible, jvp_ok, lm, run,
+    singular,
 };
 use typenum::{U2, U3, U4};
 
@@ -29,6 +30,26 @@ backprop_tests::cases! {
             )
         });
         run(invertible::<U2, B>(), |a| jvp_ok(inv, &a));
+    }
+    fn det_second_order<B: Backend>() {
+        // det's rule reads the cofactor matrix, recorded with its own rule.
+        run(invertible::<U3, B>(), |a| {
+            hvp_ok(|a| det(a) * det(a) + det(a).sin() + det(inv(a)), &a)?;
+            jvp_ok(det, &a)
+        });
+    }
+    /// At a singular matrix the first order holds (the cofactor matrix), and the second order
+    /// panics with a message: never a NaN.
+    fn det_second_order_singular<B: Double>() {
+        let a = Sq::<U2, B>::from_row_major(&[1.0, 2.0, 2.0, 4.0]);
+        let v = Sq::<U2, B>::from_row_major(&[1.0, 0.0, 0.0, 1.0]);
+        let message = expect_panic(|| {
+            backprop_linalg::hvp(det, &a, &v);
+        });
+        assert!(
+            message.contains("det: the second order is implemented for invertible matrices only"),
+            "{message}"
+        );
     }
     fn det_2x2<B: Backend>() {
         run(invertible::<U2, B>(), |a| grad_ok(det, &a));

@@ -636,7 +636,11 @@ backprop_tests::cases! {
             grad_ok(mean, &v)?;
             grad_ok(cov, &x)?;
             grad_ok(mean_l, &x)?;
-            grad_ok(norm_2v, &v)?;
+            // ‖v‖ has a kink at 0: a short vector near it would put the kink within the
+            // central differences' reach.
+            if backprop_linalg::eval_bp(norm_2v, &v) > 0.1 {
+                grad_ok(norm_2v, &v)?;
+            }
             grad_ok(|v| split_at(v, cut), &v)?;
             grad_ok(|v| append(v, v), &v)
         });

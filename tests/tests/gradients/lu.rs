@@ -4,9 +4,9 @@
 //! singular and non-finite inputs.
 
 use backprop_linalg::StaticDim;
-use backprop_linalg::{Backend, LinalgError, eval_bp, lu, try_lu};
+use backprop_linalg::{Backend, LinalgError, eval_bp, lu, mul, sum_elements, try_lu};
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, error_of, f64s, grad_ok, lm, lu_input, naive_mul,
+    assert_close, assert_fails, error_of, f64s, grad_ok, hvp_ok, jvp_ok, lm, lu_input, naive_mul,
     rounding_tolerance, run,
 };
 use proptest::prelude::prop_assert;
@@ -21,6 +21,20 @@ fn lu_case<B: Backend, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
+    fn lu_second_order<B: Backend>() {
+        // The rule's products, masks and triangular solves are recorded: the full Hessian of a
+        // curved scalar of L and U, and forward mode through the three factors.
+        run(lu_input::<U3, B>(), |a| {
+            hvp_ok(
+                |a| {
+                    let (_, l, u) = lu(a).split();
+                    sum_elements(mul(l, u).sin()) + sum_elements(l * l * l) + sum_elements((u * l).cos())
+                },
+                &a,
+            )?;
+            jvp_ok(lu, &a)
+        });
+    }
     fn lu_2x2<B: Backend>() {
         lu_case::<B, U2>();
     }

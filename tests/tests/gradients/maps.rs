@@ -2,16 +2,42 @@
 //! variables, their isolated forms (`vmap_`, `mmap_`, `zip_with_vector_`) and their closed forms
 //! (`dvmap`, `dmmap`, `dzip_with_vector`), which must agree on values.
 
-use backprop_linalg::{Backend, Elementary};
 use backprop_linalg::{
-    R, dmmap, dvmap, dzip_with_vector, eval_bp, mmap, mmap_, vmap, vmap_, zip_with_vector,
-    zip_with_vector_,
+    BVar, L, R, dmmap, dvmap, dzip_with_vector, eval_bp, mmap, mmap_, sum_elements, vmap, vmap_,
+    zip_with_vector, zip_with_vector_,
 };
-use backprop_tests::gradcheck::{grad_ok, matrix, real, real_scalar, run, vector};
+use backprop_linalg::{Backend, Elementary};
+use backprop_tests::gradcheck::{grad_ok, hvp_ok, jvp_ok, matrix, real, real_scalar, run, vector};
 use proptest::prelude::prop_assert_eq;
 use typenum::{U2, U3, U5};
 
+/// Two vectors and a matrix.
+type MapInputs<B> = (R<U3, B>, L<U2, U3, B>, R<U3, B>);
+
+/// A curved scalar through every map and zip (see `maps_second_order`).
+fn through_maps<'t, B: Backend>(v: BVar<'t, MapInputs<B>>) -> BVar<'t, B::Real> {
+    let (x, a, y) = v.split();
+    let s = sum_elements(x);
+    let outer = vmap(|e| e.sin() * s, x) + zip_with_vector(|p, q| p * q.cos() * s, x, y);
+    let isolated = vmap_(|e| e.sin() * e + e * e * e, x)
+        + zip_with_vector_(|p, q| p * q.sin() + q * q * p, x, y);
+    let deferred = dvmap(|e| e.exp() / (e * e + real::<B>(1.0)), y)
+        + dzip_with_vector(|p, q| (p * q).tanh() - p * p * q, y, x);
+    let m = mmap(|e| e * e * s, a) + mmap_(|e| e.cos() * e, a) + dmmap(|e| e.sin() * e * e, a);
+    sum_elements(outer * isolated + deferred.sin()) + sum_elements(m.tanh())
+}
+
 backprop_tests::cases! {
+    fn maps_second_order<B: Backend>() {
+        // Every form to the second order, each between curved functions: the outer forms
+        // through the entries as scalar variables; the isolated forms with second derivatives
+        // taken in the forward pass (the tape's backward pass will be recorded); the deferred
+        // forms with them taken in the backward pass. Full Hessians, and forward mode.
+        run((vector::<U3, B>(), matrix::<U2, U3, B>(), vector::<U3, B>()), |p| {
+            hvp_ok(through_maps::<B>, &p)?;
+            jvp_ok(through_maps::<B>, &p)
+        });
+    }
     fn vmap_capturing_outer_variables_3<B: Backend>() {
         run((vector::<U3, B>(), real_scalar::<B>(), real_scalar::<B>()), |xab| {
             grad_ok(

@@ -8,12 +8,12 @@
 use backprop_linalg::Backend;
 use backprop_linalg::StaticDim;
 use backprop_linalg::{
-    LinalgError, Sq, eval_bp, expm, grad_bp, logm, sqrtm, sym_log, trace, try_logm, try_sqrtm,
-    un_sym,
+    Join, LinalgError, Sq, eval_bp, expm, grad_bp, logm, sqrtm, sum_elements, sym_log, trace,
+    try_logm, try_sqrtm, un_sym,
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, assert_fails, error_of, f64s, grad_ok, lm, naive_mul, norm_up_to,
+    assert_close, assert_fails, error_of, f64s, grad_ok, hvp_ok, jvp_ok, lm, naive_mul, norm_up_to,
     principal_root_input, rounding_tolerance, run, same_as, small_norm, spd,
 };
 use typenum::{U2, U3, U4};
@@ -39,6 +39,18 @@ fn logm_case<B: Backend, N: StaticDim>() {
 }
 
 backprop_tests::cases! {
+    fn matrix_functions_second_order<B: Backend>() {
+        // expm's recorded rule is its block form through expm at 2n×2n, logm's likewise
+        // through logm, sqrtm's a recorded Sylvester solve: full Hessians and forward mode.
+        run(small_norm::<U2, B>(true), |a| {
+            hvp_ok(|a| sum_elements(expm(a).sin()), &a)?;
+            jvp_ok(expm, &a)
+        });
+        run(principal_root_input::<U2, B>(), |a| {
+            hvp_ok(|a| sum_elements(sqrtm(a) * logm(a)) + trace(sqrtm(a)).sin(), &a)?;
+            jvp_ok(|a| (sqrtm(a), logm(a)).join(), &a)
+        });
+    }
     fn expm_2x2<B: Backend>() {
         expm_case::<B, U2>();
     }

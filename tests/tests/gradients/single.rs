@@ -20,13 +20,13 @@
 use backprop_core::check::{CheckConfig, check_gradient_with};
 use backprop_core::{Coords, Join, backprop};
 use backprop_linalg::{
-    Backend, ComplexBackend, Convert, L, LinalgError, M, Matrix, R, Sym, affine, app, chol,
-    chol_solve, cov, det, eigenvalues, expm, inv, lin_solve, lndet, mean_l, mul, mul_c, norm_2v,
-    qr, sqrtm, svd, try_chol, try_inv, try_mul,
+    BVar, Backend, ComplexBackend, Convert, L, LinalgError, M, Matrix, R, Sym, affine, app, chol,
+    chol_solve, convert, cov, det, eigenvalues, expm, inv, lin_solve, lndet, mean_l, mul, mul_c,
+    norm_2v, qr, sqrtm, sum_elements, svd, try_chol, try_inv, try_mul,
 };
 use backprop_tests::gradcheck::{
-    complex_matrix, double, error_of, invertible, matrix, principal_root_input, run,
-    separated_singular, small_norm, spd, sym_separated, vector,
+    complex_matrix, double, error_of, hvp_ok, invertible, jvp_ok, matrix, principal_root_input,
+    run, separated_singular, small_norm, spd, sym_separated, vector,
 };
 use backprop_tests::{ComplexDouble, Double};
 use proptest::prelude::*;
@@ -152,6 +152,15 @@ single! {
 macro_rules! on_every_backend {
     ([] $($backend:ident: $ty:ty),* $(,)?) => {
         $(instantiate!($backend: backprop_linalg::$backend::Backend<f32>, $ty);)*
+        /// `convert` to the second order, on every backend.
+        mod convert_second_order {
+            $(
+                #[test]
+                fn $backend() {
+                    super::convert_second_order::<backprop_linalg::$backend::Backend<f32>, $ty>();
+                }
+            )*
+        }
         /// Bad input in single precision fails as in double precision, on every backend.
         mod errors {
             $(
@@ -164,6 +173,26 @@ macro_rules! on_every_backend {
     };
 }
 backprop_tests::for_each_backend!(on_every_backend);
+
+/// `convert` is a linear map recorded with its adjoint (the conversion back): a loss of an `f32`
+/// input computed partly in `f64` (widening is exact), its full Hessian and forward mode.
+fn convert_second_order<B32: Backend<Real = f32>, B64: Double>() {
+    run(matrix::<U3, U2, B64>(), |x| {
+        let (x32, _): (L<U3, U2, B32>, _) = rounded(&x);
+        hvp_ok(widened::<B32, B64>, &x32)?;
+        jvp_ok(widened::<B32, B64>, &x32)
+    });
+}
+
+/// A loss of an `f32` matrix computed partly in `f64` (see [`convert_second_order`]).
+fn widened<'t, B32: Backend<Real = f32>, B64: Double>(
+    a: BVar<'t, L<U3, U2, B32>>,
+) -> BVar<'t, f64> {
+    let wide: BVar<'t, L<U3, U2, B64>> = convert(a);
+    let back: BVar<'t, L<U3, U2, B32>> = convert(wide.sin());
+    let mixed: BVar<'t, L<U3, U2, B64>> = convert(back * a);
+    sum_elements(wide.cos() * wide) + sum_elements(mixed)
+}
 
 /// Not positive definite, singular, NaN and mismatched shapes, in `f32`: the same errors as in
 /// `f64`.

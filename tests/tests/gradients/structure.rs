@@ -19,8 +19,8 @@ use backprop_linalg::{
 };
 use backprop_tests::Double;
 use backprop_tests::gradcheck::{
-    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, hvp_ok, matrix, real, real_scalar,
-    run, rv, spd, sym_separated, symmetric, vector,
+    assert_close, dyn_matrix, dyn_vector, expect_panic, grad_ok, hvp_ok, jvp_ok, matrix, real,
+    real_scalar, run, rv, spd, sym_separated, symmetric, vector,
 };
 use proptest::prelude::*;
 use typenum::{U1, U2, U3, U4, U5};
@@ -67,6 +67,43 @@ where
     run(real_scalar::<B>(), |x| grad_ok(konst::<T, B>, &x));
 }
 
+/// A matrix and a vector.
+type MatrixVector<B> = (L<U3, U2, B>, R<U3, B>);
+
+/// A curved scalar through every structural op (see `shapes_second_order`).
+fn through_shapes<'t, B: Backend>(v: BVar<'t, MatrixVector<B>>) -> BVar<'t, B::Real> {
+    use backprop_linalg as bl;
+    let (a, x) = v.split();
+    // Halved, and at most cubic: a Hessian of faster-varying terms is all finite-difference
+    // truncation error.
+    let half = a.tape().constant(real::<B>(0.5));
+    let (a, x) = (bl::scale(half, a), bl::scale(half, x));
+    let rows = to_rows(a).split();
+    let cols = to_columns(a).split();
+    let b = from_rows::<U3, _, _>(&[rows[2], rows[0], rows[1]]);
+    let c = from_columns::<_, U2, _>(&[cols[1], cols[0]]);
+    let h = hcat(b, c.sin());
+    let (top, _) = split_rows::<U2, _, _, _>(vcat(h, h.cos())).split();
+    let (left, right) = split_cols::<U1, _, _, _>(top).split();
+    let (head, tail) = head_tail(x).split();
+    let y = snoc(append(tail, x), head * head);
+    let (p, q) = split::<U3, _, _>(y).split();
+    let s = vector_op::<U3, B>(&[head, head.sin(), head * head]);
+    let m = matrix_op::<U2, U2, B>(&[head, head * head, head.cos(), head]);
+    let k = konst::<L<U2, U2, B>, B>(head.sin());
+    let line = linspace::<U3, B>(head, head * head);
+    let dr = diag_r::<U3, U3, U3, B>(head.sin(), x);
+    let round = create::<L<U3, U2, B>, B>(extract_m(a));
+    let xv = create::<R<U3, B>, B>(extract_v(x));
+    bl::sum_elements((left * left).sin())
+        + bl::sum_elements(right.tanh())
+        + bl::sum_elements(bl::cross(p, q).sin() + s.cos())
+        + bl::sum_elements((m * k).sin())
+        + bl::sum_elements(mul(row(line), dr).cos())
+        + bl::sum_elements(unrow(row(xv)) * uncol(col(xv)).sin())
+        + bl::sum_elements(round.sin())
+}
+
 backprop_tests::cases! {
     fn structure_second_order<B: Backend>() {
         // m_tm, trace, tr, sym/un_sym, take_diag/diag, row/col inside curved scalars.
@@ -87,6 +124,16 @@ backprop_tests::cases! {
                 },
                 &x,
             )
+        });
+    }
+    fn shapes_second_order<B: Backend>() {
+        // Every structural op is a linear map recorded with its adjoint: rows, columns and
+        // their reassembly, hcat/vcat and their splits, vectors cut and joined, vectors and
+        // matrices of scalars, konst, the sizes' conversions, linspace, diag_r and cross, all
+        // between curved functions, to the second order (the full Hessian), and in forward mode.
+        run((matrix::<U3, U2, B>(), vector::<U3, B>()), |p| {
+            hvp_ok(through_shapes::<B>, &p)?;
+            jvp_ok(through_shapes::<B>, &p)
         });
     }
     fn tr_3x2<B: Backend>() {

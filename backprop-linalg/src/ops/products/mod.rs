@@ -14,9 +14,7 @@ use crate::backend::{Backend, LinalgError, lit, or_fail};
 use crate::dense::{Construct, Dense, StorageKind, map};
 use crate::ops::structure::sum_elements;
 use crate::ops::support::products;
-use crate::ops::support::record::{
-    add_scaled, pull_matvec, pull_outer, pull_product, record2, rule2,
-};
+use crate::ops::support::record::{add_scaled, pull_matvec, pull_outer, pull_product, rule2};
 use crate::{L, R};
 
 use Transpose::{No, Yes};
@@ -242,13 +240,23 @@ fn cross3<B: Backend>(x: &R<U3, B>, y: &R<U3, B>) -> R<U3, B> {
 /// Gradient: `x̄ = y × z̄`, `ȳ = z̄ × x`.
 pub fn cross<'t, B: Backend>(x: BVar<'t, R<U3, B>>, y: BVar<'t, R<U3, B>>) -> BVar<'t, R<U3, B>> {
     let z = cross3(x.value(), y.value());
-    record2(x, y, z, |ctx, ix, iy, _, dz| {
-        let (x, y) = (ctx.value(ix), ctx.value(iy));
-        if ctx.wants(ix) {
-            ctx.add(ix, cross3(y, &dz));
+    rule2(x, y, z, |cx, ix, iy, _, dz| {
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        if cx.wants(ix) {
+            let dx = cross_of(&y, &dz);
+            cx.add(ix, dx);
         }
-        if ctx.wants(iy) {
-            ctx.add(iy, cross3(&dz, x));
+        if cx.wants(iy) {
+            let dy = cross_of(&dz, &x);
+            cx.add(iy, dy);
         }
     })
+}
+
+/// `x × y` of two quantities of a rule: computed on plain values, recorded on variables.
+fn cross_of<'v, B: Backend>(x: &Val<'v, R<U3, B>>, y: &Val<'v, R<U3, B>>) -> Val<'v, R<U3, B>> {
+    match x.tape().or(y.tape()) {
+        Some(tape) => Val::Var(cross(x.to_var(tape), y.to_var(tape))),
+        None => Val::Own(cross3(x.get(), y.get())),
+    }
 }

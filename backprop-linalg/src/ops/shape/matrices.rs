@@ -15,27 +15,10 @@ use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
 use crate::ops::structure::take_diag;
-use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
+use crate::ops::support::linear::Linear;
+use crate::ops::support::place::{check_count, concat, gather, parts};
 use crate::ops::support::record::rule1;
 use crate::{L, R, Sq};
-
-/// Records a reshaping of `x` (a linear bijection between storages): `to` on the way
-/// forward, `from` on the cotangent.
-fn reshape<'t, X, Y, B>(
-    x: BVar<'t, X>,
-    to: impl FnOnce(&X) -> Y,
-    from: impl Fn(&Y) -> X + 'static,
-    inverse: for<'v> fn(BVar<'v, Y>) -> BVar<'v, X>,
-) -> BVar<'t, Y>
-where
-    X: Dense<B, B::Real> + backprop_core::Backprop,
-    Y: Dense<B, B::Real> + backprop_core::Backprop,
-    B: Backend,
-{
-    rule1(x, to(x.value()), move |cx, ix, _, dy| {
-        cx.add(ix, dy.map(|d| from(&d), inverse))
-    })
-}
 
 /// The vector `x` as a `1×N` matrix (hmatrix's `row`).
 ///
@@ -45,12 +28,11 @@ where
     N: Dim,
     B: Backend,
 {
-    reshape(
-        x,
-        |x| L::wrap(B::mat_from_fn(1, x.len(), |_, j| x.get(j))),
+    Linear::new(
+        |x: &R<N, B>| L::wrap(B::mat_from_fn(1, x.len(), |_, j| x.get(j))),
         |dy: &L<U1, N, B>| R::wrap(sized(B::mat_row(dy.data(), 0))),
-        unrow::<N, B>,
     )
+    .record(x)
 }
 
 /// The vector `x` as an `N×1` matrix (hmatrix's `col`).
@@ -61,12 +43,11 @@ where
     N: Dim,
     B: Backend,
 {
-    reshape(
-        x,
-        |x| L::wrap(B::mat_from_fn(x.len(), 1, |i, _| x.get(i))),
+    Linear::new(
+        |x: &R<N, B>| L::wrap(B::mat_from_fn(x.len(), 1, |i, _| x.get(i))),
         |dy: &L<N, U1, B>| R::wrap(sized(B::mat_col(dy.data(), 0))),
-        uncol::<N, B>,
     )
+    .record(x)
 }
 
 /// The only row of a `1×N` matrix, as a vector (hmatrix's `unrow`).
@@ -77,12 +58,11 @@ where
     N: Dim,
     B: Backend,
 {
-    reshape(
-        a,
-        |a| R::wrap(sized(B::mat_row(a.data(), 0))),
+    Linear::new(
+        |a: &L<U1, N, B>| R::wrap(sized(B::mat_row(a.data(), 0))),
         |dy: &R<N, B>| L::wrap(B::mat_from_fn(1, dy.len(), |_, j| dy.get(j))),
-        row::<N, B>,
     )
+    .record(a)
 }
 
 /// The only column of an `N×1` matrix, as a vector (hmatrix's `uncol`).
@@ -93,12 +73,11 @@ where
     N: Dim,
     B: Backend,
 {
-    reshape(
-        a,
-        |a| R::wrap(sized(B::mat_col(a.data(), 0))),
+    Linear::new(
+        |a: &L<N, U1, B>| R::wrap(sized(B::mat_col(a.data(), 0))),
         |dy: &R<N, B>| L::wrap(B::mat_from_fn(dy.len(), 1, |i, _| dy.get(i))),
-        col::<N, B>,
     )
+    .record(a)
 }
 
 /// Which way [`join`] and [`cut`] go.
@@ -197,9 +176,13 @@ where
 {
     let value = join("hcat", Axis::Columns, a.value(), b.value())?;
     let n1 = a.value().shape().1;
-    Ok(record_concat(a, b, value, move |dc| {
-        cut(Axis::Columns, dc, n1)
-    }))
+    Ok(concat(
+        a,
+        b,
+        value,
+        |a, b| sized(join("hcat", Axis::Columns, a, b)),
+        move |dc| cut(Axis::Columns, dc, n1),
+    ))
 }
 
 /// The stacked matrix `[A; B]`, `A` above `B` (hmatrix's `===`).
@@ -241,9 +224,13 @@ where
 {
     let value = join("vcat", Axis::Rows, a.value(), b.value())?;
     let m1 = a.value().shape().0;
-    Ok(record_concat(a, b, value, move |dc| {
-        cut(Axis::Rows, dc, m1)
-    }))
+    Ok(concat(
+        a,
+        b,
+        value,
+        |a, b| sized(join("vcat", Axis::Rows, a, b)),
+        move |dc| cut(Axis::Rows, dc, m1),
+    ))
 }
 
 /// `a` cut after `k` rows or columns as one variable of a pair, after checking that `k` is not
@@ -277,10 +264,11 @@ where
             len,
         });
     }
-    let parts = cut(axis, a.value(), k);
-    Ok(record_parts(a, parts, move |(first, second)| {
-        sized(join(op, axis, &first, &second))
-    }))
+    Ok(parts(
+        a,
+        move |a| cut(axis, a, k),
+        move |(first, second)| sized(join(op, axis, first, second)),
+    ))
 }
 
 /// The first `P` rows of `a` and the remaining `M − P`, as one variable of a pair (hmatrix's
@@ -525,11 +513,12 @@ where
             found: format!("{rows}×{cols}"),
         });
     }
-    let tape = gathered_tape("matrix", xs, rows * cols, "scalar variables")?;
-    let value = L::wrap(B::mat_from_fn(rows, cols, |i, j| *xs[i * cols + j].value()));
-    Ok(record_gather(tape, xs, value, move |dy: &L<M, N, B>, k| {
-        dy.get(k / cols, k % cols)
-    }))
+    check_count("matrix", xs, rows * cols, "scalar variables")?;
+    Ok(gather(
+        xs,
+        move |xs| L::wrap(B::mat_from_fn(rows, cols, |i, j| xs[i * cols + j])),
+        move |dy: &L<M, N, B>, k| dy.get(k / cols, k % cols),
+    ))
 }
 
 /// [`try_matrix`], panicking on a wrong length.

@@ -7,7 +7,7 @@ use backprop_core::BVar;
 
 use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense};
-use crate::ops::support::place::{gathered_tape, record_gather, record_parts};
+use crate::ops::support::place::{check_count, gather, parts};
 use crate::{L, R};
 
 /// The rows of `a`.
@@ -34,38 +34,41 @@ where
         .collect()
 }
 
-/// The matrix of `count` vectors `part(k)`, as its rows (`by_rows`) or its columns; the
-/// error (the vectors' lengths differ) names `op`.
-fn of_parts<'a, M, N, K, B>(
-    op: &'static str,
-    count: usize,
-    by_rows: bool,
-    part: impl Fn(usize) -> &'a R<K, B>,
-) -> Result<L<M, N, B>, LinalgError>
+/// Checks that the vectors `parts` have one length; the error names `op`.
+fn same_lengths(op: &'static str, parts: impl Iterator<Item = usize>) -> Result<(), LinalgError> {
+    let mut len = None;
+    for (k, found) in parts.enumerate() {
+        match len {
+            None => len = Some(found),
+            Some(len) if found != len => {
+                return Err(LinalgError::ShapeMismatch {
+                    op,
+                    expected: format!("vectors of one length ({len} entries)"),
+                    found: format!("{found} entries at position {k}"),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The matrix of the vectors `parts` (of one length), as its rows (`by_rows`) or its columns.
+fn of_parts<M, N, K, B>(parts: &[R<K, B>], by_rows: bool) -> L<M, N, B>
 where
     M: Dim,
     N: Dim,
     K: Dim,
     B: Backend,
 {
-    let len = if count == 0 { 0 } else { part(0).len() };
-    for k in 1..count {
-        let found = part(k).len();
-        if found != len {
-            return Err(LinalgError::ShapeMismatch {
-                op,
-                expected: format!("vectors of one length ({len} entries)"),
-                found: format!("{found} entries at position {k}"),
-            });
-        }
-    }
-    let (rows, cols) = if by_rows { (count, len) } else { (len, count) };
+    let count = parts.len();
+    let len = parts.first().map_or(0, R::len);
     let matrix = if by_rows {
-        B::mat_from_fn(rows, cols, |i, j| part(i).get(j))
+        B::mat_from_fn(count, len, |i, j| parts[i].get(j))
     } else {
-        B::mat_from_fn(rows, cols, |i, j| part(j).get(i))
+        B::mat_from_fn(len, count, |i, j| parts[j].get(i))
     };
-    Ok(L::wrap(matrix))
+    L::wrap(matrix)
 }
 
 /// The `M` rows of `a`, as one variable of a `Vec` (hmatrix's `toRows`); take the rows apart
@@ -83,9 +86,9 @@ where
     B: Backend,
 {
     let m = a.value().shape().0;
-    record_parts(a, rows_of(a.value()), move |rows| {
-        check_parts("to_rows", rows.len(), m, "rows");
-        sized(of_parts("to_rows", m, true, |i| &rows[i]))
+    parts(a, rows_of, move |rows| {
+        check_parts("to_rows", rows, m, "rows");
+        of_parts(rows, true)
     })
 }
 
@@ -103,19 +106,26 @@ where
     B: Backend,
 {
     let n = a.value().shape().1;
-    record_parts(a, columns_of(a.value()), move |columns| {
-        check_parts("to_columns", columns.len(), n, "columns");
-        sized(of_parts("to_columns", n, false, |j| &columns[j]))
+    parts(a, columns_of, move |columns| {
+        check_parts("to_columns", columns, n, "columns");
+        of_parts(columns, false)
     })
 }
 
-/// Panics unless a cotangent `Vec` has the `expected` number of parts.
+/// Panics unless a cotangent `Vec` has the `expected` number of parts, of one length.
 #[track_caller]
-fn check_parts(op: &str, found: usize, expected: usize, what: &str) {
+fn check_parts<K: Dim, B: Backend>(
+    op: &'static str,
+    parts: &[R<K, B>],
+    expected: usize,
+    what: &str,
+) {
+    let found = parts.len();
     assert!(
         found == expected,
         "{op}: the cotangent holds {found} {what}, expected {expected}"
     );
+    sized(same_lengths(op, parts.iter().map(R::len)));
 }
 
 /// The `M×N` matrix whose rows are `rows` (hmatrix's `fromRows`); arrays and `Vec`s coerce.
@@ -134,11 +144,13 @@ where
     N: Dim,
     B: Backend,
 {
-    let tape = gathered_tape("from_rows", rows, M::STATIC.unwrap_or(rows.len()), "rows")?;
-    let value = of_parts("from_rows", rows.len(), true, |i| rows[i].value())?;
-    Ok(record_gather(tape, rows, value, |dy: &L<M, N, B>, i| {
-        R::wrap(sized(B::mat_row(dy.data(), i)))
-    }))
+    check_count("from_rows", rows, M::STATIC.unwrap_or(rows.len()), "rows")?;
+    same_lengths("from_rows", rows.iter().map(|r| r.value().len()))?;
+    Ok(gather(
+        rows,
+        |rows| of_parts(rows, true),
+        |dy: &L<M, N, B>, i| R::wrap(sized(B::mat_row(dy.data(), i))),
+    ))
 }
 
 /// [`try_from_rows`], panicking when there are not exactly `M` rows.
@@ -180,11 +192,13 @@ where
     B: Backend,
 {
     let count = N::STATIC.unwrap_or(columns.len());
-    let tape = gathered_tape("from_columns", columns, count, "columns")?;
-    let value = of_parts("from_columns", columns.len(), false, |j| columns[j].value())?;
-    Ok(record_gather(tape, columns, value, |dy: &L<M, N, B>, j| {
-        R::wrap(sized(B::mat_col(dy.data(), j)))
-    }))
+    check_count("from_columns", columns, count, "columns")?;
+    same_lengths("from_columns", columns.iter().map(|c| c.value().len()))?;
+    Ok(gather(
+        columns,
+        |columns| of_parts(columns, false),
+        |dy: &L<M, N, B>, j| R::wrap(sized(B::mat_col(dy.data(), j))),
+    ))
 }
 
 /// [`try_from_columns`], panicking when there are not exactly `N` columns.

@@ -5,9 +5,9 @@
 use crate::dim::StaticDim;
 use backprop_core::{BVar, Backprop};
 
-use crate::backend::{Backend, LinalgError, or_fail};
+use crate::backend::{Backend, LinalgError, or_fail, sized};
 use crate::dense::{Construct, Dense, StorageKind, sum};
-use crate::ops::support::record::record1;
+use crate::ops::support::linear::Linear;
 use crate::{L, Matrix, R, Vector};
 
 /// A statically sized vector or matrix and its dynamically sized counterpart, with the same
@@ -79,11 +79,7 @@ where
     T: StaticallySized<B>,
     B: Backend,
 {
-    let c = *x.value();
-    let value = T::filled(c);
-    record1(x, value, |ctx, ix, _, dy: T| {
-        ctx.add(ix, sum::<B, T>(&dy));
-    })
+    Linear::new(|c: &B::Real| T::filled(*c), sum::<B, T>).record(x)
 }
 
 /// Records the conversion of a static variable to its dynamic counterpart; the cotangent must
@@ -93,13 +89,15 @@ where
     T: StaticallySized<B>,
     B: Backend,
 {
-    let value = T::Dynamic::wrap(x.value().data().clone());
-    record1(x, value, move |ctx, ix, _, dy| {
-        let grad = to_static::<B, T>(op, &dy).unwrap_or_else(|e| {
-            panic!("{op}: the cotangent of the extracted value has the wrong shape: {e}")
-        });
-        ctx.add(ix, grad);
-    })
+    Linear::new(
+        |x: &T| T::Dynamic::wrap(x.data().clone()),
+        move |dy| {
+            to_static::<B, T>(op, dy).unwrap_or_else(|e| {
+                panic!("{op}: the cotangent of the extracted value has the wrong shape: {e}")
+            })
+        },
+    )
+    .record(x)
 }
 
 /// The vector as a run-time sized [`Vector`] (hmatrix's `extractV`).
@@ -154,10 +152,12 @@ where
     T: StaticallySized<B>,
     B: Backend,
 {
-    let value = to_static::<B, T>("create", d.value())?;
-    Ok(record1(d, value, |ctx, id, _, dy: T| {
-        ctx.add(id, T::Dynamic::wrap(dy.data().clone()));
-    }))
+    to_static::<B, T>("create", d.value())?;
+    Ok(Linear::new(
+        |d| sized(to_static::<B, T>("create", d)),
+        |dy: &T| T::Dynamic::wrap(dy.data().clone()),
+    )
+    .record(d))
 }
 
 /// [`try_create`], panicking on a shape mismatch.

@@ -8,15 +8,15 @@
 //! forms check what the type cannot ([`try_split`], [`try_head_tail`]); [`split_at`] splits at a
 //! run-time point, [`linspace_n`] makes a run-time number of points.
 
-use backprop_core::BVar;
+use backprop_core::{BVar, Join};
 use typenum::{U1, U2, U3, U4};
 
 use crate::R;
 use crate::backend::{Backend, LinalgError, count, lit, one, or_fail, sized, zero};
 use crate::dense::{Construct, Dense};
 use crate::dim::{Dim, DimAdd, DimDiff, DimSub, DimSum, Dyn, StaticDim};
-use crate::ops::support::place::{gathered_tape, record_concat, record_gather, record_parts};
-use crate::ops::support::record::record2;
+use crate::ops::support::linear::Linear;
+use crate::ops::support::place::{check_count, concat, gather, parts};
 
 /// The vector `[x, y]` (hmatrix's `vec2`).
 ///
@@ -62,9 +62,12 @@ where
     B: Backend,
 {
     let n = N::STATIC.unwrap_or(xs.len());
-    let tape = gathered_tape("vector", xs, n, "scalar variables")?;
-    let value = R::wrap(B::vec_from_fn(n, |i| *xs[i].value()));
-    Ok(record_gather(tape, xs, value, |dy: &R<N, B>, i| dy.get(i)))
+    check_count("vector", xs, n, "scalar variables")?;
+    Ok(gather(
+        xs,
+        move |xs| R::wrap(B::vec_from_fn(n, |i| xs[i])),
+        |dy: &R<N, B>, i| dy.get(i),
+    ))
 }
 
 /// [`try_vector`], panicking on a wrong length.
@@ -101,10 +104,16 @@ where
 {
     let n = x.value().len();
     let value = join(x.value(), &R::<U1, B>::konst(*s.value()));
-    record_concat(x, s, value, move |dy: &R<DimSum<N, U1>, B>| {
-        let (dx, ds) = cut::<N, U1, _, B>(dy, n);
-        (dx, ds.get(0))
-    })
+    concat(
+        x,
+        s,
+        value,
+        |x, s| join(x, &R::<U1, B>::konst(*s)),
+        move |dy: &R<DimSum<N, U1>, B>| {
+            let (dx, ds) = cut::<N, U1, _, B>(dy, n);
+            (dx, ds.get(0))
+        },
+    )
 }
 
 /// `a ⧺ b`.
@@ -138,7 +147,7 @@ where
 {
     let n = x.value().len();
     let value = join(x.value(), y.value());
-    record_concat(x, y, value, move |dy| cut(dy, n))
+    concat(x, y, value, join, move |dy| cut(dy, n))
 }
 
 /// The first `P` entries of `x` and the remaining `N − P`, as one variable of a pair (hmatrix's
@@ -243,7 +252,7 @@ fn split_parts<'t, P: Dim, Q: Dim, N: Dim, B: Backend>(
             len,
         });
     }
-    Ok(record_parts(x, cut(x.value(), k), |(a, b)| join(&a, &b)))
+    Ok(parts(x, move |x| cut(x, k), |(a, b)| join(a, b)))
 }
 
 /// The first entry of `x` and the rest, as one variable of a pair (hmatrix's `headTail`;
@@ -294,14 +303,18 @@ where
             len,
         });
     }
-    let (head, tail) = cut::<U1, DimDiff<N, U1>, N, B>(x.value(), 1);
-    Ok(record_parts(x, (head.get(0), tail), |(dh, dt)| {
-        join(&R::<U1, B>::konst(dh), &dt)
-    }))
+    Ok(parts(
+        x,
+        |x| {
+            let (head, tail) = cut::<U1, DimDiff<N, U1>, N, B>(x, 1);
+            (head.get(0), tail)
+        },
+        |(dh, dt)| join(&R::<U1, B>::konst(*dh), dt),
+    ))
 }
 
 /// The interpolation weights `tᵢ` of [`linspace`]: `i/(n−1)`, and `1/2` for `n = 1`.
-fn linspace_weights<B: Backend>(n: usize) -> impl Fn(usize) -> B::Real {
+fn linspace_weights<B: Backend>(n: usize) -> impl Fn(usize) -> B::Real + Clone {
     let last = count::<B>(n.max(2) - 1);
     move |i| {
         if n == 1 {
@@ -355,17 +368,21 @@ fn linspace_of<'t, N: Dim, B: Backend>(
 ) -> BVar<'t, R<N, B>> {
     let t = linspace_weights::<B>(n);
     let one = one::<B::Real>();
-    let (lv, uv) = (*l.value(), *u.value());
-    let value = R::wrap(B::vec_from_fn(n, |i| lv * (one - t(i)) + uv * t(i)));
-    record2(l, u, value, move |ctx, il, iu, _, dy: R<N, B>| {
-        let (mut dl, mut du) = (zero::<B::Real>(), zero::<B::Real>());
-        for (i, d) in dy.to_vec().into_iter().enumerate() {
-            dl += d * (one - t(i));
-            du += d * t(i);
-        }
-        ctx.add(il, dl);
-        ctx.add(iu, du);
-    })
+    let t2 = t.clone();
+    Linear::new(
+        move |&(l, u): &(B::Real, B::Real)| {
+            R::wrap(B::vec_from_fn(n, |i| l * (one - t(i)) + u * t(i)))
+        },
+        move |dy: &R<N, B>| {
+            let (mut dl, mut du) = (zero::<B::Real>(), zero::<B::Real>());
+            for (i, d) in dy.to_vec().into_iter().enumerate() {
+                dl += d * (one - t2(i));
+                du += d * t2(i);
+            }
+            (dl, du)
+        },
+    )
+    .record((l, u).join())
 }
 
 /// The constant vector `[1, 2, …, N]` (hmatrix's `range`; a plain value: put it on a tape with

@@ -20,6 +20,8 @@ pub(crate) enum Mask {
     Lower,
     /// The upper triangle, diagonal included.
     Upper,
+    /// The strictly lower triangle.
+    StrictLower,
     /// `Φ`: the strictly lower triangle, and half the diagonal.
     LowerHalfDiagonal,
 }
@@ -38,7 +40,7 @@ pub(crate) fn apply<B: Backend>(a: &RealMatrix<B>, mask: Mask) -> RealMatrix<B> 
     let (rows, cols) = B::mat_shape(a);
     B::mat_from_fn(rows, cols, |i, j| {
         let keep = match (mask, i.cmp(&j)) {
-            (Mask::Lower | Mask::LowerHalfDiagonal, Ordering::Greater) => true,
+            (Mask::Lower | Mask::StrictLower | Mask::LowerHalfDiagonal, Ordering::Greater) => true,
             (Mask::Upper, Ordering::Less) | (Mask::Lower | Mask::Upper, Ordering::Equal) => true,
             (Mask::LowerHalfDiagonal, Ordering::Equal) => {
                 return lit::<B>(0.5) * B::mat_get(a, i, j);

@@ -1,5 +1,6 @@
 //! What the ops share: recording helpers (`record.rs`: values, ids and `requires_grad` wired in
-//! one place; `place.rs`: gathering variables into one value and cutting one into parts;
+//! one place; `linear.rs`: linear maps recorded with their adjoints; `place.rs`: gathering
+//! variables into one value and cutting one into parts, as such maps;
 //! `products.rs`: products written into storage from the pool; `masks.rs`: triangular masks,
 //! recorded for rules; `blocks.rs`: columns, leading entries and retyping, recorded for rules),
 //! the
@@ -8,6 +9,7 @@
 //! `cholesky: ...`) through [`LinalgError::with_op`].
 
 pub(crate) mod blocks;
+pub(crate) mod linear;
 pub(crate) mod masks;
 pub(crate) mod place;
 pub(crate) mod products;

@@ -1,42 +1,43 @@
 //! Recording helpers for the structural ops (vectors, matrices, conversions, maps): gathering
 //! many variables into one value, cutting one value into parts, and the entries of a vector or
-//! matrix as scalar variables.
+//! matrix as scalar variables. Each is a [`Linear`] map recorded with its adjoint, so every
+//! structural op is differentiable to any order.
 
-use backprop_core::{BVar, Backprop, Tape, VarId};
+use backprop_core::{BVar, Backprop, Split, Tape};
 
 use crate::backend::{Backend, LinalgError};
 use crate::dense::{Dense, StorageKind};
+use crate::ops::support::linear::Linear;
+use crate::ops::support::record::rule2;
 
-/// Records `value`, assembled from the pieces `vars`: its pullback gives piece `i` the
-/// cotangent `piece(&ȳ, i)` (skipped for constant pieces).
-pub(crate) fn record_gather<'t, P: Backprop, C: Backprop>(
-    tape: &'t Tape<'t>,
+/// Records `assemble(parts)`, a value built linearly from the pieces `vars` (at least one):
+/// piece `i` gets the cotangent `piece(&ȳ, i)` (skipped for constant pieces).
+pub(crate) fn gather<'t, P: Backprop, C: Backprop>(
     vars: &[BVar<'t, P>],
-    value: C,
+    assemble: impl Fn(&[P]) -> C + 'static,
     piece: impl Fn(&C, usize) -> P + 'static,
 ) -> BVar<'t, C> {
-    let ids: Vec<VarId<P>> = vars.iter().map(BVar::id).collect();
-    let requires_grad = vars.iter().any(BVar::requires_grad);
-    tape.record(value, requires_grad, move |ctx, _, dy| {
-        for (i, id) in ids.into_iter().enumerate() {
-            if ctx.wants(id) {
-                ctx.add(id, piece(&dy, i));
-            }
-        }
-    })
+    let n = vars.len();
+    let parts = Vec::<P>::join(vars.to_vec());
+    Linear::new(
+        move |parts: &Vec<P>| assemble(parts),
+        move |dy: &C| (0..n).map(|i| piece(dy, i)).collect(),
+    )
+    .record(parts)
 }
 
-/// The tape of `vars` when there are exactly `expected` of them.
+/// Checks that there are exactly `expected` variables `vars`, and at least one (to find the tape
+/// from).
 ///
 /// # Errors
 /// [`LinalgError::ShapeMismatch`] naming `op` when the count differs, or when there is no
-/// variable to find the tape from.
-pub(crate) fn gathered_tape<'t, P>(
+/// variable.
+pub(crate) fn check_count<P>(
     op: &'static str,
-    vars: &[BVar<'t, P>],
+    vars: &[BVar<'_, P>],
     expected: usize,
     what: &str,
-) -> Result<&'t Tape<'t>, LinalgError> {
+) -> Result<(), LinalgError> {
     let mismatch = |expected: String| LinalgError::ShapeMismatch {
         op,
         expected,
@@ -45,9 +46,25 @@ pub(crate) fn gathered_tape<'t, P>(
     if vars.len() != expected {
         return Err(mismatch(format!("{expected} {what}")));
     }
-    vars.first()
-        .map(BVar::tape)
-        .ok_or_else(|| mismatch(format!("at least one of the {what}, to find the tape from")))
+    if vars.is_empty() {
+        return Err(mismatch(format!(
+            "at least one of the {what}, to find the tape from"
+        )));
+    }
+    Ok(())
+}
+
+/// The linear map from a vector or matrix of the given shape to its entries, row-major, and
+/// back.
+fn entries_of<B, T>(shape: (usize, usize)) -> Linear<T, Vec<B::Real>>
+where
+    B: Backend,
+    T: Dense<B, B::Real> + Backprop,
+{
+    Linear::new(
+        |x: &T| crate::dense::entries::<B, T>(x),
+        move |g: &Vec<B::Real>| T::wrap(T::Kind::from_fn_shape(shape, |k| g[k])),
+    )
 }
 
 /// The entries of a vector or matrix variable as scalar variables, row-major (one node for the
@@ -57,16 +74,12 @@ where
     B: Backend,
     T: Dense<B, B::Real> + Backprop,
 {
-    let entries = crate::dense::entries::<B, T>(x.value());
-    super::record::record1(x, entries, |ctx, ix, _, g: Vec<B::Real>| {
-        let like = ctx.value(ix).data();
-        ctx.add(ix, T::wrap(T::Kind::from_fn_like(like, |k| g[k])));
-    })
-    .split()
+    let shape = T::Kind::shape(x.value().data());
+    entries_of::<B, T>(shape).record(x).split()
 }
 
-/// A value shaped like `like` whose row-major entry `k` is `vars[k]`, recorded from the scalar
-/// variables `vars` (which must be as many as `like` has entries).
+/// A value shaped like `like` whose row-major entry `k` is `vars[k]`, recorded on `tape` from
+/// the scalar variables `vars` (which must be as many as `like` has entries).
 pub(crate) fn from_scalars<'t, B, T>(
     tape: &'t Tape<'t>,
     vars: &[BVar<'t, B::Real>],
@@ -77,41 +90,49 @@ where
     T: Dense<B, B::Real> + Backprop,
 {
     debug_assert_eq!(vars.len(), T::Kind::len(like.data()));
-    let value = T::wrap(T::Kind::from_fn_like(like.data(), |k| *vars[k].value()));
-    record_gather(tape, vars, value, |dy: &T, k| T::Kind::get(dy.data(), k))
+    let shape = T::Kind::shape(like.data());
+    if vars.is_empty() {
+        // Nothing to gather (and no part to find the tape from): an empty constant.
+        return tape.constant(T::wrap(T::Kind::from_fn_shape(shape, |_| unreachable!())));
+    }
+    entries_of::<B, T>(shape)
+        .adjoint()
+        .record(Vec::join(vars.to_vec()))
 }
 
-/// Records `value = x ⧺ y` (a concatenation): its pullback cuts the cotangent in two with `cut`
-/// and hands each part to its input.
-pub(crate) fn record_concat<'t, X, Y, C>(
+/// Records `value = concat(x, y)`, a value joined from two parts: its rule cuts the cotangent
+/// in two with `cut` (the adjoint) and hands each part to its input.
+pub(crate) fn concat<'t, X, Y, C>(
     x: BVar<'t, X>,
     y: BVar<'t, Y>,
     value: C,
-    cut: impl FnOnce(&C) -> (X, Y) + 'static,
+    concat: impl Fn(&X, &Y) -> C + 'static,
+    cut: impl Fn(&C) -> (X, Y) + 'static,
 ) -> BVar<'t, C>
 where
     X: Backprop,
     Y: Backprop,
     C: Backprop,
 {
-    super::record::record2(x, y, value, |ctx, ix, iy, _, dy| {
-        let (dx, dyy) = cut(&dy);
-        ctx.add(ix, dx);
-        ctx.add(iy, dyy);
+    let cut = Linear::new(cut, move |(a, b): &(X, Y)| concat(a, b));
+    rule2(x, y, value, move |cx, ix, iy, _, dy| {
+        let (dx, dyy) = cut.val(dy).unzip();
+        cx.add(ix, dx);
+        cx.add(iy, dyy);
     })
 }
 
-/// Records `parts`, the pieces of `x` as one variable (to be taken apart with
-/// [`BVar::split`]): its pullback puts the parts' cotangents back together with `join` (a part
-/// that received none contributes zero).
-pub(crate) fn record_parts<'t, X, P>(
+/// Records `cut(x)`, the pieces of `x` as one variable (to be taken apart with
+/// [`BVar::split`]): its rule puts the parts' cotangents back together with `join` (a part that
+/// received none contributes zero).
+pub(crate) fn parts<'t, X, P>(
     x: BVar<'t, X>,
-    parts: P,
-    join: impl FnOnce(P) -> X + 'static,
+    cut: impl Fn(&X) -> P + 'static,
+    join: impl Fn(&P) -> X + 'static,
 ) -> BVar<'t, P>
 where
     X: Backprop,
     P: Backprop,
 {
-    super::record::record1(x, parts, |ctx, ix, _, dparts| ctx.add(ix, join(dparts)))
+    Linear::new(cut, join).record(x)
 }
