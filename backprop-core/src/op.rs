@@ -229,6 +229,10 @@ pub fn lift3<'t, A: Backprop, B: Backprop, C: Backprop, O: Op<(A, B, C)>>(
 /// inverse `from` on the gradient on the way back. Both must be linear for the gradient to be
 /// right (re-wrapping a newtype, reordering a tuple, ...).
 ///
+/// First order only: `from` runs once, on a plain cotangent, so [`hvp`](crate::hvp) and
+/// [`jvp`](crate::jvp) through it panic with a message. For the second order, take the value
+/// apart with [`split`](BVar::split) and build the new one with [`Join`](crate::Join).
+///
 /// ```
 /// use backprop_core::{grad_bp, iso_var};
 /// // (a, b) ↦ (b, a), then take the first: d/d(a, b) = (0, 1)

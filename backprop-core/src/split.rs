@@ -481,23 +481,25 @@ impl<'t, S: Backprop> BVar<'t, S> {
         get_mut: fn(&mut S) -> &mut F,
     ) -> BVar<'t, F> {
         let parent = self.id();
-        self.tape().record_ref(
-            get(self.value()),
-            self.requires_grad(),
-            move |ctx, _, dy| {
-                let whole = ctx.value(parent);
-                ctx.accumulate_with(
-                    parent,
-                    dy,
-                    |acc, dy| get_mut(acc).add_assign(dy),
-                    |dy| {
-                        let mut g = whole.zero();
-                        *get_mut(&mut g) = dy;
-                        g
-                    },
-                );
-            },
-        )
+        self.tape()
+            .record_ref_rule(get(self.value()), self.requires_grad(), move |cx, _, dy| {
+                let whole = cx.value(parent);
+                if let Some(ctx) = cx.first_order() {
+                    let (whole, dy) = (whole.get(), dy.plain().map(Cow::into_owned));
+                    let Ok(dy) = dy else {
+                        unreachable!("a first-order rule computes on plain values")
+                    };
+                    ctx.accumulate_with(
+                        parent,
+                        dy,
+                        |acc, dy| get_mut(acc).add_assign(dy),
+                        |dy| embed(whole.zero(), get_mut, dy),
+                    );
+                    return;
+                }
+                let zero = Rc::new(whole.get().zero());
+                cx.add(parent, embed_val(dy, get_mut, &zero));
+            })
     }
 
     /// A copy of this variable with one field replaced (Haskell's `setVar`, `.~~`).
@@ -507,12 +509,16 @@ impl<'t, S: Backprop> BVar<'t, S> {
         *get_mut(&mut value) = field.value().clone();
         let (whole, part) = (self.id(), field.id());
         let requires_grad = self.requires_grad() || field.requires_grad();
+        let zero = Rc::new(self.value().zero());
         self.tape()
-            .record(value, requires_grad, move |ctx, _, mut grad: S| {
-                let zero = ctx.value(part).zero();
-                let grad_part = std::mem::replace(get_mut(&mut grad), zero);
-                ctx.add(part, grad_part);
-                ctx.add(whole, grad);
+            .record_rule(value, requires_grad, move |cx, _, grad| {
+                if cx.wants(part) {
+                    let grad_part = project_val(grad.clone(), get_mut, &zero);
+                    cx.add(part, grad_part);
+                }
+                if cx.wants(whole) {
+                    cx.add(whole, without_field_val(grad, get_mut));
+                }
             })
     }
 
@@ -527,4 +533,77 @@ impl<'t, S: Backprop> BVar<'t, S> {
         let part = f(self.view(get, get_mut));
         self.set(get_mut, part)
     }
+}
+
+/// `zero` with the field `get_mut` points at set to `field`.
+fn embed<S, F>(mut zero: S, get_mut: fn(&mut S) -> &mut F, field: F) -> S {
+    *get_mut(&mut zero) = field;
+    zero
+}
+
+/// The field of `s` that `get_mut` points at, as a quantity of a rule (the adjoint of
+/// [`embed_val`]): read on a plain value, recorded on a variable.
+fn project_val<'v, S: Backprop, F: Backprop>(
+    s: Val<'v, S>,
+    get_mut: fn(&mut S) -> &mut F,
+    zero: &Rc<S>,
+) -> Val<'v, F> {
+    let zero = Rc::clone(zero);
+    s.map(
+        |s| get_mut(&mut s.into_owned()).clone(),
+        |s| {
+            let value = get_mut(&mut s.value().clone()).clone();
+            let id = s.id();
+            s.tape()
+                .record_rule(value, s.requires_grad(), move |cx, _, df| {
+                    cx.add(id, embed_val(df, get_mut, &zero));
+                })
+        },
+    )
+}
+
+/// The whole (shaped like `zero`) holding `f` at the field `get_mut` points at and zeros
+/// elsewhere, as a quantity of a rule (the adjoint of [`project_val`]).
+fn embed_val<'v, S: Backprop, F: Backprop>(
+    f: Val<'v, F>,
+    get_mut: fn(&mut S) -> &mut F,
+    zero: &Rc<S>,
+) -> Val<'v, S> {
+    let zero = Rc::clone(zero);
+    let plain_zero = Rc::clone(&zero);
+    f.map(
+        move |f| embed((*plain_zero).clone(), get_mut, f.into_owned()),
+        |f| {
+            let value = embed((*zero).clone(), get_mut, f.value().clone());
+            let id = f.id();
+            f.tape()
+                .record_rule(value, f.requires_grad(), move |cx, _, ds| {
+                    cx.add(id, project_val(ds, get_mut, &zero));
+                })
+        },
+    )
+}
+
+/// `s` with the field `get_mut` points at set to zero, as a quantity of a rule (linear and
+/// self-adjoint: its rule is itself).
+fn without_field_val<'v, S: Backprop, F: Backprop>(
+    s: Val<'v, S>,
+    get_mut: fn(&mut S) -> &mut F,
+) -> Val<'v, S> {
+    let clear = move |mut s: S| {
+        let field = get_mut(&mut s);
+        *field = field.zero();
+        s
+    };
+    s.map(
+        move |s| clear(s.into_owned()),
+        |s| {
+            let value = clear(s.value().clone());
+            let id = s.id();
+            s.tape()
+                .record_rule(value, s.requires_grad(), move |cx, _, ds| {
+                    cx.add(id, without_field_val(ds, get_mut));
+                })
+        },
+    )
 }

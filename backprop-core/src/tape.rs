@@ -353,6 +353,26 @@ impl<'t> Tape<'t> {
         BVar::from_parts(self, index, value, requires_grad)
     }
 
+    /// Like [`record_rule`](Tape::record_rule), for an output that borrows from a value
+    /// already on this tape (a projected field).
+    pub(crate) fn record_ref_rule<T, F>(
+        &'t self,
+        value: &'t T,
+        requires_grad: bool,
+        rule: F,
+    ) -> BVar<'t, T>
+    where
+        T: Backprop,
+        F: for<'p, 'v> Fn(&mut Pull<'p, 'v>, Val<'v, T>, Val<'v, T>) + 'static,
+    {
+        let mut rule = Some(rule);
+        let index = self.push_node(value, requires_grad, &mut || match rule.take() {
+            Some(rule) if requires_grad => boxed_rule(rule),
+            _ => Pullback::Leaf,
+        });
+        BVar::from_parts(self, index, value, requires_grad)
+    }
+
     /// Whether node `index` needs a gradient.
     pub(crate) fn requires_grad_at(&self, index: usize) -> bool {
         self.nodes.borrow().requires_grad[index]

@@ -112,6 +112,25 @@ proptest! {
         prop_assert!(report.passes(TOL), "join jvp: {}", report);
     }
 
+    /// A field's `view`, `set` and `over` to the second order: the projection and the embedding
+    /// of a field are each other's rule, and clearing a field is its own.
+    #[test]
+    fn fields_second_order(x in 0.2..3.0, y in away_from_zero(3.0)) {
+        fn lenses(p: BVar<'_, (f64, f64)>) -> BVar<'_, f64> {
+            let a = p.view(|p| &p.0, |p| &mut p.0);
+            let q = p.set(|p| &mut p.1, a * a.sin()); // (a, a·sin a)
+            let r = q.over(|q| &q.0, |q| &mut q.0, |x| x * x * x); // (a³, a·sin a)
+            let (u, v) = r.split();
+            let b = p.view(|p| &p.1, |p| &mut p.1);
+            u * v + b.exp() * u
+        }
+        let report = check_hvp(lenses, &(x, y));
+        prop_assert!(report.passes(TOL), "hvp: {}", report);
+        prop_assert!(report.jacobian);
+        let report = check_jvp(lenses, &(x, y));
+        prop_assert!(report.passes(TOL), "jvp: {}", report);
+    }
+
     /// Two-variable rules to the second order, through one input: mixed partial derivatives of
     /// `x ∘ g(x)` exercise both sides of each rule.
     #[test]

@@ -79,6 +79,11 @@ where
     O: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
 {
+    if double::replaying() {
+        // The double-precision twin of an `in_f32` case compares gradients only; the same
+        // check in `f64` is the `f64` suite's own case.
+        return Ok(());
+    }
     let (config, tol) = settings::<A, O>();
     let report = backprop_core::check::check_hvp_with(&config, f, x);
     prop_assert!(report.passes(tol), "hvp: {}", report);
@@ -102,6 +107,10 @@ where
     O: Backprop + Coords,
     F: for<'t> Fn(BVar<'t, A>) -> BVar<'t, O>,
 {
+    if double::replaying() {
+        // As in `hvp_ok`: the `f64` suite checks this in double precision.
+        return Ok(());
+    }
     let (config, tol) = settings::<A, O>();
     let report = backprop_core::check::check_jvp_with(&config, f, x);
     prop_assert!(report.passes(tol), "jvp: {}", report);

@@ -25,13 +25,14 @@
 
 use crate::dim::Dim;
 use backprop_backend::{LinalgBackend, Transpose};
-use backprop_core::BVar;
+use backprop_core::{BVar, Join};
 use num_traits::{One, Zero};
 
 use crate::backend::{
     ComplexBackend, ComplexOf, ComplexVector, LinalgError, lit, or_fail, sized, zero,
 };
 use crate::dense::{Construct, Dense, filled};
+use crate::ops::support::linear::Linear;
 use crate::ops::support::record::{
     add_matvec, add_outer, add_product, add_scaled, record1, record2,
 };
@@ -70,15 +71,17 @@ where
 {
     let (n, m) = (re.value().len(), im.value().len());
     shapes::same("to_complex", (n, 1), (m, 1), true)?;
-    let z = C::from_parts(re.value(), im.value());
-    Ok(record2(re, im, z, |ctx, ir, ii, _, dz| {
-        if ctx.wants(ir) {
-            ctx.add(ir, dz.re());
-        }
-        if ctx.wants(ii) {
-            ctx.add(ii, dz.im());
-        }
-    }))
+    Ok(parts_to_complex::<N, B>().record((re, im).join()))
+}
+
+/// `(re, im) ↦ re + i·im`, with its adjoint `z̄ ↦ (Re z̄, Im z̄)` (under the real inner product
+/// of the module documentation).
+#[allow(clippy::type_complexity)] // a pair of parts and the complex vector: the map's type
+fn parts_to_complex<N: Dim, B: ComplexBackend>() -> Linear<(R<N, B>, R<N, B>), C<N, B>> {
+    Linear::new(
+        |(re, im): &(R<N, B>, R<N, B>)| C::from_parts(re, im),
+        |dz: &C<N, B>| (dz.re(), dz.im()),
+    )
 }
 
 /// The real and imaginary parts as a pair (hmatrix's `fromComplex`); `.split()` it for two
@@ -90,10 +93,7 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let parts = (z.value().re(), z.value().im());
-    record1(z, parts, |ctx, iz, _, (dr, di)| {
-        ctx.add(iz, C::from_parts(&dr, &di));
-    })
+    parts_to_complex::<N, B>().adjoint().record(z)
 }
 
 /// A real vector as a complex one with zero imaginary part (hmatrix's `complex`).
@@ -104,8 +104,11 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let z = C::from_parts(x.value(), &filled(x.value(), zero()));
-    record1(x, z, |ctx, ix, _, dz| ctx.add(ix, dz.re()))
+    Linear::new(
+        |x: &R<N, B>| C::from_parts(x, &filled(x, zero())),
+        |dz: &C<N, B>| dz.re(),
+    )
+    .record(x)
 }
 
 /// The real parts (hmatrix's `real`).
@@ -116,10 +119,11 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let r = z.value().re();
-    record1(z, r, |ctx, iz, _, dr| {
-        ctx.add(iz, C::from_parts(&dr, &filled(&dr, zero())));
-    })
+    Linear::new(
+        |z: &C<N, B>| z.re(),
+        |dr: &R<N, B>| C::from_parts(dr, &filled(dr, zero())),
+    )
+    .record(z)
 }
 
 /// The imaginary parts (hmatrix's `imag`).
@@ -130,10 +134,11 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let i = z.value().im();
-    record1(z, i, |ctx, iz, _, di| {
-        ctx.add(iz, C::from_parts(&filled(&di, zero()), &di));
-    })
+    Linear::new(
+        |z: &C<N, B>| z.im(),
+        |di: &R<N, B>| C::from_parts(&filled(di, zero()), di),
+    )
+    .record(z)
 }
 
 /// The squared moduli `|zₖ|² = xₖ² + yₖ²` (hmatrix's `sqMagnitude`).
@@ -381,10 +386,14 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let h = Her::try_from_m(a.value()).map_err(|e| e.with_op("her"))?;
-    Ok(record1(a, h, |ctx, ia, _, dh: Her<N, B>| {
-        ctx.add(ia, dh.to_m())
-    }))
+    Her::try_from_m(a.value()).map_err(|e| e.with_op("her"))?;
+    Ok(hermitian_part::<N, B>().record(a))
+}
+
+/// `A ↦ herm(A)`, whose adjoint is the embedding `H ↦ H` of a Hermitian matrix (and the other
+/// way round for [`un_her`]).
+fn hermitian_part<N: Dim, B: ComplexBackend>() -> Linear<M<N, N, B>, Her<N, B>> {
+    Linear::new(|a: &M<N, N, B>| Her::from_m(a), |dh: &Her<N, B>| dh.to_m())
 }
 
 /// A Hermitian matrix as an unconstrained square complex one (the complex `unSym`).
@@ -396,10 +405,7 @@ where
     N: Dim,
     B: ComplexBackend,
 {
-    let m = a.value().to_m();
-    record1(a, m, |ctx, ia, _, dm: M<N, N, B>| {
-        ctx.add(ia, Her::from_m(&dm))
-    })
+    hermitian_part::<N, B>().adjoint().record(a)
 }
 
 /// `Xᴴ·X`, Hermitian by construction (the complex `mTm`).

@@ -36,7 +36,7 @@ use backprop_tests::dynamic::{dyn_invertible, dyn_spd, static_and_dynamic};
 use backprop_tests::gauge::{sandwich, thin_sandwich, u_vt};
 use backprop_tests::gradcheck::panic_site;
 use backprop_tests::gradcheck::{
-    complex_matrix, complex_vector, dyn_matrix, dyn_vector, grad_ok, invertible, matrix,
+    complex_matrix, complex_vector, dyn_matrix, dyn_vector, grad_ok, hvp_ok, invertible, matrix,
     nonzero_complex_vector, principal_root_input, run, scalar, separated_matrix,
     separated_singular, separated_vector, small_norm, spd, sym_separated, symmetric, triangular,
     vector,
@@ -703,6 +703,52 @@ backprop_tests::cases! {
             grad_ok(|v| { let (x, y) = v.split(); to_complex(x, y) }, &(x, y))?;
             prop_assert!(tall >= wide);
             Ok(())
+        });
+    }
+
+    /// The second order at run-time sizes (0 to 3): full Hessians through the decompositions
+    /// (chol and its solve, inv, det, lndet, qr, the full SVD and pinv), the matrix functions
+    /// near the identity, and the structural ops and maps, sizes read from the values.
+    fn random_sizes_second_order<B: Double>() {
+        let inputs = (0usize..=3, 0usize..=3).prop_flat_map(|(m, n)| {
+            let (tall, wide) = (m.max(n), m.min(n));
+            (
+                separated(tall, wide),
+                dyn_spd::<B>(n),
+                dyn_invertible::<B>(n),
+                dyn_matrix::<B>(n, n),
+                dyn_matrix::<B>(n, 1),
+            )
+        });
+        run(inputs, |(a, s, inv_input, small, b)| {
+            let n = s.size();
+            hvp_ok(|v| {
+                let (s, b) = v.split();
+                let r = chol(s);
+                sum_elements(b * chol_solve(r, b)) * -0.5 - sum_elements(take_diag(r).ln())
+            }, &(s, b))?;
+            hvp_ok(|a| det(a) * det(a) + lndet(a) + sum_elements(inv(a).sin()), &inv_input)?;
+            hvp_ok(|a| {
+                let (q, r) = qr(a).split();
+                let (u, sigma, v) = svd_(a).split();
+                sum_elements(q.sin()) + sum_elements(r * r * r) + sum_elements(u_vt(u, v).sin())
+                    + sum_elements(sigma * sigma * sigma) + sum_elements(pinv(a).cos())
+            }, &a)?;
+            // ‖A‖ ≤ 0.5 for `expm`; `I + A/(4n)` has its spectrum near 1 for `sqrtm`/`logm`.
+            let scaled = Matrix::<B>::from_fn_shape(n, n, |i, j| small.get(i, j) / (4.0 * n.max(1) as f64));
+            hvp_ok(|a| sum_elements(expm(a).sin()), &scaled)?;
+            let near_identity = Matrix::<B>::from_fn_shape(n, n, |i, j| f64::from(u8::from(i == j)) + scaled.get(i, j));
+            hvp_ok(|a| sum_elements(sqrtm(a) * backprop_linalg::logm(a)), &near_identity)?;
+            if a.shape().0 == 0 {
+                // No rows to rebuild the matrix from (`from_rows` refuses none).
+                return Ok(());
+            }
+            hvp_ok(|a| {
+                let rows = to_rows(a).split();
+                let back: BVar<'_, Matrix<B>> = from_rows(&rows);
+                let joined = vcat(hcat(back, a.sin()), hcat(a.cos(), dmmap(|e| e * e.sin(), a)));
+                sum_elements(mmap_(|e| e.tanh() * e, joined))
+            }, &a)
         });
     }
 

@@ -12,7 +12,7 @@ use proptest::prelude::prop_assert_eq;
 use typenum::{U2, U3, U5};
 
 /// Two vectors and a matrix.
-type MapInputs<B> = (R<U3, B>, L<U2, U3, B>, R<U3, B>);
+type MapInputs<B> = (R<U2, B>, L<U2, U2, B>, R<U2, B>);
 
 /// A curved scalar through every map and zip (see `maps_second_order`).
 fn through_maps<'t, B: Backend>(v: BVar<'t, MapInputs<B>>) -> BVar<'t, B::Real> {
@@ -24,7 +24,9 @@ fn through_maps<'t, B: Backend>(v: BVar<'t, MapInputs<B>>) -> BVar<'t, B::Real> 
     let deferred = dvmap(|e| e.exp() / (e * e + real::<B>(1.0)), y)
         + dzip_with_vector(|p, q| (p * q).tanh() - p * p * q, y, x);
     let m = mmap(|e| e * e * s, a) + mmap_(|e| e.cos() * e, a) + dmmap(|e| e.sin() * e * e, a);
-    sum_elements(outer * isolated + deferred.sin()) + sum_elements(m.tanh())
+    // Each form bounded on its own: a product of them would be a polynomial of degree six,
+    // whose third derivatives swamp single-precision central differences.
+    sum_elements(outer.sin() + isolated.tanh() + deferred.sin()) + sum_elements(m.tanh())
 }
 
 backprop_tests::cases! {
@@ -33,7 +35,7 @@ backprop_tests::cases! {
         // through the entries as scalar variables; the isolated forms with second derivatives
         // taken in the forward pass (the tape's backward pass will be recorded); the deferred
         // forms with them taken in the backward pass. Full Hessians, and forward mode.
-        run((vector::<U3, B>(), matrix::<U2, U3, B>(), vector::<U3, B>()), |p| {
+        run((vector::<U2, B>(), matrix::<U2, U2, B>(), vector::<U2, B>()), |p| {
             hvp_ok(through_maps::<B>, &p)?;
             jvp_ok(through_maps::<B>, &p)
         });
