@@ -755,12 +755,23 @@ pub fn norm_up_to<N: StaticDim, B: Backend>(
 /// time, for `N ≥ 2`) a leading block `[[a, b], [−b, a]]` with eigenvalues `a ± ib`,
 /// `b ∈ [0.2, 1.5]`. Such a matrix has a principal square root, well conditioned.
 pub fn principal_root_input<N: StaticDim, B: Backend>() -> impl Strategy<Value = L<N, N, B>> {
+    principal_root_input_within::<N, B>(10.0)
+}
+
+/// [`principal_root_input`] with `cond₂(P) ≤ cond`. The second-order checks draw with a
+/// smaller bound: the Hessians of `sqrtm` and `logm` grow with the input's non-normality much
+/// faster than their gradients, and the checker's step is relative to the largest entry, so
+/// at `cond(P) = 10` a small entry's curvature can be too sharp for central differences of
+/// the gradient (the exact Hessian agrees with differences at ever smaller steps).
+pub fn principal_root_input_within<N: StaticDim, B: Backend>(
+    cond: f64,
+) -> impl Strategy<Value = L<N, N, B>> {
     let n = N::SIZE;
     (
         proptest::collection::vec(0.5f64..3.0, n),
         0.2f64..1.5,
         any::<bool>(),
-        proptest::collection::vec(1.0f64..10.0, n),
+        proptest::collection::vec(1.0f64..cond, n),
         crate::generators::orthogonal(n),
         crate::generators::orthogonal(n),
     )

@@ -25,21 +25,18 @@
 
 use crate::dim::Dim;
 use backprop_backend::{LinalgBackend, Transpose};
-use backprop_core::{BVar, Join};
-use num_traits::{One, Zero};
+use backprop_core::{BVar, Join, Pull, Val, VarId};
 
-use crate::backend::{
-    ComplexBackend, ComplexOf, ComplexVector, LinalgError, lit, or_fail, sized, zero,
-};
+use crate::backend::{ComplexBackend, ComplexOf, LinalgError, lit, or_fail, sized, zero};
 use crate::dense::{Construct, Dense, filled};
 use crate::ops::support::linear::Linear;
 use crate::ops::support::record::{
-    add_matvec, add_outer, add_product, add_scaled, record1, record2,
+    add_scaled, matvec, pull_matvec, pull_outer, pull_product, rule1, rule2,
 };
 use crate::ops::support::shapes;
 use crate::{C, Her, M, R};
 
-use Transpose::{Adjoint, No, Yes};
+use Transpose::{Adjoint, No};
 
 /// `re + i·im` entry by entry (hmatrix's `toComplex`, with the pair as two arguments).
 ///
@@ -151,12 +148,12 @@ where
 {
     let zv = z.value();
     let s = R::build(zv.len(), |k| zv.get(k).norm_sqr());
-    record1(z, s, |ctx, iz, _, ds| {
-        let z = ctx.value(iz);
-        ctx.add(
-            iz,
-            C::build(z.len(), |k| z.get(k) * (lit::<B>(2.0) * ds.get(k))),
-        );
+    rule1(z, s, |cx, iz, _, ds| {
+        if cx.wants(iz) {
+            let z = cx.value(iz);
+            let two_ds = ds.clone() + ds;
+            cx.add(iz, scaled_parts(&two_ds, &z));
+        }
     })
 }
 
@@ -167,7 +164,7 @@ where
 /// # Numerical behaviour
 /// `|z|` is not differentiable at `z = 0`; there the gradient entry is `0`, the subgradient of
 /// least modulus (every `c` with `|c| ≤ ȳ` is one). It is never NaN (hmatrix-backprop, through
-/// `√(sqMagnitude)`, gives NaN there).
+/// `√(sqMagnitude)`, gives NaN there). The second derivative there is `0` too.
 pub fn magnitude<'t, N, B>(z: BVar<'t, C<N, B>>) -> BVar<'t, R<N, B>>
 where
     N: Dim,
@@ -175,19 +172,100 @@ where
 {
     let zv = z.value();
     let m = R::build(zv.len(), |k| zv.get(k).norm());
-    record1(z, m, |ctx, iz, m, dm| {
-        let z = ctx.value(iz);
-        ctx.add(
-            iz,
-            C::build(z.len(), |k| {
-                let mk = m.get(k);
-                if mk == zero::<B::Real>() {
-                    <ComplexOf<B> as Zero>::zero()
-                } else {
-                    z.get(k) * dm.get(k) / mk
-                }
-            }),
-        );
+    rule1(z, m, |cx, iz, m, dm| {
+        if cx.wants(iz) {
+            let z = cx.value(iz);
+            let q = dm * recip_or_zero(m);
+            cx.add(iz, scaled_parts(&q, &z));
+        }
+    })
+}
+
+/// `1/xₖ` entry by entry, `0` where `xₖ = 0`, as a quantity of a rule (recorded with the rule
+/// `x̄ = −ȳ·y²` for its output `y`, which is `0` where `x` is).
+fn recip_or_zero<'v, N: Dim, B: ComplexBackend>(x: Val<'v, R<N, B>>) -> Val<'v, R<N, B>> {
+    let recip = |x: &R<N, B>| {
+        R::build(x.len(), |k| {
+            let v = x.get(k);
+            if v == zero::<B::Real>() {
+                v
+            } else {
+                lit::<B>(1.0) / v
+            }
+        })
+    };
+    x.map(
+        |x| recip(&x),
+        |x| {
+            rule1(x, recip(x.value()), |cx, ix, y, dy| {
+                let y2 = y.clone() * y;
+                cx.add(ix, -(dy * y2));
+            })
+        },
+    )
+}
+
+/// `r ∘ z`: a real vector times a complex one entry by entry, as a quantity of a rule.
+fn scaled_parts<'v, N: Dim, B: ComplexBackend>(
+    r: &Val<'v, R<N, B>>,
+    z: &Val<'v, C<N, B>>,
+) -> Val<'v, C<N, B>> {
+    match r.tape().or(z.tape()) {
+        Some(tape) => Val::Var(scale_parts(r.to_var(tape), z.to_var(tape))),
+        None => Val::Own(times_parts(r.get(), z.get())),
+    }
+}
+
+fn times_parts<N: Dim, B: ComplexBackend>(r: &R<N, B>, z: &C<N, B>) -> C<N, B> {
+    C::build(z.len(), |k| z.get(k) * r.get(k))
+}
+
+/// `w = r ∘ z`, recorded. Gradient: `r̄ = Re(conj(z) ∘ w̄)`, `z̄ = r ∘ w̄`.
+fn scale_parts<'t, N: Dim, B: ComplexBackend>(
+    r: BVar<'t, R<N, B>>,
+    z: BVar<'t, C<N, B>>,
+) -> BVar<'t, C<N, B>> {
+    let w = times_parts(r.value(), z.value());
+    rule2(r, z, w, |cx, ir, iz, _, dw| {
+        let (r, z) = (cx.value(ir), cx.value(iz));
+        if cx.wants(ir) {
+            cx.add(ir, re_inner_of(&z, &dw));
+        }
+        if cx.wants(iz) {
+            cx.add(iz, scaled_parts(&r, &dw));
+        }
+    })
+}
+
+/// `Re(conj(a) ∘ b)` entry by entry, as a quantity of a rule.
+fn re_inner_of<'v, N: Dim, B: ComplexBackend>(
+    a: &Val<'v, C<N, B>>,
+    b: &Val<'v, C<N, B>>,
+) -> Val<'v, R<N, B>> {
+    match a.tape().or(b.tape()) {
+        Some(tape) => Val::Var(re_inner(a.to_var(tape), b.to_var(tape))),
+        None => Val::Own(re_inner_value(a.get(), b.get())),
+    }
+}
+
+fn re_inner_value<N: Dim, B: ComplexBackend>(a: &C<N, B>, b: &C<N, B>) -> R<N, B> {
+    R::build(a.len(), |k| (a.get(k).conj() * b.get(k)).re)
+}
+
+/// `r = Re(conj(a) ∘ b)`, recorded. Gradient: `ā = r̄ ∘ b`, `b̄ = r̄ ∘ a`.
+fn re_inner<'t, N: Dim, B: ComplexBackend>(
+    a: BVar<'t, C<N, B>>,
+    b: BVar<'t, C<N, B>>,
+) -> BVar<'t, R<N, B>> {
+    let r = re_inner_value(a.value(), b.value());
+    rule2(a, b, r, |cx, ia, ib, _, dr| {
+        let (a, b) = (cx.value(ia), cx.value(ib));
+        if cx.wants(ia) {
+            cx.add(ia, scaled_parts(&dr, &b));
+        }
+        if cx.wants(ib) {
+            cx.add(ib, scaled_parts(&dr, &a));
+        }
     })
 }
 
@@ -223,11 +301,59 @@ where
 {
     let s = <B as LinalgBackend<ComplexOf<B>>>::vec_dot(x.value().data(), y.value().data())
         .map_err(|e| e.with_op("dot_c"))?;
-    Ok(record2(x, y, s, |ctx, ix, iy, _, ds| {
-        let (x, y) = (ctx.value(ix), ctx.value(iy));
-        add_scaled(ctx, ix, ds.conj(), y);
-        add_scaled(ctx, iy, ds, x);
-    }))
+    Ok(record_dot_c(x, y, s))
+}
+
+/// Records `s = xᴴ·y` with its rule.
+fn record_dot_c<'t, N: Dim, B: ComplexBackend>(
+    x: BVar<'t, C<N, B>>,
+    y: BVar<'t, C<N, B>>,
+    s: ComplexOf<B>,
+) -> BVar<'t, ComplexOf<B>> {
+    rule2(x, y, s, |cx, ix, iy, _, ds| {
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        pull_scale_c(cx, ix, &ds.clone().conj(), &y);
+        pull_scale_c(cx, iy, &ds, &x);
+    })
+}
+
+/// Adds `s·x` to the gradient of `id` for a complex scalar quantity `s` (in place in a
+/// first-order pass, recorded otherwise).
+fn pull_scale_c<'v, N: Dim, B: ComplexBackend>(
+    cx: &mut Pull<'_, 'v>,
+    id: VarId<C<N, B>>,
+    s: &Val<'v, ComplexOf<B>>,
+    x: &Val<'v, C<N, B>>,
+) {
+    if let Some(ctx) = cx.first_order() {
+        return add_scaled(ctx, id, *s.get(), x.get());
+    }
+    if let Some(tape) = cx.tape().filter(|_| cx.wants(id)) {
+        cx.add(id, Val::Var(scale_c(s.to_var(tape), x.to_var(tape))));
+    }
+}
+
+/// `y = s·x` for a complex scalar, recorded. Gradient: `s̄ = xᴴ·ȳ`, `x̄ = conj(s)·ȳ`.
+fn scale_c<'t, N: Dim, B: ComplexBackend>(
+    s: BVar<'t, ComplexOf<B>>,
+    x: BVar<'t, C<N, B>>,
+) -> BVar<'t, C<N, B>> {
+    let sv = *s.value();
+    let y = C::build(x.value().len(), |k| sv * x.value().get(k));
+    rule2(s, x, y, |cx, is, ix, _, dy| {
+        let (s, x) = (cx.value(is), cx.value(ix));
+        if cx.wants(is) {
+            let inner = match x.tape().or(dy.tape()) {
+                Some(tape) => Val::Var(dot_c(x.to_var(tape), dy.to_var(tape))),
+                None => Val::Own(sized(<B as LinalgBackend<ComplexOf<B>>>::vec_dot(
+                    x.get().data(),
+                    dy.get().data(),
+                ))),
+            };
+            cx.add(is, inner);
+        }
+        pull_scale_c(cx, ix, &s.conj(), &dy);
+    })
 }
 
 /// The complex matrix product `P = A·B` (hmatrix's `<>`).
@@ -269,14 +395,10 @@ where
         <B as LinalgBackend<ComplexOf<B>>>::matmul(a.value().data(), No, b.value().data(), No)
             .map_err(|e| e.with_op("mul_c"))?,
     );
-    Ok(record2(a, b, p, |ctx, ia, ib, _, dp| {
-        let (a, b) = (ctx.value(ia), ctx.value(ib));
-        if ctx.wants(ia) {
-            add_product(ctx, ia, dp.data(), No, b.data(), Adjoint);
-        }
-        if ctx.wants(ib) {
-            add_product(ctx, ib, a.data(), Adjoint, dp.data(), No);
-        }
+    Ok(rule2(a, b, p, |cx, ia, ib, _, dp| {
+        let (a, b) = (cx.value(ia), cx.value(ib));
+        pull_product(cx, ia, &dp, No, &b, Adjoint);
+        pull_product(cx, ib, &a, Adjoint, &dp, No);
     }))
 }
 
@@ -317,20 +439,10 @@ where
         <B as LinalgBackend<ComplexOf<B>>>::matvec(a.value().data(), No, x.value().data())
             .map_err(|e| e.with_op("app_c"))?,
     );
-    Ok(record2(a, x, y, |ctx, ia, ix, _, dy| {
-        let (a, x) = (ctx.value(ia), ctx.value(ix));
-        if ctx.wants(ia) {
-            add_outer(
-                ctx,
-                ia,
-                <ComplexOf<B> as One>::one(),
-                dy.data(),
-                &conj::<B>(x.data()),
-            );
-        }
-        if ctx.wants(ix) {
-            add_matvec(ctx, ix, a.data(), Adjoint, dy.data());
-        }
+    Ok(rule2(a, x, y, |cx, ia, ix, _, dy| {
+        let (a, x) = (cx.value(ia), cx.value(ix));
+        pull_outer(cx, ia, &dy, &x);
+        pull_matvec(cx, ix, &a, Adjoint, &dy);
     }))
 }
 
@@ -350,13 +462,12 @@ where
         x.value().data(),
         y.value().data(),
     ));
-    record2(x, y, a, |ctx, ix, iy, _, da| {
-        let (x, y) = (ctx.value(ix), ctx.value(iy));
-        if ctx.wants(ix) {
-            add_matvec(ctx, ix, da.data(), No, &conj::<B>(y.data()));
-        }
-        if ctx.wants(iy) {
-            add_matvec(ctx, iy, da.data(), Yes, &conj::<B>(x.data()));
+    rule2(x, y, a, |cx, ix, iy, _, da| {
+        let (x, y) = (cx.value(ix), cx.value(iy));
+        pull_matvec(cx, ix, &da, No, &y.conj());
+        if cx.wants(iy) {
+            let dy: Val<'_, C<Cols, B>> = matvec(&da, Adjoint, &x);
+            cx.add(iy, dy.conj());
         }
     })
 }
@@ -423,19 +534,18 @@ where
     let h = Her::from_m(&M::wrap(sized(<B as LinalgBackend<ComplexOf<B>>>::matmul(
         xv, Adjoint, xv, No,
     ))));
-    record1(x, h, |ctx, ix, _, d: Her<N, B>| {
-        let x = ctx.value(ix);
-        let d2 = <B as LinalgBackend<ComplexOf<B>>>::mat_scale(
-            d.data(),
-            ComplexOf::<B>::from(lit::<B>(2.0)),
+    rule1(x, h, |cx, ix, _, d| {
+        let x = cx.value(ix);
+        let d2: Val<'_, M<N, N, B>> = d.map(
+            |d| {
+                let two = ComplexOf::<B>::from(lit::<B>(2.0));
+                M::wrap(<B as LinalgBackend<ComplexOf<B>>>::mat_scale(d.data(), two))
+            },
+            |d| {
+                let d = un_her(d);
+                d + d
+            },
         );
-        add_product(ctx, ix, x.data(), No, &d2, No);
+        pull_product(cx, ix, &x, No, &d2, No);
     })
-}
-
-// ----- accumulation helpers: the complex forms of those in `record.rs` -----
-
-/// The entry-wise conjugate of a complex vector.
-fn conj<B: ComplexBackend>(x: &ComplexVector<B>) -> ComplexVector<B> {
-    <B as LinalgBackend<ComplexOf<B>>>::vec_map(x, |v| v.conj())
 }

@@ -119,7 +119,7 @@ where
 {
     rule2(a, b, x, move |cx, ia, ib, x, dx| {
         let a = cx.value(ia);
-        let db = tri_solve(op, &a, dx, tri, flip(trans));
+        let db = tri_solve(op, &a, dx, tri, flip::<B::Real>(trans));
         if cx.wants(ia) {
             let outer: Val<'_, Sq<N, B>> = match trans {
                 No => product(&db, No, &x, Yes),
@@ -206,7 +206,7 @@ fn record_solve<'t, N: Dim, K: Dim, B: Backend>(
         let db = match (dx.plain(), cx.tape()) {
             (Ok(dx), None) => Val::Own(L::wrap(in_backward(
                 op,
-                lu.solve(op, dx.data(), flip(trans)),
+                lu.solve(op, dx.data(), flip::<B::Real>(trans)),
             ))),
             (dx, _) => {
                 let tape = cx.tape().expect("a variable is on a recorded tape");
@@ -215,7 +215,7 @@ fn record_solve<'t, N: Dim, K: Dim, B: Backend>(
                     Err(dx) => dx,
                 };
                 let a = cx.value(ia).to_var(tape);
-                Val::Var(solve_var(op, a, dx, flip(trans)))
+                Val::Var(solve_var(op, a, dx, flip::<B::Real>(trans)))
             }
         };
         if cx.wants(ia) {

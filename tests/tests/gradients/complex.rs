@@ -254,14 +254,56 @@ fn through_parts<'t, B: ComplexBackend>(z: BVar<'t, C<U3, B>>) -> BVar<'t, B::Re
     sum_elements(real(back).cos() * imag(w)) + sum_elements(re * re * im)
 }
 
+/// A complex 2×2 matrix and two complex 2-vectors.
+type MatrixAndVectors<B> = (M<U2, U2, B>, C<U2, B>, C<U2, B>);
+
+/// A curved function of a complex matrix and two vectors through every complex product
+/// (`mul_c`, `outer_c`, `m_hm`, `app_c`, `dot_c`, and `*` of complex scalars), ending in the
+/// real part of a complex scalar (a field view).
+fn through_products<'t, B: ComplexBackend>(v: BVar<'t, MatrixAndVectors<B>>) -> BVar<'t, B::Real> {
+    // Every term of degree four, so that central differences in f32 keep their digits.
+    let (a, x, y) = v.split();
+    let s = dot_c(app_c(mul_c(a, a), x), y)
+        + dot_c(app_c(outer_c(x, y), y), x)
+        + dot_c(app_c(un_her(m_hm(a)), y), y)
+        + dot_c(x, y) * dot_c(y, x);
+    s.view(|s| &s.re, |s| &mut s.re)
+}
+
+/// A curved real function of a complex vector through `magnitude` and `sq_magnitude`.
+fn through_moduli<'t, B: ComplexBackend>(z: BVar<'t, C<U3, B>>) -> BVar<'t, B::Real> {
+    let m = magnitude(z);
+    sum_elements(m * sq_magnitude(z) + m.sin())
+}
+
 backprop_tests::cases! {
     /// The linear complex ops (`to_complex`, `from_complex`, `complex`, `real`, `imag`) are
     /// recorded with their adjoints: full Hessians and forward mode between curved real
-    /// functions. (The complex products are first-order only for now.)
+    /// functions.
     fn complex_parts_second_order<B: ComplexBackend>() {
         run(complex_vector::<U3, B>(), |z| {
             hvp_ok(through_parts::<B>, &z)?;
             jvp_ok(through_parts::<B>, &z)
+        });
+    }
+    /// The complex products are recorded with their rules under the crate's convention
+    /// (adjoints, `x·yᴴ` outer products): full Hessians and forward mode through all of them.
+    fn complex_products_second_order<B: ComplexBackend>() {
+        let inputs = (
+            complex_matrix::<U2, U2, B>(),
+            complex_vector::<U2, B>(),
+            complex_vector::<U2, B>(),
+        );
+        run(inputs, |v| {
+            hvp_ok(through_products::<B>, &v)?;
+            jvp_ok(through_products::<B>, &v)
+        });
+    }
+    /// `magnitude` and `sq_magnitude` to the second order (away from `z = 0`).
+    fn complex_moduli_second_order<B: ComplexBackend>() {
+        run(nonzero_complex_vector::<U3, B>(), |z| {
+            hvp_ok(through_moduli::<B>, &z)?;
+            jvp_ok(through_moduli::<B>, &z)
         });
     }
     fn to_complex_3<B: ComplexBackend>() {

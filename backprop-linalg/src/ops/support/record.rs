@@ -1,5 +1,7 @@
 //! Recording helpers shared by the ops: one place that wires values, ids and `requires_grad`.
 
+use std::borrow::Cow;
+
 use backprop_backend::Transpose;
 use backprop_core::{BVar, Backprop, Backward, Pull, Tape, Val, VarId};
 
@@ -20,20 +22,6 @@ pub(crate) fn record1<'t, A: Backprop, C: Backprop>(
         .record(value, x.requires_grad(), move |ctx, out, dy| {
             pullback(ctx, id, out, dy)
         })
-}
-
-/// Records `value = f(x, y)` with a pullback given both ids.
-pub(crate) fn record2<'t, A: Backprop, B2: Backprop, C: Backprop>(
-    x: BVar<'t, A>,
-    y: BVar<'t, B2>,
-    value: C,
-    pullback: impl FnOnce(&mut Backward<'_>, VarId<A>, VarId<B2>, &C, C) + 'static,
-) -> BVar<'t, C> {
-    let (a, b) = (x.id(), y.id());
-    let requires_grad = x.requires_grad() || y.requires_grad();
-    x.tape().record(value, requires_grad, move |ctx, out, dy| {
-        pullback(ctx, a, b, out, dy)
-    })
 }
 
 // The accumulation helpers below serve every scalar (`f64`, `f32`, and their complex forms):
@@ -120,8 +108,11 @@ where
 // where a gradient exists); while the backward pass is recorded it computes its term with a
 // differentiable operation and adds that. The products' own operations (`product_var`,
 // `matvec_var`, `outer_var`) state their rules with the same helpers, so the family is closed
-// under differentiation. Real scalars only, for now: the complex forms' conjugations are not
-// yet written this way.
+// under differentiation. For complex scalars the rules are adjoints under the real inner
+// product `Re tr(Aᴴ·B)` (the crate's convention, see `ops::complex`): the transpose of a part
+// becomes its adjoint `ᴴ` and the outer product conjugates its second factor (`x·yᴴ`, which for
+// real scalars is `x·yᵀ`). A complex operand is `op(A) = A` or `Aᴴ`, never a plain `Aᵀ`, whose
+// adjoint would need a conjugated operand that no product flag gives.
 
 /// Records `value = f(x)` with a rule given `x`'s id.
 pub(crate) fn rule1<'t, A: Backprop, C: Backprop>(
@@ -178,19 +169,45 @@ fn recording_tape<'v>(cx: &Pull<'_, 'v>) -> &'v Tape<'v> {
         .expect("a pass without a first-order context is recorded")
 }
 
-/// Panics for a complex scalar in a recorded pass (see the section's comment).
-fn real_only<S: Scalar>() {
+/// The flag of `op(A)`'s adjoint `op(A)ᴴ` as an operand of a product: `Aᴴ` for `op(A) = A`
+/// (spelt `Aᵀ` for real scalars, which every backend multiplies without a copy), and `A` for
+/// `Aᵀ` or `Aᴴ`. A complex `Aᵀ` has no such flag (its adjoint is `conj(A)`); no rule asks for
+/// it.
+pub(crate) fn flip<S: Scalar>(t: Transpose) -> Transpose {
+    match t {
+        Transpose::No => adjoint::<S>(),
+        Transpose::Yes => {
+            debug_assert!(!S::IS_COMPLEX, "a complex Aᵀ has no adjoint flag");
+            Transpose::No
+        }
+        Transpose::Adjoint => Transpose::No,
+    }
+}
+
+/// The flag of `Aᴴ`: `Yes` for real scalars (equal, and the one every backend multiplies
+/// without a copy), `Adjoint` for complex ones.
+pub(crate) fn adjoint<S: Scalar>() -> Transpose {
+    if S::IS_COMPLEX {
+        Transpose::Adjoint
+    } else {
+        Transpose::Yes
+    }
+}
+
+/// Panics for a complex `Aᵀ` operand of a recorded product (see the section's comment).
+fn no_complex_transpose<S: Scalar>(t: Transpose) {
     assert!(
-        !S::IS_COMPLEX,
-        "the second order through complex products is not supported yet"
+        !(S::IS_COMPLEX && t == Transpose::Yes),
+        "a recorded complex product takes A or Aᴴ, never Aᵀ"
     );
 }
 
-/// The transpose flag of `op(A)ᵀ` for real matrices.
-pub(crate) fn flip(t: Transpose) -> Transpose {
-    match t {
-        Transpose::No => Transpose::Yes,
-        Transpose::Yes | Transpose::Adjoint => Transpose::No,
+/// The entry-wise conjugate of a vector: borrowed for real scalars (no copy).
+fn conj_vector<S: Scalar, B: LinalgBackend<S>>(x: &B::Vector) -> Cow<'_, B::Vector> {
+    if S::IS_COMPLEX {
+        Cow::Owned(B::vec_map(x, |v| v.conj()))
+    } else {
+        Cow::Borrowed(x)
     }
 }
 
@@ -248,8 +265,8 @@ where
     }
 }
 
-/// `C = op(A)·op(B)`, recorded. Gradient: `op(A)`'s is `C̄·op(B)ᵀ` and `op(B)`'s is
-/// `op(A)ᵀ·C̄`; a transposed operand takes the transpose of its part.
+/// `C = op(A)·op(B)`, recorded. Gradient: `op(A)`'s is `C̄·op(B)ᴴ` and `op(B)`'s is
+/// `op(A)ᴴ·C̄`; an adjoint (or real transposed) operand takes the adjoint of its part.
 fn product_var<'t, S, B, X, Y, T>(
     a: BVar<'t, X>,
     ta: Transpose,
@@ -263,17 +280,18 @@ where
     X: Dense<B, S, Kind = MatKind> + Backprop,
     Y: Dense<B, S, Kind = MatKind> + Backprop,
 {
-    real_only::<S>();
+    no_complex_transpose::<S>(ta);
+    no_complex_transpose::<S>(tb);
     let c = products::matmul::<S, B>(a.value().data(), ta, b.value().data(), tb);
     rule2(a, b, T::wrap(sized(c)), move |cx, ia, ib, _, dc| {
         let (a, b) = (cx.value(ia), cx.value(ib));
         match ta {
-            Transpose::No => pull_product(cx, ia, &dc, Transpose::No, &b, flip(tb)),
-            _ => pull_product(cx, ia, &b, tb, &dc, Transpose::Yes),
+            Transpose::No => pull_product(cx, ia, &dc, Transpose::No, &b, flip::<S>(tb)),
+            _ => pull_product(cx, ia, &b, tb, &dc, adjoint::<S>()),
         }
         match tb {
-            Transpose::No => pull_product(cx, ib, &a, flip(ta), &dc, Transpose::No),
-            _ => pull_product(cx, ib, &dc, Transpose::Yes, &a, ta),
+            Transpose::No => pull_product(cx, ib, &a, flip::<S>(ta), &dc, Transpose::No),
+            _ => pull_product(cx, ib, &dc, adjoint::<S>(), &a, ta),
         }
     })
 }
@@ -303,7 +321,29 @@ pub(crate) fn pull_matvec<'v, S, B, T, X, V>(
     }
 }
 
-/// `y = op(A)·x`, recorded. Gradient: `op(A)`'s is `ȳ·xᵀ`, `x̄ = op(A)ᵀ·ȳ`.
+/// `op(a)·x` as a quantity of a rule: computed on plain values, recorded on variables.
+pub(crate) fn matvec<'v, S, B, T, X, V>(a: &Val<'v, X>, ta: Transpose, x: &Val<'v, V>) -> Val<'v, T>
+where
+    S: Scalar,
+    B: LinalgBackend<S>,
+    T: Dense<B, S, Kind = VecKind> + Backprop,
+    X: Dense<B, S, Kind = MatKind> + Backprop,
+    V: Dense<B, S, Kind = VecKind> + Backprop,
+{
+    match a.tape().or(x.tape()) {
+        Some(tape) => Val::Var(matvec_var::<S, B, X, V, T>(
+            a.to_var(tape),
+            ta,
+            x.to_var(tape),
+        )),
+        None => {
+            let y = products::matvec::<S, B>(a.get().data(), ta, x.get().data());
+            Val::Own(T::wrap(sized(y)))
+        }
+    }
+}
+
+/// `y = op(A)·x`, recorded. Gradient: `op(A)`'s is `ȳ·xᴴ`, `x̄ = op(A)ᴴ·ȳ`.
 fn matvec_var<'t, S, B, X, V, T>(a: BVar<'t, X>, ta: Transpose, x: BVar<'t, V>) -> BVar<'t, T>
 where
     S: Scalar,
@@ -312,7 +352,7 @@ where
     X: Dense<B, S, Kind = MatKind> + Backprop,
     V: Dense<B, S, Kind = VecKind> + Backprop,
 {
-    real_only::<S>();
+    no_complex_transpose::<S>(ta);
     let y = products::matvec::<S, B>(a.value().data(), ta, x.value().data());
     rule2(a, x, T::wrap(sized(y)), move |cx, ia, ix, _, dy| {
         let (a, x) = (cx.value(ia), cx.value(ix));
@@ -320,12 +360,12 @@ where
             Transpose::No => pull_outer(cx, ia, &dy, &x),
             _ => pull_outer(cx, ia, &x, &dy),
         }
-        pull_matvec(cx, ix, &a, flip(ta), &dy);
+        pull_matvec(cx, ix, &a, flip::<S>(ta), &dy);
     })
 }
 
-/// Adds `x·yᵀ` to the gradient of the matrix-valued `id` ([`add_outer`] in a first-order
-/// pass).
+/// Adds `x·yᴴ` (`x·yᵀ` for real scalars) to the gradient of the matrix-valued `id`
+/// ([`add_outer`] in a first-order pass).
 pub(crate) fn pull_outer<'v, S, B, T, X, Y>(
     cx: &mut Pull<'_, 'v>,
     id: VarId<T>,
@@ -339,7 +379,8 @@ pub(crate) fn pull_outer<'v, S, B, T, X, Y>(
     Y: Dense<B, S, Kind = VecKind> + Backprop,
 {
     if let Some(ctx) = cx.first_order() {
-        return add_outer::<S, B, T>(ctx, id, S::one(), x.get().data(), y.get().data());
+        let y = conj_vector::<S, B>(y.get().data());
+        return add_outer::<S, B, T>(ctx, id, S::one(), x.get().data(), &y);
     }
     if cx.wants(id) {
         let tape = recording_tape(cx);
@@ -348,7 +389,7 @@ pub(crate) fn pull_outer<'v, S, B, T, X, Y>(
     }
 }
 
-/// `A = x·yᵀ`, recorded. Gradient: `x̄ = Ā·y`, `ȳ = Āᵀ·x`.
+/// `A = x·yᴴ`, recorded. Gradient: `x̄ = Ā·y`, `ȳ = Āᴴ·x`.
 fn outer_var<'t, S, B, X, Y, T>(x: BVar<'t, X>, y: BVar<'t, Y>) -> BVar<'t, T>
 where
     S: Scalar,
@@ -357,11 +398,11 @@ where
     X: Dense<B, S, Kind = VecKind> + Backprop,
     Y: Dense<B, S, Kind = VecKind> + Backprop,
 {
-    real_only::<S>();
-    let a = products::outer::<S, B>(S::one(), x.value().data(), y.value().data());
+    let yc = conj_vector::<S, B>(y.value().data());
+    let a = products::outer::<S, B>(S::one(), x.value().data(), &yc);
     rule2(x, y, T::wrap(a), |cx, ix, iy, _, da| {
         let (x, y) = (cx.value(ix), cx.value(iy));
         pull_matvec(cx, ix, &da, Transpose::No, &y);
-        pull_matvec(cx, iy, &da, Transpose::Yes, &x);
+        pull_matvec(cx, iy, &da, adjoint::<S>(), &x);
     })
 }
