@@ -499,8 +499,8 @@ impl<'t> Tape<'t> {
 
 /// The message of a second-order pass meeting a first-order-only node.
 pub(crate) const FIRST_ORDER_ONLY: &str = "this operation has a first-order gradient only (it \
-was recorded with `Tape::record`, or is a `view`/`set`/`over` of a field): record it with \
-`Tape::record_rule` to differentiate it twice (hvp, jvp)";
+was recorded with `Tape::record`): record it with `Tape::record_rule` to differentiate it twice \
+(hvp, jvp)";
 
 /// A rule recorded with [`Tape::record_rule`], with its output type erased.
 pub(crate) trait Rule {

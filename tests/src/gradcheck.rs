@@ -440,6 +440,30 @@ pub fn spd<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
         })
 }
 
+/// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` with eigenvalues in `[0.5, 4.5]` at least
+/// 0.5 apart, `Q` orthogonal. In single precision the second-order checks of the spectral
+/// functions draw these: near-equal eigenvalues put the first-order rule's switch between a
+/// divided difference and a mean derivative (both right to about `ε^{2/3}`, 2.5e-5 in `f32`)
+/// inside the checker's stencil, whose differences of gradients then measure the switch.
+pub fn spd_separated<N: StaticDim, B: Backend>() -> impl Strategy<Value = Sym<N, B>> {
+    let n = N::SIZE;
+    (
+        proptest::collection::vec(0.5f64..1.0, n),
+        crate::generators::orthogonal(n),
+    )
+        .prop_map(move |(gaps, q)| {
+            let lambda: Vec<f64> = gaps
+                .iter()
+                .scan(0.0, |sum, g| {
+                    *sum += g;
+                    Some(*sum)
+                })
+                .collect();
+            let a = q.matmul(&crate::Dense::diag(n, n, &lambda)).matmul(&q.t());
+            Sym::from_sq(&to_l(&a))
+        })
+}
+
 /// A symmetric positive definite matrix `Q·diag(λ)·Qᵀ` whose eigenvalues come in repeated
 /// pairs (`a, a, b` for `n = 3`, `a, a, b, b` for `n = 4`), `a, b ∈ [0.5, 4]`, `Q` orthogonal:
 /// eigenvalues equal up to rounding, where eigenvectors have no derivative.

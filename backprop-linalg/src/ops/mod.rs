@@ -21,7 +21,7 @@
 //! | solve | [`lin_solve`], [`lin_solve_v`], [`triangular_solve`], [`chol_solve`] | `solve.rs` |
 //! | determinant | [`det`], [`lndet`], [`invlndet`], [`slogdet`], [`inv`] | `determinant.rs` |
 //! | matrix functions | [`expm`], [`sqrtm`], [`logm`] | `matrix_functions.rs` |
-//! | symmetric matrix functions | [`sym_fn`], [`sym_exp`], [`sym_log`], [`sym_sqrt`], [`sym_pow`] | `sym_functions.rs` |
+//! | symmetric matrix functions | [`sym_fn`], [`sym_fn_`], [`sym_exp`], [`sym_log`], [`sym_sqrt`], [`sym_pow`] | `sym_functions.rs` |
 //! | convolution | [`conv`], [`corr`], [`conv2`], [`corr2`] | `convolution.rs` |
 //! | statistics | [`mean`], [`mean_l`], [`cov`], [`mean_cov`] | `statistics.rs` |
 //! | norms | [`norm_0`], [`norm_1v`], [`norm_2v`], [`norm_inf_v`], [`norm_1m`], [`norm_2m`], [`norm_inf_m`] | `norms.rs` |
@@ -104,6 +104,6 @@ pub use svd::{
     pinv, svd, svd_, svd_flat, svd_tall, try_pinv, try_svd, try_svd_, try_svd_flat, try_svd_tall,
 };
 pub use sym_functions::{
-    sym_exp, sym_fn, sym_log, sym_pow, sym_sqrt, try_sym_exp, try_sym_fn, try_sym_log, try_sym_pow,
-    try_sym_sqrt,
+    sym_exp, sym_fn, sym_fn_, sym_log, sym_pow, sym_sqrt, try_sym_exp, try_sym_fn, try_sym_fn_,
+    try_sym_log, try_sym_pow, try_sym_sqrt,
 };

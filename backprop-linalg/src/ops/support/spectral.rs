@@ -4,12 +4,11 @@
 use backprop_backend::Transpose::{No, Yes};
 use backprop_core::{BVar, Pull, Val, VarId};
 
-use crate::backend::{Backend, Real, RealMatrix, lit, sized, zero};
+use crate::backend::{Backend, Real, RealMatrix, lit, zero};
 use crate::dense::{Construct, Dense};
 use crate::dim::Dim;
 use crate::ops::structure::{symmetric_part, transpose};
 use crate::ops::support::record::{product, pull_matvec, rule2};
-use crate::types::sym::symmetrize;
 use crate::{L, R, Sq, Sym};
 
 /// `A·diag(d)`: column `j` of `a` scaled by `d(j)`.
@@ -107,18 +106,6 @@ pub(crate) fn pull_sym_sandwich<'v, N: Dim, B: Backend>(
     let vx: Val<'v, Sq<N, B>> = product(v, No, &x, No);
     let g: Val<'v, Sq<N, B>> = product(&vx, No, v, Yes);
     cx.add(ia, symmetric_part(g));
-}
-
-/// Adds `sym(V·X·Vᵀ)` to the gradient of the symmetric input `ia`, on plain values (the
-/// first-order rules of the symmetric matrix functions).
-pub(crate) fn add_sym_sandwich<N: Dim, B: Backend>(
-    ctx: &mut backprop_core::Backward<'_>,
-    ia: VarId<Sym<N, B>>,
-    v: &RealMatrix<B>,
-    x: &RealMatrix<B>,
-) {
-    let g = sized(B::matmul(&sized(B::matmul(v, No, x, No)), No, v, Yes));
-    ctx.add(ia, Sym::wrap(symmetrize::<B>(&g)));
 }
 
 /// `X·diag(d)` (column `j` of `X` times `dⱼ`), as a quantity of a rule.
