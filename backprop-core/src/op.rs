@@ -21,6 +21,7 @@
 //! [`Tape::record`](crate::Tape::record) instead.
 
 use std::marker::PhantomData;
+use std::rc::Rc;
 
 use crate::{BVar, Backprop};
 
@@ -226,12 +227,13 @@ pub fn lift3<'t, A: Backprop, B: Backprop, C: Backprop, O: Op<(A, B, C)>>(
 }
 
 /// Maps a variable through an isomorphism (Haskell's `isoVar`): `to` on the way forward, its
-/// inverse `from` on the gradient on the way back. Both must be linear for the gradient to be
-/// right (re-wrapping a newtype, reordering a tuple, ...).
+/// inverse `from` on the gradient on the way back. The gradient is right when `from` is also
+/// `to`'s adjoint, that is, when `to` is linear and preserves the inner product: re-wrapping a
+/// newtype, reordering or regrouping a tuple, permuting a vector.
 ///
-/// First order only: `from` runs once, on a plain cotangent, so [`hvp`](crate::hvp) and
-/// [`jvp`](crate::jvp) through it panic with a message. For the second order, take the value
-/// apart with [`split`](BVar::split) and build the new one with [`Join`](crate::Join).
+/// Differentiable to any order: on a recorded backward pass ([`hvp`](crate::hvp),
+/// [`jvp`](crate::jvp)) `from` is applied by the same op with the roles exchanged, so `to` is
+/// `from`'s adjoint in turn. Both functions are therefore kept (`Fn + 'static`).
 ///
 /// ```
 /// use backprop_core::{grad_bp, iso_var};
@@ -245,12 +247,42 @@ pub fn lift3<'t, A: Backprop, B: Backprop, C: Backprop, O: Op<(A, B, C)>>(
 #[doc(alias = "isoVar")]
 pub fn iso_var<'t, A: Backprop, B: Backprop>(
     x: BVar<'t, A>,
-    to: impl FnOnce(&A) -> B,
-    from: impl FnOnce(B) -> A + 'static,
+    to: impl Fn(&A) -> B + 'static,
+    from: impl Fn(B) -> A + 'static,
 ) -> BVar<'t, B> {
-    let id = x.id();
-    x.tape()
-        .record(to(x.value()), x.requires_grad(), move |ctx, _, dy| {
-            ctx.add(id, from(dy))
-        })
+    Iso {
+        to: Rc::new(to),
+        from: Rc::new(from),
+    }
+    .apply(x)
+}
+
+/// An isomorphism and its inverse, shared so that the inverse's own recorded op (the adjoint)
+/// can use them with the roles exchanged.
+struct Iso<A, B> {
+    to: Rc<dyn Fn(&A) -> B>,
+    from: Rc<dyn Fn(B) -> A>,
+}
+
+impl<A: Backprop, B: Backprop> Iso<A, B> {
+    /// The same pair, the other way round (`from` by reference: it clones its argument).
+    fn inverse(&self) -> Iso<B, A> {
+        let (to, from) = (Rc::clone(&self.to), Rc::clone(&self.from));
+        Iso {
+            to: Rc::new(move |b: &B| from(b.clone())),
+            from: Rc::new(move |a: A| to(&a)),
+        }
+    }
+
+    /// `to(x)`, recorded with `from` as its rule.
+    fn apply<'t>(self, x: BVar<'t, A>) -> BVar<'t, B> {
+        let id = x.id();
+        let value = (self.to)(x.value());
+        x.tape()
+            .record_rule(value, x.requires_grad(), move |cx, _, dy| {
+                let from = Rc::clone(&self.from);
+                let grad = dy.map(|dy| from(dy.into_owned()), |dy| self.inverse().apply(dy));
+                cx.add(id, grad);
+            })
+    }
 }

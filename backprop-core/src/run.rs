@@ -136,7 +136,7 @@ where
 ///
 /// # Panics
 /// If `f` uses an operation whose gradient is first-order only (recorded with
-/// [`Tape::record`](crate::Tape::record): a user's [`Op`](crate::Op), [`iso_var`](crate::iso_var)).
+/// [`Tape::record`](crate::Tape::record): a user's [`Op`](crate::Op)).
 ///
 /// ```
 /// use backprop_core::hvp;

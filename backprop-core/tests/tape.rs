@@ -1,7 +1,7 @@
 //! How the tape behaves: accumulation, unused inputs, constants, seeds, splitting and joining,
 //! field projections, custom ops, panics.
 
-use backprop_core::check::check_gradient;
+use backprop_core::check::{check_gradient, check_hvp, check_jvp};
 use backprop_core::{
     BVar, Backprop, Coords, Join, Op, backprop, backprop_with, backprop2, eval_bp, eval_bp2,
     grad_bp, grad_bp2, iso_var, lift2, op2,
@@ -307,6 +307,27 @@ fn iso_var_maps_the_gradient_back() {
         &(1.0, 2.0),
     );
     assert_eq!(g, (1.0, 10.0));
+}
+
+/// A curved function through `iso_var` (a swap, then a regrouping into a nested pair).
+fn through_isos(p: BVar<'_, (f64, f64)>) -> BVar<'_, f64> {
+    let swapped = iso_var(p, |&(a, b): &(f64, f64)| (b, a), |(b, a)| (a, b));
+    let nested = iso_var(swapped, |&(b, a)| ((b,), a), |((b,), a)| (b, a));
+    let (b, a) = nested.split();
+    let (b,) = b.split();
+    a * a * b + (a * b).sin()
+}
+
+#[test]
+fn iso_var_to_the_second_order() {
+    // The inverse is recorded as an op whose rule is the forward map: full Hessian and
+    // forward mode against differences, at a few points.
+    for p in [(0.3, -1.2), (1.5, 0.7), (-2.0, 0.4)] {
+        let report = check_hvp(through_isos, &p);
+        assert!(report.passes(1e-6), "hvp: {report}");
+        let report = check_jvp(through_isos, &p);
+        assert!(report.passes(1e-6), "jvp: {report}");
+    }
 }
 
 #[test]
